@@ -1,0 +1,191 @@
+//! One error type that says where: the file, the part, the byte offset, what is wrong and what
+//! to do about it.
+//!
+//! Problems in a *readable* form are not errors: they are [`Warning`](crate::Warning)s with
+//! stable codes, reported next to the result.
+
+use std::fmt;
+
+/// A file blankett cannot read, with where and why.
+///
+/// Displayed as one line, lower case, no trailing period:
+/// `Östermalm.docx: word/document.xml@18423: malformed XML: …; the file is damaged, ask for it again`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The file name as the user gave it, when there is one.
+    pub file: Option<String>,
+    /// The package part (`word/document.xml`) the problem is in, when it is in one.
+    pub part: Option<String>,
+    /// Byte offset inside the part (or the file, when there is no part).
+    pub position: Option<u64>,
+    /// What is wrong.
+    pub kind: ErrorKind,
+}
+
+/// What is wrong with a file. Each kind has a stable [`code`](ErrorKind::code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    #[error("the file is empty (0 bytes); ask the sender to save the form and send it again")]
+    Empty,
+    #[error(
+        "not a Word document: the file is not a zip package ({found}); open it in Word and save it as a Word document (.docx)"
+    )]
+    NotZip { found: String },
+    #[error(
+        "damaged zip package ({detail}); the file was probably cut short or changed in transfer, ask for it again"
+    )]
+    DamagedZip { detail: String },
+    #[error(
+        "a Word 97-2003 document (.doc), not a .docx; open it in Word, save it as a Word document (.docx) and send it again"
+    )]
+    LegacyDoc,
+    #[error(
+        "the document is encrypted with a password; remove the password in Word (File > Info > Protect Document) and send it again"
+    )]
+    Encrypted,
+    #[error("not a Word document: {what}; send the filled-in Word form (.docx) instead")]
+    NotWord { what: String },
+    #[error(
+        "the package has no part {name} although {referrer} refers to it; the file is damaged, ask for it again"
+    )]
+    MissingPart { name: String, referrer: String },
+    #[error("malformed XML: {detail}; the file is damaged, ask for it again")]
+    MalformedXml { detail: String },
+    #[error(
+        "part inflates to more than {limit} bytes (declared {declared}); over the part size limit, raise it with --max-part-size if the file is trusted"
+    )]
+    PartTooLarge { declared: u64, limit: u64 },
+    #[error(
+        "part compresses {ratio}:1, over the ratio limit of {limit}:1 (a zip bomb?); raise it with --max-ratio if the file is trusted"
+    )]
+    RatioTooHigh { ratio: u64, limit: u64 },
+    #[error(
+        "the package has {count} entries, over the limit of {limit}; raise it with --max-entries if the file is trusted"
+    )]
+    TooManyEntries { count: usize, limit: usize },
+    #[error(
+        "XML nested more than {limit} elements deep; raise the limit with --max-depth if the file is trusted"
+    )]
+    TooDeep { limit: usize },
+    #[error(
+        "the file is {size} bytes, over the file size limit of {limit} bytes; raise it with --max-file-size if the file is trusted"
+    )]
+    FileTooLarge { size: u64, limit: u64 },
+    #[error("cannot read the file: {0}")]
+    Io(String),
+}
+
+impl ErrorKind {
+    /// A stable, machine-readable code for the kind (`not-a-zip`, `encrypted`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Empty => "empty-file",
+            ErrorKind::NotZip { .. } => "not-a-zip",
+            ErrorKind::DamagedZip { .. } => "damaged-zip",
+            ErrorKind::LegacyDoc => "legacy-doc",
+            ErrorKind::Encrypted => "encrypted",
+            ErrorKind::NotWord { .. } => "not-word",
+            ErrorKind::MissingPart { .. } => "missing-part",
+            ErrorKind::MalformedXml { .. } => "malformed-xml",
+            ErrorKind::PartTooLarge { .. } => "part-too-large",
+            ErrorKind::RatioTooHigh { .. } => "ratio-too-high",
+            ErrorKind::TooManyEntries { .. } => "too-many-entries",
+            ErrorKind::TooDeep { .. } => "too-deep",
+            ErrorKind::FileTooLarge { .. } => "file-too-large",
+            ErrorKind::Io(_) => "io",
+        }
+    }
+}
+
+impl Error {
+    /// An error with no location yet; [`in_file`](Error::in_file) and [`in_part`](Error::in_part)
+    /// add it on the way up.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error {
+            file: None,
+            part: None,
+            position: None,
+            kind,
+        }
+    }
+
+    /// Sets the file name unless one is set already.
+    pub fn in_file(mut self, file: Option<&str>) -> Self {
+        if self.file.is_none() {
+            self.file = file.map(str::to_owned);
+        }
+        self
+    }
+
+    /// Sets the part name unless one is set already.
+    pub fn in_part(mut self, part: &str) -> Self {
+        if self.part.is_none() {
+            self.part = Some(part.to_owned());
+        }
+        self
+    }
+
+    /// Sets the byte offset.
+    pub fn at(mut self, position: u64) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// The stable code of the error's kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
+        match (&self.part, self.position) {
+            (Some(part), Some(pos)) => write!(f, "{part}@{pos}: ")?,
+            (Some(part), None) => write!(f, "{part}: ")?,
+            (None, _) => {}
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Results of reading a file.
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_part_and_position() {
+        let e = Error::new(ErrorKind::MalformedXml {
+            detail: "unexpected end of input in w:sdtContent".into(),
+        })
+        .at(18423)
+        .in_part("word/document.xml")
+        .in_file(Some("Östermalm.docx"));
+        assert_eq!(
+            e.to_string(),
+            "Östermalm.docx: word/document.xml@18423: malformed XML: unexpected end of input in w:sdtContent; the file is damaged, ask for it again"
+        );
+        assert_eq!(e.code(), "malformed-xml");
+    }
+
+    #[test]
+    fn outer_location_does_not_replace_inner_one() {
+        let e = Error::new(ErrorKind::Empty)
+            .in_file(Some("a.docx"))
+            .in_file(Some("b.docx"));
+        assert_eq!(e.file.as_deref(), Some("a.docx"));
+    }
+}

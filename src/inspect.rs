@@ -1,0 +1,155 @@
+//! `blankett inspect`: what controls a form holds, as a table for people.
+
+use std::fmt::Write;
+
+use crate::model::{Control, Document, Level, Value};
+
+/// Renders the controls of a document as a table no wider than `width` columns.
+pub fn table(doc: &Document, width: usize) -> String {
+    let mut out = String::new();
+    let name = doc.source.file.as_deref().unwrap_or("(stdin)");
+    let producer = doc.source.producer.as_deref().unwrap_or("unknown producer");
+    let _ = writeln!(
+        out,
+        "{name}: {producer}, {} control{}, {} warning{}",
+        doc.controls.len(),
+        plural(doc.controls.len()),
+        doc.warnings.len(),
+        plural(doc.warnings.len()),
+    );
+    if !doc.controls.is_empty() {
+        let rows: Vec<[String; 8]> = doc.controls.iter().map(|c| row(doc, c)).collect();
+        let header = [
+            "#",
+            "part",
+            "level",
+            "type",
+            "tag",
+            "alias",
+            "status",
+            "value / text",
+        ]
+        .map(str::to_owned);
+        let mut widths = [0usize; 8];
+        for r in std::iter::once(&header).chain(rows.iter()) {
+            for (w, cell) in widths.iter_mut().zip(r.iter()) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        // Tags and titles are capped so the text keeps some room.
+        widths[4] = widths[4].min(24);
+        widths[5] = widths[5].min(24);
+        let fixed: usize = widths[..7].iter().sum::<usize>() + 2 * 8;
+        widths[7] = width.saturating_sub(fixed).max(16);
+        for r in std::iter::once(&header).chain(rows.iter()) {
+            out.push_str("  ");
+            for (i, (cell, w)) in r.iter().zip(widths.iter()).enumerate() {
+                let cell = clip(cell, *w);
+                if i == 7 {
+                    out.push_str(&cell);
+                } else if i == 0 {
+                    let _ = write!(out, "{cell:>w$}  ", w = *w);
+                } else {
+                    let _ = write!(out, "{cell:<w$}  ", w = *w);
+                }
+            }
+            let trimmed = out.trim_end_matches(' ').len();
+            out.truncate(trimmed);
+            out.push('\n');
+        }
+    }
+    for w in &doc.warnings {
+        let _ = writeln!(out, "  warning {}: {}", w.code, w.message);
+    }
+    if !doc.comments.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} comment{} (kept apart from the answers)",
+            doc.comments.len(),
+            plural(doc.comments.len())
+        );
+    }
+    out
+}
+
+fn row(doc: &Document, c: &Control) -> [String; 8] {
+    let depth = ancestors(doc, c);
+    let part = c
+        .part
+        .rsplit('/')
+        .next()
+        .unwrap_or(&c.part)
+        .trim_end_matches(".xml")
+        .to_owned();
+    let mut level = match c.level {
+        Level::Block => "block",
+        Level::Inline => "inline",
+        Level::Row => "row",
+        Level::Cell => "cell",
+    }
+    .to_owned();
+    if c.in_text_box {
+        level.push_str("/textbox");
+    } else if c.in_table && matches!(c.level, Level::Block | Level::Inline) {
+        level.push_str("/table");
+    }
+    let ty = format!("{}{}", "  ".repeat(depth), c.control_type.name());
+    let value = match &c.value {
+        Some(Value::Boolean(b)) => format!("[{}] ", if *b { "x" } else { " " }),
+        Some(Value::Date(d)) => format!("{d} "),
+        Some(Value::Choice { value, .. }) if value != &c.text => format!("={value} "),
+        _ => String::new(),
+    };
+    let text = format!("{value}{}", one_line(&c.text));
+    [
+        c.index.to_string(),
+        part,
+        level,
+        ty,
+        c.tag.clone().unwrap_or_default(),
+        c.alias.clone().unwrap_or_default(),
+        c.status.name().to_owned(),
+        text.trim_end().to_owned(),
+    ]
+}
+
+fn ancestors(doc: &Document, c: &Control) -> usize {
+    let mut n = 0;
+    let mut p = c.parent;
+    while let Some(i) = p {
+        n += 1;
+        p = doc.controls.get(i).and_then(|c| c.parent);
+        if n > 64 {
+            break;
+        }
+    }
+    n
+}
+
+fn one_line(s: &str) -> String {
+    s.replace('\n', " ⏎ ").replace('\t', " ")
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_marks_the_cut() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+    }
+}

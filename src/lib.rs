@@ -1,0 +1,68 @@
+//! blankett turns returned Word forms into normalized JSON.
+//!
+//! The reader finds every content control and legacy form field in a `.docx` (`.docm`,
+//! `.dotx`, `.dotm`), with its properties, its visible text and whether it still shows its
+//! placeholder, and keeps the document flow around the controls:
+//!
+//! ```no_run
+//! let doc = blankett::read_path("Östermalm T1.docx".as_ref())?;
+//! for c in &doc.controls {
+//!     println!("{:?} {:?} {}: {}", c.tag, c.alias, c.status.name(), c.text);
+//! }
+//! # Ok::<(), blankett::Error>(())
+//! ```
+//!
+//! The pipeline is in the module names: [`package`] (zip, sniffing, limits, relationships),
+//! [`xml`] (reader configuration and namespaces), [`ooxml`] (the streaming reader) and
+//! [`model`] (what it produces).
+
+pub mod error;
+pub mod inspect;
+pub mod model;
+pub mod ooxml;
+pub mod package;
+pub mod xml;
+
+use std::path::Path;
+
+pub use error::{Error, ErrorKind, Result};
+pub use model::{Control, Document, Warning};
+pub use package::Limits;
+
+/// Reads Word forms, reusing one buffer from file to file.
+#[derive(Debug, Default)]
+pub struct Reader {
+    limits: Limits,
+    buf: Vec<u8>,
+}
+
+impl Reader {
+    pub fn new(limits: Limits) -> Self {
+        Reader {
+            limits,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Reads the Word file at `path`.
+    pub fn read_path(&mut self, path: &Path) -> Result<Document> {
+        let mut pkg = package::Package::open(path, self.limits)?;
+        ooxml::read_package(&mut pkg, &mut self.buf)
+    }
+
+    /// Reads a Word file held in memory; `name` names it in errors and in the result.
+    pub fn read_bytes(&mut self, bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
+        let mut pkg = package::Package::from_bytes(bytes, name, self.limits)?;
+        ooxml::read_package(&mut pkg, &mut self.buf)
+    }
+}
+
+/// Reads the Word file at `path` with the default limits.
+pub fn read_path(path: &Path) -> Result<Document> {
+    Reader::default().read_path(path)
+}
+
+/// Reads a Word file held in memory with the default limits.
+pub fn read_bytes(bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
+    Reader::default().read_bytes(bytes, name)
+}

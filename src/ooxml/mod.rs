@@ -1,0 +1,381 @@
+//! The OOXML reader: from an opened [`Package`] to the [`Document`] model.
+//!
+//! Parts are read in the order their content is needed: styles, the glossary (placeholder
+//! texts), the custom XML stores (data binding), the footnotes and endnotes (their text belongs to
+//! the answer that references them), the comments; then the headers, the body and the footers.
+//! The document lists controls in reading order: headers, body, footers, notes, comments.
+
+mod binding;
+mod controls;
+mod fields;
+mod glossary;
+mod sinks;
+mod styles;
+pub mod text;
+mod walker;
+
+use std::collections::HashMap;
+
+use quick_xml::events::Event;
+
+use crate::error::Result;
+use crate::model::{Comment, Document, FlowItem, NoteKind, Source, Story, Warning};
+use crate::package::{Package, Relationship};
+use crate::xml;
+
+use binding::Stores;
+use glossary::Glossary;
+use styles::Styles;
+use walker::{Context, PartResult, walk};
+
+/// Reads the document out of an opened package. `buf` is reused for every part.
+pub fn read_package(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
+    let file = pkg.file().map(str::to_owned);
+    read_inner(pkg, buf).map_err(|e| e.in_file(file.as_deref()))
+}
+
+fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
+    let main = pkg.main_part().to_owned();
+    let rels = pkg.relationships(&main)?;
+    let mut warnings = Vec::new();
+
+    let styles = match first_of(&rels, "styles") {
+        Some(part) => optional(pkg, buf, &part, &mut warnings, Styles::parse)?.unwrap_or_default(),
+        None => Styles::default(),
+    };
+    let glossary = match first_of(&rels, "glossaryDocument") {
+        Some(part) => {
+            optional(pkg, buf, &part, &mut warnings, Glossary::parse)?.unwrap_or_default()
+        }
+        None => Glossary::default(),
+    };
+    let stores = data_stores(pkg, buf, &rels)?;
+    let max_depth = pkg.limits().max_depth;
+
+    let mut notes: HashMap<(NoteKind, String), String> = HashMap::new();
+    let mut note_results = Vec::new();
+    let mut comment_results = Vec::new();
+    for (kind, story) in [
+        ("footnotes", Story::Footnote),
+        ("endnotes", Story::Endnote),
+        ("comments", Story::Comment),
+    ] {
+        for part in all_of(&rels, kind) {
+            let links = hyperlinks(pkg, &part)?;
+            let ctx = Context {
+                styles: &styles,
+                glossary: &glossary,
+                stores: &stores,
+                notes: &notes,
+                links: &links,
+                max_depth,
+            };
+            let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
+                walk(&ctx, &part, story, b)
+            })?
+            else {
+                continue;
+            };
+            if story == Story::Comment {
+                comment_results.push(result);
+            } else {
+                note_results.push(result);
+            }
+        }
+    }
+    for r in &mut note_results {
+        for (kind, id, text) in r.notes.drain(..) {
+            notes.insert((kind, id), text);
+        }
+    }
+
+    let mut story_results = Vec::new();
+    let headers = all_of(&rels, "header");
+    let footers = all_of(&rels, "footer");
+    let parts = headers
+        .iter()
+        .map(|p| (p.clone(), Story::Header))
+        .chain(std::iter::once((main.clone(), Story::Body)))
+        .chain(footers.iter().map(|p| (p.clone(), Story::Footer)));
+    for (part, story) in parts {
+        let links = hyperlinks(pkg, &part)?;
+        let ctx = Context {
+            styles: &styles,
+            glossary: &glossary,
+            stores: &stores,
+            notes: &notes,
+            links: &links,
+            max_depth,
+        };
+        if story == Story::Body {
+            if !pkg.read_part(&part, buf)? {
+                return Err(crate::error::Error::new(
+                    crate::error::ErrorKind::MissingPart {
+                        name: part.clone(),
+                        referrer: "_rels/.rels".into(),
+                    },
+                ));
+            }
+            let result = walk(&ctx, &part, story, buf).map_err(|e| e.in_part(&part))?;
+            story_results.push(result);
+        } else if let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
+            walk(&ctx, &part, story, b)
+        })? {
+            story_results.push(result);
+        }
+    }
+
+    let (producer, template) = app_properties(pkg, buf);
+    let source = Source {
+        file: pkg.file().map(|f| {
+            std::path::Path::new(f)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.to_owned())
+        }),
+        sha256: pkg.sha256().to_owned(),
+        bytes: pkg.byte_len(),
+        producer,
+        template,
+        main_part: main,
+        package: pkg.kind(),
+        strict: pkg.is_strict(),
+    };
+    warnings.extend(pkg.take_warnings());
+    Ok(assemble(
+        source,
+        story_results,
+        note_results,
+        comment_results,
+        warnings,
+    ))
+}
+
+/// Concatenates the parts in reading order, renumbering controls, and ties comments and
+/// controls to the flow.
+fn assemble(
+    source: Source,
+    stories: Vec<PartResult>,
+    notes: Vec<PartResult>,
+    comments: Vec<PartResult>,
+    mut warnings: Vec<Warning>,
+) -> Document {
+    let mut controls = Vec::new();
+    let mut flow = Vec::new();
+    let mut anchors: HashMap<String, Option<usize>> = HashMap::new();
+    let mut comment_bodies: Vec<Comment> = Vec::new();
+    let mut tracked = false;
+    for mut part in stories.into_iter().chain(notes).chain(comments) {
+        let offset = controls.len();
+        for c in &mut part.controls {
+            c.index += offset;
+            c.parent = c.parent.map(|p| p + offset);
+            for child in &mut c.children {
+                *child += offset;
+            }
+        }
+        for item in &mut part.flow {
+            match item {
+                FlowItem::Control { control, .. } => *control += offset,
+                FlowItem::Paragraph { controls, .. } => {
+                    for c in controls {
+                        *c += offset;
+                    }
+                }
+            }
+        }
+        for (id, control) in part.anchors {
+            anchors.entry(id).or_insert(control.map(|c| c + offset));
+        }
+        for mut w in part.warnings {
+            w.control = w.control.map(|c| c + offset);
+            warnings.push(w);
+        }
+        tracked |= part.tracked_changes;
+        controls.append(&mut part.controls);
+        flow.append(&mut part.flow);
+        comment_bodies.append(&mut part.comments);
+    }
+    for (i, item) in flow.iter().enumerate() {
+        match item {
+            FlowItem::Control { control, .. } => controls[*control].flow_index = Some(i),
+            FlowItem::Paragraph { controls: cs, .. } => {
+                for &c in cs {
+                    controls[c].flow_index = Some(i);
+                }
+            }
+        }
+    }
+    for i in 0..controls.len() {
+        if controls[i].flow_index.is_none()
+            && let Some(p) = controls[i].parent
+        {
+            controls[i].flow_index = controls[p].flow_index;
+        }
+    }
+    for c in &mut comment_bodies {
+        c.control = anchors.get(&c.id).copied().flatten();
+        c.flow_index = match c.control {
+            Some(ctrl) => controls[ctrl].flow_index,
+            None => flow.iter().position(|item| {
+                matches!(item, FlowItem::Paragraph { comments, .. } if comments.contains(&c.id))
+            }),
+        };
+    }
+    if tracked {
+        warnings.push(Warning::new(
+            "tracked-changes",
+            "the form holds tracked changes that were never accepted; they were read as if accepted (deleted text left out)",
+        ));
+    }
+    Document {
+        source,
+        controls,
+        flow,
+        comments: comment_bodies,
+        warnings,
+    }
+}
+
+/// Reads and parses a part that the document can do without: a part that is missing or does
+/// not parse becomes a warning. Limits (zip bombs) are still errors.
+fn optional<T>(
+    pkg: &mut Package,
+    buf: &mut Vec<u8>,
+    part: &str,
+    warnings: &mut Vec<Warning>,
+    parse: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<Option<T>> {
+    match pkg.read_part(part, buf) {
+        Ok(true) => {}
+        Ok(false) => {
+            warnings.push(Warning::new(
+                "missing-part",
+                format!("the document refers to {part}, which the package does not hold"),
+            ));
+            return Ok(None);
+        }
+        Err(e) if matches!(e.kind, crate::error::ErrorKind::DamagedZip { .. }) => {
+            warnings.push(Warning::new("part-unreadable", e.to_string()));
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    }
+    match parse(buf) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if matches!(e.kind, crate::error::ErrorKind::TooDeep { .. }) => Err(e.in_part(part)),
+        Err(e) => {
+            warnings.push(Warning::new(
+                "part-unreadable",
+                format!("{}; its content is left out", e.in_part(part)),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn first_of(rels: &[Relationship], kind: &str) -> Option<String> {
+    all_of(rels, kind).into_iter().next()
+}
+
+fn all_of(rels: &[Relationship], kind: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rels.iter().filter(|r| r.kind == kind && !r.external) {
+        if !out.contains(&r.target) {
+            out.push(r.target.clone());
+        }
+    }
+    out
+}
+
+/// A part's external hyperlink targets by relationship id.
+fn hyperlinks(pkg: &mut Package, part: &str) -> Result<HashMap<String, String>> {
+    Ok(pkg
+        .relationships(part)?
+        .into_iter()
+        .filter(|r| r.kind == "hyperlink")
+        .map(|r| (r.id, r.target))
+        .collect())
+}
+
+/// The custom XML data stores (`customXml/item*.xml` with their `itemProps`), and the core and
+/// extended properties, which Word binds to by well-known store ids.
+fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship]) -> Result<Stores> {
+    let mut stores = Stores::default();
+    let mut items = all_of(main_rels, "customXml");
+    for name in pkg.part_names() {
+        let lower = name.to_ascii_lowercase();
+        if lower.starts_with("customxml/item")
+            && !lower.contains("props")
+            && lower.ends_with(".xml")
+            && !items.iter().any(|i| i.eq_ignore_ascii_case(&name))
+        {
+            items.push(name);
+        }
+    }
+    for item in items {
+        if !pkg.read_part(&item, buf)? {
+            continue;
+        }
+        let xml = buf.clone();
+        let mut id = None;
+        for rel in pkg.relationships(&item)? {
+            if rel.kind == "customXmlProps" && pkg.read_part(&rel.target, buf)? {
+                id = binding::item_id(buf);
+            }
+        }
+        stores.add(id, xml);
+    }
+    for (part, id) in [
+        ("docProps/core.xml", binding::CORE_PROPERTIES_STORE),
+        ("docProps/app.xml", binding::EXTENDED_PROPERTIES_STORE),
+    ] {
+        if pkg.read_part(part, buf)? {
+            stores.add(Some(id.to_owned()), buf.clone());
+        }
+    }
+    Ok(stores)
+}
+
+/// `Application` + `AppVersion` and `Template` from `docProps/app.xml`; absent or unreadable
+/// properties are simply unknown.
+fn app_properties(pkg: &mut Package, buf: &mut Vec<u8>) -> (Option<String>, Option<String>) {
+    if !matches!(pkg.read_part("docProps/app.xml", buf), Ok(true)) {
+        return (None, None);
+    }
+    let text = xml::utf8_view(buf);
+    let mut r = xml::reader(&text);
+    let (mut app, mut version, mut template) = (None, None, None);
+    let mut current: Option<u8> = None;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) => {
+                current = match e.local_name().as_ref() {
+                    b"Application" => Some(0),
+                    b"AppVersion" => Some(1),
+                    b"Template" => Some(2),
+                    _ => None,
+                }
+            }
+            Ok(Event::Text(t)) => {
+                let v = t.decode().map(|s| s.trim().to_owned()).unwrap_or_default();
+                if !v.is_empty() {
+                    match current {
+                        Some(0) => app = Some(v),
+                        Some(1) => version = Some(v),
+                        Some(2) => template = Some(v),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(Event::End(_)) => current = None,
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    let producer = match (app, version) {
+        (Some(a), Some(v)) => Some(format!("{a} {v}")),
+        (a, v) => a.or(v),
+    };
+    (producer, template)
+}

@@ -1,0 +1,900 @@
+//! The story walker: one streaming pass over a story part (`document.xml`, a header, a footer,
+//! the footnotes, the comments) that finds every content control and legacy form field and
+//! reports text and structure to the sinks (see [`sinks`](super::sinks)).
+//!
+//! It walks shapes like this one, where controls nest at every level (ECMA-376 Part 1
+//! §17.5.2: block, run, row and cell level):
+//!
+//! ```xml
+//! <w:body>
+//!   <w:p><w:r><w:t>Nämnd</w:t></w:r></w:p>                       flow paragraph
+//!   <w:sdt>                                                       block-level control
+//!     <w:sdtPr><w:alias w:val="Nämnd"/><w:tag w:val="namnd"/><w:showingPlcHdr/></w:sdtPr>
+//!     <w:sdtContent>
+//!       <w:p>
+//!         <w:r><w:t>Öster</w:t></w:r><w:proofErr/><w:r><w:t>malm</w:t></w:r>
+//!         <w:sdt>…</w:sdt>                                        nested inline control
+//!         <w:del><w:r><w:delText>gammalt</w:delText></w:r></w:del>  dropped (tracked deletion)
+//!       </w:p>
+//!     </w:sdtContent>
+//!   </w:sdt>
+//!   <w:tbl><w:tr><w:sdt>…<w:sdtContent><w:tc>…</w:tc></w:sdtContent></w:sdt></w:tr></w:tbl>
+//! </w:body>                                                       ^ cell-level control
+//! ```
+//!
+//! Every element opens a [`Frame`] saying what its end tag must undo. Subtrees that never hold
+//! visible text (`w:rPr`, `w:del`, `mc:Fallback` once a `mc:Choice` was read …) are skipped by
+//! counting depth, without frames.
+
+use std::collections::{HashMap, HashSet};
+
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{
+    Comment, Control, ControlType, FlowItem, Level, NoteKind, Origin, Status, Story, Warning,
+    blocks_text,
+};
+use crate::ooxml::binding::Stores;
+use crate::ooxml::controls::{SdtProps, finish_sdt};
+use crate::ooxml::fields::{FfData, Field, Phase};
+use crate::ooxml::glossary::{Glossary, resolve_ref};
+use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, ParaInfo, Sink};
+use crate::ooxml::styles::{Styles, heading_level};
+use crate::xml::{self, Ns};
+
+/// What the walker needs from the rest of the package.
+pub(crate) struct Context<'a> {
+    pub styles: &'a Styles,
+    pub glossary: &'a Glossary,
+    pub stores: &'a Stores,
+    /// Footnote and endnote texts by kind and id, read before the body.
+    pub notes: &'a HashMap<(NoteKind, String), String>,
+    /// This part's relationships: id → target (for `w:hyperlink/@r:id`).
+    pub links: &'a HashMap<String, String>,
+    pub max_depth: usize,
+}
+
+/// What one story part holds. Control indices are local to the part.
+#[derive(Default)]
+pub(crate) struct PartResult {
+    pub controls: Vec<Control>,
+    pub flow: Vec<FlowItem>,
+    /// Notes read from a footnotes or endnotes part.
+    pub notes: Vec<(NoteKind, String, String)>,
+    /// Comments read from a comments part.
+    pub comments: Vec<Comment>,
+    /// Comment anchors met in this part: comment id → innermost control.
+    pub anchors: Vec<(String, Option<usize>)>,
+    pub warnings: Vec<Warning>,
+    pub tracked_changes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FldCharType {
+    Begin,
+    Separate,
+    End,
+    Other,
+}
+
+/// What an open element's end tag must undo.
+#[derive(Debug)]
+enum Frame {
+    Other,
+    P,
+    PPr,
+    PPrRPr,
+    TrPr,
+    Text,
+    Instr,
+    Tbl,
+    Tr,
+    Tc,
+    TextBox,
+    Sdt,
+    SdtPr,
+    SdtContent,
+    Hyperlink,
+    FldChar(FldCharType),
+    FldSimple { link: bool },
+    AltContent,
+    Note(NoteKind, String),
+    Comment(Comment),
+}
+
+/// Structural context, for the level of a control that starts here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Blocks,
+    Paragraph,
+    Table,
+    Row,
+}
+
+#[derive(Debug, Default)]
+struct ParaProps {
+    style_id: Option<String>,
+    num_id: Option<String>,
+    ilvl: Option<u8>,
+    outline: Option<u8>,
+    mark_deleted: bool,
+}
+
+struct PendingSdt {
+    props: SdtProps,
+    level: Level,
+    control: Option<usize>,
+}
+
+struct OpenControl {
+    control: usize,
+    builder: BlockBuilder,
+}
+
+struct Walker<'c> {
+    ctx: &'c Context<'c>,
+    part: String,
+    story: Story,
+    out: PartResult,
+    frames: Vec<Frame>,
+    /// Depth inside a skipped subtree (0 when not skipping).
+    skip: usize,
+    containers: Vec<Container>,
+    paras: Vec<ParaProps>,
+    sdts: Vec<PendingSdt>,
+    open: Vec<OpenControl>,
+    fields: Vec<(Field, Option<FfData>)>,
+    ff: Option<FfData>,
+    alt_taken: Vec<bool>,
+    rows_deleted: Vec<bool>,
+    flow: Option<FlowBuilder>,
+    /// Captures the whole footnote or comment being read.
+    whole: Option<BlockBuilder>,
+    anchored: HashSet<String>,
+    in_ppr: usize,
+    in_ppr_rpr: usize,
+    in_trpr: usize,
+    in_sdt_pr: usize,
+    in_fldchar: usize,
+    tables: usize,
+    text_boxes: usize,
+    warned_entity: bool,
+}
+
+/// Walks one story part.
+pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> Result<PartResult> {
+    let text = xml::utf8_view(xml);
+    let mut r = xml::reader(&text);
+    let flow = matches!(story, Story::Body | Story::Header | Story::Footer)
+        .then(|| FlowBuilder::new(part, story));
+    let mut w = Walker {
+        ctx,
+        part: part.to_owned(),
+        story,
+        out: PartResult::default(),
+        frames: Vec::with_capacity(64),
+        skip: 0,
+        containers: Vec::with_capacity(16),
+        paras: Vec::new(),
+        sdts: Vec::new(),
+        open: Vec::new(),
+        fields: Vec::new(),
+        ff: None,
+        alt_taken: Vec::new(),
+        rows_deleted: Vec::new(),
+        flow,
+        whole: None,
+        anchored: HashSet::new(),
+        in_ppr: 0,
+        in_ppr_rpr: 0,
+        in_trpr: 0,
+        in_sdt_pr: 0,
+        in_fldchar: 0,
+        tables: 0,
+        text_boxes: 0,
+        warned_entity: false,
+    };
+    loop {
+        let ev = r.read_event().map_err(|e| xml::malformed(&r, e))?;
+        match ev {
+            Event::Start(ref e) => w.start(&r, e, false)?,
+            Event::Empty(ref e) => w.start(&r, e, true)?,
+            Event::End(_) => w.end(),
+            Event::Text(ref t) if w.skip == 0 && w.wants_text() => {
+                let s = t.decode().map_err(|e| xml::malformed(&r, e))?;
+                w.text(&s);
+            }
+            Event::CData(ref t) if w.skip == 0 && w.wants_text() => {
+                let s = t.decode().map_err(|e| xml::malformed(&r, e))?;
+                w.text(&s);
+            }
+            Event::GeneralRef(ref g) if w.skip == 0 && w.wants_text() => match resolve_ref(g) {
+                Some(s) => w.text(&s),
+                None => w.undefined_entity(&String::from_utf8_lossy(g)),
+            },
+            Event::DocType(_) => w.out.warnings.push(Warning::new(
+                "xml-doctype",
+                format!("{part} declares a DTD; it was ignored and no entity in it was resolved"),
+            )),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !w.frames.is_empty() {
+        return Err(Error::new(ErrorKind::MalformedXml {
+            detail: "unexpected end of the part inside an open element".into(),
+        })
+        .at(r.buffer_position()));
+    }
+    Ok(w.finish())
+}
+
+impl Walker<'_> {
+    fn finish(mut self) -> PartResult {
+        // Fields left open at the end of the part close here.
+        while let Some((field, ff)) = self.fields.pop() {
+            if let Some(c) = field.control {
+                self.finish_legacy(c, ff.unwrap_or_default());
+            }
+        }
+        if let Some(flow) = self.flow.take() {
+            self.out.flow = flow.finish();
+        }
+        self.out
+    }
+
+    #[inline]
+    fn wants_text(&self) -> bool {
+        matches!(self.frames.last(), Some(Frame::Text | Frame::Instr))
+    }
+
+    fn push(&mut self, frame: Frame, empty: bool) {
+        if empty {
+            self.close(frame);
+        } else {
+            self.frames.push(frame);
+        }
+    }
+
+    fn skip_subtree(&mut self, empty: bool) {
+        if !empty {
+            self.skip = 1;
+        }
+    }
+
+    fn start(&mut self, r: &NsReader<&[u8]>, e: &BytesStart<'_>, empty: bool) -> Result<()> {
+        if self.skip > 0 {
+            if !empty {
+                self.skip += 1;
+            }
+            return Ok(());
+        }
+        if self.frames.len() >= self.ctx.max_depth {
+            return Err(Error::new(ErrorKind::TooDeep {
+                limit: self.ctx.max_depth,
+            })
+            .at(r.buffer_position()));
+        }
+        let (res, local) = r.resolver().resolve_element(e.name());
+        let ns = xml::classify_result(&res);
+        let local = local.as_ref();
+
+        if self.in_sdt_pr > 0 {
+            let skip = match self.sdts.last_mut() {
+                Some(p) => p.props.element(r, ns, local, e),
+                None => false,
+            };
+            if skip {
+                self.skip_subtree(empty);
+            } else {
+                self.push(Frame::Other, empty);
+            }
+            return Ok(());
+        }
+        if self.in_fldchar > 0 {
+            if ns == Ns::W
+                && let Some(ff) = self.ff.as_mut()
+            {
+                ff.element(r, local, e);
+            }
+            self.push(Frame::Other, empty);
+            return Ok(());
+        }
+        if self.in_ppr > 0 {
+            self.paragraph_property(r, ns, local, e, empty);
+            return Ok(());
+        }
+        if self.in_trpr > 0 {
+            match (ns, local) {
+                (Ns::W, b"del") => {
+                    if let Some(d) = self.rows_deleted.last_mut() {
+                        *d = true;
+                    }
+                    self.tracked_change();
+                    self.skip_subtree(empty);
+                }
+                (Ns::W, b"ins") => {
+                    self.tracked_change();
+                    self.skip_subtree(empty);
+                }
+                _ => self.skip_subtree(empty),
+            }
+            return Ok(());
+        }
+
+        match ns {
+            Ns::W => self.start_w(r, local, e, empty),
+            Ns::Mc => match local {
+                b"AlternateContent" => {
+                    self.alt_taken.push(false);
+                    self.push(Frame::AltContent, empty);
+                }
+                // Read the first branch Word offers and nothing else: Choice and Fallback
+                // hold the same content twice (ECMA-376 Part 3 §10.2).
+                b"Choice" | b"Fallback" => match self.alt_taken.last_mut() {
+                    Some(taken) if *taken => self.skip_subtree(empty),
+                    Some(taken) => {
+                        *taken = true;
+                        self.push(Frame::Other, empty);
+                    }
+                    None => self.push(Frame::Other, empty),
+                },
+                _ => self.push(Frame::Other, empty),
+            },
+            Ns::Math => match local {
+                b"t" => self.push(Frame::Text, empty),
+                _ => self.push(Frame::Other, empty),
+            },
+            _ => self.push(Frame::Other, empty),
+        }
+        Ok(())
+    }
+
+    fn start_w(&mut self, r: &NsReader<&[u8]>, local: &[u8], e: &BytesStart<'_>, empty: bool) {
+        match local {
+            b"p" => {
+                self.paras.push(ParaProps::default());
+                self.containers.push(Container::Paragraph);
+                self.structure(|s| s.para_start());
+                self.push(Frame::P, empty);
+            }
+            b"pPr" => {
+                self.in_ppr += 1;
+                self.push(Frame::PPr, empty);
+            }
+            b"t" => self.push(Frame::Text, empty),
+            b"tab" | b"ptab" => self.text("\t"),
+            b"br" | b"cr" => self.text("\n"),
+            b"noBreakHyphen" => self.text("-"),
+            b"sym" => {
+                let c = xml::attr(r, e, Ns::W, b"char")
+                    .and_then(|h| u32::from_str_radix(h.trim(), 16).ok())
+                    .and_then(char::from_u32);
+                if let Some(c) = c {
+                    self.text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            b"instrText" => self.push(Frame::Instr, empty),
+            // Deleted and moved-away content is dropped: tracked changes read as if accepted.
+            b"del" | b"moveFrom" => {
+                self.tracked_change();
+                self.skip_subtree(empty);
+            }
+            b"ins" | b"moveTo" => {
+                self.tracked_change();
+                self.push(Frame::Other, empty);
+            }
+            b"delText" | b"delInstrText" | b"rPr" | b"sdtEndPr" | b"tblPr" | b"tblGrid"
+            | b"tcPr" | b"sectPr" | b"customXmlPr" | b"smartTagPr" | b"rt" | b"rubyPr"
+            | b"fldData" | b"background" | b"tblPrEx" => self.skip_subtree(empty),
+            b"tbl" => {
+                self.tables += 1;
+                self.containers.push(Container::Table);
+                self.structure(|s| s.table_start());
+                self.push(Frame::Tbl, empty);
+            }
+            b"tr" => {
+                self.rows_deleted.push(false);
+                self.containers.push(Container::Row);
+                self.structure(|s| s.row_start());
+                self.push(Frame::Tr, empty);
+            }
+            b"trPr" => {
+                self.in_trpr += 1;
+                self.push(Frame::TrPr, empty);
+            }
+            b"tc" => {
+                self.containers.push(Container::Blocks);
+                self.structure(|s| s.cell_start());
+                self.push(Frame::Tc, empty);
+            }
+            b"txbxContent" => {
+                self.text_boxes += 1;
+                self.containers.push(Container::Blocks);
+                self.push(Frame::TextBox, empty);
+            }
+            b"sdt" => {
+                let level = match self.containers.last() {
+                    Some(Container::Paragraph) => Level::Inline,
+                    Some(Container::Table) => Level::Row,
+                    Some(Container::Row) => Level::Cell,
+                    _ => Level::Block,
+                };
+                self.sdts.push(PendingSdt {
+                    props: SdtProps::default(),
+                    level,
+                    control: None,
+                });
+                self.push(Frame::Sdt, empty);
+            }
+            b"sdtPr" => {
+                self.in_sdt_pr += 1;
+                self.push(Frame::SdtPr, empty);
+            }
+            b"sdtContent" => {
+                self.open_pending_sdt();
+                self.push(Frame::SdtContent, empty);
+            }
+            b"hyperlink" => {
+                let target = xml::attr(r, e, Ns::R, b"id")
+                    .and_then(|id| self.ctx.links.get(id.as_ref()).cloned())
+                    .or_else(|| xml::attr(r, e, Ns::W, b"anchor").map(|a| format!("#{a}")))
+                    .unwrap_or_default();
+                self.content(|s| s.link_start(&target));
+                self.push(Frame::Hyperlink, empty);
+            }
+            b"fldChar" => {
+                let kind = match xml::attr(r, e, Ns::W, b"fldCharType").as_deref() {
+                    Some("begin") => FldCharType::Begin,
+                    Some("separate") => FldCharType::Separate,
+                    Some("end") => FldCharType::End,
+                    _ => FldCharType::Other,
+                };
+                if kind == FldCharType::Begin {
+                    self.ff = Some(FfData::default());
+                }
+                self.in_fldchar += 1;
+                self.push(Frame::FldChar(kind), empty);
+            }
+            b"fldSimple" => {
+                let mut field = Field::new(None);
+                if let Some(instr) = xml::attr(r, e, Ns::W, b"instr") {
+                    field.push_instruction(&instr);
+                }
+                let link = match field.hyperlink_target() {
+                    Some(target) => {
+                        self.content(|s| s.link_start(&target));
+                        true
+                    }
+                    None => false,
+                };
+                self.push(Frame::FldSimple { link }, empty);
+            }
+            b"footnoteReference" | b"endnoteReference" => {
+                let kind = if local == b"footnoteReference" {
+                    NoteKind::Footnote
+                } else {
+                    NoteKind::Endnote
+                };
+                if let Some(id) = xml::attr(r, e, Ns::W, b"id")
+                    && let Some(text) = self.ctx.notes.get(&(kind, id.into_owned()))
+                {
+                    let text = text.clone();
+                    self.content(|s| s.note(kind, &text));
+                }
+                self.push(Frame::Other, empty);
+            }
+            b"commentRangeStart" | b"commentReference" => {
+                if let Some(id) = xml::attr(r, e, Ns::W, b"id") {
+                    self.anchor_comment(&id);
+                }
+                self.push(Frame::Other, empty);
+            }
+            b"footnote" | b"endnote" if matches!(self.story, Story::Footnote | Story::Endnote) => {
+                let kind = if local == b"footnote" {
+                    NoteKind::Footnote
+                } else {
+                    NoteKind::Endnote
+                };
+                let id = xml::attr(r, e, Ns::W, b"id")
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                self.whole = Some(BlockBuilder::new());
+                self.containers.push(Container::Blocks);
+                self.push(Frame::Note(kind, id), empty);
+            }
+            b"comment" if self.story == Story::Comment => {
+                let get = |n: &[u8]| xml::attr(r, e, Ns::W, n).map(|v| v.into_owned());
+                let comment = Comment {
+                    id: get(b"id").unwrap_or_default(),
+                    author: get(b"author"),
+                    date: get(b"date"),
+                    text: String::new(),
+                    control: None,
+                    flow_index: None,
+                };
+                self.whole = Some(BlockBuilder::new());
+                self.containers.push(Container::Blocks);
+                self.push(Frame::Comment(comment), empty);
+            }
+            _ => self.push(Frame::Other, empty),
+        }
+    }
+
+    /// Elements inside `w:pPr`: style, numbering, outline level and a deleted paragraph mark.
+    fn paragraph_property(
+        &mut self,
+        r: &NsReader<&[u8]>,
+        ns: Ns,
+        local: &[u8],
+        e: &BytesStart<'_>,
+        empty: bool,
+    ) {
+        if ns != Ns::W {
+            return self.skip_subtree(empty);
+        }
+        if self.in_ppr_rpr > 0 {
+            match local {
+                b"del" | b"moveFrom" => {
+                    if let Some(p) = self.paras.last_mut() {
+                        p.mark_deleted = true;
+                    }
+                    self.tracked_change();
+                }
+                b"ins" | b"moveTo" => self.tracked_change(),
+                _ => {}
+            }
+            return self.skip_subtree(empty);
+        }
+        let val = || xml::attr(r, e, Ns::W, b"val").map(|v| v.into_owned());
+        match local {
+            b"pStyle" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style_id = val();
+                }
+            }
+            b"numPr" => return self.push(Frame::Other, empty),
+            b"numId" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num_id = val();
+                }
+            }
+            b"ilvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.ilvl = val().and_then(|v| v.trim().parse().ok());
+                }
+            }
+            b"outlineLvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.outline = val().and_then(|v| v.trim().parse().ok());
+                }
+            }
+            b"rPr" => {
+                self.in_ppr_rpr += 1;
+                return self.push(Frame::PPrRPr, empty);
+            }
+            _ => {}
+        }
+        self.skip_subtree(empty);
+    }
+
+    fn end(&mut self) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        if let Some(frame) = self.frames.pop() {
+            self.close(frame);
+        }
+    }
+
+    fn close(&mut self, frame: Frame) {
+        match frame {
+            Frame::Other | Frame::Text | Frame::Instr => {}
+            Frame::P => {
+                let props = self.paras.pop().unwrap_or_default();
+                let info = self.para_info(props);
+                self.containers.pop();
+                self.structure(|s| s.para_end(&info));
+            }
+            Frame::PPr => self.in_ppr -= 1,
+            Frame::PPrRPr => self.in_ppr_rpr -= 1,
+            Frame::TrPr => self.in_trpr -= 1,
+            Frame::Tbl => {
+                self.tables -= 1;
+                self.containers.pop();
+                self.structure(|s| s.table_end());
+            }
+            Frame::Tr => {
+                let deleted = self.rows_deleted.pop().unwrap_or(false);
+                self.containers.pop();
+                self.structure(|s| s.row_end(deleted));
+            }
+            Frame::Tc => {
+                self.containers.pop();
+                self.structure(|s| s.cell_end());
+            }
+            Frame::TextBox => {
+                self.text_boxes -= 1;
+                self.containers.pop();
+            }
+            Frame::Sdt => {
+                self.open_pending_sdt();
+                if let Some(pending) = self.sdts.pop()
+                    && let Some(c) = pending.control
+                {
+                    self.finish_sdt(c, &pending.props);
+                }
+            }
+            Frame::SdtPr => self.in_sdt_pr -= 1,
+            Frame::SdtContent => {}
+            Frame::Hyperlink => self.content(|s| s.link_end()),
+            Frame::FldChar(kind) => {
+                self.in_fldchar -= 1;
+                self.field_char(kind);
+            }
+            Frame::FldSimple { link } => {
+                if link {
+                    self.content(|s| s.link_end());
+                }
+            }
+            Frame::AltContent => {
+                self.alt_taken.pop();
+            }
+            Frame::Note(kind, id) => {
+                self.containers.pop();
+                if let Some(whole) = self.whole.take() {
+                    let text = blocks_text(&whole.finish());
+                    if !text.is_empty() {
+                        self.out.notes.push((kind, id, text));
+                    }
+                }
+            }
+            Frame::Comment(mut comment) => {
+                self.containers.pop();
+                if let Some(whole) = self.whole.take() {
+                    comment.text = blocks_text(&whole.finish());
+                }
+                self.out.comments.push(comment);
+            }
+        }
+    }
+
+    fn para_info(&self, props: ParaProps) -> ParaInfo {
+        let style = self.ctx.styles.get(props.style_id.as_deref());
+        let name = style.and_then(|s| s.name.clone()).or(props.style_id);
+        let outline = props.outline.or(style.and_then(|s| s.outline_level));
+        let list_level = match props.num_id.as_deref().map(str::trim) {
+            Some("0") => None,
+            Some(_) => Some(props.ilvl.unwrap_or(0)),
+            None => style
+                .and_then(|s| s.numbering.as_ref())
+                .map(|(_, l)| props.ilvl.unwrap_or(*l)),
+        };
+        ParaInfo {
+            heading_level: heading_level(outline, name.as_deref()),
+            style: name,
+            list_level,
+            mark_deleted: props.mark_deleted,
+            in_text_box: self.text_boxes > 0,
+        }
+    }
+
+    // --- controls -------------------------------------------------------------------------
+
+    fn open_control(&mut self, origin: Origin, level: Level) -> usize {
+        let index = self.out.controls.len();
+        let parent = self.open.last().map(|o| o.control);
+        if let Some(p) = parent {
+            self.out.controls[p].children.push(index);
+        }
+        self.out.controls.push(Control {
+            index,
+            parent,
+            children: Vec::new(),
+            part: self.part.clone(),
+            story: self.story,
+            level,
+            in_table: self.tables > 0,
+            in_text_box: self.text_boxes > 0,
+            origin,
+            control_type: ControlType::RichText,
+            id: None,
+            tag: None,
+            alias: None,
+            lock: None,
+            placeholder_doc_part: None,
+            placeholder_text: None,
+            showing_placeholder: false,
+            status: Status::Empty,
+            placeholder_signal: None,
+            text: String::new(),
+            blocks: Vec::new(),
+            value: None,
+            list_items: Vec::new(),
+            date_format: None,
+            multi_line: false,
+            gallery: None,
+            data_binding: None,
+            tracked_changes: false,
+            flow_index: None,
+        });
+        if parent.is_none()
+            && let Some(flow) = self.flow.as_mut()
+        {
+            match level {
+                Level::Inline => flow.inline_control(index),
+                _ => flow.control(index),
+            }
+        }
+        self.open.push(OpenControl {
+            control: index,
+            builder: BlockBuilder::new(),
+        });
+        index
+    }
+
+    /// Opens the innermost pending `w:sdt` as a control, once.
+    fn open_pending_sdt(&mut self) {
+        let Some(pending) = self.sdts.last() else {
+            return;
+        };
+        if pending.control.is_some() {
+            return;
+        }
+        let level = pending.level;
+        let c = self.open_control(Origin::ContentControl, level);
+        if let Some(pending) = self.sdts.last_mut() {
+            pending.props.apply(&mut self.out.controls[c]);
+            pending.control = Some(c);
+        }
+    }
+
+    /// Stops collecting a control's text and stores its blocks and text.
+    fn close_control(&mut self, index: usize) {
+        let Some(pos) = self.open.iter().rposition(|o| o.control == index) else {
+            return;
+        };
+        let open = self.open.remove(pos);
+        let blocks = open.builder.finish();
+        let c = &mut self.out.controls[index];
+        c.text = blocks_text(&blocks);
+        c.blocks = blocks;
+    }
+
+    fn finish_sdt(&mut self, index: usize, props: &SdtProps) {
+        self.close_control(index);
+        finish_sdt(
+            &mut self.out.controls[index],
+            props,
+            self.ctx.glossary,
+            self.ctx.stores,
+            &mut self.out.warnings,
+        );
+    }
+
+    fn finish_legacy(&mut self, index: usize, ff: FfData) {
+        self.close_control(index);
+        ff.finish(&mut self.out.controls[index]);
+    }
+
+    fn field_char(&mut self, kind: FldCharType) {
+        match kind {
+            FldCharType::Begin => {
+                let ff = self.ff.take().filter(|ff| ff.present);
+                let control = ff.as_ref().map(|ff| {
+                    let c = self.open_control(Origin::LegacyFormField, Level::Inline);
+                    ff.apply(&mut self.out.controls[c]);
+                    c
+                });
+                self.fields.push((Field::new(control), ff));
+            }
+            FldCharType::Separate => {
+                let mut target = None;
+                if let Some((field, _)) = self.fields.last_mut() {
+                    field.phase = Phase::Result;
+                    target = field.hyperlink_target();
+                    field.link = target.is_some();
+                }
+                if let Some(t) = target {
+                    self.content(|s| s.link_start(&t));
+                }
+            }
+            FldCharType::End => {
+                if let Some((field, ff)) = self.fields.pop() {
+                    if field.link {
+                        self.content(|s| s.link_end());
+                    }
+                    if let Some(c) = field.control {
+                        self.finish_legacy(c, ff.unwrap_or_default());
+                    }
+                }
+            }
+            FldCharType::Other => {}
+        }
+    }
+
+    fn tracked_change(&mut self) {
+        self.out.tracked_changes = true;
+        for o in &self.open {
+            self.out.controls[o.control].tracked_changes = true;
+        }
+    }
+
+    fn anchor_comment(&mut self, id: &str) {
+        if !self.anchored.insert(id.to_owned()) {
+            return;
+        }
+        let control = self.open.last().map(|o| o.control);
+        self.out.anchors.push((id.to_owned(), control));
+        if let Some(flow) = self.flow.as_mut() {
+            flow.comment(id);
+        }
+    }
+
+    fn undefined_entity(&mut self, name: &str) {
+        if !self.warned_entity {
+            self.warned_entity = true;
+            self.out.warnings.push(Warning::new(
+                "xml-entity",
+                format!(
+                    "{}: the undefined entity &{name}; was left out (entities are never resolved)",
+                    self.part
+                ),
+            ));
+        }
+    }
+
+    // --- text and structure -----------------------------------------------------------------
+
+    /// Visible text: not inside a field instruction (§17.16.18).
+    fn text(&mut self, s: &str) {
+        if matches!(self.frames.last(), Some(Frame::Instr)) {
+            if let Some((field, _)) = self.fields.last_mut()
+                && field.phase == Phase::Instruction
+            {
+                field.push_instruction(s);
+            }
+            return;
+        }
+        if self
+            .fields
+            .iter()
+            .any(|(f, _)| f.phase == Phase::Instruction)
+        {
+            return;
+        }
+        self.content(|sink| sink.text(s));
+    }
+
+    /// Content goes to every open control, the whole-note capture, and the flow when no
+    /// control is open (the flow holds only text outside controls).
+    fn content(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
+        for o in &mut self.open {
+            f(&mut o.builder);
+        }
+        if let Some(w) = self.whole.as_mut() {
+            f(w);
+        }
+        if self.open.is_empty()
+            && let Some(flow) = self.flow.as_mut()
+        {
+            f(flow);
+        }
+    }
+
+    /// Structure goes everywhere, the flow included, so every sink sees balanced paragraphs.
+    fn structure(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
+        for o in &mut self.open {
+            f(&mut o.builder);
+        }
+        if let Some(w) = self.whole.as_mut() {
+            f(w);
+        }
+        if let Some(flow) = self.flow.as_mut() {
+            f(flow);
+        }
+    }
+}

@@ -1,0 +1,671 @@
+//! The package: what the bytes are (sniffing), the zip container, inflating parts within limits,
+//! looking parts up case-insensitively and following relationships (ECMA-376 Part 2, OPC).
+//!
+//! Only this module touches `zip` (and `cfb`, to tell a legacy `.doc` from an encrypted `.docx`).
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use sha2::{Digest, Sha256};
+use zip::ZipArchive;
+use zip::read::ZipReadOptions;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::Warning;
+use crate::xml;
+
+/// Limits that keep a hostile file from eating memory or time. Every one can be raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest size one part may inflate to, in bytes.
+    pub max_part_bytes: u64,
+    /// Highest inflated:compressed ratio for a part over [`ratio_floor_bytes`](Limits::ratio_floor_bytes).
+    pub max_ratio: u64,
+    /// Parts smaller than this are not held to the ratio (small XML compresses very well).
+    pub ratio_floor_bytes: u64,
+    /// Most entries a zip may hold.
+    pub max_entries: usize,
+    /// Deepest XML element nesting accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 256 << 20,
+            max_part_bytes: 128 << 20,
+            max_ratio: 200,
+            ratio_floor_bytes: 1 << 20,
+            max_entries: 10_000,
+            max_depth: 512,
+        }
+    }
+}
+
+/// The flavour of Word package, from the main part's content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PackageKind {
+    /// `.docx`
+    Document,
+    /// `.docm`
+    MacroEnabledDocument,
+    /// `.dotx`
+    Template,
+    /// `.dotm`
+    MacroEnabledTemplate,
+}
+
+/// One relationship of a part (`_rels/*.rels`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub id: String,
+    /// The last segment of the relationship type URI (`header`, `officeDocument`, `customXml` …),
+    /// the same in Transitional and Strict packages.
+    pub kind: String,
+    /// The resolved part name (`word/header1.xml`), or the URI as written for external targets.
+    pub target: String,
+    pub external: bool,
+    /// True when the type URI is a Strict OOXML one (`http://purl.oclc.org/ooxml/…`).
+    pub strict: bool,
+}
+
+/// An opened Word package.
+pub struct Package {
+    file: Option<String>,
+    archive: ZipArchive<Cursor<Vec<u8>>>,
+    /// Lower-cased part name → zip index (part names are case-insensitive, OPC §9.1.1.1).
+    index: HashMap<String, usize>,
+    main_part: String,
+    kind: PackageKind,
+    strict: bool,
+    limits: Limits,
+    sha256: String,
+    bytes: u64,
+    warnings: Vec<Warning>,
+}
+
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+impl Package {
+    /// Opens the package held in `bytes`; `file` names it in errors.
+    pub fn from_bytes(bytes: Vec<u8>, file: Option<&str>, limits: Limits) -> Result<Package> {
+        Self::open_inner(bytes, file, limits).map_err(|e| e.in_file(file))
+    }
+
+    fn open_inner(bytes: Vec<u8>, file: Option<&str>, limits: Limits) -> Result<Package> {
+        let len = bytes.len() as u64;
+        if len == 0 {
+            return Err(ErrorKind::Empty.into());
+        }
+        if len > limits.max_file_bytes {
+            return Err(ErrorKind::FileTooLarge {
+                size: len,
+                limit: limits.max_file_bytes,
+            }
+            .into());
+        }
+        if bytes.starts_with(CFB_MAGIC) {
+            return Err(classify_compound_file(&bytes).into());
+        }
+        if let Some(what) = sniff_other(&bytes) {
+            return Err(what.into());
+        }
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let starts_like_zip = bytes.starts_with(b"PK");
+        let archive = match ZipArchive::new(Cursor::new(bytes)) {
+            Ok(a) => a,
+            Err(e) if starts_like_zip => {
+                return Err(ErrorKind::DamagedZip {
+                    detail: zip_detail(&e),
+                }
+                .into());
+            }
+            Err(_) => {
+                return Err(ErrorKind::NotZip {
+                    found: "unrecognised content".into(),
+                }
+                .into());
+            }
+        };
+        if archive.len() > limits.max_entries {
+            return Err(ErrorKind::TooManyEntries {
+                count: archive.len(),
+                limit: limits.max_entries,
+            }
+            .into());
+        }
+        let mut index = HashMap::with_capacity(archive.len());
+        for (i, name) in archive.file_names().enumerate() {
+            let key = normalize_part_name(name);
+            if index.insert(key, i).is_some() {
+                return Err(ErrorKind::DamagedZip {
+                    detail: format!("two entries are named {name}"),
+                }
+                .into());
+            }
+        }
+        let mut pkg = Package {
+            file: file.map(str::to_owned),
+            archive,
+            index,
+            main_part: String::new(),
+            kind: PackageKind::Document,
+            strict: false,
+            limits,
+            sha256,
+            bytes: len,
+            warnings: Vec::new(),
+        };
+        pkg.find_main_part()?;
+        Ok(pkg)
+    }
+
+    /// Reads a file from disk and opens it.
+    pub fn open(path: &std::path::Path, limits: Limits) -> Result<Package> {
+        let name = path.display().to_string();
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Error::new(ErrorKind::Io(io_detail(&e))).in_file(Some(&name)))?;
+        if meta.is_dir() {
+            return Err(
+                Error::new(ErrorKind::Io("it is a folder, not a file".into())).in_file(Some(&name)),
+            );
+        }
+        if meta.len() > limits.max_file_bytes {
+            return Err(Error::new(ErrorKind::FileTooLarge {
+                size: meta.len(),
+                limit: limits.max_file_bytes,
+            })
+            .in_file(Some(&name)));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::new(ErrorKind::Io(io_detail(&e))).in_file(Some(&name)))?;
+        Package::from_bytes(bytes, Some(&name), limits)
+    }
+
+    /// The main document part (`word/document.xml` in nearly every file).
+    pub fn main_part(&self) -> &str {
+        &self.main_part
+    }
+
+    pub fn kind(&self) -> PackageKind {
+        self.kind
+    }
+
+    /// True when the package uses Strict OOXML relationship types.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    pub fn byte_len(&self) -> u64 {
+        self.bytes
+    }
+
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Problems met while reading parts (CRC mismatches) that did not stop the reading.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// True when the package holds the part (case-insensitive).
+    pub fn has_part(&self, name: &str) -> bool {
+        self.index.contains_key(&normalize_part_name(name))
+    }
+
+    /// Part names, in zip order.
+    pub fn part_names(&self) -> Vec<String> {
+        self.archive.file_names().map(str::to_owned).collect()
+    }
+
+    /// Inflates `name` into `buf` (cleared first), within the limits. Returns `Ok(false)` when the
+    /// package has no such part.
+    pub fn read_part(&mut self, name: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        buf.clear();
+        let Some(&i) = self.index.get(&normalize_part_name(name)) else {
+            return Ok(false);
+        };
+        let limits = self.limits;
+        let part_err = |kind: ErrorKind| Error::new(kind).in_part(name);
+        let opts = ZipReadOptions::new().ignore_crc32(true);
+        let mut entry = self.archive.by_index_with_options(i, opts).map_err(|e| {
+            part_err(ErrorKind::DamagedZip {
+                detail: zip_detail(&e),
+            })
+        })?;
+        if entry.encrypted() {
+            return Err(part_err(ErrorKind::Encrypted));
+        }
+        let declared = entry.size();
+        let compressed = entry.compressed_size().max(1);
+        if declared > limits.max_part_bytes {
+            return Err(part_err(ErrorKind::PartTooLarge {
+                declared,
+                limit: limits.max_part_bytes,
+            }));
+        }
+        check_ratio(declared, compressed, &limits).map_err(part_err)?;
+        let expected_crc = entry.crc32();
+        // Declared sizes can lie: never inflate more than the limit, whatever the header says.
+        buf.reserve(declared.min(limits.max_part_bytes) as usize);
+        let read = (&mut entry)
+            .take(limits.max_part_bytes + 1)
+            .read_to_end(buf)
+            .map_err(|e| {
+                part_err(ErrorKind::DamagedZip {
+                    detail: format!("cannot inflate: {e}"),
+                })
+            })? as u64;
+        if read > limits.max_part_bytes {
+            return Err(part_err(ErrorKind::PartTooLarge {
+                declared,
+                limit: limits.max_part_bytes,
+            }));
+        }
+        check_ratio(read, compressed, &limits).map_err(part_err)?;
+        if crc32fast::hash(buf) != expected_crc {
+            self.warnings.push(Warning::new(
+                "zip-checksum",
+                format!("{name}: the zip checksum does not match the content; the file may be damaged, check the answers"),
+            ));
+        }
+        Ok(true)
+    }
+
+    /// The relationships of `source` (`""` for the package itself), in id order.
+    pub fn relationships(&mut self, source: &str) -> Result<Vec<Relationship>> {
+        let rels_name = rels_part_for(source);
+        let mut buf = Vec::new();
+        if !self.read_part(&rels_name, &mut buf)? {
+            return Ok(Vec::new());
+        }
+        let base = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        let mut rels = xml::parse_relationships(&buf).map_err(|e| e.in_part(&rels_name))?;
+        for rel in &mut rels {
+            if !rel.external {
+                rel.target = resolve_target(base, &rel.target);
+            }
+        }
+        rels.sort_by_key(|r| natural_key(&r.id));
+        Ok(rels)
+    }
+
+    fn find_main_part(&mut self) -> Result<()> {
+        let rels = self.relationships("")?;
+        let content_types = self.content_types()?;
+        let main = rels
+            .iter()
+            .find(|r| r.kind == "officeDocument" && !r.external && r.target.ends_with(".xml"));
+        let main = match main {
+            Some(rel) => {
+                self.strict = rel.strict;
+                rel.target.clone()
+            }
+            None => {
+                if self.has_part("word/document.xml") {
+                    self.warnings.push(Warning::new(
+                        "no-relationship",
+                        "the package does not say which part is the document (_rels/.rels); read word/document.xml",
+                    ));
+                    "word/document.xml".to_owned()
+                } else {
+                    return Err(ErrorKind::NotWord {
+                        what: self.describe_other_package(),
+                    }
+                    .into());
+                }
+            }
+        };
+        if !self.has_part(&main) {
+            return Err(ErrorKind::MissingPart {
+                name: main,
+                referrer: "_rels/.rels".into(),
+            }
+            .into());
+        }
+        let content_type = content_types.for_part(&main).unwrap_or_default();
+        self.kind = match content_type_kind(&content_type) {
+            Ok(kind) => kind,
+            Err(Some(what)) => return Err(ErrorKind::NotWord { what }.into()),
+            // Unknown or missing content type: trust the part if it lives where Word puts it.
+            Err(None) if main.to_ascii_lowercase().starts_with("word/") => PackageKind::Document,
+            Err(None) => {
+                return Err(ErrorKind::NotWord {
+                    what: self.describe_other_package(),
+                }
+                .into());
+            }
+        };
+        self.main_part = main;
+        Ok(())
+    }
+
+    fn content_types(&mut self) -> Result<xml::ContentTypes> {
+        let mut buf = Vec::new();
+        if !self.read_part("[Content_Types].xml", &mut buf)? {
+            return Ok(xml::ContentTypes::default());
+        }
+        xml::parse_content_types(&buf).map_err(|e| e.in_part("[Content_Types].xml"))
+    }
+
+    fn describe_other_package(&self) -> String {
+        if self.has_part("xl/workbook.xml") {
+            "an Excel workbook (.xlsx)".into()
+        } else if self.has_part("ppt/presentation.xml") {
+            "a PowerPoint presentation (.pptx)".into()
+        } else if self.has_part("content.xml") && self.has_part("mimetype") {
+            "an OpenDocument file (.odt/.ods); save it in Word format (.docx)".into()
+        } else if self.has_part("visio/document.xml") {
+            "a Visio drawing".into()
+        } else {
+            "a zip archive without a Word document in it".into()
+        }
+    }
+}
+
+fn check_ratio(size: u64, compressed: u64, limits: &Limits) -> std::result::Result<(), ErrorKind> {
+    if size > limits.ratio_floor_bytes && size / compressed > limits.max_ratio {
+        return Err(ErrorKind::RatioTooHigh {
+            ratio: size / compressed,
+            limit: limits.max_ratio,
+        });
+    }
+    Ok(())
+}
+
+/// What kind of package a main part content type says this is; `Err(Some(what))` for a known
+/// non-Word package, `Err(None)` for an unknown type.
+fn content_type_kind(ct: &str) -> std::result::Result<PackageKind, Option<String>> {
+    let ct = ct.trim().to_ascii_lowercase();
+    match ct.as_str() {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" => {
+            Ok(PackageKind::Document)
+        }
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml" => {
+            Ok(PackageKind::Template)
+        }
+        "application/vnd.ms-word.document.macroenabled.main+xml" => {
+            Ok(PackageKind::MacroEnabledDocument)
+        }
+        "application/vnd.ms-word.template.macroenabledtemplate.main+xml" => {
+            Ok(PackageKind::MacroEnabledTemplate)
+        }
+        _ if ct.contains("spreadsheetml") || ct.contains("ms-excel") => {
+            Err(Some("an Excel workbook (.xlsx)".into()))
+        }
+        _ if ct.contains("presentationml") || ct.contains("ms-powerpoint") => {
+            Err(Some("a PowerPoint presentation (.pptx)".into()))
+        }
+        _ => Err(None),
+    }
+}
+
+/// Tells a legacy `.doc`, an encrypted Office file and other OLE2 compound files apart.
+/// An encrypted `.docx` is an OLE2 file holding `EncryptionInfo` and `EncryptedPackage`
+/// streams (MS-OFFCRYPTO §2.3.4); a Word 97-2003 file holds a `WordDocument` stream ([MS-DOC]).
+fn classify_compound_file(bytes: &[u8]) -> ErrorKind {
+    let names: Vec<String> = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+        Ok(cf) => cf
+            .walk()
+            .map(|e| e.name().to_owned())
+            .take(10_000)
+            .collect(),
+        // A damaged directory: look for the stream names themselves (UTF-16LE).
+        Err(_) => [
+            "EncryptedPackage",
+            "EncryptionInfo",
+            "WordDocument",
+            "Workbook",
+        ]
+        .iter()
+        .filter(|n| contains_utf16(bytes, n))
+        .map(|n| n.to_string())
+        .collect(),
+    };
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        ErrorKind::Encrypted
+    } else if has("WordDocument") {
+        ErrorKind::LegacyDoc
+    } else if has("Workbook") || has("Book") {
+        ErrorKind::NotWord {
+            what: "an Excel 97-2003 workbook (.xls)".into(),
+        }
+    } else if has("PowerPoint Document") {
+        ErrorKind::NotWord {
+            what: "a PowerPoint 97-2003 presentation (.ppt)".into(),
+        }
+    } else {
+        ErrorKind::NotWord {
+            what: "an OLE2 compound file that holds no Word document".into(),
+        }
+    }
+}
+
+fn contains_utf16(hay: &[u8], needle: &str) -> bool {
+    let pat: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    hay.windows(pat.len()).any(|w| w == pat.as_slice())
+}
+
+/// Recognises common non-zip files by their first bytes.
+fn sniff_other(bytes: &[u8]) -> Option<ErrorKind> {
+    let head = &bytes[..bytes.len().min(512)];
+    let trimmed = trim_bom_and_space(head);
+    let found = if trimmed.starts_with(b"{\\rtf") {
+        "an RTF document"
+    } else if trimmed.starts_with(b"%PDF") {
+        "a PDF document"
+    } else if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<") {
+        let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+        if lower.contains("<html") || lower.contains("<!doctype html") {
+            "an HTML file"
+        } else if lower.contains("w:worddocument") || lower.contains("pkg:package") {
+            "a Word XML document (flat .xml)"
+        } else {
+            "an XML file"
+        }
+    } else if bytes.starts_with(b"PK") {
+        return None;
+    } else if bytes
+        .iter()
+        .take(512)
+        .all(|&b| b >= 0x20 || b"\t\r\n".contains(&b))
+    {
+        "a text file"
+    } else {
+        return None;
+    };
+    Some(ErrorKind::NotZip {
+        found: found.into(),
+    })
+}
+
+fn trim_bom_and_space(b: &[u8]) -> &[u8] {
+    let b = b.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(b);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    &b[start..]
+}
+
+fn zip_detail(e: &zip::result::ZipError) -> String {
+    let s = e.to_string();
+    let s = s.trim_end_matches('.');
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "unreadable".into(),
+    }
+}
+
+fn io_detail(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string().to_lowercase(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// The key a part is looked up by: no leading slash, forward slashes, lower case.
+pub(crate) fn normalize_part_name(name: &str) -> String {
+    name.trim_start_matches(['/', '\\'])
+        .replace('\\', "/")
+        .to_lowercase()
+}
+
+/// `word/document.xml` → `word/_rels/document.xml.rels`; `""` → `_rels/.rels`.
+fn rels_part_for(source: &str) -> String {
+    match source.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None if source.is_empty() => "_rels/.rels".to_owned(),
+        None => format!("_rels/{source}.rels"),
+    }
+}
+
+/// Resolves a relationship target against the folder of its source part (RFC 3986 §5.2,
+/// as OPC uses it): `../customXml/item1.xml` from `word` is `customXml/item1.xml`.
+pub(crate) fn resolve_target(base_dir: &str, target: &str) -> String {
+    let target = percent_decode(target);
+    let target = target.split(['#', '?']).next().unwrap_or("");
+    let mut segments: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base_dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in target.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    segments.join("/")
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (
+                (bytes[i + 1] as char).to_digit(16),
+                (bytes[i + 2] as char).to_digit(16),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Sorts `rId2` before `rId10`.
+fn natural_key(id: &str) -> (String, u64) {
+    let digits = id.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let prefix = &id[..id.len() - digits.len()];
+    (prefix.to_owned(), digits.parse().unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_against_the_source_folder() {
+        assert_eq!(
+            resolve_target("word", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
+        assert_eq!(resolve_target("word", "header1.xml"), "word/header1.xml");
+        assert_eq!(
+            resolve_target("word", "/word/document2.xml"),
+            "word/document2.xml"
+        );
+        assert_eq!(resolve_target("", "word/document.xml"), "word/document.xml");
+        assert_eq!(
+            resolve_target("word", "media/a%20b.png"),
+            "word/media/a b.png"
+        );
+        assert_eq!(resolve_target("word", "../../../x.xml"), "x.xml");
+    }
+
+    #[test]
+    fn rels_part_names() {
+        assert_eq!(rels_part_for(""), "_rels/.rels");
+        assert_eq!(
+            rels_part_for("word/document.xml"),
+            "word/_rels/document.xml.rels"
+        );
+    }
+
+    #[test]
+    fn empty_bytes_are_an_empty_file_error() {
+        let e = Package::from_bytes(Vec::new(), Some("x.docx"), Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "empty-file");
+        assert_eq!(e.file.as_deref(), Some("x.docx"));
+    }
+
+    #[test]
+    fn rtf_and_pdf_are_recognised() {
+        let e = Package::from_bytes(b"{\\rtf1\\ansi hello}".to_vec(), None, Limits::default())
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("an RTF document"), "{e}");
+        let e = Package::from_bytes(b"%PDF-1.7\n...".to_vec(), None, Limits::default())
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("a PDF document"), "{e}");
+    }
+
+    #[test]
+    fn truncated_zip_is_damaged_not_unknown() {
+        let e = Package::from_bytes(b"PK\x03\x04garbage".to_vec(), None, Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "damaged-zip");
+    }
+
+    #[test]
+    fn natural_order_of_ids() {
+        let mut ids = vec!["rId10", "rId2", "rId1"];
+        ids.sort_by_key(|a| natural_key(a));
+        assert_eq!(ids, vec!["rId1", "rId2", "rId10"]);
+    }
+}
