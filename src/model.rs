@@ -21,6 +21,29 @@ pub struct Document {
     pub warnings: Vec<Warning>,
 }
 
+impl Document {
+    /// The visible text of the whole document in reading order, controls' text in place
+    /// (placeholders included, as they show): one line per paragraph.
+    pub fn text(&self) -> String {
+        let mut lines: Vec<&str> = Vec::new();
+        for item in &self.flow {
+            let line = match item {
+                FlowItem::Paragraph {
+                    text, full_text, ..
+                } => full_text.as_deref().unwrap_or(text),
+                FlowItem::Control { control, .. } => match self.controls.get(*control) {
+                    Some(c) => &c.text,
+                    None => continue,
+                },
+            };
+            if !line.is_empty() {
+                lines.push(line);
+            }
+        }
+        lines.join("\n")
+    }
+}
+
 /// Where a document came from.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -332,6 +355,10 @@ pub enum FlowItem {
         story: Story,
         /// Text outside controls (normalized).
         text: String,
+        /// For a paragraph holding inline controls: its whole text with the controls' text
+        /// in place.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        full_text: Option<String>,
         /// The paragraph style's name (`heading 1`, `Normal`, `Rubrik 2`).
         style: Option<String>,
         /// 1-based heading level, from the outline level of the paragraph or its style.

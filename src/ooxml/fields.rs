@@ -138,6 +138,15 @@ impl FfData {
             .collect();
     }
 
+    /// The selected entry of a drop-down field (`w:result`, else `w:default`, else the first).
+    pub fn selected_entry(&self) -> Option<&str> {
+        if self.kind != Some(ControlType::LegacyDropDown) {
+            return None;
+        }
+        let i = self.result.or(self.default_index).unwrap_or(0);
+        self.entries.get(i).map(String::as_str)
+    }
+
     /// Decides status and value once the field's result text is known.
     pub fn finish(&self, c: &mut Control) {
         match c.control_type {
@@ -146,27 +155,16 @@ impl FfData {
                 c.value = Some(Value::Boolean(checked));
                 c.status = Status::Answered;
             }
-            ControlType::LegacyDropDown => {
-                let i = self.result.or(self.default_index).unwrap_or(0);
-                match self.entries.get(i) {
-                    Some(entry) => {
-                        // Word draws the selected entry; the XML holds no result text.
-                        if c.text.is_empty() {
-                            c.text = normalize(entry);
-                            c.blocks = vec![crate::model::Block::Paragraph {
-                                text: c.text.clone(),
-                                links: Vec::new(),
-                            }];
-                        }
-                        c.value = Some(Value::Choice {
-                            value: entry.clone(),
-                            display_text: c.text.clone(),
-                        });
-                        c.status = Status::Answered;
-                    }
-                    None => c.status = Status::Empty,
+            ControlType::LegacyDropDown => match self.selected_entry() {
+                Some(entry) => {
+                    c.value = Some(Value::Choice {
+                        value: entry.to_owned(),
+                        display_text: c.text.clone(),
+                    });
+                    c.status = Status::Answered;
                 }
-            }
+                None => c.status = Status::Empty,
+            },
             _ => {
                 let default = self.default_text.as_deref().map(normalize);
                 c.status = if c.text.is_empty() {

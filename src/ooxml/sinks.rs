@@ -65,6 +65,17 @@ impl BlockBuilder {
         Self::default()
     }
 
+    /// True once any text or block was received.
+    pub fn has_text(&self) -> bool {
+        !self.blocks.is_empty()
+            || self.frames.iter().any(|f| match f {
+                Frame::Para(p) => !p.raw.trim().is_empty() || !p.deferred.is_empty(),
+                Frame::Table(rows) => !rows.is_empty(),
+                Frame::Row { cells, .. } => !cells.is_empty(),
+                Frame::Cell(blocks) => !blocks.is_empty(),
+            })
+    }
+
     /// Closes whatever is still open and returns the blocks.
     pub fn finish(mut self) -> Vec<Block> {
         while let Some(frame) = self.frames.pop() {
@@ -253,6 +264,8 @@ impl Sink for BlockBuilder {
 #[derive(Debug, Default)]
 struct FlowPara {
     raw: String,
+    /// The paragraph's text with its inline controls' text in place.
+    full: String,
     controls: Vec<usize>,
     comments: Vec<String>,
     deferred: Vec<FlowItem>,
@@ -336,6 +349,14 @@ impl FlowBuilder {
         }
     }
 
+    /// Text inside a control that stands in the current paragraph: it counts for the
+    /// paragraph's full text only.
+    pub fn control_text(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.full.push_str(s);
+        }
+    }
+
     /// A comment is anchored here.
     pub fn comment(&mut self, id: &str) {
         match self.paras.last_mut() {
@@ -373,10 +394,12 @@ impl Sink for FlowBuilder {
         let deleted_row = self.tables.iter().any(|t| t.row_deleted);
         let text = normalize(&p.raw);
         if !deleted_row && (!text.is_empty() || !p.controls.is_empty() || !p.comments.is_empty()) {
+            let full_text = (!p.controls.is_empty()).then(|| normalize(&p.full));
             let item = FlowItem::Paragraph {
                 part: self.part.clone(),
                 story: self.story,
                 text,
+                full_text,
                 style: info.style.clone(),
                 heading_level: info.heading_level,
                 list_level: info.list_level,
@@ -395,6 +418,7 @@ impl Sink for FlowBuilder {
     fn text(&mut self, s: &str) {
         if let Some(p) = self.paras.last_mut() {
             p.raw.push_str(s);
+            p.full.push_str(s);
         }
     }
 
@@ -465,6 +489,7 @@ impl Sink for FlowBuilder {
             part: self.part.clone(),
             story: self.story,
             text: text.to_owned(),
+            full_text: None,
             style: None,
             heading_level: None,
             list_level: None,

@@ -131,6 +131,8 @@ struct PendingSdt {
 struct OpenControl {
     control: usize,
     builder: BlockBuilder,
+    /// Shows its placeholder (`w:showingPlcHdr`): its text is not part of any control around it.
+    placeholder: bool,
 }
 
 struct Walker<'c> {
@@ -383,6 +385,15 @@ impl Walker<'_> {
                 self.skip_subtree(empty);
             }
             b"ins" | b"moveTo" => {
+                self.tracked_change();
+                self.push(Frame::Other, empty);
+            }
+            // A control (or custom XML element) whose own markup is a tracked insertion or
+            // deletion: its content stays, the change is reported.
+            b"customXmlDelRangeStart"
+            | b"customXmlInsRangeStart"
+            | b"customXmlMoveFromRangeStart"
+            | b"customXmlMoveToRangeStart" => {
                 self.tracked_change();
                 self.push(Frame::Other, empty);
             }
@@ -732,6 +743,7 @@ impl Walker<'_> {
         self.open.push(OpenControl {
             control: index,
             builder: BlockBuilder::new(),
+            placeholder: false,
         });
         index
     }
@@ -749,6 +761,9 @@ impl Walker<'_> {
         if let Some(pending) = self.sdts.last_mut() {
             pending.props.apply(&mut self.out.controls[c]);
             pending.control = Some(c);
+            if let Some(open) = self.open.last_mut() {
+                open.placeholder = pending.props.showing_placeholder;
+            }
         }
     }
 
@@ -776,6 +791,17 @@ impl Walker<'_> {
     }
 
     fn finish_legacy(&mut self, index: usize, ff: FfData) {
+        // Word draws a drop-down field's selected entry; the XML holds no result text for it.
+        // It is visible text all the same, so it goes where result text would have gone.
+        if let Some(entry) = ff.selected_entry()
+            && self
+                .open
+                .iter()
+                .any(|o| o.control == index && !o.builder.has_text())
+        {
+            let entry = entry.to_owned();
+            self.text(&entry);
+        }
         self.close_control(index);
         ff.finish(&mut self.out.controls[index]);
     }
@@ -867,15 +893,24 @@ impl Walker<'_> {
             return;
         }
         self.content(|sink| sink.text(s));
+        if !self.open.is_empty()
+            && let Some(flow) = self.flow.as_mut()
+        {
+            flow.control_text(s);
+        }
     }
 
     /// Content goes to every open control, the whole-note capture, and the flow when no
-    /// control is open (the flow holds only text outside controls).
+    /// control is open (the flow holds only text outside controls). Placeholder text stays in
+    /// the control that shows it: it is never part of an answer around it.
     fn content(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
-        for o in &mut self.open {
+        let from = self.open.iter().position(|o| o.placeholder);
+        for o in &mut self.open[from.unwrap_or(0)..] {
             f(&mut o.builder);
         }
-        if let Some(w) = self.whole.as_mut() {
+        if from.is_none()
+            && let Some(w) = self.whole.as_mut()
+        {
             f(w);
         }
         if self.open.is_empty()
