@@ -1,0 +1,343 @@
+//! The district committees' form "Uppföljningsrapport näringsliv" (budget 2022), filled in by
+//! Östermalm's district administration as `../shared/seed/` shows, written as Word 2013–2016
+//! writes a form: header fields in a table, one block-level rich-text control under each
+//! question, placeholders from the glossary, rsids on everything, runs split mid-word,
+//! proofing marks and a `_GoBack` bookmark.
+
+use super::{Extra, document, escape, word_package};
+
+/// Word 2010/2013's Swedish default placeholder, as the template shows it.
+const DEFAULT_PART: &str = "DefaultPlaceholder_1081868574";
+const DEFAULT_TEXT: &str = "Klicka här för att ange text.";
+/// The committee field's own placeholder: the template says "Stadsdelsnämnderna".
+const NAMND_PART: &str = "8F3C2B1A6D0E4C5B9A7E2F1D3C4B5A69";
+
+pub struct Question {
+    pub id: &'static str,
+    pub alias: &'static str,
+    pub text: &'static str,
+    /// Answer paragraphs; an empty string is an empty paragraph. No paragraphs: unanswered.
+    pub answer: &'static [&'static str],
+}
+
+pub struct Area {
+    pub heading: &'static str,
+    pub questions: &'static [Question],
+}
+
+/// Header fields: (id, title, label, value; `None` leaves the template's placeholder).
+pub const HEADER: &[(&str, &str, &str, Option<&str>)] = &[
+    ("namnd", "Nämnd", "Nämnd", None),
+    (
+        "kontaktperson",
+        "Kontaktperson",
+        "Kontaktperson för eventuella frågor",
+        Some("Helena Näslund"),
+    ),
+    ("telefon", "Telefon", "Telefon", Some("08-508 100 51")),
+    (
+        "epost",
+        "E-post",
+        "E-post",
+        Some("Helena.naslund@stockholm.se"),
+    ),
+];
+
+pub const TITLE: &str = "UPPFÖLJNINGSRAPPORT NÄRINGSLIV";
+pub const INTRO: &str = "För att nå resultat och sammanhållet kunna kommunicera hur arbetet med att stötta näringslivet fortskrider kommer stadsledningskontoret samlat följa arbetet. I samband med stadens tertialrapporter och verksamhetsberättelse ska en särskild näringslivsrapport tas fram som beskriver rådande läge i stadens näringslivsarbete med näringslivspolicyns fyra fokusområden som grund. Underlaget för den uppföljningen utgör ett komplement till ordinarie rapportering i ILS och omfattar uppdrag, direktiv och aktiviteter i budget 2022 som bedöms vara av vikt för att samlat ge en bild av pågående näringslivsarbete.";
+pub const SECTION: &str =
+    "Uppföljning av direktiv och aktiviteter med näringslivskoppling i budget 2022";
+pub const PURPOSE_HEADING: &str = "Beskrivning (mål och syfte)";
+pub const PURPOSE: &str = "Detta underlag utgör ett komplement till ordinarie uppföljningen i ILS. Syftet är att få utförliga svar om pågående uppdrag, aktiviteter och processer samt vad dessa syftar till. Rubrikerna är satta utifrån näringslivspolicyns fyra fokusområden som bedöms vara aktuella för respektive nämnd och bolagsstyrelse. Besvara följande frågor nedan i textrutorna (klicka här för att ange text).";
+
+pub const AREAS: &[Area] = &[
+    Area {
+        heading: "1. Stimulera tillväxt och företagsamhet",
+        questions: &[
+            Question {
+                id: "samverkan-lokalt-naringsliv",
+                alias: "Samverkan lokalt näringsliv",
+                text: "Beskriv samverkan med det lokala näringslivet inom stadsdelsnämndens geografiska område.",
+                answer: &[
+                    "Stadsdelens kontakt med näringslivet i det löpande arbetet sker främst genom platssamverkan Östermalmstorg/Stureplan och Strandvägen. Fokus ligger på samverkan för en trygg, trivsamt och tillgänglig stadsdel. I platssamverkan deltar trygghets- och säkerhetssamordnare samt representanter från parkmiljöavdelningen, trafikkontoret, polisen och näringslivet. Företagsdialog i samverkan med Stockholm Business Region AB genomfördes 1 okt 2021.",
+                    "",
+                    "",
+                ],
+            },
+            Question {
+                id: "vaxla-upp-stockholm",
+                alias: "Växla upp Stockholm",
+                text: "Beskriv nämndens arbete med \"Växla upp Stockholm\"",
+                answer: &[
+                    "Resultaten i den senaste medborgarundersökningen visar att Östermalm upplevs som en trygg och välskött stadsdel, något som också gynnar näringslivet. 14 % av Stockholms arbetsplatser ligger inom Östermalms stadsdelsområde och trygghets- och trivselhöjande insatser genomförs fortlöpande. Östermalm utvecklas och till exempel genom exploateringen i Norra Djurgårdsstaden beräknas ytterligare 12 000 nya bostäder och 35 000 arbetsplatser att tillkomma.",
+                ],
+            },
+        ],
+    },
+    Area {
+        heading: "2. Förbättra service, tillgänglighet och myndighetsutövning",
+        questions: &[Question {
+            id: "svart-ekonomi-samverkan",
+            alias: "Svart ekonomi",
+            text: "Hur sker samverkan med socialnämnden, rättsvårdande myndigheter och skatteverket i arbetet mot den svarta ekonomin och organiserad brottslighet i näringslivet?",
+            answer: &[
+                "Ett sätt som förvaltningen arbetar med stävjande av fusk, oegentligheter och organiserad brottslighet är genom sitt arbete med upphandling.",
+                "",
+                "Förvaltningen har i sina riktlinjer för direktupphandling ställt krav på att seriositetsprövning ska genomföras av varje leverantör innan någon direktupphandling kan genomföras. Vid genomförande av seriositetsprövning begärs bland annat in information från Kronofogdemyndigheten och Skatteverket. Informationen som begärs in syftar till att kontrollera att leverantören inte sysslar med oegentligheter och att leverantören har betalat sina skatter och sociala avgifter samt att det inte får finnas några övriga missförhållanden i leverantörens verksamhet.",
+            ],
+        }],
+    },
+    Area {
+        heading: "3. Attraktivare miljöer och bättre framkomlighet",
+        questions: &[
+            Question {
+                id: "verksamhetsomraden",
+                alias: "Verksamhetsområden",
+                text: "Beskriv nämndens arbete med att utveckla stadens renodlade verksamhetsområden med hänsyn till näringslivet, beskriv också eventuell samverkan med andra nämnder och bolag i det arbetet.",
+                answer: &[
+                    "I samverkan med Trafikkontoret skapas attraktiva gator och torg genom att bygga nytt, renovera och underhålla. Östermalmstorg kommer att renoveras med planerad start 2023. Torghandeln bevaras under byggtiden.",
+                    "",
+                    "Insatser för ökad trygghet och trivsel i stadsdelen genomförs kontinuerligt. Det handlar tex om klottersanering, belysning, upprustning och slyröjning. Insatser i trafiken, tex på Strandvägen har genomförts för ökad trygghet och framkomlighet.",
+                    "",
+                    "",
+                    "",
+                    "Aktivitet och liv skapas på platser genom t ex ”Levande Stockholm” och högtidsfirande i park.",
+                ],
+            },
+            Question {
+                id: "platssamverkan",
+                alias: "Platssamverkan",
+                text: "Hur samverkar och utvecklar nämnden arbetet med platssamverkan och platsaktivering på prioriterade platser eller områden för att skapa en trygg närmiljö för det lokala näringslivet?",
+                answer: &[
+                    "Nämnden har en aktiv platssamverkan och genomför flera trygghetsvandringar per år för att lyssna in medborgares och andra intressenters behov och synpunkter. Exempel på platsaktivering inom stadsdelen är hundrastgården som upprättades i Strandvägsallén sommaren 2021 samt satsningen Grönare Stockholm som planeras vid Strandvägskajen till sommaren 2022.",
+                ],
+            },
+            Question {
+                id: "kultur-offentliga-rummet",
+                alias: "Kultur i offentliga rummet",
+                text: "Hur samverkar nämnden för att underlätta för närvaron av kultur i det offentliga rummet?",
+                answer: &[
+                    "Nämnden kommer under 2021 att upprätta en minnesplats för Tim Avicii Bergling i Humlegården. Konstverket tas fram i samarbete med Stockholm konst. Ytterligare exempel är nationaldagsfirandet som planeras i samarbete med bland andra Kulturskolan med ett program som ska riktas mot alla åldrar.",
+                ],
+            },
+            Question {
+                id: "sbr-hallbar-tillvaxt",
+                alias: "SBR hållbar tillväxt",
+                text: "Hur sker samarbetet med att bistå i Stockholm Business Region ABs och arbetsmarknadsnämndens arbete för ökad hållbar tillväxt och företagande inom stadsdelens geografiska område?",
+                answer: &[
+                    "Företagsdialog i samverkan med Stockholm Business Region AB genomfördes 1 okt 2021. Förvaltningen har en utsedd kontaktperson för frågor som rör näringslivet.",
+                ],
+            },
+            Question {
+                id: "sbr-foretagsdialog",
+                alias: "SBR företagsdialog",
+                text: "Hur sker samarbetet med Stockholm Business Region AB att stärka dialogen med företag och branscher om deras behov och hinder för tillväxt?",
+                answer: &[
+                    "Företagsdialog i samverkan med Stockholm Business Region AB genomfördes 1 okt 2021. Förvaltningen har en utsedd kontaktperson för frågor som rör näringslivet.",
+                ],
+            },
+        ],
+    },
+];
+
+pub const OTHER: Question = Question {
+    id: "ovriga-upplysningar",
+    alias: "Övriga upplysningar",
+    text: "Övriga upplysningar",
+    answer: &[],
+};
+
+const RSIDS: [&str; 4] = ["00B41F7A", "00C02D55", "00D3A44B", "00E71C09"];
+
+/// Builds Word-like body XML, with a counter for control ids and rsid rotation.
+struct Body {
+    xml: String,
+    next_id: i64,
+    turn: usize,
+    tagged: bool,
+}
+
+impl Body {
+    fn rsid(&mut self) -> &'static str {
+        self.turn += 1;
+        RSIDS[self.turn % RSIDS.len()]
+    }
+
+    fn para(&mut self, style: Option<&str>, runs: &str) {
+        let r = self.rsid();
+        let ppr = style
+            .map(|s| format!(r#"<w:pPr><w:pStyle w:val="{s}"/></w:pPr>"#))
+            .unwrap_or_default();
+        self.xml.push_str(&format!(
+            r#"<w:p w:rsidR="{r}" w:rsidRDefault="{r}" w:rsidP="00E71C09">{ppr}{runs}</w:p>"#
+        ));
+    }
+
+    /// Text as Word leaves it after editing: split into runs mid-word, the spell checker's
+    /// marks around a word it did not know.
+    fn runs(&mut self, text: &str, bold: bool) -> String {
+        let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+        let chars: Vec<char> = text.chars().collect();
+        let cuts: Vec<usize> = if chars.len() > 40 {
+            vec![chars.len() / 3 + 1, chars.len() * 2 / 3 + 2]
+        } else {
+            vec![]
+        };
+        let mut out = String::new();
+        let mut start = 0;
+        for (i, end) in cuts.iter().chain(std::iter::once(&chars.len())).enumerate() {
+            let piece: String = chars[start..*end].iter().collect();
+            let r = self.rsid();
+            if i == 1 {
+                out.push_str(r#"<w:proofErr w:type="spellStart"/>"#);
+            }
+            out.push_str(&format!(
+                r#"<w:r w:rsidRPr="{r}">{rpr}<w:t xml:space="preserve">{}</w:t></w:r>"#,
+                escape(&piece)
+            ));
+            if i == 1 {
+                out.push_str(r#"<w:proofErr w:type="spellEnd"/>"#);
+            }
+            start = *end;
+        }
+        out
+    }
+
+    fn control_open(&mut self, tag: &str, alias: &str, part: &str, showing: bool) {
+        self.next_id += 7_919_313;
+        let id = -(self.next_id % 2_000_000_000);
+        let tag = if self.tagged {
+            format!(r#"<w:tag w:val="{tag}"/>"#)
+        } else {
+            String::new()
+        };
+        let plc = if showing { "<w:showingPlcHdr/>" } else { "" };
+        self.xml.push_str(&format!(
+            r#"<w:sdt><w:sdtPr><w:alias w:val="{}"/>{tag}<w:id w:val="{id}"/><w:lock w:val="sdtLocked"/><w:placeholder><w:docPart w:val="{part}"/></w:placeholder>{plc}</w:sdtPr><w:sdtEndPr/><w:sdtContent>"#,
+            escape(alias)
+        ));
+    }
+
+    fn control_close(&mut self) {
+        self.xml.push_str("</w:sdtContent></w:sdt>");
+    }
+
+    /// A block-level control holding `answer`, or its placeholder when there is none.
+    fn answer_control(&mut self, q: &Question) {
+        let showing = q.answer.is_empty();
+        self.control_open(q.id, q.alias, DEFAULT_PART, showing);
+        if showing {
+            self.para(
+                None,
+                &format!(
+                    r#"<w:r w:rsidRPr="00D3A44B"><w:rPr><w:rStyle w:val="Platshllartext"/></w:rPr><w:t>{DEFAULT_TEXT}</w:t></w:r>"#
+                ),
+            );
+        } else {
+            for p in q.answer {
+                let runs = self.runs(p, false);
+                self.para(None, &runs);
+            }
+        }
+        self.control_close();
+    }
+}
+
+fn body(tagged: bool) -> String {
+    let mut b = Body {
+        xml: String::new(),
+        next_id: 1_254_318_773,
+        turn: 0,
+        tagged,
+    };
+    b.para(
+        Some("Rubrik"),
+        &format!(
+            r#"<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/><w:r><w:t>{TITLE}</w:t></w:r>"#
+        ),
+    );
+    let runs = b.runs(INTRO, false);
+    b.para(None, &runs);
+
+    // The header fields: a two-column table, label | block-level control.
+    b.xml.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="Tabellrutnt"/><w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="3256"/><w:gridCol w:w="5806"/></w:tblGrid>"#);
+    for (id, alias, label, value) in HEADER {
+        b.xml.push_str(r#"<w:tr w:rsidR="00B41F7A" w:rsidTr="00C02D55"><w:tc><w:tcPr><w:tcW w:w="3256" w:type="dxa"/></w:tcPr>"#);
+        let runs = b.runs(label, true);
+        b.para(None, &runs);
+        b.xml
+            .push_str(r#"</w:tc><w:tc><w:tcPr><w:tcW w:w="5806" w:type="dxa"/></w:tcPr>"#);
+        match value {
+            Some(v) => {
+                b.control_open(id, alias, DEFAULT_PART, false);
+                let runs = b.runs(v, false);
+                b.para(None, &runs);
+            }
+            None => {
+                b.control_open(id, alias, NAMND_PART, true);
+                b.para(
+                    None,
+                    r#"<w:r w:rsidRPr="00D3A44B"><w:rPr><w:rStyle w:val="Platshllartext"/></w:rPr><w:t>Stadsdelsnämnderna</w:t></w:r>"#,
+                );
+            }
+        }
+        b.control_close();
+        b.xml.push_str("</w:tc></w:tr>");
+    }
+    b.xml.push_str("</w:tbl>");
+    b.para(None, "");
+    let runs = b.runs(SECTION, false);
+    b.para(Some("Rubrik1"), &runs);
+    let runs = b.runs(PURPOSE_HEADING, false);
+    b.para(Some("Rubrik2"), &runs);
+    let runs = b.runs(PURPOSE, false);
+    b.para(None, &runs);
+    for (i, area) in AREAS.iter().enumerate() {
+        if i > 0 {
+            // A page break before each new focus area, and where Word last broke the page.
+            b.para(None, r#"<w:r><w:br w:type="page"/></w:r>"#);
+        }
+        let runs = format!(
+            r#"<w:r><w:lastRenderedPageBreak/><w:t>{}</w:t></w:r>"#,
+            escape(area.heading)
+        );
+        b.para(Some("Rubrik2"), &runs);
+        for q in area.questions {
+            let runs = b.runs(q.text, true);
+            b.para(None, &runs);
+            b.answer_control(q);
+            b.para(None, "");
+        }
+    }
+    let runs = b.runs(OTHER.text, false);
+    b.para(Some("Rubrik2"), &runs);
+    b.answer_control(&OTHER);
+    b.xml.push_str(r#"<w:sectPr w:rsidR="00E71C09"><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>"#);
+    b.xml
+}
+
+fn extra() -> Extra {
+    Extra {
+        placeholders: vec![
+            (DEFAULT_PART.into(), DEFAULT_TEXT.into()),
+            (NAMND_PART.into(), "Stadsdelsnämnderna".into()),
+        ],
+        application: Some(("Microsoft Office Word".into(), "16.0000".into())),
+        ..Extra::default()
+    }
+}
+
+/// The example forms: tagged (as `blankett template` makes them) and untagged (titles only,
+/// as the city's own template has them).
+pub fn forms() -> Vec<(String, Vec<u8>)> {
+    vec![
+        (
+            "ostermalm-2022-T1.docx".into(),
+            word_package(&document(&body(true)), &extra()),
+        ),
+        (
+            "ostermalm-2022-T1-titles-only.docx".into(),
+            word_package(&document(&body(false)), &extra()),
+        ),
+    ]
+}
