@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use crate::model::{Control, Document, Level, Value};
 
-/// Renders the controls of a document as a table no wider than `width` columns.
-pub fn table(doc: &Document, width: usize) -> String {
+/// Renders the controls of a document as a table no wider than `width` columns; with no
+/// width (output to a file or a pipe) nothing is cut.
+pub fn table(doc: &Document, width: Option<usize>) -> String {
     let mut out = String::new();
     let name = doc.source.file.as_deref().unwrap_or("(stdin)");
     let producer = doc.source.producer.as_deref().unwrap_or("unknown producer");
@@ -36,11 +37,18 @@ pub fn table(doc: &Document, width: usize) -> String {
                 *w = (*w).max(cell.chars().count());
             }
         }
-        // Tags and titles are capped so the text keeps some room.
-        widths[4] = widths[4].min(24);
-        widths[5] = widths[5].min(24);
-        let fixed: usize = widths[..7].iter().sum::<usize>() + 2 * 8;
-        widths[7] = width.saturating_sub(fixed).max(16);
+        if let Some(width) = width {
+            // Tags and titles give up room first, so the text keeps at least 40 columns.
+            for cap in [24, 16, 10] {
+                widths[4] = widths[4].min(cap);
+                widths[5] = widths[5].min(cap);
+                let fixed: usize = widths[..7].iter().sum::<usize>() + 2 * 7;
+                widths[7] = width.saturating_sub(fixed).max(16);
+                if widths[7] >= 40 {
+                    break;
+                }
+            }
+        }
         for r in std::iter::once(&header).chain(rows.iter()) {
             out.push_str("  ");
             for (i, (cell, w)) in r.iter().zip(widths.iter()).enumerate() {

@@ -147,11 +147,10 @@ fn inspect(args: InspectArgs) -> Result<u8, Failure> {
     let limits = args.limits.limits().map_err(Failure::Usage)?;
     let mut reader = Reader::new(limits);
     let stdout = io::stdout();
-    let width = if stdout.is_terminal() {
-        terminal_size::terminal_size().map_or(120, |(w, _)| w.0 as usize)
-    } else {
-        120
-    };
+    // On a terminal the table fits its width; into a file or a pipe nothing is cut.
+    let width = stdout
+        .is_terminal()
+        .then(|| terminal_size::terminal_size().map_or(120, |(w, _)| w.0 as usize));
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
     let mut docs = Vec::new();

@@ -1,0 +1,185 @@
+//! The real binary on real files: exit codes, stdout, and the wording of errors on stderr.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn blankett() -> Command {
+    Command::cargo_bin("blankett").unwrap()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx")
+}
+
+/// A zip holding the given entries.
+fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, bytes) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// An OLE2 compound file with the named streams, like a `.doc` or an encrypted `.docx`.
+fn compound_file(streams: &[&str]) -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    for s in streams {
+        let mut stream = cf.create_stream(format!("/{s}")).unwrap();
+        stream.write_all(&[0u8; 600]).unwrap();
+    }
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+#[test]
+fn inspect_lists_the_controls_of_the_example_form() {
+    blankett()
+        .args(["inspect"])
+        .arg(example())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ostermalm-2022-T1.docx: Microsoft Office Word 16.0000, 13 controls",
+        ))
+        .stdout(predicate::str::contains("namnd"))
+        .stdout(predicate::str::contains("placeholder  Stadsdelsnämnderna"))
+        .stdout(predicate::str::contains("answered     Helena Näslund"))
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn inspect_json_is_the_full_model() {
+    let out = blankett()
+        .args(["inspect", "--json"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["source"]["file"], "ostermalm-2022-T1.docx");
+    assert_eq!(doc["controls"].as_array().unwrap().len(), 13);
+    assert_eq!(doc["controls"][0]["tag"], "namnd");
+    assert_eq!(doc["controls"][0]["status"], "placeholder");
+    assert_eq!(doc["controls"][12]["tag"], "ovriga-upplysningar");
+    assert!(doc["flow"].as_array().unwrap().len() > 13);
+}
+
+#[test]
+fn inspect_json_of_several_files_is_an_array() {
+    let out = blankett()
+        .args(["inspect", "--json"])
+        .arg(example())
+        .arg(example())
+        .output()
+        .unwrap();
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(docs.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn each_unreadable_file_gets_one_line_and_the_others_are_still_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("tom.docx", Vec::new(), "the file is empty"),
+        (
+            "gammal.docx",
+            compound_file(&["WordDocument", "1Table"]),
+            "a Word 97-2003 document (.doc), not a .docx; open it in Word, save it as a Word document (.docx) and send it again",
+        ),
+        (
+            "lösen.docx",
+            compound_file(&["EncryptionInfo", "EncryptedPackage"]),
+            "the document is encrypted with a password",
+        ),
+        (
+            "text.docx",
+            b"Hej, svaren kommer senare.\n".to_vec(),
+            "not a Word document: the file is not a zip package (a text file)",
+        ),
+        (
+            "tabell.docx",
+            zip_with(&[
+                ("[Content_Types].xml", br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#),
+                ("_rels/.rels", br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+                ("xl/workbook.xml", b"<workbook/>"),
+            ]),
+            "not a Word document: an Excel workbook (.xlsx)",
+        ),
+        (
+            "avbruten.docx",
+            std::fs::read(example()).unwrap()[..4000].to_vec(),
+            "damaged zip package",
+        ),
+    ];
+    let mut cmd = blankett();
+    cmd.arg("inspect").arg(example());
+    for (name, bytes, _) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        cmd.arg(&path);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("13 controls"), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), cases.len(), "{stderr}");
+    for ((name, _, wording), line) in cases.iter().zip(&lines) {
+        let path = dir.path().join(name);
+        assert!(
+            line.starts_with(&format!("{}: ", path.display())),
+            "{line} should name {name}"
+        );
+        assert!(line.contains(wording), "{line} should say {wording}");
+        assert!(!line.ends_with('.'), "{line}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    blankett()
+        .args(["inspect", "finns-inte.docx"])
+        .assert()
+        .code(1)
+        .stderr("finns-inte.docx: cannot read the file: no such file\n");
+}
+
+#[test]
+fn limits_can_be_set_and_say_how_to_raise_them() {
+    blankett()
+        .args(["inspect", "--max-part-size", "0"])
+        .arg(example())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("raise it with --max-part-size"));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    blankett().assert().code(2);
+    blankett().arg("inspect").assert().code(2);
+    blankett()
+        .args(["inspect", "--max-depth", "1"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr("blankett: --max-depth must be at least 8\n");
+}
+
+#[test]
+fn help_explains_the_command() {
+    blankett()
+        .args(["inspect", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("placeholder"))
+        .stdout(predicate::str::contains("--max-ratio"));
+}
