@@ -12,6 +12,12 @@ use std::path::{Path, PathBuf};
 use blankett::model::{Document, Origin, Value};
 use serde_json::Value as Json;
 
+/// Says something the test run shows even when the test passes (libtest captures `eprintln!`).
+fn say(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("BLANKETT_CORPUS")
         .map(PathBuf::from)
@@ -66,7 +72,7 @@ fn fallback_duplicates(features: &str) -> usize {
 #[test]
 fn every_manifest_file_reads_or_fails_as_listed() {
     let Some(dir) = corpus() else {
-        eprintln!("skipped: no corpus at ../shared/corpus (set BLANKETT_CORPUS to run it)");
+        say("corpus: skipped, no corpus at ../shared/corpus (set BLANKETT_CORPUS to run it)");
         return;
     };
     let rows = manifest(&dir);
@@ -132,10 +138,10 @@ fn every_manifest_file_reads_or_fails_as_listed() {
             }
         }
     }
-    eprintln!(
+    say(&format!(
         "corpus: {} files, {read} read, {controls} content controls, {legacy} legacy form fields, {failed_as_listed} bad files failed as listed",
         rows.len()
-    );
+    ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -553,7 +559,7 @@ fn flatten(v: &Json) -> Vec<String> {
 #[test]
 fn texts_asserted_by_the_source_projects_are_found() {
     let Some(dir) = corpus() else {
-        eprintln!("skipped: no corpus at ../shared/corpus (set BLANKETT_CORPUS to run it)");
+        say("corpus: skipped, no corpus at ../shared/corpus (set BLANKETT_CORPUS to run it)");
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();
@@ -588,10 +594,10 @@ fn texts_asserted_by_the_source_projects_are_found() {
             }
         }
     }
-    eprintln!(
+    say(&format!(
         "corpus: {checked} assertions from {} files checked",
         files.len()
-    );
+    ));
     let mut lines: Vec<String> = report
         .into_iter()
         .map(|(k, v)| format!("{k}:\n  {}", v.join("\n  ")))
