@@ -3,12 +3,15 @@
 //!
 //! Only this module touches `zip` (and `cfb`, to tell a legacy `.doc` from an encrypted `.docx`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 
+use flate2::{Decompress, FlushDecompress, Status};
 use sha2::{Digest, Sha256};
-use zip::ZipArchive;
 use zip::read::ZipReadOptions;
+use zip::{CompressionMethod, ZipArchive};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Warning;
@@ -72,10 +75,23 @@ pub struct Relationship {
     pub strict: bool,
 }
 
+/// The file's bytes, shared between the zip reader and the inflater.
+#[derive(Clone)]
+struct Bytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// An opened Word package.
 pub struct Package {
     file: Option<String>,
-    archive: ZipArchive<Cursor<Vec<u8>>>,
+    bytes: Bytes,
+    archive: ZipArchive<Cursor<Bytes>>,
+    /// Relationships already read, by source part.
+    rels: HashMap<String, Vec<Relationship>>,
     /// Lower-cased part name → zip index (part names are case-insensitive, OPC §9.1.1.1).
     index: HashMap<String, usize>,
     main_part: String,
@@ -83,7 +99,7 @@ pub struct Package {
     strict: bool,
     limits: Limits,
     sha256: String,
-    bytes: u64,
+    len: u64,
     warnings: Vec<Warning>,
 }
 
@@ -115,7 +131,8 @@ impl Package {
         }
         let sha256 = hex(&Sha256::digest(&bytes));
         let starts_like_zip = bytes.starts_with(b"PK");
-        let archive = match ZipArchive::new(Cursor::new(bytes)) {
+        let bytes = Bytes(Arc::from(bytes));
+        let archive = match ZipArchive::new(Cursor::new(bytes.clone())) {
             Ok(a) => a,
             Err(e) if starts_like_zip => {
                 return Err(ErrorKind::DamagedZip {
@@ -149,14 +166,16 @@ impl Package {
         }
         let mut pkg = Package {
             file: file.map(str::to_owned),
+            bytes,
             archive,
+            rels: HashMap::new(),
             index,
             main_part: String::new(),
             kind: PackageKind::Document,
             strict: false,
             limits,
             sha256,
-            bytes: len,
+            len,
             warnings: Vec::new(),
         };
         pkg.find_main_part()?;
@@ -204,7 +223,7 @@ impl Package {
     }
 
     pub fn byte_len(&self) -> u64 {
-        self.bytes
+        self.len
     }
 
     pub fn file(&self) -> Option<&str> {
@@ -239,42 +258,80 @@ impl Package {
         };
         let limits = self.limits;
         let part_err = |kind: ErrorKind| Error::new(kind).in_part(name);
-        let opts = ZipReadOptions::new().ignore_crc32(true);
-        let mut entry = self.archive.by_index_with_options(i, opts).map_err(|e| {
+        let damaged = |e: &zip::result::ZipError| {
             part_err(ErrorKind::DamagedZip {
-                detail: zip_detail(&e),
+                detail: zip_detail(e),
             })
-        })?;
+        };
+        let entry = self.archive.by_index_raw(i).map_err(|e| damaged(&e))?;
         if entry.encrypted() {
             return Err(part_err(ErrorKind::Encrypted));
         }
         let declared = entry.size();
-        let compressed = entry.compressed_size().max(1);
+        let compressed = entry.compressed_size();
+        let method = entry.compression();
+        let expected_crc = entry.crc32();
+        let start = entry.data_start();
+        drop(entry);
         if declared > limits.max_part_bytes {
             return Err(part_err(ErrorKind::PartTooLarge {
                 declared,
                 limit: limits.max_part_bytes,
             }));
         }
-        check_ratio(declared, compressed, &limits).map_err(part_err)?;
-        let expected_crc = entry.crc32();
-        // Declared sizes can lie: never inflate more than the limit, whatever the header says.
-        buf.reserve(declared.min(limits.max_part_bytes) as usize);
-        let read = (&mut entry)
-            .take(limits.max_part_bytes + 1)
-            .read_to_end(buf)
-            .map_err(|e| {
+        check_ratio(declared, compressed.max(1), &limits).map_err(part_err)?;
+        let data = start
+            .and_then(|s| {
+                let s = usize::try_from(s).ok()?;
+                let e = s.checked_add(usize::try_from(compressed).ok()?)?;
+                self.bytes.0.get(s..e)
+            })
+            .ok_or_else(|| {
                 part_err(ErrorKind::DamagedZip {
-                    detail: format!("cannot inflate: {e}"),
+                    detail: "an entry's data lies outside the file".into(),
                 })
-            })? as u64;
-        if read > limits.max_part_bytes {
-            return Err(part_err(ErrorKind::PartTooLarge {
-                declared,
-                limit: limits.max_part_bytes,
-            }));
+            })?;
+        match method {
+            CompressionMethod::Stored => {
+                if data.len() as u64 > limits.max_part_bytes {
+                    return Err(part_err(ErrorKind::PartTooLarge {
+                        declared,
+                        limit: limits.max_part_bytes,
+                    }));
+                }
+                buf.extend_from_slice(data);
+            }
+            CompressionMethod::Deflated => {
+                inflate(data, declared, buf, &limits).map_err(part_err)?
+            }
+            other => {
+                // Word writes only stored and deflated entries; anything else goes through the
+                // zip crate's own readers (and fails there if it cannot be read).
+                let mut entry = self
+                    .archive
+                    .by_index_with_options(i, ZipReadOptions::new().ignore_crc32(true))
+                    .map_err(|e| {
+                        part_err(ErrorKind::DamagedZip {
+                            detail: format!("{other:?} compression: {}", zip_detail(&e)),
+                        })
+                    })?;
+                let read = (&mut entry)
+                    .take(limits.max_part_bytes + 1)
+                    .read_to_end(buf)
+                    .map_err(|e| {
+                        part_err(ErrorKind::DamagedZip {
+                            detail: format!("cannot inflate: {e}"),
+                        })
+                    })? as u64;
+                if read > limits.max_part_bytes {
+                    return Err(part_err(ErrorKind::PartTooLarge {
+                        declared,
+                        limit: limits.max_part_bytes,
+                    }));
+                }
+            }
         }
-        check_ratio(read, compressed, &limits).map_err(part_err)?;
+        check_ratio(buf.len() as u64, compressed.max(1), &limits).map_err(part_err)?;
         if crc32fast::hash(buf) != expected_crc {
             self.warnings.push(Warning::new(
                 "zip-checksum",
@@ -286,9 +343,13 @@ impl Package {
 
     /// The relationships of `source` (`""` for the package itself), in id order.
     pub fn relationships(&mut self, source: &str) -> Result<Vec<Relationship>> {
+        if let Some(rels) = self.rels.get(source) {
+            return Ok(rels.clone());
+        }
         let rels_name = rels_part_for(source);
         let mut buf = Vec::new();
         if !self.read_part(&rels_name, &mut buf)? {
+            self.rels.insert(source.to_owned(), Vec::new());
             return Ok(Vec::new());
         }
         let base = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
@@ -299,12 +360,12 @@ impl Package {
             }
         }
         rels.sort_by_key(|r| natural_key(&r.id));
+        self.rels.insert(source.to_owned(), rels.clone());
         Ok(rels)
     }
 
     fn find_main_part(&mut self) -> Result<()> {
         let rels = self.relationships("")?;
-        let content_types = self.content_types()?;
         let main = rels
             .iter()
             .find(|r| r.kind == "officeDocument" && !r.external && r.target.ends_with(".xml"));
@@ -335,7 +396,7 @@ impl Package {
             }
             .into());
         }
-        let content_type = content_types.for_part(&main).unwrap_or_default();
+        let content_type = self.content_type(&main)?.unwrap_or_default();
         self.kind = match content_type_kind(&content_type) {
             Ok(kind) => kind,
             Err(Some(what)) => return Err(ErrorKind::NotWord { what }.into()),
@@ -352,12 +413,12 @@ impl Package {
         Ok(())
     }
 
-    fn content_types(&mut self) -> Result<xml::ContentTypes> {
+    fn content_type(&mut self, part: &str) -> Result<Option<String>> {
         let mut buf = Vec::new();
         if !self.read_part("[Content_Types].xml", &mut buf)? {
-            return Ok(xml::ContentTypes::default());
+            return Ok(None);
         }
-        xml::parse_content_types(&buf).map_err(|e| e.in_part("[Content_Types].xml"))
+        xml::content_type_of(&buf, part).map_err(|e| e.in_part("[Content_Types].xml"))
     }
 
     fn describe_other_package(&self) -> String {
@@ -373,6 +434,53 @@ impl Package {
             "a zip archive without a Word document in it".into()
         }
     }
+}
+
+/// Inflates raw deflate data into `buf`, never past the part size limit whatever the zip
+/// header declared. One inflater per thread is reset and reused for every part.
+fn inflate(
+    data: &[u8],
+    declared: u64,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+) -> std::result::Result<(), ErrorKind> {
+    thread_local! {
+        static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+    }
+    let damaged = |detail: String| ErrorKind::DamagedZip { detail };
+    INFLATER.with(|cell| {
+        let mut d = cell.borrow_mut();
+        d.reset(false);
+        let limit = limits.max_part_bytes;
+        buf.reserve(declared.min(limit) as usize + 64);
+        loop {
+            if buf.len() == buf.capacity() {
+                if buf.len() as u64 > limit {
+                    return Err(ErrorKind::PartTooLarge { declared, limit });
+                }
+                buf.reserve(buf.len().max(4096));
+            }
+            let before_in = d.total_in();
+            let before_out = d.total_out();
+            let rest = data.get(before_in as usize..).unwrap_or_default();
+            let status = d
+                .decompress_vec(rest, buf, FlushDecompress::Finish)
+                .map_err(|e| damaged(format!("cannot inflate: {e}")))?;
+            if buf.len() as u64 > limit {
+                return Err(ErrorKind::PartTooLarge { declared, limit });
+            }
+            match status {
+                Status::StreamEnd => return Ok(()),
+                _ if d.total_in() == before_in
+                    && d.total_out() == before_out
+                    && buf.len() < buf.capacity() =>
+                {
+                    return Err(damaged("the compressed data ends too soon".into()));
+                }
+                _ => {}
+            }
+        }
+    })
 }
 
 fn check_ratio(size: u64, compressed: u64, limits: &Limits) -> std::result::Result<(), ErrorKind> {

@@ -5,7 +5,6 @@
 //! map to the same [`Ns`], so nothing downstream cares which one a file uses.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
@@ -78,12 +77,152 @@ pub fn classify_result(r: &ResolveResult<'_>) -> Ns {
 /// A namespace-aware reader over an inflated part, configured the one way the project reads XML.
 pub fn reader(bytes: &[u8]) -> NsReader<&[u8]> {
     let mut r = NsReader::from_reader(bytes);
-    let config = r.config_mut();
+    configure(r.config_mut());
+    r
+}
+
+/// A plain reader for the hot path; namespaces are then tracked by [`Namespaces`].
+pub fn fast_reader(bytes: &[u8]) -> quick_xml::Reader<&[u8]> {
+    let mut r = quick_xml::Reader::from_reader(bytes);
+    configure(r.config_mut());
+    r
+}
+
+fn configure(config: &mut quick_xml::reader::Config) {
     config.trim_text(false);
     config.expand_empty_elements = false;
     config.check_end_names = true;
     config.allow_unmatched_ends = false;
-    r
+}
+
+/// Namespace bindings in scope, for the walker's plain reader.
+///
+/// `quick_xml::NsReader` looks through every attribute of every element for declarations;
+/// Word puts `w:rsid*` attributes on nearly every paragraph and run, and declares its
+/// namespaces on the root element. Here an element's attributes are only looked through when
+/// its tag holds `xmlns` at all, and the last prefixes resolved are remembered.
+#[derive(Debug, Default)]
+pub struct Namespaces {
+    /// (prefix, namespace); the empty prefix is the default namespace.
+    bindings: Vec<(Box<[u8]>, Ns)>,
+    /// `bindings.len()` before each open element.
+    marks: Vec<usize>,
+    cache: [CachedPrefix; 4],
+    next_slot: usize,
+}
+
+/// A resolved prefix of up to 15 bytes (Word's are 1–5), kept without allocating.
+#[derive(Debug, Default, Clone, Copy)]
+struct CachedPrefix {
+    len: u8,
+    bytes: [u8; 15],
+    ns: Option<Ns>,
+}
+
+/// True when the raw attributes of a tag hold `xmlns`.
+#[inline]
+fn declares_namespaces(raw: &[u8]) -> bool {
+    memchr::memchr_iter(b'x', raw).any(|i| raw[i..].starts_with(b"xmlns"))
+}
+
+impl Namespaces {
+    /// Takes in an element's declarations and returns the namespace of its name. Pair with
+    /// [`pop`](Namespaces::pop) at its end (right away for an empty element).
+    pub fn push(&mut self, e: &BytesStart<'_>) -> Ns {
+        self.marks.push(self.bindings.len());
+        if declares_namespaces(e.attributes_raw()) {
+            for a in e.attributes().with_checks(false).flatten() {
+                let key = a.key.as_ref();
+                let prefix: &[u8] = if key == b"xmlns" {
+                    b""
+                } else if let Some(p) = key.strip_prefix(b"xmlns:") {
+                    p
+                } else {
+                    continue;
+                };
+                self.bindings.push((prefix.into(), classify(&a.value)));
+            }
+            self.clear_cache();
+        }
+        self.resolve(e.name().prefix().map(|p| p.into_inner()), true)
+    }
+
+    pub fn pop(&mut self) {
+        if let Some(mark) = self.marks.pop()
+            && mark != self.bindings.len()
+        {
+            self.bindings.truncate(mark);
+            self.clear_cache();
+        }
+    }
+
+    fn clear_cache(&mut self) {
+        self.cache = Default::default();
+    }
+
+    /// The namespace of a prefix; `use_default` for element names (attributes without a
+    /// prefix are in no namespace).
+    pub fn resolve(&mut self, prefix: Option<&[u8]>, use_default: bool) -> Ns {
+        let p: &[u8] = match prefix {
+            Some(p) => p,
+            None if use_default => b"",
+            None => return Ns::None,
+        };
+        for c in &self.cache {
+            if let Some(ns) = c.ns
+                && usize::from(c.len) == p.len()
+                && c.bytes[..p.len()] == *p
+            {
+                return ns;
+            }
+        }
+        let ns = self.lookup(p);
+        if p.len() <= 15 {
+            let slot = &mut self.cache[self.next_slot];
+            slot.len = p.len() as u8;
+            slot.bytes[..p.len()].copy_from_slice(p);
+            slot.ns = Some(ns);
+            self.next_slot = (self.next_slot + 1) % self.cache.len();
+        }
+        ns
+    }
+
+    fn lookup(&self, p: &[u8]) -> Ns {
+        match self.bindings.iter().rev().find(|(bp, _)| **bp == *p) {
+            Some((_, ns)) => *ns,
+            None if p.is_empty() => Ns::None,
+            None => Ns::Other,
+        }
+    }
+
+    /// The value of attribute `ns:local` on `e` (unprefixed attributes count for any `ns`,
+    /// which some non-Word producers write).
+    pub fn attr<'a>(&self, e: &'a BytesStart<'_>, ns: Ns, local: &[u8]) -> Option<Cow<'a, str>> {
+        for a in e.attributes().with_checks(false).flatten() {
+            let key = a.key;
+            if key.local_name().as_ref() != local {
+                continue;
+            }
+            let found = match key.prefix() {
+                None => Ns::None,
+                Some(p) => self.lookup(p.as_ref()),
+            };
+            if found == ns || found == Ns::None {
+                return a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok();
+            }
+        }
+        None
+    }
+}
+
+/// A malformed-XML error at a plain reader's position.
+pub fn malformed_at(r: &quick_xml::Reader<&[u8]>, detail: impl std::fmt::Display) -> Error {
+    let detail = detail.to_string();
+    let detail = detail.trim_end_matches('.');
+    Error::new(ErrorKind::MalformedXml {
+        detail: lowercase_first(detail),
+    })
+    .at(r.error_position())
 }
 
 /// The part as UTF-8: strips a UTF-8 byte order mark and transcodes UTF-16 (XML 1.0 §4.3.3
@@ -183,7 +322,7 @@ pub fn on_off(value: Option<&str>) -> bool {
 /// Parses a `.rels` part. Targets are left as written; the package resolves them.
 pub fn parse_relationships(bytes: &[u8]) -> Result<Vec<Relationship>> {
     let text = utf8_view(bytes);
-    let mut r = reader(&text);
+    let mut r = fast_reader(&text);
     let mut out = Vec::new();
     loop {
         match r.read_event() {
@@ -215,60 +354,45 @@ pub fn parse_relationships(bytes: &[u8]) -> Result<Vec<Relationship>> {
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => return Err(malformed(&r, e)),
+            Err(e) => return Err(malformed_at(&r, e)),
         }
     }
     Ok(out)
 }
 
-/// `[Content_Types].xml`: defaults by extension and overrides by part name.
-#[derive(Debug, Default)]
-pub struct ContentTypes {
-    defaults: HashMap<String, String>,
-    overrides: HashMap<String, String>,
-}
-
-impl ContentTypes {
-    /// The content type of a part, override first, then the extension default.
-    pub fn for_part(&self, part: &str) -> Option<String> {
-        let key = normalize_part_name(part);
-        if let Some(ct) = self.overrides.get(&key) {
-            return Some(ct.clone());
-        }
-        let ext = key.rsplit_once('.')?.1;
-        self.defaults.get(ext).cloned()
-    }
-}
-
-pub fn parse_content_types(bytes: &[u8]) -> Result<ContentTypes> {
+/// The content type `[Content_Types].xml` gives a part: its `Override`, else the `Default`
+/// for its extension (OPC §10.1.2.4). Only the matching entries are kept.
+pub fn content_type_of(bytes: &[u8], part: &str) -> Result<Option<String>> {
     let text = utf8_view(bytes);
-    let mut r = reader(&text);
-    let mut out = ContentTypes::default();
+    let mut r = fast_reader(&text);
+    let wanted = normalize_part_name(part);
+    let ext = wanted.rsplit_once('.').map(|(_, e)| e.to_owned());
+    let mut by_default = None;
     loop {
         match r.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"Default" => {
-                    if let (Some(ext), Some(ct)) =
-                        (plain_attr(&e, b"Extension"), plain_attr(&e, b"ContentType"))
+                b"Override" => {
+                    if plain_attr(&e, b"PartName")
+                        .is_some_and(|p| normalize_part_name(&p) == wanted)
                     {
-                        out.defaults.insert(ext.to_lowercase(), ct);
+                        return Ok(plain_attr(&e, b"ContentType"));
                     }
                 }
-                b"Override" => {
-                    if let (Some(part), Some(ct)) =
-                        (plain_attr(&e, b"PartName"), plain_attr(&e, b"ContentType"))
+                b"Default" => {
+                    if by_default.is_none()
+                        && plain_attr(&e, b"Extension")
+                            .is_some_and(|x| Some(x.to_lowercase()) == ext)
                     {
-                        out.overrides.insert(normalize_part_name(&part), ct);
+                        by_default = plain_attr(&e, b"ContentType");
                     }
                 }
                 _ => {}
             },
-            Ok(Event::Eof) => break,
+            Ok(Event::Eof) => return Ok(by_default),
             Ok(_) => {}
-            Err(e) => return Err(malformed(&r, e)),
+            Err(e) => return Err(malformed_at(&r, e)),
         }
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -290,6 +414,30 @@ mod tests {
             panic!("expected an empty element")
         };
         assert_eq!(attr(&r, &e, Ns::W, b"val").as_deref(), Some("yes"));
+    }
+
+    #[test]
+    fn namespace_bindings_are_scoped_to_their_element() {
+        let xml = br#"<a:root xmlns:a="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><a:p/><b:x xmlns:b="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:a="urn:other"><a:p/></b:x><a:p b:val="1"/></a:root>"#;
+        let mut r = fast_reader(xml);
+        let mut ns = Namespaces::default();
+        let mut seen = Vec::new();
+        loop {
+            match r.read_event().unwrap() {
+                Event::Start(e) => seen.push(ns.push(&e)),
+                Event::Empty(e) => {
+                    seen.push(ns.push(&e));
+                    if e.local_name().as_ref() == b"p" {
+                        assert_eq!(ns.attr(&e, Ns::W14, b"val"), None);
+                    }
+                    ns.pop();
+                }
+                Event::End(_) => ns.pop(),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(seen, vec![Ns::W, Ns::W, Ns::W14, Ns::Other, Ns::W]);
     }
 
     #[test]

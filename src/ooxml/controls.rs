@@ -2,7 +2,6 @@
 //! control's text is known: its status (answered, placeholder, empty), its typed value, and
 //! whether its data binding agrees with what is visible.
 
-use quick_xml::NsReader;
 use quick_xml::events::BytesStart;
 
 use crate::model::{
@@ -10,8 +9,8 @@ use crate::model::{
 };
 use crate::ooxml::binding::Stores;
 use crate::ooxml::glossary::Glossary;
-use crate::ooxml::text::{is_default_placeholder, loose, normalize};
-use crate::xml::{self, Ns, on_off};
+use crate::ooxml::text::{is_default_placeholder, loose, normalize, same_loosely};
+use crate::xml::{Namespaces, Ns, on_off};
 
 /// Properties read from one `w:sdtPr`.
 #[derive(Debug, Default, Clone)]
@@ -38,12 +37,12 @@ impl SdtProps {
     /// Returns true when the element's subtree should be skipped (run properties).
     pub fn element(
         &mut self,
-        r: &NsReader<&[u8]>,
+        names: &Namespaces,
         ns: Ns,
         local: &[u8],
         e: &BytesStart<'_>,
     ) -> bool {
-        let val = || xml::attr(r, e, Ns::W, b"val").map(|v| v.into_owned());
+        let val = || names.attr(e, Ns::W, b"val").map(|v| v.into_owned());
         match (ns, local) {
             (Ns::W, b"rPr") => return true,
             (Ns::W, b"id") => self.id = val().and_then(|v| v.trim().parse().ok()),
@@ -53,23 +52,26 @@ impl SdtProps {
             (Ns::W, b"docPart") => self.doc_part = val(),
             (Ns::W, b"showingPlcHdr") => self.showing_placeholder = on_off(val().as_deref()),
             (Ns::W, b"dataBinding") => {
-                if let Some(xpath) = xml::attr(r, e, Ns::W, b"xpath") {
+                if let Some(xpath) = names.attr(e, Ns::W, b"xpath") {
                     self.binding = Some((
                         xpath.into_owned(),
-                        xml::attr(r, e, Ns::W, b"storeItemID").map(|v| v.into_owned()),
-                        xml::attr(r, e, Ns::W, b"prefixMappings").map(|v| v.into_owned()),
+                        names.attr(e, Ns::W, b"storeItemID").map(|v| v.into_owned()),
+                        names
+                            .attr(e, Ns::W, b"prefixMappings")
+                            .map(|v| v.into_owned()),
                     ));
                 }
             }
             (Ns::W, b"text") => {
                 self.control_type = Some(ControlType::PlainText);
-                self.multi_line =
-                    xml::attr(r, e, Ns::W, b"multiLine").is_some_and(|v| on_off(Some(&v)));
+                self.multi_line = names
+                    .attr(e, Ns::W, b"multiLine")
+                    .is_some_and(|v| on_off(Some(&v)));
             }
             (Ns::W, b"richText") => self.control_type = Some(ControlType::RichText),
             (Ns::W, b"date") => {
                 self.control_type = Some(ControlType::Date);
-                self.full_date = xml::attr(r, e, Ns::W, b"fullDate").map(|v| v.into_owned());
+                self.full_date = names.attr(e, Ns::W, b"fullDate").map(|v| v.into_owned());
             }
             (Ns::W, b"dateFormat") => self.date_format = val(),
             (Ns::W, b"dropDownList") | (Ns::W, b"comboBox") => {
@@ -78,11 +80,11 @@ impl SdtProps {
                 } else {
                     ControlType::DropDownList
                 });
-                self.last_value = xml::attr(r, e, Ns::W, b"lastValue").map(|v| v.into_owned());
+                self.last_value = names.attr(e, Ns::W, b"lastValue").map(|v| v.into_owned());
             }
             (Ns::W, b"listItem") => {
-                let display = xml::attr(r, e, Ns::W, b"displayText").map(|v| v.into_owned());
-                let value = xml::attr(r, e, Ns::W, b"value").map(|v| v.into_owned());
+                let display = names.attr(e, Ns::W, b"displayText").map(|v| v.into_owned());
+                let value = names.attr(e, Ns::W, b"value").map(|v| v.into_owned());
                 // Either attribute may be left out; each then stands for the other (§17.5.2.21).
                 if let Some(d) = display.clone().or_else(|| value.clone()) {
                     self.list_items.push(ListItem {
@@ -101,7 +103,7 @@ impl SdtProps {
             (Ns::W, b"equation") => self.control_type = Some(ControlType::Equation),
             (Ns::W14, b"checkbox") => self.control_type = Some(ControlType::Checkbox),
             (Ns::W14, b"checked") => {
-                self.checked = Some(on_off(xml::attr(r, e, Ns::W14, b"val").as_deref()))
+                self.checked = Some(on_off(names.attr(e, Ns::W14, b"val").as_deref()))
             }
             (Ns::W15, b"repeatingSection") => {
                 self.control_type = Some(ControlType::RepeatingSection)
@@ -141,13 +143,7 @@ impl SdtProps {
 }
 
 /// Decides status, value and binding agreement of a content control whose text is known.
-pub(crate) fn finish_sdt(
-    c: &mut Control,
-    props: &SdtProps,
-    glossary: &Glossary,
-    stores: &Stores,
-    warnings: &mut Vec<Warning>,
-) {
+pub(crate) fn finish_sdt(c: &mut Control, props: &SdtProps, glossary: &Glossary) {
     c.placeholder_text = props
         .doc_part
         .as_deref()
@@ -163,7 +159,7 @@ pub(crate) fn finish_sdt(
         _ if !c.text.is_empty()
             && c.placeholder_text
                 .as_deref()
-                .is_some_and(|p| loose(p) == loose(&c.text)) =>
+                .is_some_and(|p| same_loosely(p, &c.text)) =>
         {
             (Status::Placeholder, Some(PlaceholderSignal::DocPartText))
         }
@@ -189,28 +185,37 @@ pub(crate) fn finish_sdt(
         }
         _ => None,
     };
-    if let Some(b) = c.data_binding.as_mut() {
-        b.value = stores.lookup(
-            b.store_item_id.as_deref(),
-            &b.xpath,
-            b.prefix_mappings.as_deref(),
+}
+
+/// Looks up a bound control's data in the package's stores and checks it against what the
+/// control shows; a disagreement is a `binding-mismatch` warning.
+pub(crate) fn check_binding(c: &mut Control, stores: &Stores, warnings: &mut Vec<Warning>) {
+    let (control_type, status, index) = (c.control_type, c.status, c.index);
+    let value = c.value.clone();
+    let text = c.text.clone();
+    let Some(b) = c.data_binding.as_mut() else {
+        return;
+    };
+    b.value = stores.lookup(
+        b.store_item_id.as_deref(),
+        &b.xpath,
+        b.prefix_mappings.as_deref(),
+    );
+    b.matches_text = b
+        .value
+        .as_deref()
+        .map(|v| bound_agrees(v, control_type, status, &text, value.as_ref()));
+    if b.matches_text == Some(false) {
+        warnings.push(
+            Warning::new(
+                "binding-mismatch",
+                format!(
+                    "the control's bound data ({}) differs from its visible text",
+                    short(b.value.as_deref().unwrap_or(""))
+                ),
+            )
+            .for_control(index),
         );
-        b.matches_text = b
-            .value
-            .as_deref()
-            .map(|v| bound_agrees(v, c.control_type, status, &c.text, props));
-        if b.matches_text == Some(false) {
-            warnings.push(
-                Warning::new(
-                    "binding-mismatch",
-                    format!(
-                        "the control's bound data ({}) differs from its visible text",
-                        short(b.value.as_deref().unwrap_or(""))
-                    ),
-                )
-                .for_control(c.index),
-            );
-        }
     }
 }
 
@@ -256,17 +261,22 @@ pub(crate) fn iso_date(full: &str) -> Option<String> {
     (shaped && (1..=12).contains(&month) && (1..=31).contains(&day)).then(|| d.to_owned())
 }
 
-fn bound_agrees(bound: &str, t: ControlType, status: Status, text: &str, props: &SdtProps) -> bool {
+fn bound_agrees(
+    bound: &str,
+    t: ControlType,
+    status: Status,
+    text: &str,
+    value: Option<&Value>,
+) -> bool {
     let bound_n = normalize(bound);
-    match t {
-        ControlType::Checkbox => {
+    match (t, value) {
+        (ControlType::Checkbox, Some(Value::Boolean(checked))) => {
             let b = matches!(bound_n.to_ascii_lowercase().as_str(), "true" | "1");
-            b == props.checked.unwrap_or(false)
+            b == *checked
         }
-        ControlType::Date if status == Status::Answered => match props.full_date.as_deref() {
-            Some(full) => iso_date(&bound_n).as_deref() == iso_date(full).as_deref(),
-            None => true,
-        },
+        (ControlType::Date, Some(Value::Date(date))) => {
+            iso_date(&bound_n).as_deref() == Some(date.as_str())
+        }
         _ if status == Status::Answered => loose(&bound_n) == loose(text),
         _ => bound_n.is_empty(),
     }

@@ -12,12 +12,11 @@
 //! <w:r><w:fldChar w:fldCharType="end"/></w:r>
 //! ```
 
-use quick_xml::NsReader;
 use quick_xml::events::BytesStart;
 
 use crate::model::{Control, ControlType, PlaceholderSignal, Status, Value};
 use crate::ooxml::text::normalize;
-use crate::xml::{self, Ns, on_off};
+use crate::xml::{Namespaces, Ns, on_off};
 
 /// Where in a complex field the reader is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +86,8 @@ pub(crate) struct FfData {
 
 impl FfData {
     /// Takes in one element inside `w:ffData`.
-    pub fn element(&mut self, r: &NsReader<&[u8]>, local: &[u8], e: &BytesStart<'_>) {
-        let val = || xml::attr(r, e, Ns::W, b"val").map(|v| v.into_owned());
+    pub fn element(&mut self, names: &Namespaces, local: &[u8], e: &BytesStart<'_>) {
+        let val = || names.attr(e, Ns::W, b"val").map(|v| v.into_owned());
         match local {
             b"ffData" => self.present = true,
             b"name" => self.name = val(),

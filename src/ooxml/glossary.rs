@@ -3,39 +3,71 @@
 //! The glossary survives a round trip through LibreOffice Writer even where `w:showingPlcHdr`
 //! does not, so it is how a placeholder is still recognised in such a form.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use quick_xml::events::Event;
 
 use crate::error::Result;
 use crate::ooxml::text::normalize;
-use crate::xml::{self, Ns};
+use crate::xml::{self, Namespaces, Ns};
 
+/// The glossary part, parsed the first time a control asks for its placeholder text.
 #[derive(Debug, Default)]
 pub(crate) struct Glossary {
-    parts: HashMap<String, String>,
+    xml: Vec<u8>,
+    parts: OnceCell<HashMap<String, String>>,
 }
 
 impl Glossary {
-    /// Parses a glossary document: `w:docPart` → `w:docPartPr/w:name` and the text of
-    /// `w:docPartBody`.
-    pub fn parse(bytes: &[u8]) -> Result<Glossary> {
+    pub fn new(xml: Vec<u8>) -> Glossary {
+        Glossary {
+            xml,
+            parts: OnceCell::new(),
+        }
+    }
+
+    /// The placeholder text of the named document part. A glossary that does not parse holds
+    /// no placeholders: the other two placeholder signals still hold.
+    pub fn text(&self, doc_part: &str) -> Option<&str> {
+        self.parts
+            .get_or_init(|| parse(&self.xml).unwrap_or_default())
+            .get(doc_part)
+            .map(String::as_str)
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.parts
+            .get_or_init(|| parse(&self.xml).unwrap_or_default())
+            .len()
+    }
+}
+
+/// Parses a glossary document: `w:docPart` → `w:docPartPr/w:name` and the text of
+/// `w:docPartBody`.
+fn parse(bytes: &[u8]) -> Result<HashMap<String, String>> {
+    {
         let text = xml::utf8_view(bytes);
-        let mut r = xml::reader(&text);
+        let mut r = xml::fast_reader(&text);
+        let mut names = Namespaces::default();
         let mut parts = HashMap::new();
         let mut name: Option<String> = None;
         let mut body = String::new();
         let (mut in_body, mut in_pr, mut in_t) = (false, false, false);
         loop {
-            let ev = r.read_event().map_err(|e| xml::malformed(&r, e))?;
+            let ev = r.read_event().map_err(|e| xml::malformed_at(&r, e))?;
             match ev {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(ev, Event::Empty(_));
-                    let (res, local) = r.resolver().resolve_element(e.name());
-                    if xml::classify_result(&res) != Ns::W {
+                    let ns = names.push(e);
+                    if empty {
+                        names.pop();
+                    }
+                    if ns != Ns::W {
                         continue;
                     }
-                    match local.as_ref() {
+                    match e.local_name().as_ref() {
                         b"docPart" if !empty => {
                             name = None;
                             body.clear();
@@ -44,7 +76,7 @@ impl Glossary {
                         // The part's own name comes first in w:docPartPr (CT_DocPartPr);
                         // a later w:category/w:name is not it.
                         b"name" if in_pr && name.is_none() => {
-                            name = xml::attr(&r, e, Ns::W, b"val").map(|v| v.into_owned())
+                            name = names.attr(e, Ns::W, b"val").map(|v| v.into_owned())
                         }
                         b"docPartBody" if !empty => in_body = true,
                         b"t" if in_body && !empty => in_t = true,
@@ -55,7 +87,7 @@ impl Glossary {
                     }
                 }
                 Event::Text(ref t) if in_t => {
-                    body.push_str(&t.decode().map_err(|e| xml::malformed(&r, e))?)
+                    body.push_str(&t.decode().map_err(|e| xml::malformed_at(&r, e))?)
                 }
                 Event::GeneralRef(ref g) if in_t => {
                     if let Some(s) = resolve_ref(g) {
@@ -63,11 +95,8 @@ impl Glossary {
                     }
                 }
                 Event::End(ref e) => {
-                    let (res, local) = r.resolver().resolve_element(e.name());
-                    if xml::classify_result(&res) != Ns::W {
-                        continue;
-                    }
-                    match local.as_ref() {
+                    names.pop();
+                    match e.local_name().as_ref() {
                         b"t" => in_t = false,
                         b"docPartPr" => in_pr = false,
                         b"docPartBody" => in_body = false,
@@ -84,17 +113,7 @@ impl Glossary {
                 _ => {}
             }
         }
-        Ok(Glossary { parts })
-    }
-
-    /// The placeholder text of the named document part.
-    pub fn text(&self, doc_part: &str) -> Option<&str> {
-        self.parts.get(doc_part).map(String::as_str)
-    }
-
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.parts.len()
+        Ok(parts)
     }
 }
 
@@ -120,7 +139,7 @@ mod tests {
 <w:docPart><w:docPartPr><w:name w:val="A1B2"/></w:docPartPr>
 <w:docPartBody><w:p><w:r><w:t xml:space="preserve">Beskriv  samverkan </w:t></w:r><w:r><w:t>&amp; mer</w:t></w:r></w:p></w:docPartBody></w:docPart>
 </w:docParts></w:glossaryDocument>"#;
-        let g = Glossary::parse(xml.as_bytes()).unwrap();
+        let g = Glossary::new(xml.as_bytes().to_vec());
         assert_eq!(
             g.text("DefaultPlaceholder_1081868574"),
             Some("Klicka här för att ange text.")

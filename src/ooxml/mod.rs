@@ -40,16 +40,19 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
     let mut warnings = Vec::new();
 
     let styles = match first_of(&rels, "styles") {
-        Some(part) => optional(pkg, buf, &part, &mut warnings, Styles::parse)?.unwrap_or_default(),
+        Some(part) => optional(pkg, buf, &part, &mut warnings, |b| {
+            Ok(Styles::new(b.to_vec()))
+        })?
+        .unwrap_or_default(),
         None => Styles::default(),
     };
     let glossary = match first_of(&rels, "glossaryDocument") {
-        Some(part) => {
-            optional(pkg, buf, &part, &mut warnings, Glossary::parse)?.unwrap_or_default()
-        }
+        Some(part) => optional(pkg, buf, &part, &mut warnings, |b| {
+            Ok(Glossary::new(b.to_vec()))
+        })?
+        .unwrap_or_default(),
         None => Glossary::default(),
     };
-    let stores = data_stores(pkg, buf, &rels)?;
     let max_depth = pkg.limits().max_depth;
 
     let mut notes: HashMap<(NoteKind, String), String> = HashMap::new();
@@ -65,7 +68,6 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
             let ctx = Context {
                 styles: &styles,
                 glossary: &glossary,
-                stores: &stores,
                 notes: &notes,
                 links: &links,
                 max_depth,
@@ -102,7 +104,6 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
         let ctx = Context {
             styles: &styles,
             glossary: &glossary,
-            stores: &stores,
             notes: &notes,
             links: &links,
             max_depth,
@@ -126,6 +127,23 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
     }
 
     let (producer, template) = app_properties(pkg, buf);
+    let bound = story_results
+        .iter()
+        .chain(&note_results)
+        .chain(&comment_results)
+        .any(|r| r.controls.iter().any(|c| c.data_binding.is_some()));
+    if bound {
+        let stores = data_stores(pkg, buf, &rels)?;
+        for r in story_results
+            .iter_mut()
+            .chain(&mut note_results)
+            .chain(&mut comment_results)
+        {
+            for c in &mut r.controls {
+                controls::check_binding(c, &stores, &mut r.warnings);
+            }
+        }
+    }
     let source = Source {
         file: pkg.file().map(|f| {
             std::path::Path::new(f)
@@ -344,7 +362,7 @@ fn app_properties(pkg: &mut Package, buf: &mut Vec<u8>) -> (Option<String>, Opti
         return (None, None);
     }
     let text = xml::utf8_view(buf);
-    let mut r = xml::reader(&text);
+    let mut r = xml::fast_reader(&text);
     let (mut app, mut version, mut template) = (None, None, None);
     let mut current: Option<u8> = None;
     loop {

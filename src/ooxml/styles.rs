@@ -1,12 +1,18 @@
 //! Paragraph styles (`word/styles.xml`): names, outline levels and list numbering, with
-//! `w:basedOn` inheritance resolved once, when the part is read.
+//! `w:basedOn` inheritance.
+//!
+//! Word's styles part is often larger than a form's whole document (tens of kilobytes, most of
+//! it latent-style exceptions), and a form uses a handful of its styles. So a style is looked
+//! up only when a paragraph names it: its `w:style` element is found by its `styleId`
+//! attribute and only that element is parsed; results are remembered.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use quick_xml::events::Event;
 
-use crate::error::Result;
-use crate::xml::{self, Ns};
+use crate::xml;
 
 /// What a paragraph style contributes to a paragraph.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,12 +24,7 @@ pub(crate) struct StyleInfo {
     pub numbering: Option<(String, u8)>,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct Styles {
-    resolved: HashMap<String, StyleInfo>,
-    default_style: Option<String>,
-}
-
+/// One style element as written, before inheritance.
 #[derive(Debug, Default, Clone)]
 struct Raw {
     name: Option<String>,
@@ -33,126 +34,144 @@ struct Raw {
     ilvl: Option<u8>,
 }
 
+#[derive(Debug, Default)]
+pub(crate) struct Styles {
+    xml: Vec<u8>,
+    resolved: RefCell<HashMap<String, Option<Rc<StyleInfo>>>>,
+}
+
 impl Styles {
-    /// Parses `word/styles.xml`.
-    pub fn parse(bytes: &[u8]) -> Result<Styles> {
-        let text = xml::utf8_view(bytes);
-        let mut r = xml::reader(&text);
-        let mut raw: HashMap<String, Raw> = HashMap::new();
-        let mut default_style = None;
-        let mut current: Option<(String, Raw)> = None;
-        let mut in_ppr = 0usize;
-        loop {
-            let ev = r.read_event().map_err(|e| xml::malformed(&r, e))?;
-            match ev {
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let empty = matches!(ev, Event::Empty(_));
-                    let (res, local) = r.resolver().resolve_element(e.name());
-                    if xml::classify_result(&res) != Ns::W {
-                        continue;
-                    }
-                    match local.as_ref() {
-                        b"style" => {
-                            let is_para =
-                                xml::attr(&r, e, Ns::W, b"type").is_none_or(|t| t == "paragraph");
-                            let id = xml::attr(&r, e, Ns::W, b"styleId").map(|s| s.into_owned());
-                            if let (true, Some(id)) = (is_para, id) {
-                                if xml::attr(&r, e, Ns::W, b"default")
-                                    .is_some_and(|d| xml::on_off(Some(&d)))
-                                {
-                                    default_style = Some(id.clone());
-                                }
-                                if !empty {
-                                    current = Some((id, Raw::default()));
-                                }
-                            }
-                        }
-                        b"pPr" if !empty => in_ppr += 1,
-                        name => {
-                            let Some((_, s)) = current.as_mut() else {
-                                continue;
-                            };
-                            let val = xml::attr(&r, e, Ns::W, b"val").map(|v| v.into_owned());
-                            match name {
-                                b"name" => s.name = val,
-                                b"basedOn" => s.based_on = val,
-                                b"outlineLvl" if in_ppr > 0 => {
-                                    s.outline_level = val.and_then(|v| v.trim().parse().ok())
-                                }
-                                b"numId" if in_ppr > 0 => s.num_id = val,
-                                b"ilvl" if in_ppr > 0 => {
-                                    s.ilvl = val.and_then(|v| v.trim().parse().ok())
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                }
-                Event::End(ref e) => {
-                    let (res, local) = r.resolver().resolve_element(e.name());
-                    if xml::classify_result(&res) != Ns::W {
-                        continue;
-                    }
-                    match local.as_ref() {
-                        b"style" => {
-                            if let Some((id, s)) = current.take() {
-                                raw.entry(id).or_insert(s);
-                            }
-                            in_ppr = 0;
-                        }
-                        b"pPr" => in_ppr = in_ppr.saturating_sub(1),
-                        _ => {}
-                    }
-                }
-                Event::Eof => break,
-                _ => {}
-            }
+    /// Keeps the styles part for lookups.
+    pub fn new(xml: Vec<u8>) -> Styles {
+        let xml = match xml::utf8_view(&xml) {
+            std::borrow::Cow::Borrowed(_) => xml,
+            std::borrow::Cow::Owned(v) => v,
+        };
+        Styles {
+            xml,
+            resolved: RefCell::default(),
         }
-        let resolved = raw
-            .keys()
-            .map(|id| (id.clone(), resolve(&raw, id)))
-            .collect();
-        Ok(Styles {
-            resolved,
-            default_style,
-        })
     }
 
-    /// The style a paragraph gets: its own `w:pStyle`, or the default paragraph style.
-    pub fn get(&self, style_id: Option<&str>) -> Option<&StyleInfo> {
-        let id = style_id.or(self.default_style.as_deref())?;
-        self.resolved.get(id)
+    /// The style a paragraph names in `w:pStyle`, with what it inherits.
+    pub fn get(&self, style_id: &str) -> Option<Rc<StyleInfo>> {
+        if let Some(hit) = self.resolved.borrow().get(style_id) {
+            return hit.clone();
+        }
+        let info = self.resolve(style_id).map(Rc::new);
+        self.resolved
+            .borrow_mut()
+            .insert(style_id.to_owned(), info.clone());
+        info
+    }
+
+    /// Follows `w:basedOn` (at most 32 steps, against loops) and fills what a style leaves open.
+    fn resolve(&self, id: &str) -> Option<StyleInfo> {
+        let first = self.find(id)?;
+        let mut info = StyleInfo::default();
+        let (mut num_id, mut ilvl) = (None, None);
+        let mut cur = Some(first);
+        for _ in 0..32 {
+            let Some(s) = cur else { break };
+            info.name = info.name.or(s.name);
+            info.outline_level = info.outline_level.or(s.outline_level);
+            num_id = num_id.or(s.num_id);
+            ilvl = ilvl.or(s.ilvl);
+            cur = s.based_on.as_deref().and_then(|b| self.find(b));
+        }
+        info.numbering = num_id
+            .filter(|n| n.trim() != "0")
+            .map(|n| (n, ilvl.unwrap_or(0)));
+        Some(info)
+    }
+
+    /// Finds and parses the `w:style` element whose `styleId` is `id`.
+    fn find(&self, id: &str) -> Option<Raw> {
+        let escaped = id
+            .replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;");
+        for quote in ['"', '\''] {
+            let needle = format!("styleId={quote}{escaped}{quote}");
+            let mut from = 0;
+            while let Some(at) = memchr::memmem::find(&self.xml[from..], needle.as_bytes()) {
+                let at = from + at;
+                from = at + needle.len();
+                // The attribute must sit in a start tag whose local name is `style`.
+                let Some(open) = memchr::memrchr(b'<', &self.xml[..at]) else {
+                    continue;
+                };
+                let tag = &self.xml[open + 1..at];
+                let name_end = tag
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace())
+                    .unwrap_or(tag.len());
+                let name = &tag[..name_end];
+                let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+                if local == b"style" {
+                    return parse_style(&self.xml[open..]);
+                }
+            }
+        }
+        None
     }
 }
 
-/// Follows `w:basedOn` (at most 32 steps, against loops) and fills what a style leaves open.
-fn resolve(raw: &HashMap<String, Raw>, id: &str) -> StyleInfo {
-    let mut info = StyleInfo::default();
-    let mut num_id = None;
-    let mut ilvl = None;
-    let mut cur = Some(id);
-    for _ in 0..32 {
-        let Some(s) = cur.and_then(|c| raw.get(c)) else {
-            break;
+/// Parses one `w:style` element from the start of `xml` to its end. Only elements of the
+/// WordprocessingML vocabulary are found in a style; they are matched by local name here, as
+/// the prefixes are declared on the part's root, which this slice does not include.
+fn parse_style(xml: &[u8]) -> Option<Raw> {
+    let mut r = xml::fast_reader(xml);
+    r.config_mut().check_end_names = false;
+    let mut raw = Raw::default();
+    let mut depth = 0usize;
+    let mut in_ppr = 0usize;
+    loop {
+        let ev = r.read_event().ok()?;
+        let (e, empty) = match &ev {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                if e.local_name().as_ref() == b"pPr" {
+                    in_ppr = in_ppr.saturating_sub(1);
+                }
+                if depth == 0 {
+                    return Some(raw);
+                }
+                continue;
+            }
+            Event::Eof => return Some(raw),
+            _ => continue,
         };
-        if info.name.is_none() {
-            info.name = s.name.clone();
+        let val = || {
+            e.attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == b"val")
+                .and_then(|a| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                })
+        };
+        match (e.local_name().as_ref(), depth) {
+            (b"name", 1) => raw.name = val(),
+            (b"basedOn", 1) => raw.based_on = val(),
+            (b"pPr", 1) if !empty => in_ppr += 1,
+            (b"outlineLvl", _) if in_ppr > 0 => {
+                raw.outline_level = val().and_then(|v| v.trim().parse().ok())
+            }
+            (b"numId", _) if in_ppr > 0 => raw.num_id = val(),
+            (b"ilvl", _) if in_ppr > 0 => raw.ilvl = val().and_then(|v| v.trim().parse().ok()),
+            _ => {}
         }
-        if info.outline_level.is_none() {
-            info.outline_level = s.outline_level;
+        if !empty {
+            depth += 1;
+        } else if depth == 0 {
+            return Some(raw);
         }
-        if num_id.is_none() {
-            num_id = s.num_id.clone();
-        }
-        if ilvl.is_none() {
-            ilvl = s.ilvl;
-        }
-        cur = s.based_on.as_deref();
     }
-    info.numbering = num_id
-        .filter(|n| n.trim() != "0")
-        .map(|n| (n, ilvl.unwrap_or(0)));
-    info
 }
 
 /// A 1-based heading level from an outline level or, failing that, a heading style name
@@ -178,29 +197,41 @@ mod tests {
     use super::*;
 
     const STYLES: &str = r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:latentStyles w:defLockedState="0"><w:lsdException w:name="heading 1" w:uiPriority="9"/></w:latentStyles>
   <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
   <w:style w:type="paragraph" w:styleId="Rubrik1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/>
-    <w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr></w:style>
+    <w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>
   <w:style w:type="paragraph" w:styleId="MyHeading"><w:name w:val="My Heading"/><w:basedOn w:val="Rubrik1"/></w:style>
   <w:style w:type="paragraph" w:styleId="Punktlista"><w:name w:val="List Bullet"/>
     <w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>
-  <w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/></w:style>
-  <w:style w:type="paragraph" w:styleId="Loop"><w:basedOn w:val="Loop"/></w:style>
+  <w:style w:type="character" w:styleId="Rubrik1Char"><w:name w:val="Rubrik 1 Char"/></w:style>
+  <w:style w:type="paragraph" w:styleId="Loop"><w:name w:val="Loop"/><w:basedOn w:val="Loop"/></w:style>
+  <w:style w:type="paragraph" w:styleId='Single'><w:name w:val="Single quotes"/></w:style>
 </w:styles>"#;
 
     #[test]
-    fn inheritance_and_defaults() {
-        let s = Styles::parse(STYLES.as_bytes()).unwrap();
-        let h = s.get(Some("MyHeading")).unwrap();
+    fn inheritance_and_lookups_by_id() {
+        let s = Styles::new(STYLES.as_bytes().to_vec());
+        let h = s.get("MyHeading").unwrap();
         assert_eq!(h.name.as_deref(), Some("My Heading"));
         assert_eq!(h.outline_level, Some(0));
-        assert_eq!(s.get(None).unwrap().name.as_deref(), Some("Normal"));
         assert_eq!(
-            s.get(Some("Punktlista")).unwrap().numbering,
+            s.get("Punktlista").unwrap().numbering,
             Some(("3".into(), 0))
         );
-        assert!(s.get(Some("Strong")).is_none());
-        assert!(s.get(Some("Loop")).is_some());
+        assert_eq!(s.get("Rubrik1").unwrap().name.as_deref(), Some("heading 1"));
+        assert_eq!(
+            s.get("Rubrik1Char").unwrap().name.as_deref(),
+            Some("Rubrik 1 Char")
+        );
+        assert!(s.get("Loop").is_some());
+        assert_eq!(
+            s.get("Single").unwrap().name.as_deref(),
+            Some("Single quotes")
+        );
+        assert!(s.get("Missing").is_none());
+        // Remembered, not parsed again.
+        assert_eq!(s.resolved.borrow().len(), 7);
     }
 
     #[test]

@@ -15,6 +15,30 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// True when a line needs no change: no space-like character other than single ASCII
+/// spaces between words, no tab or space at either end. Most lines Word writes are like that.
+#[inline]
+fn already_normal(line: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (line.first(), line.last()) else {
+        return true;
+    };
+    if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
+        return false;
+    }
+    let mut prev = 0u8;
+    for &b in line {
+        match b {
+            b' ' if prev == b' ' => return false,
+            b'\r' | 0x0B | 0x0C => return false,
+            // Lead bytes of U+00A0, U+1680, U+2000–U+205F and U+3000: look closer.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => return false,
+            _ => {}
+        }
+        prev = b;
+    }
+    true
+}
+
 /// Normalizes raw paragraph text (which may hold `\n` from line breaks and `\t` from tabs).
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -23,36 +47,38 @@ pub fn normalize(raw: &str) -> String {
         if start > 0 {
             out.push('\n');
         }
-        let body_start = out.len();
-        let mut pending_space = false;
-        for c in line.chars() {
-            if is_space(c) {
-                pending_space = true;
-                continue;
+        let body = out.len();
+        if already_normal(line.as_bytes()) {
+            out.push_str(line);
+            if out.len() == body {
+                out.truncate(start);
             }
-            if pending_space && out.len() > body_start {
+            continue;
+        }
+        for word in line.split(is_space).filter(|w| !w.is_empty()) {
+            if out.len() > body {
                 out.push(' ');
             }
-            pending_space = false;
-            out.push(c);
+            out.push_str(word);
         }
-        // Trim tabs at both ends of the line as well.
-        let trimmed_end = out[body_start..].trim_end_matches('\t').len() + body_start;
-        out.truncate(trimmed_end);
-        let lead = out[body_start..].len() - out[body_start..].trim_start_matches('\t').len();
+        // Trim tabs (and the spaces next to them) at both ends of the line.
+        let trimmed = out[body..].trim_end_matches(['\t', ' ']).len();
+        out.truncate(body + trimmed);
+        let lead = out.len() - body - out[body..].trim_start_matches(['\t', ' ']).len();
         if lead > 0 {
-            out.replace_range(body_start..body_start + lead, "");
+            out.replace_range(body..body + lead, "");
         }
-        if out.len() == body_start {
+        if out.len() == body {
             out.truncate(start);
         }
     }
     nfc(out)
 }
 
-/// Normalizes a table cell: like [`normalize`], but line breaks inside are kept as such.
+/// Unicode NFC. Text whose characters all lie below U+0300 (no combining marks can occur, and
+/// every such character is its own composition) is returned as it is without a closer look.
 pub fn nfc(s: String) -> String {
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if !s.bytes().any(|b| b >= 0xCC) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s
     } else {
         s.nfc().collect()
@@ -87,8 +113,21 @@ pub const DEFAULT_PLACEHOLDERS: &[&str] = &[
 
 /// True when `text` is one of Word's default placeholder texts.
 pub fn is_default_placeholder(text: &str) -> bool {
+    static LOOSE: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| DEFAULT_PLACEHOLDERS.iter().map(|p| loose(p)).collect());
+    // The longest default is under 50 bytes; an answer is seldom that short.
+    if text.len() > 64 {
+        return false;
+    }
     let l = loose(text);
-    !l.is_empty() && DEFAULT_PLACEHOLDERS.iter().any(|p| loose(p) == l)
+    !l.is_empty() && LOOSE.iter().any(|p| *p == l)
+}
+
+/// True when two texts are the same placeholder text, compared loosely.
+pub fn same_loosely(a: &str, b: &str) -> bool {
+    // Loose comparison only drops a trailing full stop and spaces and folds case: texts whose
+    // lengths differ by more than that are different.
+    a.len().abs_diff(b.len()) <= 8 && loose(a) == loose(b)
 }
 
 #[cfg(test)]

@@ -28,7 +28,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -36,19 +35,17 @@ use crate::model::{
     Comment, Control, ControlType, FlowItem, Level, NoteKind, Origin, Status, Story, Warning,
     blocks_text,
 };
-use crate::ooxml::binding::Stores;
 use crate::ooxml::controls::{SdtProps, finish_sdt};
 use crate::ooxml::fields::{FfData, Field, Phase};
 use crate::ooxml::glossary::{Glossary, resolve_ref};
 use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, ParaInfo, Sink};
 use crate::ooxml::styles::{Styles, heading_level};
-use crate::xml::{self, Ns};
+use crate::xml::{self, Namespaces, Ns};
 
 /// What the walker needs from the rest of the package.
 pub(crate) struct Context<'a> {
     pub styles: &'a Styles,
     pub glossary: &'a Glossary,
-    pub stores: &'a Stores,
     /// Footnote and endnote texts by kind and id, read before the body.
     pub notes: &'a HashMap<(NoteKind, String), String>,
     /// This part's relationships: id → target (for `w:hyperlink/@r:id`).
@@ -130,6 +127,7 @@ struct PendingSdt {
 
 struct OpenControl {
     control: usize,
+    level: Level,
     builder: BlockBuilder,
     /// Shows its placeholder (`w:showingPlcHdr`): its text is not part of any control around it.
     placeholder: bool,
@@ -137,6 +135,7 @@ struct OpenControl {
 
 struct Walker<'c> {
     ctx: &'c Context<'c>,
+    names: Namespaces,
     part: String,
     story: Story,
     out: PartResult,
@@ -168,11 +167,12 @@ struct Walker<'c> {
 /// Walks one story part.
 pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> Result<PartResult> {
     let text = xml::utf8_view(xml);
-    let mut r = xml::reader(&text);
+    let mut r = xml::fast_reader(&text);
     let flow = matches!(story, Story::Body | Story::Header | Story::Footer)
         .then(|| FlowBuilder::new(part, story));
     let mut w = Walker {
         ctx,
+        names: Namespaces::default(),
         part: part.to_owned(),
         story,
         out: PartResult::default(),
@@ -199,17 +199,27 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         warned_entity: false,
     };
     loop {
-        let ev = r.read_event().map_err(|e| xml::malformed(&r, e))?;
+        let ev = r.read_event().map_err(|e| xml::malformed_at(&r, e))?;
         match ev {
-            Event::Start(ref e) => w.start(&r, e, false)?,
-            Event::Empty(ref e) => w.start(&r, e, true)?,
-            Event::End(_) => w.end(),
+            Event::Start(ref e) => {
+                let ns = w.names.push(e);
+                w.start(e, ns, false, r.buffer_position())?;
+            }
+            Event::Empty(ref e) => {
+                let ns = w.names.push(e);
+                w.start(e, ns, true, r.buffer_position())?;
+                w.names.pop();
+            }
+            Event::End(_) => {
+                w.end();
+                w.names.pop();
+            }
             Event::Text(ref t) if w.skip == 0 && w.wants_text() => {
-                let s = t.decode().map_err(|e| xml::malformed(&r, e))?;
+                let s = t.decode().map_err(|e| xml::malformed_at(&r, e))?;
                 w.text(&s);
             }
             Event::CData(ref t) if w.skip == 0 && w.wants_text() => {
-                let s = t.decode().map_err(|e| xml::malformed(&r, e))?;
+                let s = t.decode().map_err(|e| xml::malformed_at(&r, e))?;
                 w.text(&s);
             }
             Event::GeneralRef(ref g) if w.skip == 0 && w.wants_text() => match resolve_ref(g) {
@@ -266,7 +276,7 @@ impl Walker<'_> {
         }
     }
 
-    fn start(&mut self, r: &NsReader<&[u8]>, e: &BytesStart<'_>, empty: bool) -> Result<()> {
+    fn start(&mut self, e: &BytesStart<'_>, ns: Ns, empty: bool, position: u64) -> Result<()> {
         if self.skip > 0 {
             if !empty {
                 self.skip += 1;
@@ -277,15 +287,14 @@ impl Walker<'_> {
             return Err(Error::new(ErrorKind::TooDeep {
                 limit: self.ctx.max_depth,
             })
-            .at(r.buffer_position()));
+            .at(position));
         }
-        let (res, local) = r.resolver().resolve_element(e.name());
-        let ns = xml::classify_result(&res);
-        let local = local.as_ref();
+        let local_name = e.local_name();
+        let local = local_name.as_ref();
 
         if self.in_sdt_pr > 0 {
             let skip = match self.sdts.last_mut() {
-                Some(p) => p.props.element(r, ns, local, e),
+                Some(p) => p.props.element(&self.names, ns, local, e),
                 None => false,
             };
             if skip {
@@ -299,13 +308,13 @@ impl Walker<'_> {
             if ns == Ns::W
                 && let Some(ff) = self.ff.as_mut()
             {
-                ff.element(r, local, e);
+                ff.element(&self.names, local, e);
             }
             self.push(Frame::Other, empty);
             return Ok(());
         }
         if self.in_ppr > 0 {
-            self.paragraph_property(r, ns, local, e, empty);
+            self.paragraph_property(ns, local, e, empty);
             return Ok(());
         }
         if self.in_trpr > 0 {
@@ -327,7 +336,7 @@ impl Walker<'_> {
         }
 
         match ns {
-            Ns::W => self.start_w(r, local, e, empty),
+            Ns::W => self.start_w(local, e, empty),
             Ns::Mc => match local {
                 b"AlternateContent" => {
                     self.alt_taken.push(false);
@@ -354,7 +363,7 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn start_w(&mut self, r: &NsReader<&[u8]>, local: &[u8], e: &BytesStart<'_>, empty: bool) {
+    fn start_w(&mut self, local: &[u8], e: &BytesStart<'_>, empty: bool) {
         match local {
             b"p" => {
                 self.paras.push(ParaProps::default());
@@ -371,7 +380,9 @@ impl Walker<'_> {
             b"br" | b"cr" => self.text("\n"),
             b"noBreakHyphen" => self.text("-"),
             b"sym" => {
-                let c = xml::attr(r, e, Ns::W, b"char")
+                let c = self
+                    .names
+                    .attr(e, Ns::W, b"char")
                     .and_then(|h| u32::from_str_radix(h.trim(), 16).ok())
                     .and_then(char::from_u32);
                 if let Some(c) = c {
@@ -449,15 +460,21 @@ impl Walker<'_> {
                 self.push(Frame::SdtContent, empty);
             }
             b"hyperlink" => {
-                let target = xml::attr(r, e, Ns::R, b"id")
+                let target = self
+                    .names
+                    .attr(e, Ns::R, b"id")
                     .and_then(|id| self.ctx.links.get(id.as_ref()).cloned())
-                    .or_else(|| xml::attr(r, e, Ns::W, b"anchor").map(|a| format!("#{a}")))
+                    .or_else(|| {
+                        self.names
+                            .attr(e, Ns::W, b"anchor")
+                            .map(|a| format!("#{a}"))
+                    })
                     .unwrap_or_default();
                 self.content(|s| s.link_start(&target));
                 self.push(Frame::Hyperlink, empty);
             }
             b"fldChar" => {
-                let kind = match xml::attr(r, e, Ns::W, b"fldCharType").as_deref() {
+                let kind = match self.names.attr(e, Ns::W, b"fldCharType").as_deref() {
                     Some("begin") => FldCharType::Begin,
                     Some("separate") => FldCharType::Separate,
                     Some("end") => FldCharType::End,
@@ -471,7 +488,7 @@ impl Walker<'_> {
             }
             b"fldSimple" => {
                 let mut field = Field::new(None);
-                if let Some(instr) = xml::attr(r, e, Ns::W, b"instr") {
+                if let Some(instr) = self.names.attr(e, Ns::W, b"instr") {
                     field.push_instruction(&instr);
                 }
                 let link = match field.hyperlink_target() {
@@ -489,7 +506,7 @@ impl Walker<'_> {
                 } else {
                     NoteKind::Endnote
                 };
-                if let Some(id) = xml::attr(r, e, Ns::W, b"id")
+                if let Some(id) = self.names.attr(e, Ns::W, b"id")
                     && let Some(text) = self.ctx.notes.get(&(kind, id.into_owned()))
                 {
                     let text = text.clone();
@@ -498,7 +515,7 @@ impl Walker<'_> {
                 self.push(Frame::Other, empty);
             }
             b"commentRangeStart" | b"commentReference" => {
-                if let Some(id) = xml::attr(r, e, Ns::W, b"id") {
+                if let Some(id) = self.names.attr(e, Ns::W, b"id") {
                     self.anchor_comment(&id);
                 }
                 self.push(Frame::Other, empty);
@@ -509,7 +526,9 @@ impl Walker<'_> {
                 } else {
                     NoteKind::Endnote
                 };
-                let id = xml::attr(r, e, Ns::W, b"id")
+                let id = self
+                    .names
+                    .attr(e, Ns::W, b"id")
                     .map(|v| v.into_owned())
                     .unwrap_or_default();
                 self.whole = Some(BlockBuilder::new());
@@ -517,7 +536,8 @@ impl Walker<'_> {
                 self.push(Frame::Note(kind, id), empty);
             }
             b"comment" if self.story == Story::Comment => {
-                let get = |n: &[u8]| xml::attr(r, e, Ns::W, n).map(|v| v.into_owned());
+                let names = &self.names;
+                let get = |n: &[u8]| names.attr(e, Ns::W, n).map(|v| v.into_owned());
                 let comment = Comment {
                     id: get(b"id").unwrap_or_default(),
                     author: get(b"author"),
@@ -535,14 +555,7 @@ impl Walker<'_> {
     }
 
     /// Elements inside `w:pPr`: style, numbering, outline level and a deleted paragraph mark.
-    fn paragraph_property(
-        &mut self,
-        r: &NsReader<&[u8]>,
-        ns: Ns,
-        local: &[u8],
-        e: &BytesStart<'_>,
-        empty: bool,
-    ) {
+    fn paragraph_property(&mut self, ns: Ns, local: &[u8], e: &BytesStart<'_>, empty: bool) {
         if ns != Ns::W {
             return self.skip_subtree(empty);
         }
@@ -559,7 +572,7 @@ impl Walker<'_> {
             }
             return self.skip_subtree(empty);
         }
-        let val = || xml::attr(r, e, Ns::W, b"val").map(|v| v.into_owned());
+        let val = || self.names.attr(e, Ns::W, b"val").map(|v| v.into_owned());
         match local {
             b"pStyle" => {
                 if let Some(p) = self.paras.last_mut() {
@@ -674,13 +687,22 @@ impl Walker<'_> {
     }
 
     fn para_info(&self, props: ParaProps) -> ParaInfo {
-        let style = self.ctx.styles.get(props.style_id.as_deref());
-        let name = style.and_then(|s| s.name.clone()).or(props.style_id);
-        let outline = props.outline.or(style.and_then(|s| s.outline_level));
+        let style = props
+            .style_id
+            .as_deref()
+            .and_then(|id| self.ctx.styles.get(id));
+        let name = style
+            .as_ref()
+            .and_then(|s| s.name.clone())
+            .or(props.style_id);
+        let outline = props
+            .outline
+            .or(style.as_ref().and_then(|s| s.outline_level));
         let list_level = match props.num_id.as_deref().map(str::trim) {
             Some("0") => None,
             Some(_) => Some(props.ilvl.unwrap_or(0)),
             None => style
+                .as_ref()
                 .and_then(|s| s.numbering.as_ref())
                 .map(|(_, l)| props.ilvl.unwrap_or(*l)),
         };
@@ -742,6 +764,7 @@ impl Walker<'_> {
         }
         self.open.push(OpenControl {
             control: index,
+            level,
             builder: BlockBuilder::new(),
             placeholder: false,
         });
@@ -781,13 +804,7 @@ impl Walker<'_> {
 
     fn finish_sdt(&mut self, index: usize, props: &SdtProps) {
         self.close_control(index);
-        finish_sdt(
-            &mut self.out.controls[index],
-            props,
-            self.ctx.glossary,
-            self.ctx.stores,
-            &mut self.out.warnings,
-        );
+        finish_sdt(&mut self.out.controls[index], props, self.ctx.glossary);
     }
 
     fn finish_legacy(&mut self, index: usize, ff: FfData) {
@@ -893,7 +910,8 @@ impl Walker<'_> {
             return;
         }
         self.content(|sink| sink.text(s));
-        if !self.open.is_empty()
+        // An inline control's text also counts for the full text of the paragraph it is in.
+        if self.open.first().is_some_and(|o| o.level == Level::Inline)
             && let Some(flow) = self.flow.as_mut()
         {
             flow.control_text(s);
@@ -945,14 +963,12 @@ mod tests {
     fn walk_xml(xml: &str, part: &str, story: Story) -> Result<PartResult> {
         let styles = Styles::default();
         let glossary = Glossary::default();
-        let stores = Stores::default();
         let notes = HashMap::new();
         let mut links = HashMap::new();
         links.insert("rId9".to_owned(), "https://start.stockholm/".to_owned());
         let ctx = Context {
             styles: &styles,
             glossary: &glossary,
-            stores: &stores,
             notes: &notes,
             links: &links,
             max_depth: 64,
