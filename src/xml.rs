@@ -371,20 +371,18 @@ pub fn content_type_of(bytes: &[u8], part: &str) -> Result<Option<String>> {
     loop {
         match r.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"Override" => {
+                b"Override"
                     if plain_attr(&e, b"PartName")
-                        .is_some_and(|p| normalize_part_name(&p) == wanted)
-                    {
-                        return Ok(plain_attr(&e, b"ContentType"));
-                    }
+                        .is_some_and(|p| normalize_part_name(&p) == wanted) =>
+                {
+                    return Ok(plain_attr(&e, b"ContentType"));
                 }
-                b"Default" => {
+                b"Default"
                     if by_default.is_none()
                         && plain_attr(&e, b"Extension")
-                            .is_some_and(|x| Some(x.to_lowercase()) == ext)
-                    {
-                        by_default = plain_attr(&e, b"ContentType");
-                    }
+                            .is_some_and(|x| Some(x.to_lowercase()) == ext) =>
+                {
+                    by_default = plain_attr(&e, b"ContentType");
                 }
                 _ => {}
             },

@@ -120,7 +120,7 @@ pub fn is_default_placeholder(text: &str) -> bool {
         return false;
     }
     let l = loose(text);
-    !l.is_empty() && LOOSE.iter().any(|p| *p == l)
+    !l.is_empty() && LOOSE.contains(&l)
 }
 
 /// True when two texts are the same placeholder text, compared loosely.
