@@ -46,8 +46,9 @@ impl SdtProps {
         match (ns, local) {
             (Ns::W, b"rPr") => return true,
             (Ns::W, b"id") => self.id = val().and_then(|v| v.trim().parse().ok()),
-            (Ns::W, b"tag") => self.tag = val(),
-            (Ns::W, b"alias") => self.alias = val(),
+            // Word writes `w:val=""` for a tag or title left blank: that is no tag.
+            (Ns::W, b"tag") => self.tag = val().filter(|v| !v.is_empty()),
+            (Ns::W, b"alias") => self.alias = val().filter(|v| !v.is_empty()),
             (Ns::W, b"lock") => self.lock = val(),
             (Ns::W, b"docPart") => self.doc_part = val(),
             (Ns::W, b"showingPlcHdr") => self.showing_placeholder = on_off(val().as_deref()),

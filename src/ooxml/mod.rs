@@ -55,7 +55,7 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
     };
     let max_depth = pkg.limits().max_depth;
 
-    let mut notes: HashMap<(NoteKind, String), String> = HashMap::new();
+    let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
     let mut note_results = Vec::new();
     let mut comment_results = Vec::new();
     for (kind, story) in [

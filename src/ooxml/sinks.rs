@@ -5,7 +5,7 @@
 //! Text boxes put paragraphs *inside* a paragraph; a sink keeps them apart and places them right
 //! after the paragraph that anchors them, so a text box's text stands where the box stands, once.
 
-use crate::model::{Block, CellRef, FlowItem, Link, NoteKind, Story};
+use crate::model::{Block, CellRef, FlowItem, Level, Link, NoteKind, Story};
 use crate::ooxml::text::{nfc, normalize};
 
 /// What the walker knows about a paragraph when it ends.
@@ -32,12 +32,26 @@ pub(crate) trait Sink {
     fn table_end(&mut self);
     fn link_start(&mut self, target: &str);
     fn link_end(&mut self);
-    fn note(&mut self, kind: NoteKind, text: &str);
+    fn note(&mut self, kind: NoteKind, text: &NoteText);
+}
+
+/// A footnote's or endnote's text, read before the story that references it.
+#[derive(Debug, Clone)]
+pub(crate) struct NoteText {
+    /// The notes part it was read from.
+    pub part: String,
+    /// Everything the note shows, controls in it included.
+    pub whole: String,
+    /// Its text outside the controls in it.
+    pub outside: String,
 }
 
 #[derive(Debug, Default)]
 struct Para {
     raw: String,
+    /// Blocks that finished while this paragraph was open and before any of its text (a
+    /// text box anchored at its start): they come before it.
+    before: Vec<Block>,
     /// Blocks that finished while this paragraph was open (text boxes, notes): they follow it.
     deferred: Vec<Block>,
     links: Vec<Link>,
@@ -69,7 +83,9 @@ impl BlockBuilder {
     pub fn has_text(&self) -> bool {
         !self.blocks.is_empty()
             || self.frames.iter().any(|f| match f {
-                Frame::Para(p) => !p.raw.trim().is_empty() || !p.deferred.is_empty(),
+                Frame::Para(p) => {
+                    !p.raw.trim().is_empty() || !p.deferred.is_empty() || !p.before.is_empty()
+                }
                 Frame::Table(rows) => !rows.is_empty(),
                 Frame::Row { cells, .. } => !cells.is_empty(),
                 Frame::Cell(blocks) => !blocks.is_empty(),
@@ -87,6 +103,7 @@ impl BlockBuilder {
     fn emit(&mut self, block: Block) {
         for frame in self.frames.iter_mut().rev() {
             match frame {
+                Frame::Para(p) if p.raw.trim().is_empty() => return p.before.push(block),
                 Frame::Para(p) => return p.deferred.push(block),
                 Frame::Cell(blocks) => return blocks.push(block),
                 Frame::Table(_) | Frame::Row { .. } => continue,
@@ -98,6 +115,9 @@ impl BlockBuilder {
     fn close(&mut self, frame: Frame, info: &ParaInfo) {
         match frame {
             Frame::Para(p) => {
+                for b in p.before {
+                    self.emit(b);
+                }
                 let text = normalize(&p.raw);
                 if !text.is_empty() {
                     let block = match info.list_level {
@@ -249,10 +269,13 @@ impl Sink for BlockBuilder {
         }
     }
 
-    fn note(&mut self, kind: NoteKind, text: &str) {
+    fn note(&mut self, kind: NoteKind, text: &NoteText) {
+        if text.whole.is_empty() {
+            return;
+        }
         let block = Block::Note {
             note: kind,
-            text: text.to_owned(),
+            text: text.whole.clone(),
         };
         match self.frames.last_mut() {
             Some(Frame::Para(p)) => p.deferred.push(block),
@@ -330,13 +353,27 @@ impl FlowBuilder {
         })
     }
 
-    /// A top-level block, row or cell control starts here.
-    pub fn control(&mut self, control: usize) {
+    /// A top-level block, row or cell control starts here. A row control wraps the next
+    /// row, a cell control the next cell, so that is where it stands.
+    pub fn control(&mut self, control: usize, level: Level) {
+        let cell = match (level, self.tables.last()) {
+            (Level::Row, Some(t)) => Some(CellRef {
+                table: t.table,
+                row: t.row.map_or(0, |r| r + 1),
+                column: 0,
+            }),
+            (Level::Cell, Some(t)) => Some(CellRef {
+                table: t.table,
+                row: t.row.unwrap_or(0),
+                column: t.column.map_or(0, |c| c + 1),
+            }),
+            _ => self.cell(),
+        };
         let item = FlowItem::Control {
             part: self.part.clone(),
             story: self.story,
             control,
-            cell: self.cell(),
+            cell,
         };
         self.emit(item);
     }
@@ -345,7 +382,7 @@ impl FlowBuilder {
     pub fn inline_control(&mut self, control: usize) {
         match self.paras.last_mut() {
             Some(p) => p.controls.push(control),
-            None => self.control(control),
+            None => self.control(control, Level::Inline),
         }
     }
 
@@ -484,12 +521,18 @@ impl Sink for FlowBuilder {
 
     fn link_end(&mut self) {}
 
-    fn note(&mut self, _kind: NoteKind, text: &str) {
+    fn note(&mut self, kind: NoteKind, text: &NoteText) {
+        if text.whole.is_empty() {
+            return;
+        }
         let item = FlowItem::Paragraph {
-            part: self.part.clone(),
-            story: self.story,
-            text: text.to_owned(),
-            full_text: None,
+            part: text.part.clone(),
+            story: match kind {
+                NoteKind::Footnote => Story::Footnote,
+                NoteKind::Endnote => Story::Endnote,
+            },
+            text: text.outside.clone(),
+            full_text: (text.outside != text.whole).then(|| text.whole.clone()),
             style: None,
             heading_level: None,
             list_level: None,
@@ -537,6 +580,18 @@ mod tests {
             crate::model::blocks_text(&b.finish()),
             "anchor after\nboxed"
         );
+    }
+
+    #[test]
+    fn a_text_box_at_the_start_of_its_anchor_comes_first() {
+        let mut b = BlockBuilder::new();
+        b.para_start();
+        b.para_start(); // the text box, before any text of the anchor
+        b.text("boxed");
+        b.para_end(&ParaInfo::default());
+        b.text("anchor");
+        b.para_end(&ParaInfo::default());
+        assert_eq!(crate::model::blocks_text(&b.finish()), "boxed\nanchor");
     }
 
     #[test]

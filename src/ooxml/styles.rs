@@ -6,7 +6,7 @@
 //! up only when a paragraph names it: its `w:style` element is found by its `styleId`
 //! attribute and only that element is parsed; results are remembered.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -38,6 +38,7 @@ struct Raw {
 pub(crate) struct Styles {
     xml: Vec<u8>,
     resolved: RefCell<HashMap<String, Option<Rc<StyleInfo>>>>,
+    default_id: OnceCell<Option<String>>,
 }
 
 impl Styles {
@@ -50,7 +51,44 @@ impl Styles {
         Styles {
             xml,
             resolved: RefCell::default(),
+            default_id: OnceCell::new(),
         }
+    }
+
+    /// The style of a paragraph: the one it names, or the default paragraph style.
+    pub fn for_paragraph(&self, style_id: Option<&str>) -> Option<Rc<StyleInfo>> {
+        match style_id {
+            Some(id) => self.get(id),
+            None => {
+                let id = self
+                    .default_id
+                    .get_or_init(|| self.find_default())
+                    .clone()?;
+                self.get(&id)
+            }
+        }
+    }
+
+    /// The id of the paragraph style marked `w:default="1"`: the start tag holding both
+    /// `default="1"` and `type="paragraph"`.
+    fn find_default(&self) -> Option<String> {
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&self.xml[from..], b"default=\"1\"") {
+            let at = from + at;
+            from = at + 1;
+            let open = memchr::memrchr(b'<', &self.xml[..at])?;
+            let close = at + memchr::memchr(b'>', &self.xml[at..])?;
+            let tag = &self.xml[open..close];
+            if memchr::memmem::find(tag, b"type=\"paragraph\"").is_none() {
+                continue;
+            }
+            let i = memchr::memmem::find(tag, b"styleId=\"")? + b"styleId=\"".len();
+            let end = memchr::memchr(b'"', &tag[i..])?;
+            return std::str::from_utf8(&tag[i..i + end])
+                .ok()
+                .map(str::to_owned);
+        }
+        None
     }
 
     /// The style a paragraph names in `w:pStyle`, with what it inherits.
@@ -230,8 +268,12 @@ mod tests {
             Some("Single quotes")
         );
         assert!(s.get("Missing").is_none());
+        assert_eq!(
+            s.for_paragraph(None).unwrap().name.as_deref(),
+            Some("Normal")
+        );
         // Remembered, not parsed again.
-        assert_eq!(s.resolved.borrow().len(), 7);
+        assert_eq!(s.resolved.borrow().len(), 8);
     }
 
     #[test]

@@ -38,7 +38,7 @@ use crate::model::{
 use crate::ooxml::controls::{SdtProps, finish_sdt};
 use crate::ooxml::fields::{FfData, Field, Phase};
 use crate::ooxml::glossary::{Glossary, resolve_ref};
-use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, ParaInfo, Sink};
+use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, NoteText, ParaInfo, Sink};
 use crate::ooxml::styles::{Styles, heading_level};
 use crate::xml::{self, Namespaces, Ns};
 
@@ -47,7 +47,7 @@ pub(crate) struct Context<'a> {
     pub styles: &'a Styles,
     pub glossary: &'a Glossary,
     /// Footnote and endnote texts by kind and id, read before the body.
-    pub notes: &'a HashMap<(NoteKind, String), String>,
+    pub notes: &'a HashMap<(NoteKind, String), NoteText>,
     /// This part's relationships: id → target (for `w:hyperlink/@r:id`).
     pub links: &'a HashMap<String, String>,
     pub max_depth: usize,
@@ -59,7 +59,7 @@ pub(crate) struct PartResult {
     pub controls: Vec<Control>,
     pub flow: Vec<FlowItem>,
     /// Notes read from a footnotes or endnotes part.
-    pub notes: Vec<(NoteKind, String, String)>,
+    pub notes: Vec<(NoteKind, String, NoteText)>,
     /// Comments read from a comments part.
     pub comments: Vec<Comment>,
     /// Comment anchors met in this part: comment id → innermost control.
@@ -153,6 +153,8 @@ struct Walker<'c> {
     flow: Option<FlowBuilder>,
     /// Captures the whole footnote or comment being read.
     whole: Option<BlockBuilder>,
+    /// Captures the footnote's text outside its controls.
+    outside: Option<BlockBuilder>,
     anchored: HashSet<String>,
     in_ppr: usize,
     in_ppr_rpr: usize,
@@ -188,6 +190,7 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         rows_deleted: Vec::new(),
         flow,
         whole: None,
+        outside: None,
         anchored: HashSet::new(),
         in_ppr: 0,
         in_ppr_rpr: 0,
@@ -380,12 +383,12 @@ impl Walker<'_> {
             b"br" | b"cr" => self.text("\n"),
             b"noBreakHyphen" => self.text("-"),
             b"sym" => {
-                let c = self
+                let code = self
                     .names
                     .attr(e, Ns::W, b"char")
-                    .and_then(|h| u32::from_str_radix(h.trim(), 16).ok())
-                    .and_then(char::from_u32);
-                if let Some(c) = c {
+                    .and_then(|h| u32::from_str_radix(h.trim(), 16).ok());
+                let font = self.names.attr(e, Ns::W, b"font");
+                if let Some(c) = code.and_then(|c| symbol_char(font.as_deref(), c)) {
                     self.text(c.encode_utf8(&mut [0; 4]));
                 }
             }
@@ -532,6 +535,7 @@ impl Walker<'_> {
                     .map(|v| v.into_owned())
                     .unwrap_or_default();
                 self.whole = Some(BlockBuilder::new());
+                self.outside = Some(BlockBuilder::new());
                 self.containers.push(Container::Blocks);
                 self.push(Frame::Note(kind, id), empty);
             }
@@ -670,8 +674,16 @@ impl Walker<'_> {
             Frame::Note(kind, id) => {
                 self.containers.pop();
                 if let Some(whole) = self.whole.take() {
-                    let text = blocks_text(&whole.finish());
-                    if !text.is_empty() {
+                    let text = NoteText {
+                        part: self.part.clone(),
+                        whole: blocks_text(&whole.finish()),
+                        outside: self
+                            .outside
+                            .take()
+                            .map(|o| blocks_text(&o.finish()))
+                            .unwrap_or_default(),
+                    };
+                    if !text.whole.is_empty() {
                         self.out.notes.push((kind, id, text));
                     }
                 }
@@ -687,10 +699,7 @@ impl Walker<'_> {
     }
 
     fn para_info(&self, props: ParaProps) -> ParaInfo {
-        let style = props
-            .style_id
-            .as_deref()
-            .and_then(|id| self.ctx.styles.get(id));
+        let style = self.ctx.styles.for_paragraph(props.style_id.as_deref());
         let name = style
             .as_ref()
             .and_then(|s| s.name.clone())
@@ -759,7 +768,7 @@ impl Walker<'_> {
         {
             match level {
                 Level::Inline => flow.inline_control(index),
-                _ => flow.control(index),
+                _ => flow.control(index, level),
             }
         }
         self.open.push(OpenControl {
@@ -872,7 +881,10 @@ impl Walker<'_> {
         }
         let control = self.open.last().map(|o| o.control);
         self.out.anchors.push((id.to_owned(), control));
-        if let Some(flow) = self.flow.as_mut() {
+        // A comment inside a control is tied to the control, outside to the flow paragraph.
+        if control.is_none()
+            && let Some(flow) = self.flow.as_mut()
+        {
             flow.comment(id);
         }
     }
@@ -931,10 +943,13 @@ impl Walker<'_> {
         {
             f(w);
         }
-        if self.open.is_empty()
-            && let Some(flow) = self.flow.as_mut()
-        {
-            f(flow);
+        if self.open.is_empty() {
+            if let Some(flow) = self.flow.as_mut() {
+                f(flow);
+            }
+            if let Some(o) = self.outside.as_mut() {
+                f(o);
+            }
         }
     }
 
@@ -946,10 +961,80 @@ impl Walker<'_> {
         if let Some(w) = self.whole.as_mut() {
             f(w);
         }
+        if let Some(o) = self.outside.as_mut() {
+            f(o);
+        }
         if let Some(flow) = self.flow.as_mut() {
             f(flow);
         }
     }
+}
+
+/// The character a `w:sym` shows (§17.3.3.30). Word stores symbol-font characters in the
+/// private use area (U+F020–U+F0FF, the font's own code plus F000); the common ones of the
+/// Symbol and Wingdings fonts are given as the Unicode characters they draw, anything else
+/// as stored.
+fn symbol_char(font: Option<&str>, code: u32) -> Option<char> {
+    let low = if (0xF020..=0xF0FF).contains(&code) {
+        code - 0xF000
+    } else {
+        code
+    };
+    let font = font.unwrap_or("").trim().to_ascii_lowercase();
+    let mapped = match (font.as_str(), low) {
+        // Symbol: the Greek letters and the mathematical signs (Adobe Symbol encoding).
+        ("symbol", 0x41..=0x5A) => {
+            let greek = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
+            greek.chars().nth((low - 0x41) as usize)
+        }
+        ("symbol", 0x61..=0x7A) => {
+            let greek = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+            greek.chars().nth((low - 0x61) as usize)
+        }
+        ("symbol", 0x20..=0x40) => char::from_u32(low).map(|c| match c {
+            '"' => '∀',
+            '$' => '∃',
+            '\'' => '∋',
+            '*' => '∗',
+            '-' => '−',
+            '@' => '≅',
+            other => other,
+        }),
+        ("symbol", _) => match low {
+            0xA3 => Some('≤'),
+            0xA5 => Some('∞'),
+            0xAB => Some('↔'),
+            0xAC => Some('←'),
+            0xAD => Some('↑'),
+            0xAE => Some('→'),
+            0xAF => Some('↓'),
+            0xB0 => Some('°'),
+            0xB1 => Some('±'),
+            0xB3 => Some('≥'),
+            0xB4 => Some('×'),
+            0xB7 => Some('•'),
+            0xB8 => Some('÷'),
+            0xB9 => Some('≠'),
+            0xBA => Some('≡'),
+            0xBB => Some('≈'),
+            0xBC => Some('…'),
+            0xD6 => Some('√'),
+            0xD7 => Some('⋅'),
+            0xE0 => Some('◊'),
+            _ => None,
+        },
+        // Wingdings: the marks forms use for ticks and crosses.
+        ("wingdings", 0x9F) => Some('•'),
+        ("wingdings", 0xA7) => Some('▪'),
+        ("wingdings", 0xA8) => Some('◻'),
+        ("wingdings", 0xD8) => Some('➢'),
+        ("wingdings", 0xFB) => Some('✗'),
+        ("wingdings", 0xFC) => Some('✓'),
+        ("wingdings", 0xFD) => Some('☒'),
+        ("wingdings", 0xFE) => Some('☑'),
+        _ => None,
+    };
+    mapped.or_else(|| char::from_u32(code))
 }
 
 #[cfg(test)]
@@ -1200,7 +1285,7 @@ mod tests {
     fn run_content_elements_become_characters() {
         let runs = r#"<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t><w:noBreakHyphen/><w:t>d</w:t><w:softHyphen/><w:t>e</w:t><w:cr/><w:sym w:font="Wingdings" w:char="F0FC"/><w:t xml:space="preserve"> x  </w:t><w:t>&#160;&#160;y&amp;z</w:t></w:r>"#;
         let res = read(&sdt("", &p(runs)));
-        assert_eq!(res.controls[0].text, "a\tb\nc-de\n\u{F0FC} x y&z");
+        assert_eq!(res.controls[0].text, "a\tb\nc-de\n✓ x y&z");
     }
 
     #[test]
@@ -1329,5 +1414,51 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(err.code(), "malformed-xml");
+    }
+
+    #[test]
+    fn a_comment_inside_a_control_belongs_to_the_control_not_the_flow() {
+        let body = sdt(
+            "",
+            &p(&format!(
+                r#"<w:commentRangeStart w:id="0"/>{}<w:commentRangeEnd w:id="0"/>"#,
+                r("svar")
+            )),
+        );
+        let res = read(&body);
+        assert_eq!(res.anchors, vec![("0".to_owned(), Some(0))]);
+        assert_eq!(res.flow.len(), 1, "{:?}", res.flow);
+    }
+
+    #[test]
+    fn row_and_cell_controls_stand_where_their_row_or_cell_is() {
+        let cell = |t: &str| format!("<w:tc>{}</w:tc>", p(&r(t)));
+        let body = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr>{}</w:tbl>",
+            cell("Telefon"),
+            sdt("", &cell("08-508 100 51")),
+            cell("E-post"),
+            cell("x@stockholm.se"),
+            sdt("", &format!("<w:tr>{}{}</w:tr>", cell("Rad"), cell("tre")))
+        );
+        let res = read(&body);
+        let cells: Vec<(usize, usize)> = res
+            .flow
+            .iter()
+            .filter_map(|f| match f {
+                FlowItem::Control { cell: Some(c), .. } => Some((c.row, c.column)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cells, vec![(0, 1), (2, 0)]);
+    }
+
+    #[test]
+    fn symbol_fonts_give_the_characters_they_draw() {
+        assert_eq!(symbol_char(Some("Symbol"), 0xF0B3), Some('≥'));
+        assert_eq!(symbol_char(Some("Symbol"), 0xF061), Some('α'));
+        assert_eq!(symbol_char(Some("Wingdings"), 0xF0FC), Some('✓'));
+        assert_eq!(symbol_char(Some("Webdings"), 0xF061), Some('\u{F061}'));
+        assert_eq!(symbol_char(None, 0x2714), Some('✔'));
     }
 }

@@ -1,0 +1,185 @@
+//! Whole files: every fixture and example form read into the model, compared with a reviewed
+//! snapshot (`tests/snapshots/`), and checked against the reading rules using the raw XML of
+//! the file itself: no deleted text, field code or comment text in any control's text, no
+//! placeholder text inside an answer around it, and controls that Word writes twice in a
+//! text box (`mc:Choice` and `mc:Fallback`) counted once.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use blankett::model::{Document, Origin, Status};
+use quick_xml::events::Event;
+
+fn fixture_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["fixtures", "fixtures/libreoffice", "examples/forms"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "docx") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn snapshot_name(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .trim_end_matches(".docx")
+        .replace(['/', '\\'], "__")
+}
+
+#[test]
+fn every_fixture_reads_into_its_reviewed_model() {
+    let files = fixture_files();
+    assert!(files.len() >= 3, "fixtures missing: {files:?}");
+    for path in files {
+        let doc = blankett::read_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        insta::assert_json_snapshot!(snapshot_name(&path), doc);
+    }
+}
+
+/// What the raw XML of a package's story parts holds that must never be answer text.
+#[derive(Default, Debug)]
+struct Raw {
+    deleted: Vec<String>,
+    instructions: Vec<String>,
+    comments: Vec<String>,
+    sdts: usize,
+    sdts_in_fallback: usize,
+}
+
+fn raw_scan(path: &Path) -> Raw {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut raw = Raw::default();
+    for name in names {
+        let lower = name.to_lowercase();
+        let story = lower.starts_with("word/")
+            && !lower.contains("glossary")
+            && [
+                "document",
+                "header",
+                "footer",
+                "footnotes",
+                "endnotes",
+                "comments",
+            ]
+            .iter()
+            .any(|s| lower.trim_start_matches("word/").starts_with(s))
+            && lower.ends_with(".xml");
+        if !story {
+            continue;
+        }
+        let mut xml = String::new();
+        zip.by_name(&name)
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let comments_part = lower.contains("comments");
+        let mut r = quick_xml::Reader::from_str(&xml);
+        let (mut in_del, mut in_instr, mut in_t, mut fallback) = (false, false, false, 0usize);
+        let mut comment = String::new();
+        loop {
+            match r.read_event().unwrap() {
+                Event::Start(e) => match e.name().as_ref() {
+                    b"w:delText" => in_del = true,
+                    b"w:instrText" => in_instr = true,
+                    b"w:t" => in_t = true,
+                    b"mc:Fallback" => fallback += 1,
+                    b"w:comment" => comment.clear(),
+                    b"w:sdt" => {
+                        raw.sdts += 1;
+                        if fallback > 0 {
+                            raw.sdts_in_fallback += 1;
+                        }
+                    }
+                    _ => {}
+                },
+                Event::End(e) => match e.name().as_ref() {
+                    b"w:delText" => in_del = false,
+                    b"w:instrText" => in_instr = false,
+                    b"w:t" => in_t = false,
+                    b"mc:Fallback" => fallback -= 1,
+                    b"w:comment" => raw.comments.push(comment.trim().to_owned()),
+                    _ => {}
+                },
+                Event::Text(t) => {
+                    let s = t.decode().unwrap().into_owned();
+                    if in_del {
+                        raw.deleted.push(s.trim().to_owned());
+                    } else if in_instr {
+                        raw.instructions.push(s.trim().to_owned());
+                    } else if in_t && comments_part {
+                        comment.push_str(&s);
+                    }
+                }
+                Event::Empty(e) if e.name().as_ref() == b"w:sdt" => raw.sdts += 1,
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+    }
+    raw
+}
+
+fn ancestors_text(doc: &Document, mut parent: Option<usize>) -> Vec<&str> {
+    let mut out = Vec::new();
+    while let Some(p) = parent {
+        out.push(doc.controls[p].text.as_str());
+        parent = doc.controls[p].parent;
+    }
+    out
+}
+
+#[test]
+fn no_deleted_text_field_code_comment_or_placeholder_is_answer_text() {
+    for path in fixture_files() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let doc = blankett::read_path(&path).unwrap();
+        let raw = raw_scan(&path);
+        for c in &doc.controls {
+            for (what, list) in [
+                ("deleted text", &raw.deleted),
+                ("a field code", &raw.instructions),
+                ("a comment", &raw.comments),
+            ] {
+                for s in list.iter().filter(|s| s.chars().count() >= 4) {
+                    assert!(
+                        !c.text.contains(s.as_str()),
+                        "{name}: control {} holds {what}: {s:?}",
+                        c.index
+                    );
+                }
+            }
+            if c.status == Status::Placeholder && !c.text.is_empty() {
+                for outer in ancestors_text(&doc, c.parent) {
+                    assert!(
+                        !outer.contains(&c.text),
+                        "{name}: placeholder of control {} is inside an answer around it",
+                        c.index
+                    );
+                }
+            }
+        }
+        let content_controls = doc
+            .controls
+            .iter()
+            .filter(|c| c.origin == Origin::ContentControl)
+            .count();
+        assert_eq!(
+            content_controls,
+            raw.sdts - raw.sdts_in_fallback,
+            "{name}: text box controls must be counted once"
+        );
+    }
+}
