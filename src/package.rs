@@ -770,6 +770,63 @@ mod tests {
         assert_eq!(e.code(), "damaged-zip");
     }
 
+    /// A minimal Word package whose document part is `document`.
+    fn package_with(document: &[u8], method: zip::CompressionMethod) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file("_rels/.rels", opts).unwrap();
+        zip.write_all(br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).unwrap();
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(document).unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_ratio_limit() {
+        // 8 MiB of one byte deflates about 1000:1.
+        let bomb = package_with(&vec![b' '; 8 << 20], zip::CompressionMethod::Deflated);
+        assert!(bomb.len() < 1 << 20);
+        let mut pkg = Package::from_bytes(bomb, Some("bomb.docx"), Limits::default()).unwrap();
+        let e = pkg
+            .read_part("word/document.xml", &mut Vec::new())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "ratio-too-high", "{e}");
+        assert_eq!(e.part.as_deref(), Some("word/document.xml"));
+    }
+
+    #[test]
+    fn a_part_over_the_size_limit_is_not_inflated() {
+        let limits = Limits {
+            max_part_bytes: 1000,
+            ..Limits::default()
+        };
+        for method in [
+            zip::CompressionMethod::Deflated,
+            zip::CompressionMethod::Stored,
+        ] {
+            let bytes = package_with(&vec![b'a'; 5000], method);
+            let mut pkg = Package::from_bytes(bytes, None, limits).unwrap();
+            let mut buf = Vec::new();
+            let e = pkg.read_part("word/document.xml", &mut buf).err().unwrap();
+            assert_eq!(e.code(), "part-too-large", "{method:?}: {e}");
+            assert!(buf.len() <= 1001 + 64 + 4096, "{}", buf.len());
+        }
+    }
+
+    #[test]
+    fn parts_are_found_whatever_their_case() {
+        let bytes = package_with(b"<w:document/>", zip::CompressionMethod::Deflated);
+        let mut pkg = Package::from_bytes(bytes, None, Limits::default()).unwrap();
+        let mut buf = Vec::new();
+        assert!(pkg.read_part("/WORD/Document.XML", &mut buf).unwrap());
+        assert_eq!(buf, b"<w:document/>");
+        assert!(!pkg.read_part("word/missing.xml", &mut buf).unwrap());
+    }
+
     #[test]
     fn natural_order_of_ids() {
         let mut ids = vec!["rId10", "rId2", "rId1"];

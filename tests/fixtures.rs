@@ -19,7 +19,7 @@ fn fixture_files() -> Vec<PathBuf> {
         };
         for e in entries {
             let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "docx") {
+            if p.extension().is_some_and(|x| x == "docx" || x == "docm") {
                 files.push(p);
             }
         }
@@ -34,6 +34,7 @@ fn snapshot_name(path: &Path) -> String {
         .unwrap()
         .to_string_lossy()
         .trim_end_matches(".docx")
+        .trim_end_matches(".docm")
         .replace(['/', '\\'], "__")
 }
 

@@ -43,7 +43,12 @@ fn main() {
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = package_from_dir(&dir);
-        write(&root.join("fixtures").join(format!("{name}.docx")), &bytes);
+        let ext = if dir.join("vbaProject.bin").exists() {
+            "docm"
+        } else {
+            "docx"
+        };
+        write(&root.join("fixtures").join(format!("{name}.{ext}")), &bytes);
         written += 1;
     }
     for (name, bytes) in clean_fixtures() {
@@ -79,6 +84,8 @@ pub struct Extra {
     pub relationships: Vec<(String, String, String, bool)>,
     pub application: Option<(String, String)>,
     pub strict: bool,
+    /// A macro-enabled document (`.docm`): its content type and a `vbaProject.bin`.
+    pub macros: Option<Vec<u8>>,
 }
 
 fn read_opt(dir: &Path, name: &str) -> Option<String> {
@@ -137,6 +144,7 @@ fn package_from_dir(dir: &Path) -> Vec<u8> {
         extra.application = Some((app.into(), version.into()));
     }
     extra.strict = dir.join("strict").exists();
+    extra.macros = fs::read(dir.join("vbaProject.bin")).ok();
     word_package(&document, &extra)
 }
 
@@ -149,8 +157,13 @@ pub fn document(body: &str) -> String {
 pub fn word_package(document: &str, extra: &Extra) -> Vec<u8> {
     let rel = if extra.strict { REL_S } else { REL_T };
     let mut parts = Parts::new();
+    let main_type = if extra.macros.is_some() {
+        "application/vnd.ms-word.document.macroEnabled.main+xml"
+    } else {
+        CT_MAIN
+    };
     let mut overrides: Vec<(String, &str)> = vec![
-        ("/word/document.xml".into(), CT_MAIN),
+        ("/word/document.xml".into(), main_type),
         (
             "/word/styles.xml".into(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
@@ -276,6 +289,19 @@ pub fn word_package(document: &str, extra: &Extra) -> Vec<u8> {
             format!("../customXml/item{n}.xml"),
             &mut doc_rels,
         );
+    }
+    if let Some(vba) = &extra.macros {
+        parts.insert("word/vbaProject.bin".into(), vba.clone());
+        overrides.push((
+            "/word/vbaProject.bin".into(),
+            "application/vnd.ms-office.vbaProject",
+        ));
+        doc_rels.push((
+            "rId90".into(),
+            "vbaProject".into(),
+            "vbaProject.bin".into(),
+            false,
+        ));
     }
     doc_rels.extend(extra.relationships.iter().cloned());
 
