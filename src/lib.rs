@@ -21,6 +21,9 @@ pub mod inspect;
 pub mod model;
 pub mod ooxml;
 pub mod package;
+pub mod schema;
+pub mod submission;
+pub mod template;
 pub mod xml;
 
 use std::path::Path;

@@ -3,7 +3,7 @@
 //!
 //! Mapping and everything after it work on this model and never see XML.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::package::PackageKind;
 
@@ -62,7 +62,7 @@ pub struct Source {
 }
 
 /// The story (part kind) a control or paragraph stands in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
 pub enum Story {
     Header,
@@ -225,7 +225,7 @@ pub struct DataBinding {
 }
 
 /// A hyperlink inside an answer: its text and where it points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     pub text: String,
@@ -233,7 +233,7 @@ pub struct Link {
 }
 
 /// A piece of an answer's structure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Block {
     Paragraph {
@@ -253,7 +253,7 @@ pub enum Block {
     Note { note: NoteKind, text: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum NoteKind {
     Footnote,

@@ -1,0 +1,1 @@
+//! `blankett template`: the blank Word template of a questionnaire variant.
