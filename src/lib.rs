@@ -18,8 +18,10 @@
 
 pub mod error;
 pub mod inspect;
+pub mod mapping;
 pub mod model;
 pub mod ooxml;
+pub mod output;
 pub mod package;
 pub mod schema;
 pub mod submission;

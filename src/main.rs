@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use blankett::mapping::{self, Options};
+use blankett::schema::{Questionnaire, Registry};
 use blankett::{Limits, Reader};
 
 /// Exit code: every input was converted.
@@ -47,6 +49,103 @@ enum Command {
         the other files are still listed."
     )]
     Inspect(InspectArgs),
+    /// Convert a returned form into a submission (JSON)
+    #[command(
+        long_about = "Convert a returned form into a submission: every question of the \
+        questionnaire answered, unanswered or missing, with the respondent, the round and the \
+        contact details, as JSON (schemas/submission.schema.json).\n\n\
+        Controls are matched to questions by tag, title, the question text before them and their \
+        position; text written outside the controls under a question belongs to it; what answers \
+        nothing is kept in `unmapped`. The respondent comes from the form's committee field, else \
+        the file name; the round from the form, else the folder or file name. Options override \
+        what the form says."
+    )]
+    Convert(ConvertArgs),
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// The returned Word form (.docx, .docm, .dotx, .dotm)
+    #[arg(value_name = "FORM")]
+    form: PathBuf,
+
+    /// Write the submission here (whole or not at all) instead of to standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    mapping: MappingArgs,
+
+    /// Leave the contact details (personal data) out
+    #[arg(long)]
+    redact_contact: bool,
+
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// How forms are mapped to the questionnaire.
+#[derive(Args, Clone)]
+struct MappingArgs {
+    /// Questionnaire file (default: the built-in naringsliv-uppfoljning 2022)
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+
+    /// Registry of respondents (default: the built-in Stockholm registry)
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
+
+    /// Template variant, instead of detecting it from the questions the form holds
+    #[arg(long, value_name = "ID")]
+    variant: Option<String>,
+
+    /// Reporting round (2022-T1, 2022-T2, 2022-VB), instead of reading it from the form or its
+    /// folder or file name
+    #[arg(long, value_name = "ROUND")]
+    round: Option<String>,
+
+    /// Respondent (registry id or name), instead of reading it from the form or its file name
+    #[arg(long, value_name = "ID|NAME")]
+    respondent: Option<String>,
+}
+
+/// A checked mapping configuration.
+struct Mapping {
+    questionnaire: Questionnaire,
+    registry: Registry,
+    args: MappingArgs,
+}
+
+impl MappingArgs {
+    fn load(self) -> Result<Mapping, String> {
+        let questionnaire = match &self.schema {
+            Some(p) => Questionnaire::load(p).map_err(|e| e.to_string())?,
+            None => Questionnaire::builtin(),
+        };
+        let registry = match &self.registry {
+            Some(p) => Registry::load(p).map_err(|e| e.to_string())?,
+            None => Registry::builtin(),
+        };
+        let m = Mapping {
+            questionnaire,
+            registry,
+            args: self,
+        };
+        mapping::check_options(&m.questionnaire, &m.registry, &m.options(None))
+            .map_err(|e| e.to_string())?;
+        Ok(m)
+    }
+}
+
+impl Mapping {
+    fn options<'a>(&'a self, path: Option<&'a std::path::Path>) -> Options<'a> {
+        Options {
+            variant: self.args.variant.as_deref(),
+            round: self.args.round.as_deref(),
+            respondent: self.args.respondent.as_deref(),
+            path,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -111,6 +210,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect(args),
+        Command::Convert(args) => convert(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -187,4 +287,41 @@ fn inspect(args: InspectArgs) -> Result<u8, Failure> {
     } else {
         EXIT_OK
     })
+}
+
+fn convert(args: ConvertArgs) -> Result<u8, Failure> {
+    let limits = args.limits.limits().map_err(Failure::Usage)?;
+    let mapping = args.mapping.load().map_err(Failure::Usage)?;
+    let doc = match Reader::new(limits).read_path(&args.form) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(EXIT_SOME_FAILED);
+        }
+    };
+    let mut submission = mapping::map(
+        &doc,
+        &mapping.questionnaire,
+        &mapping.registry,
+        &mapping.options(Some(&args.form)),
+    )
+    .map_err(|e| Failure::Usage(e.to_string()))?;
+    if args.redact_contact {
+        submission.redact_contact();
+    }
+    let json = blankett::output::to_json(&submission);
+    match &args.output {
+        Some(path) => blankett::output::write_atomic(path, &json).map_err(|e| {
+            Failure::Io(io::Error::new(
+                e.kind(),
+                format!("{}: {}", path.display(), e.to_string().to_lowercase()),
+            ))
+        })?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&json)?;
+            out.flush()?;
+        }
+    }
+    Ok(EXIT_OK)
 }

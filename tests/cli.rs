@@ -183,3 +183,70 @@ fn help_explains_the_command() {
         .stdout(predicate::str::contains("placeholder"))
         .stdout(predicate::str::contains("--max-ratio"));
 }
+
+#[test]
+fn convert_prints_the_submission() {
+    let out = blankett().arg("convert").arg(example()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["formatVersion"], "1.0");
+    assert_eq!(s["respondent"]["id"], "ostermalm-sdn");
+    assert_eq!(s["answers"].as_array().unwrap().len(), 9);
+    assert_eq!(s["contact"]["name"], "Helena Näslund");
+}
+
+#[test]
+fn convert_writes_the_file_and_can_leave_contact_details_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ostermalm.json");
+    blankett()
+        .args(["convert", "--redact-contact", "-o"])
+        .arg(&path)
+        .arg(example())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(s["contact"].is_null());
+    let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+    assert!(!text.contains("Näslund"), "no personal data is left");
+}
+
+#[test]
+fn convert_refuses_bad_options_with_exit_code_2() {
+    blankett()
+        .args(["convert", "--round", "snart"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr("blankett: \"snart\" is not a round; write it as 2022-T1, 2022-T2 or 2022-VB\n");
+    blankett()
+        .args(["convert", "--variant", "bolag"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no variant bolag"));
+    blankett()
+        .args(["convert", "--schema", "finns-inte.json"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("finns-inte.json: cannot read it"));
+}
+
+#[test]
+fn convert_of_an_unreadable_form_is_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tom.docx");
+    std::fs::write(&path, b"").unwrap();
+    blankett()
+        .arg("convert")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the file is empty"));
+}

@@ -13,7 +13,12 @@ use quick_xml::events::Event;
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in ["fixtures", "fixtures/libreoffice", "examples/forms"] {
+    for dir in [
+        "fixtures",
+        "fixtures/forms",
+        "fixtures/libreoffice",
+        "examples/forms",
+    ] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };

@@ -55,6 +55,11 @@ fn main() {
         write(&root.join("fixtures").join(name), &bytes);
         written += 1;
     }
+    fs::create_dir_all(root.join("fixtures/forms")).unwrap();
+    for (name, bytes) in seed::shapes() {
+        write(&root.join("fixtures/forms").join(name), &bytes);
+        written += 1;
+    }
     fs::create_dir_all(root.join("examples/forms")).unwrap();
     for (name, bytes) in seed::forms() {
         write(&root.join("examples/forms").join(name), &bytes);

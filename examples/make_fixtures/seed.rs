@@ -149,12 +149,30 @@ pub const OTHER: Question = Question {
 
 const RSIDS: [&str; 4] = ["00B41F7A", "00C02D55", "00D3A44B", "00E71C09"];
 
+/// The shapes returned forms come back in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// As `blankett template` makes the form: tags and titles.
+    Tagged,
+    /// As the city's own template has it: titles, no tags.
+    TitlesOnly,
+    /// Neither tags nor titles: only the question text before each control says what it is.
+    Bare,
+    /// Every other question's control deleted and the answer typed under the question.
+    ControlsDeleted,
+    /// The controls still show their placeholder; the answers are typed after them.
+    PlaceholderThenAnswer,
+    /// Legacy text form fields (`FORMTEXT`) instead of content controls.
+    LegacyFields,
+}
+
 /// Builds Word-like body XML, with a counter for control ids and rsid rotation.
 struct Body {
     xml: String,
     next_id: i64,
     turn: usize,
-    tagged: bool,
+    shape: Shape,
+    questions_seen: usize,
 }
 
 impl Body {
@@ -206,15 +224,20 @@ impl Body {
     fn control_open(&mut self, tag: &str, alias: &str, part: &str, showing: bool) {
         self.next_id += 7_919_313;
         let id = -(self.next_id % 2_000_000_000);
-        let tag = if self.tagged {
+        let tag = if self.shape == Shape::Tagged {
             format!(r#"<w:tag w:val="{tag}"/>"#)
         } else {
             String::new()
         };
+        let alias = if self.shape == Shape::Bare { "" } else { alias };
         let plc = if showing { "<w:showingPlcHdr/>" } else { "" };
         self.xml.push_str(&format!(
-            r#"<w:sdt><w:sdtPr><w:alias w:val="{}"/>{tag}<w:id w:val="{id}"/><w:lock w:val="sdtLocked"/><w:placeholder><w:docPart w:val="{part}"/></w:placeholder>{plc}</w:sdtPr><w:sdtEndPr/><w:sdtContent>"#,
-            escape(alias)
+            r#"<w:sdt><w:sdtPr>{}{tag}<w:id w:val="{id}"/><w:lock w:val="sdtLocked"/><w:placeholder><w:docPart w:val="{part}"/></w:placeholder>{plc}</w:sdtPr><w:sdtEndPr/><w:sdtContent>"#,
+            if alias.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<w:alias w:val="{}"/>"#, escape(alias))
+            }
         ));
     }
 
@@ -222,17 +245,73 @@ impl Body {
         self.xml.push_str("</w:sdtContent></w:sdt>");
     }
 
+    /// The answer to `q` in the form's shape.
+    fn answer(&mut self, q: &Question) {
+        self.questions_seen += 1;
+        let typed = |b: &mut Body| {
+            for p in q.answer {
+                let runs = b.runs(p, false);
+                b.para(None, &runs);
+            }
+        };
+        match self.shape {
+            Shape::ControlsDeleted if self.questions_seen % 2 == 0 && !q.answer.is_empty() => {
+                typed(self)
+            }
+            Shape::PlaceholderThenAnswer => {
+                self.control_open(q.id, q.alias, DEFAULT_PART, true);
+                self.placeholder_para();
+                self.control_close();
+                typed(self);
+            }
+            Shape::LegacyFields => self.legacy_field(q),
+            _ => self.answer_control(q),
+        }
+    }
+
+    fn placeholder_para(&mut self) {
+        self.para(
+            None,
+            &format!(
+                r#"<w:r w:rsidRPr="00D3A44B"><w:rPr><w:rStyle w:val="Platshllartext"/></w:rPr><w:t>{DEFAULT_TEXT}</w:t></w:r>"#
+            ),
+        );
+    }
+
+    /// A legacy text form field: the answer's paragraphs as line breaks in the field's result,
+    /// five en spaces (Word's blank field) when there is none.
+    fn legacy_field(&mut self, q: &Question) {
+        let name: String =
+            q.id.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(20)
+                .collect();
+        let mut result = String::new();
+        for (i, p) in q.answer.iter().filter(|p| !p.is_empty()).enumerate() {
+            if i > 0 {
+                result.push_str("<w:r><w:br/></w:r>");
+            }
+            result.push_str(&format!(
+                r#"<w:r><w:t xml:space="preserve">{}</w:t></w:r>"#,
+                escape(p)
+            ));
+        }
+        if result.is_empty() {
+            result = "<w:r><w:t>\u{2002}\u{2002}\u{2002}\u{2002}\u{2002}</w:t></w:r>".into();
+        }
+        let runs = format!(
+            r#"<w:bookmarkStart w:id="{id}" w:name="{name}"/><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{name}"/><w:enabled/><w:calcOnExit w:val="0"/><w:textInput/></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{result}<w:r><w:fldChar w:fldCharType="end"/></w:r><w:bookmarkEnd w:id="{id}"/>"#,
+            id = 10 + self.questions_seen
+        );
+        self.para(None, &runs);
+    }
+
     /// A block-level control holding `answer`, or its placeholder when there is none.
     fn answer_control(&mut self, q: &Question) {
         let showing = q.answer.is_empty();
         self.control_open(q.id, q.alias, DEFAULT_PART, showing);
         if showing {
-            self.para(
-                None,
-                &format!(
-                    r#"<w:r w:rsidRPr="00D3A44B"><w:rPr><w:rStyle w:val="Platshllartext"/></w:rPr><w:t>{DEFAULT_TEXT}</w:t></w:r>"#
-                ),
-            );
+            self.placeholder_para();
         } else {
             for p in q.answer {
                 let runs = self.runs(p, false);
@@ -243,12 +322,13 @@ impl Body {
     }
 }
 
-fn body(tagged: bool) -> String {
+fn body(shape: Shape) -> String {
     let mut b = Body {
         xml: String::new(),
         next_id: 1_254_318_773,
         turn: 0,
-        tagged,
+        shape,
+        questions_seen: 0,
     };
     b.para(
         Some("Rubrik"),
@@ -305,13 +385,13 @@ fn body(tagged: bool) -> String {
         for q in area.questions {
             let runs = b.runs(q.text, true);
             b.para(None, &runs);
-            b.answer_control(q);
+            b.answer(q);
             b.para(None, "");
         }
     }
     let runs = b.runs(OTHER.text, false);
     b.para(Some("Rubrik2"), &runs);
-    b.answer_control(&OTHER);
+    b.answer(&OTHER);
     b.xml.push_str(r#"<w:sectPr w:rsidR="00E71C09"><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>"#);
     b.xml
 }
@@ -328,16 +408,36 @@ fn extra() -> Extra {
 }
 
 /// The example forms: tagged (as `blankett template` makes them) and untagged (titles only,
-/// as the city's own template has them).
+/// as the city's own template has it).
 pub fn forms() -> Vec<(String, Vec<u8>)> {
     vec![
-        (
-            "ostermalm-2022-T1.docx".into(),
-            word_package(&document(&body(true)), &extra()),
-        ),
+        ("ostermalm-2022-T1.docx".into(), form(Shape::Tagged)),
         (
             "ostermalm-2022-T1-titles-only.docx".into(),
-            word_package(&document(&body(false)), &extra()),
+            form(Shape::TitlesOnly),
         ),
     ]
+}
+
+/// The same answers in the other shapes returned forms come in (`fixtures/forms/`).
+pub fn shapes() -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("ostermalm-bare.docx".into(), form(Shape::Bare)),
+        (
+            "ostermalm-controls-deleted.docx".into(),
+            form(Shape::ControlsDeleted),
+        ),
+        (
+            "ostermalm-placeholder-then-answer.docx".into(),
+            form(Shape::PlaceholderThenAnswer),
+        ),
+        (
+            "ostermalm-legacy-fields.docx".into(),
+            form(Shape::LegacyFields),
+        ),
+    ]
+}
+
+fn form(shape: Shape) -> Vec<u8> {
+    word_package(&document(&body(shape)), &extra())
 }
