@@ -238,13 +238,13 @@ pub struct Link {
 pub enum Block {
     Paragraph {
         text: String,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         links: Vec<Link>,
     },
     ListItem {
         text: String,
         level: u8,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         links: Vec<Link>,
     },
     /// Rows of cells; a cell's paragraphs are joined with line breaks.

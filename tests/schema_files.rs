@@ -1,0 +1,514 @@
+//! The files under `schemas/`: the questionnaire and the registry validate against their JSON
+//! Schemas and pass `check()`, and the submission schema says exactly what the Rust types
+//! read and write.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use blankett::model::Block;
+use blankett::schema::{Questionnaire, Registry};
+use blankett::submission::{
+    Answer, AnswerStatus, FORMAT_VERSION, QuestionnaireRef, SourceRef, Submission,
+};
+use serde_json::{Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
+fn read_json(name: &str) -> Value {
+    let path = schemas_dir().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: cannot read it: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
+}
+
+fn validator(schema_name: &str) -> jsonschema::Validator {
+    let schema = read_json(schema_name);
+    jsonschema::validator_for(&schema)
+        .unwrap_or_else(|e| panic!("{schema_name}: not a usable JSON Schema: {e}"))
+}
+
+/// Every error of `instance` against `schema_name`, one line each, with its instance path.
+fn errors(schema_name: &str, instance: &Value) -> Vec<String> {
+    let v = validator(schema_name);
+    v.iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn assert_valid(schema_name: &str, what: &str, instance: &Value) {
+    let errors = errors(schema_name, instance);
+    assert!(
+        errors.is_empty(),
+        "{what} does not match {schema_name}:\n{}",
+        errors.join("\n")
+    );
+}
+
+fn assert_invalid(schema_name: &str, what: &str, instance: &Value) {
+    assert!(
+        !errors(schema_name, instance).is_empty(),
+        "{schema_name} accepts {what}"
+    );
+}
+
+#[test]
+fn the_schemas_are_draft_2020_12_schemas() {
+    for name in [
+        "questionnaire.schema.json",
+        "registry.schema.json",
+        "submission.schema.json",
+    ] {
+        let schema = read_json(name);
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        assert_eq!(
+            schema["$id"],
+            format!("https://blankett.invalid/schemas/{name}"),
+            "{name}"
+        );
+        if let Err(e) = jsonschema::meta::validate(&schema) {
+            panic!(
+                "{name} is not a valid JSON Schema: {}: {e}",
+                e.instance_path()
+            );
+        }
+    }
+}
+
+/// Every property of every object schema says what it is.
+#[test]
+fn every_property_is_described() {
+    fn walk(at: &str, v: &Value, missing: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    for (name, prop) in props {
+                        if prop.get("description").and_then(Value::as_str).is_none() {
+                            missing.push(format!("{at}/properties/{name}"));
+                        }
+                    }
+                }
+                for (k, child) in map {
+                    walk(&format!("{at}/{k}"), child, missing);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(&format!("{at}/{i}"), child, missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    for name in [
+        "questionnaire.schema.json",
+        "registry.schema.json",
+        "submission.schema.json",
+    ] {
+        let mut missing = Vec::new();
+        walk("", &read_json(name), &mut missing);
+        assert!(missing.is_empty(), "{name}: no description at {missing:?}");
+    }
+}
+
+#[test]
+fn the_questionnaire_matches_its_schema_and_passes_check() {
+    let name = "naringsliv-uppfoljning-2022.json";
+    let json = read_json(name);
+    assert_valid("questionnaire.schema.json", name, &json);
+    let q: Questionnaire = serde_json::from_value(json).expect("it reads as a Questionnaire");
+    assert_eq!(q.check(), Vec::<String>::new());
+    let loaded = Questionnaire::load(&schemas_dir().join(name)).expect("it loads");
+    assert_eq!(loaded, q);
+}
+
+#[test]
+fn the_registry_matches_its_schema_and_passes_check() {
+    let name = "respondents-stockholm.json";
+    let json = read_json(name);
+    assert_valid("registry.schema.json", name, &json);
+    let r: Registry = serde_json::from_value(json).expect("it reads as a Registry");
+    assert_eq!(r.check(), Vec::<String>::new());
+    let loaded = Registry::load(&schemas_dir().join(name)).expect("it loads");
+    assert_eq!(loaded, r);
+}
+
+/// The folding names are compared with: lower case, letters and digits only, no diacritics.
+fn fold(s: &str) -> String {
+    let lower: String = s
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_name_and_alias_in_the_registry_names_one_respondent() {
+    let r = Registry::builtin();
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    let mut clashes = Vec::new();
+    for resp in &r.respondents {
+        for name in std::iter::once(&resp.name).chain(&resp.aliases) {
+            let key = fold(name);
+            assert!(!key.is_empty(), "{}: empty alias {name:?}", resp.id);
+            if let Some(other) = owner.insert(key, &resp.id)
+                && other != resp.id
+            {
+                clashes.push(format!("{name:?} names both {other} and {}", resp.id));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+}
+
+#[test]
+fn the_registry_records_the_2023_mergers() {
+    let r = Registry::builtin();
+    let get = |id: &str| r.get(id).unwrap_or_else(|| panic!("no respondent {id}"));
+    for (old, new) in [
+        ("rinkeby-kista-sdn", "jarva-sdn"),
+        ("spanga-tensta-sdn", "jarva-sdn"),
+        ("norrmalm-sdn", "norra-innerstaden-sdn"),
+        ("ostermalm-sdn", "norra-innerstaden-sdn"),
+    ] {
+        let old = get(old);
+        assert_eq!(old.valid_to.as_deref(), Some("2023-06-30"), "{}", old.id);
+        assert_eq!(old.successors, vec![new.to_owned()], "{}", old.id);
+        assert_eq!(get(new).valid_from.as_deref(), Some("2023-07-01"), "{new}");
+    }
+    let districts_on = |date| {
+        r.respondents
+            .iter()
+            .filter(|x| x.kind == "stadsdelsnamnd" && x.valid_on(Some(date)))
+            .count()
+    };
+    assert_eq!(districts_on("2022-04-30"), 13);
+    assert_eq!(districts_on("2023-08-31"), 11);
+}
+
+#[test]
+fn committees_carry_the_city_s_organisation_number() {
+    let r = Registry::builtin();
+    let city = r.organisation.organisation_number.as_deref();
+    assert_eq!(city, Some("212000-0142"));
+    for resp in &r.respondents {
+        match resp.kind.as_str() {
+            "stadsdelsnamnd" | "facknamnd" => {
+                assert_eq!(resp.organisation_number.as_deref(), city, "{}", resp.id)
+            }
+            "bolagsstyrelse" => {
+                assert_ne!(resp.organisation_number.as_deref(), city, "{}", resp.id)
+            }
+            other => panic!("{}: unknown kind {other}", resp.id),
+        }
+    }
+}
+
+#[test]
+fn the_data_schemas_reject_what_the_program_rejects() {
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["questions"][0]["id"] = json!("Samverkan lokalt");
+    assert_invalid(
+        "questionnaire.schema.json",
+        "an id with capitals and a space",
+        &q,
+    );
+
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["questions"][0]["type"] = json!("number");
+    assert_invalid("questionnaire.schema.json", "an unknown question type", &q);
+
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["questions"][0]["hint"] = json!("?");
+    assert_invalid("questionnaire.schema.json", "an unknown key", &q);
+
+    let mut r = read_json("respondents-stockholm.json");
+    r["respondents"][0]["organisationNumber"] = json!("2120000142");
+    assert_invalid(
+        "registry.schema.json",
+        "an organisation number without hyphen",
+        &r,
+    );
+
+    let mut r = read_json("respondents-stockholm.json");
+    r["respondents"][0]["validFrom"] = json!("1 juli 2020");
+    assert_invalid("registry.schema.json", "a date that is not ISO", &r);
+}
+
+/// The smallest form a submission can take: nobody known, nothing answered.
+fn minimal_submission() -> Value {
+    json!({
+        "formatVersion": "1.0",
+        "questionnaire": {
+            "id": "naringsliv-uppfoljning",
+            "version": "2022",
+            "variant": "stadsdelsnamnd",
+            "variantBy": "detected"
+        },
+        "round": null,
+        "respondent": null,
+        "contact": null,
+        "answers": [{
+            "questionId": "ovriga-upplysningar",
+            "area": null,
+            "question": "Övriga upplysningar",
+            "status": "unanswered",
+            "text": "",
+            "blocks": [],
+            "value": null,
+            "matchedBy": "tag",
+            "control": {"index": 4, "tag": "ovriga-upplysningar", "alias": "Övriga upplysningar", "type": "richText"}
+        }],
+        "unmapped": [],
+        "comments": [],
+        "warnings": [],
+        "source": {
+            "file": null,
+            "sha256": "0".repeat(64),
+            "bytes": 0,
+            "producer": null,
+            "template": null
+        }
+    })
+}
+
+/// A submission that uses every definition of the schema.
+fn full_submission() -> Value {
+    json!({
+        "formatVersion": "1.0",
+        "questionnaire": {
+            "id": "naringsliv-uppfoljning",
+            "version": "2022",
+            "variant": "stadsdelsnamnd",
+            "variantBy": "option"
+        },
+        "round": "2022-T1",
+        "respondent": {
+            "id": "ostermalm-sdn",
+            "committee": "Östermalms stadsdelsnämnd",
+            "kind": "stadsdelsnamnd",
+            "resolvedBy": "control",
+            "asWritten": "Östermalms SDN"
+        },
+        "contact": {
+            "name": "Anna Andersson",
+            "phone": "+46 8 508 100 51",
+            "phoneAsWritten": "08-508 100 51",
+            "email": "anna.andersson@example.invalid",
+            "emailAsWritten": "Anna.Andersson@example.invalid",
+            "emailValid": true
+        },
+        "answers": [
+            {
+                "questionId": "samverkan-lokalt-naringsliv",
+                "area": 1,
+                "question": "Beskriv samverkan med det lokala näringslivet inom stadsdelsnämndens geografiska område.",
+                "status": "answered",
+                "text": "Vi träffar företagarföreningen.\nNätverk\nÅr\tMöten\n2022\t4\nSe protokollen.",
+                "blocks": [
+                    {"kind": "paragraph", "text": "Vi träffar företagarföreningen.",
+                     "links": [{"text": "företagarföreningen", "target": "https://example.invalid/"}]},
+                    {"kind": "listItem", "text": "Nätverk", "level": 0,
+                     "links": [{"text": "Nätverk", "target": "#natverk"}]},
+                    {"kind": "table", "rows": [["År", "Möten"], ["2022", "4"]]},
+                    {"kind": "note", "note": "footnote", "text": "Se protokollen."}
+                ],
+                "value": null,
+                "matchedBy": "tag",
+                "control": {"index": 4, "tag": "samverkan-lokalt-naringsliv", "alias": "Samverkan lokalt näringsliv", "type": "richText"}
+            },
+            {
+                "questionId": "vaxla-upp-stockholm",
+                "area": 1,
+                "question": "Beskriv nämndens arbete med \"Växla upp Stockholm\"",
+                "status": "answered",
+                "text": "Ja",
+                "blocks": [{"kind": "note", "note": "endnote", "text": "Ja"}],
+                "value": true,
+                "matchedBy": "outsideControl",
+                "control": null
+            },
+            {
+                "questionId": "svart-ekonomi-samverkan",
+                "area": 2,
+                "question": "Hur sker samverkan …?",
+                "status": "missing",
+                "text": "",
+                "blocks": [],
+                "value": null,
+                "matchedBy": null,
+                "control": null
+            }
+        ],
+        "unmapped": [{
+            "text": "Tack!",
+            "blocks": [{"kind": "paragraph", "text": "Tack!", "links": [{"text": "Tack", "target": "#tack"}]}],
+            "reason": "outsideQuestions",
+            "control": null,
+            "location": {"part": "word/document.xml", "story": "body", "flowIndex": 40, "afterQuestion": null}
+        }, {
+            "text": "2022-04-30",
+            "blocks": [{"kind": "paragraph", "text": "2022-04-30", "links": [{"text": "2022", "target": "#d"}]}],
+            "reason": "unknownControl",
+            "control": {"index": 12, "tag": null, "alias": null, "type": "legacyText"},
+            "location": {"part": "word/footer1.xml", "story": "footer", "flowIndex": null, "afterQuestion": "ovriga-upplysningar"}
+        }],
+        "comments": [{
+            "author": "Granskare",
+            "date": "2022-04-12T10:15:00Z",
+            "text": "Stämmer siffrorna?",
+            "questionId": "samverkan-lokalt-naringsliv"
+        }],
+        "warnings": [{
+            "code": "tracked-changes",
+            "message": "the form holds unaccepted tracked changes; they are read as accepted",
+            "questionId": null
+        }],
+        "source": {
+            "file": "Östermalm T1.docx",
+            "sha256": "ab".repeat(32),
+            "bytes": 48211,
+            "producer": "Microsoft Office Word 16.0000",
+            "template": "Normal.dotm"
+        }
+    })
+}
+
+#[test]
+fn a_minimal_submission_validates_and_reads() {
+    let json = minimal_submission();
+    assert_valid("submission.schema.json", "the minimal submission", &json);
+    let s: Submission = serde_json::from_value(json).expect("it reads as a Submission");
+    assert_eq!(s.format_version, FORMAT_VERSION);
+    assert_eq!(s.answers[0].status, AnswerStatus::Unanswered);
+}
+
+#[test]
+fn a_full_submission_validates_reads_and_writes_back_the_same() {
+    let json = full_submission();
+    assert_valid("submission.schema.json", "the full submission", &json);
+    let s: Submission = serde_json::from_value(json.clone()).expect("it reads as a Submission");
+    let back = serde_json::to_value(&s).expect("it writes");
+    assert_valid(
+        "submission.schema.json",
+        "the written-back submission",
+        &back,
+    );
+    assert_eq!(back, json);
+}
+
+#[test]
+fn what_the_program_writes_validates() {
+    // Empty `links` are left out when written: the schema must not require them.
+    let s = Submission {
+        format_version: FORMAT_VERSION.to_owned(),
+        questionnaire: QuestionnaireRef {
+            id: "naringsliv-uppfoljning".into(),
+            version: "2022".into(),
+            variant: "stadsdelsnamnd".into(),
+            variant_by: "detected".into(),
+        },
+        round: Some("2022-VB".into()),
+        respondent: None,
+        contact: Some(Default::default()),
+        answers: vec![Answer {
+            question_id: "ovriga-upplysningar".into(),
+            area: None,
+            question: "Övriga upplysningar".into(),
+            status: AnswerStatus::Answered,
+            text: "Inget att tillägga.\nPunkt".into(),
+            blocks: vec![
+                Block::Paragraph {
+                    text: "Inget att tillägga.".into(),
+                    links: vec![],
+                },
+                Block::ListItem {
+                    text: "Punkt".into(),
+                    level: 1,
+                    links: vec![],
+                },
+            ],
+            value: None,
+            matched_by: None,
+            control: None,
+        }],
+        unmapped: vec![],
+        comments: vec![],
+        warnings: vec![],
+        source: SourceRef {
+            file: Some("a.docx".into()),
+            sha256: "f".repeat(64),
+            bytes: 1,
+            producer: None,
+            template: None,
+        },
+    };
+    let json = serde_json::to_value(&s).expect("it writes");
+    assert!(json["answers"][0]["blocks"][0].get("links").is_none());
+    assert_valid("submission.schema.json", "a written submission", &json);
+}
+
+/// A change that spoils a valid submission.
+type Change = fn(&mut Value);
+
+#[test]
+fn invalid_submissions_are_rejected() {
+    let cases: [(&str, Change); 9] = [
+        ("status \"done\"", |s| {
+            s["answers"][0]["status"] = json!("done")
+        }),
+        ("no answers", |s| {
+            s.as_object_mut().unwrap().remove("answers");
+        }),
+        ("format version 2.0", |s| s["formatVersion"] = json!("2.0")),
+        ("round 2022-T3", |s| s["round"] = json!("2022-T3")),
+        ("an unknown key", |s| s["extra"] = json!(1)),
+        ("a block of kind image", |s| {
+            s["answers"][0]["blocks"] = json!([{"kind": "image", "text": ""}])
+        }),
+        ("a table block with text", |s| {
+            s["answers"][0]["blocks"] = json!([{"kind": "table", "rows": [], "text": ""}])
+        }),
+        ("a short sha256", |s| s["source"]["sha256"] = json!("abc")),
+        ("an unknown control type", |s| {
+            s["answers"][0]["control"]["type"] = json!("richtext")
+        }),
+    ];
+    for (what, change) in cases {
+        let mut s = minimal_submission();
+        change(&mut s);
+        assert_invalid("submission.schema.json", what, &s);
+    }
+    // The Rust types refuse the two that break the contract's core too.
+    let mut s = minimal_submission();
+    s["answers"][0]["status"] = json!("done");
+    assert!(serde_json::from_value::<Submission>(s).is_err());
+    let mut s = minimal_submission();
+    s.as_object_mut().unwrap().remove("answers");
+    assert!(serde_json::from_value::<Submission>(s).is_err());
+}
+
+/// Every block the schema accepts reads back, also a paragraph written without its empty
+/// `links`.
+#[test]
+fn blocks_without_links_read_back() {
+    for block in [
+        json!({"kind": "paragraph", "text": "x"}),
+        json!({"kind": "listItem", "text": "x", "level": 0}),
+    ] {
+        let mut s = minimal_submission();
+        s["answers"][0]["blocks"] = json!([block]);
+        assert_valid("submission.schema.json", "a block without links", &s);
+        serde_json::from_value::<Submission>(s).expect("a block without links reads");
+    }
+}
