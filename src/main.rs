@@ -61,6 +61,49 @@ enum Command {
         what the form says."
     )]
     Convert(ConvertArgs),
+    /// Write the blank Word template of a questionnaire variant
+    #[command(
+        long_about = "Write the blank Word template of a questionnaire variant: the title, \
+        the header fields in a table, a heading per focus area, and under each question a \
+        rich-text content control tagged with the question's id, titled with its short label, \
+        showing a placeholder. Forms filled in from it map by tag."
+    )]
+    Template(TemplateArgs),
+    /// Work with questionnaire and registry files
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Args)]
+struct TemplateArgs {
+    /// The variant (required when the questionnaire has more than one)
+    #[arg(long, value_name = "ID")]
+    variant: Option<String>,
+
+    /// Questionnaire file (default: the built-in naringsliv-uppfoljning 2022)
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+
+    /// Where to write the template (.docx)
+    #[arg(short, long, value_name = "FILE", required = true)]
+    output: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum SchemaCommand {
+    /// Check questionnaire or registry files and say what is wrong
+    #[command(
+        long_about = "Check questionnaire or registry files (schemas/README.md describes \
+        both formats): their shape against the format's JSON Schema, then what a schema cannot \
+        say: unique ids, stable ASCII ids, variants and areas that exist, tags and titles that \
+        say one question, validity dates, organisation numbers. Prints one line per problem, \
+        with where it is. Exit code 1 when a file has problems."
+    )]
+    Check {
+        /// Questionnaire or registry files (JSON)
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -211,6 +254,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect(args),
         Command::Convert(args) => convert(args),
+        Command::Template(args) => template(args),
+        Command::Schema(SchemaCommand::Check { files }) => schema_check(&files),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -323,5 +368,75 @@ fn convert(args: ConvertArgs) -> Result<u8, Failure> {
             out.flush()?;
         }
     }
+    Ok(EXIT_OK)
+}
+
+fn schema_check(files: &[PathBuf]) -> Result<u8, Failure> {
+    let mut out = io::stdout().lock();
+    let mut failed = 0;
+    for f in files {
+        match blankett::schema::check_file(f) {
+            Ok(report) if report.problems.is_empty() => {
+                writeln!(out, "{}: ok, {}", f.display(), report.summary)?;
+            }
+            Ok(report) => {
+                failed += 1;
+                writeln!(
+                    out,
+                    "{}: {} problem{}",
+                    f.display(),
+                    report.problems.len(),
+                    if report.problems.len() == 1 { "" } else { "s" }
+                )?;
+                for p in &report.problems {
+                    writeln!(out, "  {p}")?;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                out.flush()?;
+                eprintln!("{e}");
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn template(args: TemplateArgs) -> Result<u8, Failure> {
+    let q = match &args.schema {
+        Some(p) => Questionnaire::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => Questionnaire::builtin(),
+    };
+    let variant = match (&args.variant, q.variants.as_slice()) {
+        (Some(v), _) => v.clone(),
+        (None, [only]) => only.id.clone(),
+        (None, variants) => {
+            return Err(Failure::Usage(format!(
+                "say which variant with --variant: {}",
+                variants
+                    .iter()
+                    .map(|v| v.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    };
+    let bytes = blankett::template::write_template(&q, &variant)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    blankett::output::write_atomic(&args.output, &bytes).map_err(|e| {
+        Failure::Io(io::Error::new(
+            e.kind(),
+            format!(
+                "{}: {}",
+                args.output.display(),
+                e.to_string().to_lowercase()
+            ),
+        ))
+    })?;
     Ok(EXIT_OK)
 }

@@ -250,3 +250,66 @@ fn convert_of_an_unreadable_form_is_exit_code_1() {
         .code(1)
         .stderr(predicate::str::contains("the file is empty"));
 }
+
+#[test]
+fn template_writes_the_blank_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mall.docx");
+    blankett()
+        .args(["template", "--variant", "stadsdelsnamnd", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    blankett()
+        .arg("inspect")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("13 controls"))
+        .stdout(predicate::str::contains("ovriga-upplysningar"));
+}
+
+#[test]
+fn template_asks_for_the_variant_when_there_are_several() {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/typed-questionnaire.json");
+    blankett()
+        .args(["template", "-o", "x.docx", "--schema"])
+        .arg(&schema)
+        .assert()
+        .code(2)
+        .stderr("blankett: say which variant with --variant: stadsdelsnamnd, facknamnd\n");
+}
+
+#[test]
+fn schema_check_says_what_is_wrong() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    blankett()
+        .args(["schema", "check"])
+        .arg(root.join("schemas/naringsliv-uppfoljning-2022.json"))
+        .arg(root.join("schemas/respondents-stockholm.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "naringsliv-uppfoljning-2022.json: ok, questionnaire naringsliv-uppfoljning 2022",
+        ))
+        .stdout(predicate::str::contains(
+            "respondents-stockholm.json: ok, registry stockholm",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("fel.json");
+    let mut q: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join("schemas/naringsliv-uppfoljning-2022.json")).unwrap(),
+    )
+    .unwrap();
+    q["questions"][1]["id"] = q["questions"][0]["id"].clone();
+    std::fs::write(&bad, q.to_string()).unwrap();
+    blankett()
+        .args(["schema", "check"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("fel.json: "))
+        .stdout(predicate::str::contains(
+            "questions[1].id: samverkan-lokalt-naringsliv is used twice",
+        ));
+}

@@ -1,0 +1,286 @@
+//! Helpers shared by integration tests: reading parts of a package and filling in a form the
+//! way a respondent does in Word.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Write};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, Writer};
+
+/// The parts of a package, in zip order.
+pub fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("a zip package");
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        parts.push((entry.name().to_owned(), bytes));
+    }
+    parts
+}
+
+/// One part of a package as text.
+pub fn part(docx: &[u8], name: &str) -> String {
+    let (_, bytes) = parts(docx)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no part {name}"));
+    String::from_utf8(bytes).unwrap()
+}
+
+/// A package holding `parts`, in that order.
+pub fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::DEFAULT);
+    for (name, bytes) in parts {
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Where a content control stands (ECMA-376 Part 1 §17.5.2), from its nearest ancestor that
+/// decides it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Level {
+    /// In the body, a table cell, a text box …: holds paragraphs.
+    Block,
+    /// Inside a paragraph: holds runs.
+    Inline,
+    /// Wraps a table cell (`w:tr > w:sdt > w:sdtContent > w:tc`).
+    Cell,
+    /// Wraps table rows.
+    Row,
+}
+
+fn level_of(ancestors: &[Vec<u8>]) -> Level {
+    for name in ancestors.iter().rev() {
+        match local(name) {
+            b"p" => return Level::Inline,
+            b"tr" => return Level::Cell,
+            b"tbl" => return Level::Row,
+            b"body" | b"tc" | b"txbxContent" | b"hdr" | b"ftr" | b"footnote" | b"endnote"
+            | b"comment" | b"docPartBody" => return Level::Block,
+            _ => {}
+        }
+    }
+    Level::Block
+}
+
+fn local(name: &[u8]) -> &[u8] {
+    name.rsplit(|b| *b == b':').next().unwrap_or(name)
+}
+
+fn is_w(e: &BytesStart, name: &[u8]) -> bool {
+    e.name().as_ref() == [b"w:".as_slice(), name].concat()
+}
+
+fn val(e: &BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == b"w:val")
+        .map(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .unwrap()
+                .into_owned()
+        })
+}
+
+/// The content a respondent's text becomes at a control's level: one paragraph with one run
+/// per string at block level; at run level (a control inside a paragraph) one run per string,
+/// separated by line breaks, since a paragraph cannot hold paragraphs; at cell level a cell
+/// (with the cell properties the control's cell had) holding the paragraphs.
+fn content(level: Level, answer: &[String], tc_pr: &str) -> String {
+    let run = |s: &str| {
+        format!(
+            r#"<w:r><w:t xml:space="preserve">{}</w:t></w:r>"#,
+            xml_escape(s)
+        )
+    };
+    let paragraphs: String = answer
+        .iter()
+        .map(|s| format!("<w:p>{}</w:p>", run(s)))
+        .collect();
+    match level {
+        Level::Block => paragraphs,
+        Level::Inline => answer
+            .iter()
+            .map(String::as_str)
+            .map(run)
+            .collect::<Vec<_>>()
+            .join("<w:r><w:br/></w:r>"),
+        Level::Cell => format!("<w:tc>{tc_pr}{paragraphs}</w:tc>"),
+        Level::Row => panic!("fill_controls does not fill row-level controls"),
+    }
+}
+
+/// A copy of the package where each content control whose `w:tag` is a key of `answers` holds
+/// the given paragraphs instead of its placeholder and no longer says `w:showingPlcHdr`: what
+/// Word leaves when a respondent types into the control. Controls in `word/document.xml` only,
+/// its elements named with the `w:` prefix as Word and docx-rs write them.
+///
+/// ```xml
+/// <w:sdt><w:sdtPr><w:tag w:val="namnd"/>…<w:showingPlcHdr/></w:sdtPr>
+///   <w:sdtContent><w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>
+///     <w:t>Klicka här för att ange text.</w:t></w:r></w:p></w:sdtContent></w:sdt>
+/// becomes
+/// <w:sdt><w:sdtPr><w:tag w:val="namnd"/>…</w:sdtPr>
+///   <w:sdtContent><w:p><w:r><w:t xml:space="preserve">Östermalms stadsdelsnämnd</w:t></w:r></w:p>
+///   </w:sdtContent></w:sdt>
+/// ```
+pub fn fill_controls(docx: &[u8], answers: &HashMap<String, Vec<String>>) -> Vec<u8> {
+    let mut parts = parts(docx);
+    let (_, document) = parts
+        .iter_mut()
+        .find(|(n, _)| n == "word/document.xml")
+        .expect("word/document.xml");
+    *document = fill_xml(document, answers);
+    zip_parts(&parts)
+}
+
+/// An open `w:sdt`: where it stands and, once its properties are read, its tag.
+struct Sdt {
+    level: Level,
+    tag: Option<String>,
+}
+
+fn fill_xml(xml: &[u8], answers: &HashMap<String, Vec<String>>) -> Vec<u8> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().trim_text(false);
+    let mut writer = Writer::new(Vec::with_capacity(xml.len() + 4096));
+    let mut buf = Vec::new();
+    // Names of the open elements.
+    let mut ancestors: Vec<Vec<u8>> = Vec::new();
+    let mut sdts: Vec<Sdt> = Vec::new();
+    // The events of the `w:sdtPr` being read, held back until its tag is known.
+    let mut props: Option<Vec<Event<'static>>> = None;
+    // While replacing a control's content: the depth below its `w:sdtContent`.
+    let mut skipping: Option<usize> = None;
+    // The first `w:tcPr` inside a cell-level control's content, kept for the new cell.
+    let mut tc_pr = String::new();
+    let mut in_tc_pr = false;
+    loop {
+        let event = reader.read_event_into(&mut buf).expect("well-formed XML");
+        if let Some(depth) = skipping.as_mut() {
+            match &event {
+                Event::Start(e) => {
+                    if is_w(e, b"tcPr") && tc_pr.is_empty() {
+                        in_tc_pr = true;
+                    }
+                    if in_tc_pr {
+                        tc_pr.push_str(&format!("<{}>", String::from_utf8_lossy(e)));
+                    }
+                    *depth += 1;
+                }
+                Event::Empty(e) if in_tc_pr || (is_w(e, b"tcPr") && tc_pr.is_empty()) => {
+                    tc_pr.push_str(&format!("<{}/>", String::from_utf8_lossy(e)));
+                }
+                Event::End(e) if *depth > 0 => {
+                    if in_tc_pr {
+                        tc_pr.push_str(&format!(
+                            "</{}>",
+                            String::from_utf8_lossy(e.name().as_ref())
+                        ));
+                        if e.name().as_ref() == b"w:tcPr" {
+                            in_tc_pr = false;
+                        }
+                    }
+                    *depth -= 1;
+                }
+                Event::End(_) => {
+                    // The end of the replaced `w:sdtContent`.
+                    let sdt = sdts.last().expect("inside a control");
+                    let answer = &answers[sdt.tag.as_deref().unwrap()];
+                    let new = content(sdt.level, answer, &tc_pr);
+                    writer.get_mut().extend_from_slice(new.as_bytes());
+                    writer.write_event(event.borrow()).unwrap();
+                    ancestors.pop();
+                    skipping = None;
+                    tc_pr.clear();
+                }
+                Event::Eof => panic!("unexpected end of document.xml"),
+                _ => {}
+            }
+            buf.clear();
+            continue;
+        }
+        match &event {
+            Event::Start(e) if is_w(e, b"sdt") => {
+                sdts.push(Sdt {
+                    level: level_of(&ancestors),
+                    tag: None,
+                });
+            }
+            Event::Start(e) if is_w(e, b"sdtPr") => {
+                writer.write_event(event.borrow()).unwrap();
+                ancestors.push(e.name().as_ref().to_vec());
+                props = Some(Vec::new());
+                buf.clear();
+                continue;
+            }
+            Event::End(e) if e.name().as_ref() == b"w:sdtPr" => {
+                let held = props.take().unwrap_or_default();
+                let sdt = sdts.last_mut().expect("w:sdtPr inside w:sdt");
+                let filled = sdt.tag.as_ref().is_some_and(|t| answers.contains_key(t));
+                for ev in held {
+                    let drop = filled
+                        && matches!(&ev, Event::Empty(x) | Event::Start(x) if is_w(x, b"showingPlcHdr"));
+                    if !drop {
+                        writer.write_event(ev).unwrap();
+                    }
+                }
+            }
+            Event::Start(e) if is_w(e, b"sdtContent") => {
+                let sdt = sdts.last().expect("w:sdtContent inside w:sdt");
+                if sdt.tag.as_ref().is_some_and(|t| answers.contains_key(t)) {
+                    writer.write_event(event.borrow()).unwrap();
+                    ancestors.push(e.name().as_ref().to_vec());
+                    skipping = Some(0);
+                    buf.clear();
+                    continue;
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"w:sdt" => {
+                sdts.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if let Some(held) = props.as_mut() {
+            if let Event::Start(e) | Event::Empty(e) = &event
+                && is_w(e, b"tag")
+                && let Some(sdt) = sdts.last_mut()
+            {
+                sdt.tag = val(e);
+            }
+            // `w:showingPlcHdr` can only be dropped once the whole `w:sdtPr` is read.
+            held.push(event.clone().into_owned());
+        } else {
+            writer.write_event(event.borrow()).unwrap();
+        }
+        match &event {
+            Event::Start(e) => ancestors.push(e.name().as_ref().to_vec()),
+            Event::End(_) => {
+                ancestors.pop();
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    writer.into_inner()
+}

@@ -1,0 +1,130 @@
+//! Round trip: `template` → a respondent fills in every control → `convert` gives back exactly
+//! what was filled, for every variant of every questionnaire the project has.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use blankett::mapping::{self, Options};
+use blankett::schema::{QuestionType, Questionnaire, Registry, Role};
+use blankett::submission::{AnswerStatus, MatchedBy, ResolvedBy};
+
+fn questionnaires() -> Vec<Questionnaire> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    vec![
+        Questionnaire::builtin(),
+        Questionnaire::load(&root.join("tests/data/typed-questionnaire.json")).unwrap(),
+    ]
+}
+
+/// What a respondent writes into a question's control, and the value it must give.
+fn answer_for(
+    q: &blankett::schema::Question,
+    n: usize,
+) -> (Vec<String>, Option<serde_json::Value>) {
+    use serde_json::json;
+    match q.question_type {
+        QuestionType::Text => (
+            vec![
+                format!(
+                    "Svar {n} på {}: förvaltningen har arbetat med frågan.",
+                    q.id
+                ),
+                format!("Andra stycket i svar {n} & mer <text> med \"citat\"."),
+            ],
+            None,
+        ),
+        QuestionType::Boolean => {
+            let yes = n % 2 == 0;
+            (
+                vec![if yes { "Ja" } else { "Nej" }.into()],
+                Some(json!(yes)),
+            )
+        }
+        QuestionType::Date => (vec!["2022-04-30".into()], Some(json!("2022-04-30"))),
+        QuestionType::Choice => {
+            let c = &q.choices[n % q.choices.len()];
+            (vec![c.label.clone()], Some(json!(c.value)))
+        }
+    }
+}
+
+#[test]
+fn what_is_filled_in_a_template_comes_back_from_convert() {
+    let registry = Registry::builtin();
+    let mut checked = 0;
+    for q in questionnaires() {
+        for variant in &q.variants {
+            let template = blankett::template::write_template(&q, &variant.id).unwrap();
+            let mut filled: HashMap<String, Vec<String>> = HashMap::new();
+            let mut expected = Vec::new();
+            for (n, question) in q.questions_of(&variant.id).enumerate() {
+                let (text, value) = answer_for(question, n);
+                filled.insert(question.tag().to_owned(), text.clone());
+                expected.push((question.id.clone(), text.join("\n"), value));
+            }
+            for f in q.fields_of(&variant.id) {
+                let v = match f.role {
+                    Role::Respondent => "Farsta SDN",
+                    Role::ContactName => "Kim Lindqvist",
+                    Role::ContactPhone => "08-508 180 00",
+                    Role::ContactEmail => "Kim.Lindqvist@stockholm.se",
+                    Role::Round => "Tertialrapport 2 2022",
+                };
+                filled.insert(f.tag().to_owned(), vec![v.into()]);
+            }
+            let form = common::fill_controls(&template, &filled);
+            let doc = blankett::read_bytes(form, Some("ifylld.docx")).unwrap();
+            let opts = Options {
+                variant: Some(&variant.id),
+                round: Some("2022-T2"),
+                ..Options::default()
+            };
+            let s = mapping::map(&doc, &q, &registry, &opts).unwrap();
+            let at = format!("{} / {}", q.id, variant.id);
+            assert_eq!(s.answers.len(), expected.len(), "{at}");
+            for (id, text, value) in &expected {
+                let a = s.answer(id).unwrap();
+                assert_eq!(a.status, AnswerStatus::Answered, "{at}: {id}");
+                assert_eq!(&a.text, text, "{at}: {id}");
+                assert_eq!(&a.value, value, "{at}: {id}");
+                assert_eq!(a.matched_by, Some(MatchedBy::Tag), "{at}: {id}");
+                checked += 1;
+            }
+            assert!(s.unmapped.is_empty(), "{at}: {:?}", s.unmapped);
+            let has = |role: Role| q.fields_of(&variant.id).any(|f| f.role == role);
+            let codes: Vec<&str> = s.warnings.iter().map(|w| w.code.as_str()).collect();
+            if has(Role::Respondent) {
+                assert!(codes.is_empty(), "{at}: {:?}", s.warnings);
+            } else {
+                // Without a committee field, only the file name could tell (it does not here).
+                assert_eq!(codes, vec!["respondent-unresolved"], "{at}");
+            }
+            if has(Role::Respondent) {
+                let r = s.respondent.as_ref().unwrap();
+                assert_eq!(
+                    (r.id.as_str(), r.resolved_by),
+                    ("farsta-sdn", ResolvedBy::Control),
+                    "{at}"
+                );
+                assert_eq!(r.as_written.as_deref(), Some("Farsta SDN"));
+            }
+            let c = s.contact.as_ref().unwrap();
+            if has(Role::ContactName) {
+                assert_eq!(c.name.as_deref(), Some("Kim Lindqvist"), "{at}");
+            }
+            if has(Role::ContactPhone) {
+                assert_eq!(c.phone.as_deref(), Some("+46 8 508 180 00"), "{at}");
+            }
+            if has(Role::ContactEmail) {
+                assert_eq!(
+                    c.email.as_deref(),
+                    Some("kim.lindqvist@stockholm.se"),
+                    "{at}"
+                );
+            }
+        }
+    }
+    assert!(checked >= 9 + 14, "{checked} answers checked");
+}
