@@ -23,6 +23,7 @@ pub mod model;
 pub mod ooxml;
 pub mod output;
 pub mod package;
+pub mod round;
 pub mod schema;
 pub mod submission;
 pub mod template;

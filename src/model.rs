@@ -55,6 +55,8 @@ pub struct Source {
     pub producer: Option<String>,
     /// The template the document was made from (`docProps/app.xml`).
     pub template: Option<String>,
+    /// When the document was last saved (`docProps/core.xml` `dcterms:modified`).
+    pub modified: Option<String>,
     pub main_part: String,
     pub package: PackageKind,
     /// True for Strict OOXML packages.

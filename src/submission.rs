@@ -183,6 +183,9 @@ pub struct SourceRef {
     pub bytes: u64,
     pub producer: Option<String>,
     pub template: Option<String>,
+    /// When the document was last saved, as it says itself (`dcterms:modified`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 impl Submission {

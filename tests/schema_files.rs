@@ -451,6 +451,7 @@ fn what_the_program_writes_validates() {
             bytes: 1,
             producer: None,
             template: None,
+            modified: Some("2022-04-20T14:12:00Z".into()),
         },
     };
     let json = serde_json::to_value(&s).expect("it writes");

@@ -418,6 +418,7 @@ pub fn map(
             bytes: doc.source.bytes,
             producer: doc.source.producer.clone(),
             template: doc.source.template.clone(),
+            modified: doc.source.modified.clone(),
         },
     })
 }

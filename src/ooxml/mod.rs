@@ -127,6 +127,7 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
     }
 
     let (producer, template) = app_properties(pkg, buf);
+    let modified = core_modified(pkg, buf);
     let bound = story_results
         .iter()
         .chain(&note_results)
@@ -155,6 +156,7 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
         bytes: pkg.byte_len(),
         producer,
         template,
+        modified,
         main_part: main,
         package: pkg.kind(),
         strict: pkg.is_strict(),
@@ -353,6 +355,32 @@ fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship])
         }
     }
     Ok(stores)
+}
+
+/// `dcterms:modified` from `docProps/core.xml`, when it is an RFC 3339 time.
+fn core_modified(pkg: &mut Package, buf: &mut Vec<u8>) -> Option<String> {
+    if !matches!(pkg.read_part("docProps/core.xml", buf), Ok(true)) {
+        return None;
+    }
+    let text = xml::utf8_view(buf);
+    let mut r = xml::fast_reader(&text);
+    let mut inside = false;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) => inside = e.local_name().as_ref() == b"modified",
+            Ok(Event::Text(t)) if inside => {
+                let v = t.decode().ok()?.trim().to_owned();
+                // 2022-04-20T14:12:00Z: a date, a time and a zone.
+                let ok = v.len() >= 20
+                    && crate::schema::is_iso_date(&v[..10])
+                    && v.as_bytes()[10] == b'T';
+                return ok.then_some(v);
+            }
+            Ok(Event::End(_)) => inside = false,
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// `Application` + `AppVersion` and `Template` from `docProps/app.xml`; absent or unreadable
