@@ -592,11 +592,11 @@ pub fn is_organisation_number(s: &str) -> bool {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let v = if i % 2 == 0 { d * 2 } else { *d };
+                let v = if i.is_multiple_of(2) { d * 2 } else { *d };
                 v / 10 + v % 10
             })
             .sum();
-        sum % 10 == 0
+        sum.is_multiple_of(10)
     }
 }
 

@@ -36,7 +36,7 @@ fn answer_for(
             None,
         ),
         QuestionType::Boolean => {
-            let yes = n % 2 == 0;
+            let yes = n.is_multiple_of(2);
             (
                 vec![if yes { "Ja" } else { "Nej" }.into()],
                 Some(json!(yes)),

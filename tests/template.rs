@@ -457,7 +457,7 @@ fn every_control_filled_in_reads_back_answered_with_its_text() {
             let template = write_template(&q, &v.id).unwrap();
             let mut answers: HashMap<String, Vec<String>> = HashMap::new();
             for (i, e) in expected(&q, &v.id).iter().enumerate() {
-                let paragraphs = if i % 2 == 0 {
+                let paragraphs = if i.is_multiple_of(2) {
                     vec![format!("Svar på {} & <{}>", e.alias, e.tag)]
                 } else {
                     vec![

@@ -255,7 +255,9 @@ impl Body {
             }
         };
         match self.shape {
-            Shape::ControlsDeleted if self.questions_seen % 2 == 0 && !q.answer.is_empty() => {
+            Shape::ControlsDeleted
+                if self.questions_seen.is_multiple_of(2) && !q.answer.is_empty() =>
+            {
                 typed(self)
             }
             Shape::PlaceholderThenAnswer => {
