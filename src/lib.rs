@@ -16,7 +16,9 @@
 //! [`xml`] (reader configuration and namespaces), [`ooxml`] (the streaming reader) and
 //! [`model`] (what it produces).
 
+pub mod batch;
 pub mod error;
+pub mod export;
 pub mod inspect;
 pub mod mapping;
 pub mod model;
@@ -27,6 +29,7 @@ pub mod round;
 pub mod schema;
 pub mod submission;
 pub mod template;
+pub mod watch;
 pub mod xml;
 
 use std::path::Path;

@@ -117,7 +117,7 @@ fn shapes() -> Vec<(PathBuf, &'static str)> {
     vec![
         (root().join("examples/forms/ostermalm-2022-T1.docx"), "tags"),
         (
-            root().join("examples/forms/ostermalm-2022-T1-titles-only.docx"),
+            root().join("fixtures/forms/ostermalm-2022-T1-titles-only.docx"),
             "titles, no tags",
         ),
         (
@@ -192,7 +192,7 @@ fn how_each_shape_is_matched() {
     let by = |file: &str, id: &str| convert(&root().join(file)).answer(id).unwrap().matched_by;
     assert_eq!(
         by(
-            "examples/forms/ostermalm-2022-T1-titles-only.docx",
+            "fixtures/forms/ostermalm-2022-T1-titles-only.docx",
             "platssamverkan"
         ),
         Some(MatchedBy::Alias)

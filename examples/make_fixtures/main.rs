@@ -91,6 +91,8 @@ pub struct Extra {
     pub strict: bool,
     /// A macro-enabled document (`.docm`): its content type and a `vbaProject.bin`.
     pub macros: Option<Vec<u8>>,
+    /// When the document says it was last saved (default 2022-04-20T14:12:00Z).
+    pub modified: Option<String>,
 }
 
 fn read_opt(dir: &Path, name: &str) -> Option<String> {
@@ -337,11 +339,12 @@ pub fn word_package(document: &str, extra: &Extra) -> Vec<u8> {
         )
         .into_bytes(),
     );
+    let modified = extra.modified.as_deref().unwrap_or("2022-04-20T14:12:00Z");
     parts.insert(
         "docProps/core.xml".into(),
         format!(
             r#"{DECL}
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Uppföljningsrapport näringsliv</dc:title><dc:creator>Stadsledningskontoret</dc:creator><cp:lastModifiedBy>Stadsledningskontoret</cp:lastModifiedBy><cp:revision>3</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">2022-03-01T08:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">2022-04-20T14:12:00Z</dcterms:modified></cp:coreProperties>"#
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Uppföljningsrapport näringsliv</dc:title><dc:creator>Stadsledningskontoret</dc:creator><cp:lastModifiedBy>Stadsledningskontoret</cp:lastModifiedBy><cp:revision>3</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">2022-03-01T08:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{modified}</dcterms:modified></cp:coreProperties>"#
         )
         .into_bytes(),
     );

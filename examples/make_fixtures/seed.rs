@@ -173,6 +173,36 @@ struct Body {
     turn: usize,
     shape: Shape,
     questions_seen: usize,
+    filled: Filled,
+}
+
+/// What a respondent wrote: the header fields (`None` leaves the template's placeholder) and
+/// the answers by question id (no paragraphs: unanswered; `""` is an empty paragraph).
+#[derive(Clone)]
+pub struct Filled {
+    pub header: Vec<Option<String>>,
+    pub answers: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Filled {
+    /// As the seed shows Östermalm's form.
+    pub fn seed() -> Filled {
+        let mut answers = std::collections::HashMap::new();
+        for q in AREAS
+            .iter()
+            .flat_map(|a| a.questions.iter())
+            .chain([&OTHER])
+        {
+            answers.insert(
+                q.id.to_owned(),
+                q.answer.iter().map(|s| s.to_string()).collect(),
+            );
+        }
+        Filled {
+            header: HEADER.iter().map(|h| h.3.map(str::to_owned)).collect(),
+            answers,
+        }
+    }
 }
 
 impl Body {
@@ -245,18 +275,23 @@ impl Body {
         self.xml.push_str("</w:sdtContent></w:sdt>");
     }
 
+    fn answer_of(&self, q: &Question) -> Vec<String> {
+        self.filled.answers.get(q.id).cloned().unwrap_or_default()
+    }
+
     /// The answer to `q` in the form's shape.
     fn answer(&mut self, q: &Question) {
         self.questions_seen += 1;
+        let answer = self.answer_of(q);
         let typed = |b: &mut Body| {
-            for p in q.answer {
+            for p in &answer {
                 let runs = b.runs(p, false);
                 b.para(None, &runs);
             }
         };
         match self.shape {
             Shape::ControlsDeleted
-                if self.questions_seen.is_multiple_of(2) && !q.answer.is_empty() =>
+                if self.questions_seen.is_multiple_of(2) && !answer.is_empty() =>
             {
                 typed(self)
             }
@@ -289,7 +324,12 @@ impl Body {
                 .take(20)
                 .collect();
         let mut result = String::new();
-        for (i, p) in q.answer.iter().filter(|p| !p.is_empty()).enumerate() {
+        for (i, p) in self
+            .answer_of(q)
+            .iter()
+            .filter(|p| !p.is_empty())
+            .enumerate()
+        {
             if i > 0 {
                 result.push_str("<w:r><w:br/></w:r>");
             }
@@ -310,12 +350,13 @@ impl Body {
 
     /// A block-level control holding `answer`, or its placeholder when there is none.
     fn answer_control(&mut self, q: &Question) {
-        let showing = q.answer.is_empty();
+        let answer = self.answer_of(q);
+        let showing = answer.is_empty();
         self.control_open(q.id, q.alias, DEFAULT_PART, showing);
         if showing {
             self.placeholder_para();
         } else {
-            for p in q.answer {
+            for p in &answer {
                 let runs = self.runs(p, false);
                 self.para(None, &runs);
             }
@@ -324,13 +365,14 @@ impl Body {
     }
 }
 
-fn body(shape: Shape) -> String {
+fn body(shape: Shape, filled: &Filled) -> String {
     let mut b = Body {
         xml: String::new(),
         next_id: 1_254_318_773,
         turn: 0,
         shape,
         questions_seen: 0,
+        filled: filled.clone(),
     };
     b.para(
         Some("Rubrik"),
@@ -343,7 +385,8 @@ fn body(shape: Shape) -> String {
 
     // The header fields: a two-column table, label | block-level control.
     b.xml.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="Tabellrutnt"/><w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="3256"/><w:gridCol w:w="5806"/></w:tblGrid>"#);
-    for (id, alias, label, value) in HEADER {
+    for (n, (id, alias, label, _)) in HEADER.iter().enumerate() {
+        let value = filled.header.get(n).cloned().flatten();
         b.xml.push_str(r#"<w:tr w:rsidR="00B41F7A" w:rsidTr="00C02D55"><w:tc><w:tcPr><w:tcW w:w="3256" w:type="dxa"/></w:tcPr>"#);
         let runs = b.runs(label, true);
         b.para(None, &runs);
@@ -352,7 +395,7 @@ fn body(shape: Shape) -> String {
         match value {
             Some(v) => {
                 b.control_open(id, alias, DEFAULT_PART, false);
-                let runs = b.runs(v, false);
+                let runs = b.runs(&v, false);
                 b.para(None, &runs);
             }
             None => {
@@ -409,37 +452,154 @@ fn extra() -> Extra {
     }
 }
 
-/// The example forms: tagged (as `blankett template` makes them) and untagged (titles only,
-/// as the city's own template has it).
+/// The example round 2022-T1 (`examples/forms/`): Östermalm's form as the seed shows it, and
+/// forms from other district committees made up for the example (their answers are not
+/// real): one on the city's own template (titles only), one with a question left unanswered,
+/// one sent twice (the second, corrected, saved later), one saved again in a way that deleted
+/// some controls. Kungsholmen names itself in the committee field; the others are told by
+/// their file names.
 pub fn forms() -> Vec<(String, Vec<u8>)> {
-    vec![
-        ("ostermalm-2022-T1.docx".into(), form(Shape::Tagged)),
+    let district = |name: &str, committee: Option<&str>, contact: (&str, &str, &str)| {
+        let mut f = Filled::seed();
+        f.header = vec![
+            committee.map(str::to_owned),
+            Some(contact.0.into()),
+            Some(contact.1.into()),
+            Some(contact.2.into()),
+        ];
+        for (id, answer) in f.answers.iter_mut() {
+            if answer.is_empty() {
+                continue;
+            }
+            *answer = made_up_answer(name, id);
+        }
+        f
+    };
+    let kungsholmen = district(
+        "Kungsholmen",
+        Some("Kungsholmens stadsdelsnämnd"),
         (
-            "ostermalm-2022-T1-titles-only.docx".into(),
-            form(Shape::TitlesOnly),
+            "Sara Lind",
+            "08-508 080 00",
+            "sara.lind@example.stockholm.se",
+        ),
+    );
+    let mut sodermalm = district(
+        "Södermalm",
+        None,
+        ("Johan Ek", "08-508 120 00", "johan.ek@example.stockholm.se"),
+    );
+    sodermalm
+        .answers
+        .insert("kultur-offentliga-rummet".into(), Vec::new());
+    let farsta = district(
+        "Farsta",
+        None,
+        (
+            "Maria Berg",
+            "08-508 180 00",
+            "maria.berg@example.stockholm.se",
+        ),
+    );
+    let mut farsta_corrected = farsta.clone();
+    farsta_corrected.answers.insert(
+        "sbr-foretagsdialog".into(),
+        vec![
+            "Rättelse: Företagsdialogen i Farsta hölls den 12 april 2022 och samlade 40 företag."
+                .into(),
+        ],
+    );
+    let hasselby = district(
+        "Hässelby-Vällingby",
+        None,
+        (
+            "Ali Hassan",
+            "070-123 45 67",
+            "ali.hassan@example.stockholm.se",
+        ),
+    );
+    vec![
+        (
+            "ostermalm-2022-T1.docx".into(),
+            form(Shape::Tagged, &Filled::seed(), None),
+        ),
+        (
+            "kungsholmen-2022-T1.docx".into(),
+            form(
+                Shape::TitlesOnly,
+                &kungsholmen,
+                Some("2022-04-22T09:30:00Z"),
+            ),
+        ),
+        (
+            "sodermalm-2022-T1.docx".into(),
+            form(Shape::Tagged, &sodermalm, Some("2022-04-25T16:05:00Z")),
+        ),
+        (
+            "farsta-2022-T1.docx".into(),
+            form(Shape::Tagged, &farsta, Some("2022-04-26T10:00:00Z")),
+        ),
+        (
+            "farsta-2022-T1-rattad.docx".into(),
+            form(
+                Shape::Tagged,
+                &farsta_corrected,
+                Some("2022-05-03T08:15:00Z"),
+            ),
+        ),
+        (
+            "hasselby-vallingby-2022-T1.docx".into(),
+            form(
+                Shape::ControlsDeleted,
+                &hasselby,
+                Some("2022-04-28T13:45:00Z"),
+            ),
         ),
     ]
+}
+
+/// A short, plausible answer for the example forms (not a real committee's answer).
+fn made_up_answer(district: &str, question: &str) -> Vec<String> {
+    let first = match question {
+        "samverkan-lokalt-naringsliv" => format!("Stadsdelsförvaltningen i {district} träffar det lokala näringslivet i ett företagarnätverk varje kvartal."),
+        "vaxla-upp-stockholm" => format!("{district} deltar i Växla upp Stockholm genom trygghetsinsatser i centrummiljöerna."),
+        "svart-ekonomi-samverkan" => "Förvaltningen gör seriositetsprövning av leverantörer vid direktupphandling.".to_owned(),
+        "verksamhetsomraden" => format!("I {district} finns inga renodlade verksamhetsområden; förvaltningen samverkar med exploateringskontoret i planeringen."),
+        "platssamverkan" => format!("Platssamverkan pågår i {district} centrum med fastighetsägare och polisen."),
+        "kultur-offentliga-rummet" => "Nämnden upplåter parker och torg för kulturevenemang under sommaren.".to_owned(),
+        "sbr-hallbar-tillvaxt" => "Förvaltningen har en kontaktperson för näringslivsfrågor och deltar i Stockholm Business Regions nätverk.".to_owned(),
+        "sbr-foretagsdialog" => "En företagsdialog planeras under hösten 2022.".to_owned(),
+        _ => "Inga ytterligare upplysningar.".to_owned(),
+    };
+    vec![first, format!("(Exempelsvar för {district}.)")]
 }
 
 /// The same answers in the other shapes returned forms come in (`fixtures/forms/`).
 pub fn shapes() -> Vec<(String, Vec<u8>)> {
+    let seed = Filled::seed();
     vec![
-        ("ostermalm-bare.docx".into(), form(Shape::Bare)),
+        (
+            "ostermalm-2022-T1-titles-only.docx".into(),
+            form(Shape::TitlesOnly, &seed, None),
+        ),
+        ("ostermalm-bare.docx".into(), form(Shape::Bare, &seed, None)),
         (
             "ostermalm-controls-deleted.docx".into(),
-            form(Shape::ControlsDeleted),
+            form(Shape::ControlsDeleted, &seed, None),
         ),
         (
             "ostermalm-placeholder-then-answer.docx".into(),
-            form(Shape::PlaceholderThenAnswer),
+            form(Shape::PlaceholderThenAnswer, &seed, None),
         ),
         (
             "ostermalm-legacy-fields.docx".into(),
-            form(Shape::LegacyFields),
+            form(Shape::LegacyFields, &seed, None),
         ),
     ]
 }
 
-fn form(shape: Shape) -> Vec<u8> {
-    word_package(&document(&body(shape)), &extra())
+fn form(shape: Shape, filled: &Filled, saved: Option<&str>) -> Vec<u8> {
+    let mut extra = extra();
+    extra.modified = saved.map(str::to_owned);
+    word_package(&document(&body(shape, filled)), &extra)
 }

@@ -1,0 +1,123 @@
+//! `blankett batch`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use blankett::batch::{FileStatus, Report};
+
+use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure};
+
+/// Convert every form in a folder
+#[derive(Args)]
+#[command(
+    long_about = "Convert every form under a folder (and its subfolders) into OUT: one \
+    submission per form in OUT/submissions/, named after the form's file (plus a short hash, \
+    so names never collide), each written whole or not at all; a report of the run in \
+    OUT/report.json and a short summary on stderr, naming every file that failed and why.\n\n\
+    Word's lock files (~$…), hidden and temporary files are left alone. A bad file never \
+    stops the run; the exit code is 1 when any file failed. Forms converted by an earlier run \
+    into the same OUT, and unchanged since (same content, same options), are not converted \
+    again unless --force; submissions of forms no longer there are removed."
+)]
+pub struct BatchArgs {
+    /// The folder the returned forms are in
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+
+    /// The output folder
+    #[arg(long, value_name = "OUT")]
+    out: PathBuf,
+
+    /// Threads to convert with (default: all cores)
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Convert every form again, changed or not
+    #[arg(long)]
+    force: bool,
+
+    #[command(flatten)]
+    mapping: MappingArgs,
+
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: BatchArgs) -> Result<u8, Failure> {
+    let cfg = args.mapping.config(args.limits)?;
+    if !args.dir.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: no such folder",
+            args.dir.display()
+        )));
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        return Err(Failure::Usage("--jobs must be at least 1".into()));
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} forms {elapsed} {wide_msg}")
+                .expect("a valid progress template"),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let report = blankett::batch::run(
+        &args.dir,
+        &args.out,
+        &cfg,
+        jobs,
+        args.force,
+        &|f| {
+            bar.inc(1);
+            bar.set_message(f.path.clone());
+        },
+        &|n| bar.set_length(n as u64),
+    )
+    .map_err(|e| io_failure(&args.out, "write the output", e))?;
+    bar.finish_and_clear();
+    summarize(&report);
+    Ok(if report.failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// One line per failed file, then the counts.
+fn summarize(report: &Report) {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Failed)
+    {
+        if let Some(e) = &f.error {
+            eprintln!("{}", e.message);
+        }
+    }
+    let total = report.files.len();
+    eprintln!(
+        "batch: {total} file{}: {} converted, {} unchanged, {} failed{}",
+        if total == 1 { "" } else { "s" },
+        report.converted,
+        report.unchanged,
+        report.failed,
+        if report.removed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} submission{} of forms no longer there removed",
+                report.removed.len(),
+                if report.removed.len() == 1 { "" } else { "s" }
+            )
+        }
+    );
+}

@@ -1,0 +1,236 @@
+//! The `blankett` command line: a thin layer over the library. Arguments are parsed in two
+//! steps, raw flags (clap) then a checked configuration, before any work starts; each failing
+//! file gets one line on stderr and the run goes on; the exit code says whether anything failed.
+
+mod batch;
+mod convert;
+mod inspect;
+mod round;
+mod schema;
+mod template;
+mod watch;
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use blankett::Limits;
+use blankett::batch::Config;
+use blankett::mapping;
+use blankett::schema::{Questionnaire, Registry};
+
+/// Exit code: every input was converted.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: some input failed; the others were still handled.
+pub const EXIT_SOME_FAILED: u8 = 1;
+/// Exit code: usage or configuration error (clap uses 2 as well).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "blankett",
+    version,
+    about = "Turns returned Word forms into normalized JSON",
+    long_about = "Turns returned Word forms into normalized JSON.\n\n\
+        blankett reads the content controls and legacy form fields of .docx, .docm, .dotx and \
+        .dotm files exactly as Word saved them, maps them to the questions of a questionnaire, \
+        and merges a reporting round into one dataset with the exports people use.\n\n\
+        A round: `blankett batch INBOX --out OUT` converts every form in a folder, \
+        `blankett consolidate OUT -o ROUND --format json,xlsx,docx` merges them, \
+        `blankett status OUT` says who has answered.",
+    after_help = "Exit codes: 0 everything was done, 1 some file could not be read or written \
+        (the others were), 2 usage or configuration error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Inspect(inspect::InspectArgs),
+    Convert(convert::ConvertArgs),
+    Batch(batch::BatchArgs),
+    Watch(watch::WatchArgs),
+    Consolidate(round::ConsolidateArgs),
+    Status(round::StatusArgs),
+    Template(template::TemplateArgs),
+    /// Work with questionnaire and registry files
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Consolidate(args) => round::consolidate(args),
+        Command::Status(args) => round::status(args),
+        Command::Template(args) => template::run(args),
+        Command::Schema(cmd) => schema::run(cmd),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::Usage(msg)) => {
+            eprintln!("blankett: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        // The reader went away (`blankett inspect … | head`): not an error.
+        Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
+        Err(Failure::Io(e)) => {
+            eprintln!("blankett: {e}");
+            ExitCode::from(EXIT_SOME_FAILED)
+        }
+    }
+}
+
+pub enum Failure {
+    Usage(String),
+    BrokenPipe,
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Io(e)
+        }
+    }
+}
+
+/// An I/O error on a named path, worded the project's way.
+pub fn io_failure(path: &std::path::Path, what: &str, e: io::Error) -> Failure {
+    Failure::Io(io::Error::new(
+        e.kind(),
+        format!(
+            "{}: cannot {what}: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ),
+    ))
+}
+
+/// Limits against hostile files; each can be raised for a trusted file.
+#[derive(Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Largest file accepted, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_file_bytes >> 20)]
+    max_file_size: u64,
+
+    /// Largest size one part of the package may inflate to, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_part_bytes >> 20)]
+    max_part_size: u64,
+
+    /// Highest compression ratio accepted for a part over 1 MiB (zip bomb guard)
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    max_ratio: u64,
+
+    /// Most entries the zip package may hold
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries)]
+    max_entries: usize,
+
+    /// Deepest XML element nesting accepted
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(self) -> Result<Limits, Failure> {
+        if self.max_depth < 8 {
+            return Err(Failure::Usage("--max-depth must be at least 8".into()));
+        }
+        if self.max_ratio == 0 {
+            return Err(Failure::Usage("--max-ratio must be at least 1".into()));
+        }
+        Ok(Limits {
+            max_file_bytes: self.max_file_size.saturating_mul(1 << 20),
+            max_part_bytes: self.max_part_size.saturating_mul(1 << 20),
+            max_ratio: self.max_ratio,
+            max_entries: self.max_entries,
+            max_depth: self.max_depth,
+            ..Limits::default()
+        })
+    }
+}
+
+/// The questionnaire and the registry.
+#[derive(Args, Clone)]
+pub struct SchemaArgs {
+    /// Questionnaire file (default: the built-in naringsliv-uppfoljning 2022)
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+
+    /// Registry of respondents (default: the built-in Stockholm registry)
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
+}
+
+impl SchemaArgs {
+    pub fn load(&self) -> Result<(Questionnaire, Registry), Failure> {
+        let q = match &self.schema {
+            Some(p) => Questionnaire::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
+            None => Questionnaire::builtin(),
+        };
+        let r = match &self.registry {
+            Some(p) => Registry::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
+            None => Registry::builtin(),
+        };
+        Ok((q, r))
+    }
+}
+
+/// How forms are mapped to the questionnaire.
+#[derive(Args, Clone)]
+pub struct MappingArgs {
+    #[command(flatten)]
+    schemas: SchemaArgs,
+
+    /// Template variant, instead of detecting it from the questions the form holds
+    #[arg(long, value_name = "ID")]
+    variant: Option<String>,
+
+    /// Reporting round (2022-T1, 2022-T2, 2022-VB), instead of reading it from the form or its
+    /// folder or file name
+    #[arg(long, value_name = "ROUND")]
+    round: Option<String>,
+
+    /// Respondent (registry id or name), instead of reading it from the form or its file name
+    #[arg(long, value_name = "ID|NAME")]
+    respondent: Option<String>,
+
+    /// Leave the contact details (personal data) out
+    #[arg(long)]
+    redact_contact: bool,
+}
+
+impl MappingArgs {
+    /// The checked configuration of a conversion.
+    pub fn config(&self, limits: LimitArgs) -> Result<Config, Failure> {
+        let limits = limits.limits()?;
+        let (questionnaire, registry) = self.schemas.load()?;
+        let opts = mapping::Options {
+            variant: self.variant.as_deref(),
+            round: self.round.as_deref(),
+            respondent: self.respondent.as_deref(),
+            path: None,
+        };
+        mapping::check_options(&questionnaire, &registry, &opts)
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+        Ok(Config {
+            limits,
+            questionnaire,
+            registry,
+            variant: self.variant.clone(),
+            round: self.round.as_deref().and_then(mapping::round::parse),
+            respondent: self.respondent.clone(),
+            redact_contact: self.redact_contact,
+        })
+    }
+}

@@ -1,0 +1,603 @@
+//! The Word report (docx-rs): the draft of the round's business report, for the analyst to
+//! edit into the city's report.
+//!
+//! ```text
+//! Uppföljningsrapport näringsliv                         Title
+//! 2022-T1 · Tertialrapport 1 2022 (per 30 april)        the round
+//! Utkast sammanställt ur 3 inkomna formulär …           how many answered
+//! Inkomna svar                                          Heading 1
+//!   ┌─────────────┬────┬────┬─   completeness: respondents × questions (short labels),
+//!   │ Nämnd/bolag │ …  │ …  │     a coloured mark per status, and the legend
+//! 1. Stimulera tillväxt och företagsamhet               Heading 1 per focus area
+//! Beskriv samverkan med …                               Heading 2 per question
+//! Östermalms stadsdelsnämnd                             bold: each form's answer under its name,
+//! Stadsdelens kontakt …                                 its paragraphs, list items, tables
+//! Övriga upplysningar                                   Heading 1: a question outside the areas
+//! Saknade svar                                          Heading 1: expected, without a form
+//! Formulär med okänd avsändare, Konflikter              Heading 1 each, when there are any
+//! ```
+//!
+//! Headings use styles Word and LibreOffice recognise as their built-in ones (named `heading 1`
+//! and `heading 2`, with outline levels), so the navigation pane and a table of contents find
+//! them, as in [`crate::template`]. Links in answers keep their text, not their target (docx-rs
+//! numbers hyperlink relationships from a process-wide counter, which would make the bytes
+//! depend on what was written before). The same round always gives the same bytes: paragraph
+//! ids are counted here, and the package is zipped again with fixed timestamps.
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::{
+    AbstractNumbering, AlignmentType, BreakType, Docx, HeightRule, IndentLevel, Level, LevelJc,
+    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Run,
+    Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
+    TextDirectionType, VAlignType, WidthType,
+};
+
+use crate::model::{Block, NoteKind};
+use crate::round::{Cell, Round, RoundAnswer};
+use crate::schema::Questionnaire;
+use crate::submission::AnswerStatus;
+
+use super::{
+    ExportError, Grid, STATUSES, area_heading, round_sv, status_mark, status_sv, value_sv,
+};
+
+/// Style ids; Word and LibreOffice know the built-in styles by their names.
+const TITLE_STYLE: &str = "Title";
+const SUBTITLE_STYLE: &str = "Subtitle";
+const HEADING_STYLES: [&str; 2] = ["Heading1", "Heading2"];
+/// Small text for the completeness table.
+const SMALL_STYLE: &str = "TableSmall";
+
+/// The bullet list's numbering (docx-rs defines numbering 1 itself).
+const BULLETS: usize = 2;
+
+/// A4, 2.5 cm margins, as the template.
+const PAGE: (u32, u32) = (11906, 16838);
+const MARGIN: i32 = 1417;
+/// The width of the text, in twentieths of a point.
+const TEXT_WIDTH: usize = (PAGE.0 as usize) - 2 * (MARGIN as usize);
+/// The completeness table's first column.
+const NAME_COLUMN: usize = 2600;
+/// The height of the completeness table's header row, where the questions' short labels stand
+/// turned a quarter (bottom to top): room for about 30 characters of 8 pt text.
+const LABEL_HEIGHT: f32 = 2200.0;
+
+/// The empty run properties docx-rs writes ahead of the properties the schema puts first.
+const EMPTY_RPR: &str = "<w:rPr />";
+
+/// The Word report of a round.
+pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
+    let mut b = Builder::default();
+    let docx = b.document(round, q);
+    let mut raw = Cursor::new(Vec::new());
+    docx.pack(&mut raw)
+        .map_err(|e| ExportError::Docx(e.to_string()))?;
+    repack(&raw.into_inner()).map_err(ExportError::Docx)
+}
+
+#[derive(Default)]
+struct Builder {
+    /// Paragraph ids (`w14:paraId`) are counted here: docx-rs draws them from a thread-local
+    /// counter that goes on from document to document.
+    paragraphs: u32,
+}
+
+impl Builder {
+    fn paragraph(&mut self) -> Paragraph {
+        self.paragraphs += 1;
+        Paragraph::new().id(format!("{:08X}", self.paragraphs))
+    }
+
+    /// A paragraph of text in a style: line breaks and tabs kept.
+    fn text(&mut self, style: Option<&str>, text: &str) -> Paragraph {
+        let p = self.paragraph().add_run(run(text));
+        match style {
+            Some(s) => p.style(s),
+            None => p,
+        }
+    }
+
+    fn heading(&mut self, level: usize, text: &str) -> Paragraph {
+        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.text(Some(HEADING_STYLES[level]), &one_line)
+            .keep_next(true)
+    }
+
+    /// A respondent's name over its answer: bold, with room above, kept with the answer.
+    fn bold(&mut self, text: &str) -> Paragraph {
+        self.paragraph()
+            .add_run(Run::new().add_text(clean(text)).bold())
+            .line_spacing(LineSpacing::new().before(200).after(60))
+            .keep_next(true)
+    }
+
+    fn italic(&mut self, text: &str) -> Paragraph {
+        self.paragraph()
+            .add_run(Run::new().add_text(clean(text)).italic())
+    }
+
+    fn bullet(&mut self, text: &str, level: u8) -> Paragraph {
+        self.paragraph().add_run(run(text)).numbering(
+            NumberingId::new(BULLETS),
+            IndentLevel::new(usize::from(level.min(8))),
+        )
+    }
+
+    fn document(&mut self, round: &Round, q: &Questionnaire) -> Docx {
+        let grid = Grid::new(round, q);
+        let mut docx = styles(Docx::new())
+            .page_size(PAGE.0, PAGE.1)
+            .page_margin(PageMargin {
+                top: MARGIN,
+                left: MARGIN,
+                bottom: MARGIN,
+                right: MARGIN,
+                header: 708,
+                footer: 708,
+                gutter: 0,
+            })
+            .default_size(22)
+            .default_line_spacing(LineSpacing::new().after(120))
+            .add_abstract_numbering(bullets())
+            .add_numbering(Numbering::new(BULLETS, BULLETS));
+
+        let p = self.text(Some(TITLE_STYLE), q.title.trim());
+        docx = docx.add_paragraph(p);
+        if let Some(r) = &round.round {
+            let p = self.text(Some(SUBTITLE_STYLE), &format!("{r} · {}", round_sv(r)));
+            docx = docx.add_paragraph(p);
+        }
+        let forms = grid.rows.iter().filter(|r| r.submission.is_some()).count();
+        let expected = grid.rows.iter().filter(|r| r.respondent.expected).count();
+        let answered = grid
+            .rows
+            .iter()
+            .filter(|r| r.respondent.expected && r.submission.is_some())
+            .count();
+        let p = self.text(
+            None,
+            &format!(
+                "Utkast sammanställt ur {forms} inkomna formulär. {answered} av {expected} förväntade har lämnat in."
+            ),
+        );
+        docx = docx.add_paragraph(p);
+
+        // Completeness.
+        let p = self.heading(0, "Inkomna svar");
+        docx = docx.add_paragraph(p);
+        if grid.rows.is_empty() || grid.questions.is_empty() {
+            let p = self.text(None, "Inga formulär har kommit in.");
+            docx = docx.add_paragraph(p);
+        } else {
+            let table = self.completeness(&grid);
+            let legend = STATUSES
+                .iter()
+                .map(|s| format!("{} {}", status_mark(*s), status_sv(*s).to_lowercase()))
+                .collect::<Vec<_>>()
+                .join("   ");
+            let p = self.text(Some(SMALL_STYLE), &legend);
+            docx = docx.add_table(table).add_paragraph(p);
+        }
+
+        // The answers, per focus area and question.
+        for area in &round.areas {
+            if let Some(n) = area.number {
+                let p = self.heading(0, &area_heading(n, &area.title));
+                docx = docx.add_paragraph(p);
+            }
+            for question in &area.questions {
+                // A question outside the areas stands under its own Heading 1, as in the template.
+                let level = if area.number.is_some() { 1 } else { 0 };
+                let p = self.heading(level, &question.question);
+                docx = docx.add_paragraph(p);
+                docx = self.answers(docx, &question.answers);
+            }
+        }
+
+        let p = self.heading(0, "Saknade svar");
+        docx = docx.add_paragraph(p);
+        if round.missing.is_empty() {
+            let p = self.text(None, "Alla förväntade har lämnat in.");
+            docx = docx.add_paragraph(p);
+        }
+        for m in &round.missing {
+            let p = self.bullet(&m.committee, 0);
+            docx = docx.add_paragraph(p);
+        }
+        if !round.unresolved.is_empty() {
+            let p = self.heading(0, "Formulär med okänd avsändare");
+            docx = docx.add_paragraph(p);
+            for u in &round.unresolved {
+                let p = self.bullet(u.file.as_deref().unwrap_or(&u.sha256), 0);
+                docx = docx.add_paragraph(p);
+            }
+        }
+        if !round.conflicts.is_empty() {
+            let p = self.heading(0, "Konflikter");
+            docx = docx.add_paragraph(p);
+            for c in &round.conflicts {
+                let file = c.source.file.as_deref().unwrap_or(&c.source.sha256);
+                let p = self.bullet(&format!("{file} ({}): {}", c.code, c.message), 0);
+                docx = docx.add_paragraph(p);
+            }
+        }
+        docx
+    }
+
+    /// Each form's answer to one question, under the respondent's name in bold.
+    fn answers(&mut self, mut docx: Docx, answers: &[RoundAnswer]) -> Docx {
+        if answers.is_empty() {
+            let p = self.italic("Inga svar.");
+            docx = docx.add_paragraph(p);
+        }
+        for a in answers {
+            let p = self.bold(&a.label);
+            docx = docx.add_paragraph(p);
+            match a.status {
+                AnswerStatus::Missing => {
+                    let p = self.italic("Frågan saknas i formuläret.");
+                    docx = docx.add_paragraph(p);
+                    continue;
+                }
+                AnswerStatus::Unanswered if a.text.is_empty() => {
+                    let p = self.italic("Obesvarad.");
+                    docx = docx.add_paragraph(p);
+                    continue;
+                }
+                _ => {}
+            }
+            if a.blocks.is_empty() && !a.text.is_empty() {
+                let p = self.text(None, &a.text);
+                docx = docx.add_paragraph(p);
+            }
+            for block in &a.blocks {
+                docx = match block {
+                    Block::Paragraph { text, .. } => {
+                        let p = self.text(None, text);
+                        docx.add_paragraph(p)
+                    }
+                    Block::ListItem { text, level, .. } => {
+                        let p = self.bullet(text, *level);
+                        docx.add_paragraph(p)
+                    }
+                    Block::Table { rows } => match self.table(rows) {
+                        Some(t) => {
+                            // A paragraph after the table keeps the next name off its last row.
+                            let gap = self.paragraph();
+                            docx.add_table(t).add_paragraph(gap)
+                        }
+                        None => docx,
+                    },
+                    Block::Note { note, text } => {
+                        let kind = match note {
+                            NoteKind::Footnote => "Fotnot",
+                            NoteKind::Endnote => "Slutnot",
+                        };
+                        let p = self.italic(&format!("{kind}: {text}"));
+                        docx.add_paragraph(p)
+                    }
+                };
+            }
+            if let Some(v) = value_sv(&a.value)
+                && v != a.text
+            {
+                let p = self.text(None, &format!("Värde: {v}"));
+                docx = docx.add_paragraph(p);
+            }
+        }
+        docx
+    }
+
+    /// A table of an answer, its columns sharing the text's width.
+    fn table(&mut self, rows: &[Vec<String>]) -> Option<Table> {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if width == 0 {
+            return None;
+        }
+        let column = TEXT_WIDTH / width;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let cells = (0..width)
+                    .map(|c| {
+                        let text = row.get(c).map_or("", String::as_str);
+                        let mut cell = TableCell::new().width(column, WidthType::Dxa);
+                        // A cell's paragraphs are joined with line breaks in the model.
+                        for line in text.split('\n') {
+                            cell = cell.add_paragraph(self.text(None, line));
+                        }
+                        cell
+                    })
+                    .collect();
+                TableRow::new(cells)
+            })
+            .collect();
+        Some(
+            Table::new(rows)
+                .set_grid(vec![column; width])
+                .width(column * width, WidthType::Dxa),
+        )
+    }
+
+    /// The completeness table: a row per respondent, a column per question (its short label),
+    /// each cell the status's mark on its colour.
+    fn completeness(&mut self, grid: &Grid<'_>) -> Table {
+        let n = grid.questions.len();
+        let column = (TEXT_WIDTH - NAME_COLUMN) / n;
+        let mut header = vec![
+            TableCell::new()
+                .width(NAME_COLUMN, WidthType::Dxa)
+                .vertical_align(VAlignType::Bottom)
+                .add_paragraph(
+                    self.paragraph()
+                        .style(SMALL_STYLE)
+                        .add_run(Run::new().add_text("Nämnd/bolag").bold()),
+                ),
+        ];
+        for question in &grid.questions {
+            header.push(
+                TableCell::new()
+                    .width(column, WidthType::Dxa)
+                    .text_direction(TextDirectionType::BtLr)
+                    .vertical_align(VAlignType::Bottom)
+                    .add_paragraph(
+                        self.paragraph()
+                            .style(SMALL_STYLE)
+                            .add_run(Run::new().add_text(clean(question.label)).bold()),
+                    ),
+            );
+        }
+        let mut rows = vec![
+            TableRow::new(header)
+                .row_height(LABEL_HEIGHT)
+                .height_rule(HeightRule::AtLeast)
+                .cant_split(),
+        ];
+        for row in &grid.rows {
+            let mut cells = vec![
+                TableCell::new()
+                    .width(NAME_COLUMN, WidthType::Dxa)
+                    .add_paragraph(self.text(Some(SMALL_STYLE), &row.respondent.label)),
+            ];
+            for c in &row.cells {
+                cells.push(
+                    TableCell::new()
+                        .width(column, WidthType::Dxa)
+                        .shading(Shading::new().fill(fill(*c)))
+                        .add_paragraph(
+                            self.text(Some(SMALL_STYLE), status_mark(*c))
+                                .align(AlignmentType::Center),
+                        ),
+                );
+            }
+            rows.push(TableRow::new(cells));
+        }
+        let mut grid_cols = vec![NAME_COLUMN];
+        grid_cols.extend(std::iter::repeat_n(column, n));
+        Table::new(rows)
+            .set_grid(grid_cols)
+            .width(NAME_COLUMN + column * n, WidthType::Dxa)
+    }
+}
+
+/// The cell colour of a status, as in the spreadsheet.
+fn fill(c: Cell) -> &'static str {
+    match c {
+        Cell::Answered => "C6EFCE",
+        Cell::Unanswered => "FFEB9C",
+        Cell::Missing => "F8CBAD",
+        Cell::NotSubmitted => "FFC7CE",
+    }
+}
+
+/// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text).
+fn run(text: &str) -> Run {
+    let text = clean(text);
+    let mut r = Run::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        for (j, part) in line.split('\t').enumerate() {
+            if j > 0 {
+                r = r.add_tab();
+            }
+            if !part.is_empty() {
+                r = r.add_text(part);
+            }
+        }
+    }
+    r
+}
+
+/// Text without the control characters XML 1.0 cannot hold (tab and line break stay).
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect()
+}
+
+/// A bulleted list, nine levels deep, indented as Word indents its own.
+fn bullets() -> AbstractNumbering {
+    let glyphs = ["•", "◦", "▪"];
+    (0..9).fold(AbstractNumbering::new(BULLETS), |a, level| {
+        let left = 720 * (level as i32 + 1);
+        a.add_level(
+            Level::new(
+                level,
+                Start::new(1),
+                NumberFormat::new("bullet"),
+                LevelText::new(glyphs[level % glyphs.len()]),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(left),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
+        )
+    })
+}
+
+/// The styles the report uses. One run property each: docx-rs writes run properties in its own
+/// order, not the schema's (ECMA-376 Part 1 §17.3.2.28), and Word ignores one out of its place.
+fn styles(docx: Docx) -> Docx {
+    let heading = |id: &str, name: &str, level: usize, size: usize| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .next("Normal")
+            .ui_priority(9)
+            .outline_lvl(level)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(360 - 120 * level as u32)
+                    .after(120),
+            )
+            .size(size)
+    };
+    docx.add_style(
+        Style::new(TITLE_STYLE, StyleType::Paragraph)
+            .name("Title")
+            .based_on("Normal")
+            .next("Normal")
+            .ui_priority(10)
+            .size(48),
+    )
+    .add_style(
+        Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
+            .name("Subtitle")
+            .based_on("Normal")
+            .next("Normal")
+            .ui_priority(11)
+            .size(28),
+    )
+    .add_style(heading(HEADING_STYLES[0], "heading 1", 0, 32))
+    .add_style(heading(HEADING_STYLES[1], "heading 2", 1, 26))
+    .add_style(
+        Style::new(SMALL_STYLE, StyleType::Paragraph)
+            .name("Table Small")
+            .based_on("Normal")
+            .line_spacing(LineSpacing::new().before(0).after(0))
+            .size(16),
+    )
+}
+
+/// Zips the package docx-rs wrote again: without the empty `<w:rPr />` docx-rs puts ahead of
+/// `w:pStyle` in every paragraph's properties (out of the schema's order), `[Content_Types].xml`
+/// first, fixed timestamps, no directory entries. docx-rs zips with the current time when zip's
+/// `time` feature is on.
+fn repack(raw: &[u8]) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(raw))
+        .map_err(|e| format!("docx-rs wrote no readable zip: {e}"))?;
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| format!("entry {i}: {e}"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{}: {e}", entry.name()))?;
+        let name = entry.name().to_owned();
+        if name == "word/document.xml" || name == "word/styles.xml" {
+            let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8"))?;
+            bytes = text.replace(EMPTY_RPR, "").into_bytes();
+        }
+        parts.push((name, bytes));
+    }
+    if let Some(at) = parts.iter().position(|(n, _)| n == "[Content_Types].xml") {
+        let types = parts.remove(at);
+        parts.insert(0, types);
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::DEFAULT)
+        .system(zip::System::Dos);
+    for (name, bytes) in &parts {
+        out.start_file(name.as_str(), options)
+            .map_err(|e| format!("{name}: {e}"))?;
+        out.write_all(bytes).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let out = out
+        .finish()
+        .map_err(|e| format!("cannot finish the zip: {e}"))?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testing;
+
+    fn report(redact: bool) -> (Vec<u8>, crate::Document) {
+        let round = testing::round(redact);
+        let bytes = to_docx(&round, &testing::questionnaire()).unwrap();
+        let doc = crate::read_bytes(bytes.clone(), Some("rapport.docx")).unwrap();
+        (bytes, doc)
+    }
+
+    #[test]
+    fn the_report_reads_back_with_every_answer_and_name() {
+        let (_, doc) = report(false);
+        let text = doc.text();
+        for want in [
+            "Uppföljningsrapport näringsliv",
+            "Inkomna svar",
+            "1. Stimulera tillväxt och företagsamhet",
+            "Bromma stadsdelsnämnd",
+            "Farsta stadsdelsnämnd",
+            "Svar 2 från Bromma.\nAndra raden.",
+            "# Inte en rubrik | med *stjärnor* och _understreck_ <b>",
+            "Första punkten",
+            "Antal | st",
+            "Fotnot: Enligt SBR.",
+            "Frågan saknas i formuläret.",
+            "Obesvarad.",
+            "Värde: ja",
+            "Saknade svar",
+            "Enskede-Årsta-Vantörs stadsdelsnämnd",
+            "okand.docx",
+            "Konflikter",
+        ] {
+            assert!(text.contains(want), "{want:?} is not in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn headings_are_word_s_own_heading_styles() {
+        let (bytes, _) = report(false);
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("word/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        assert!(
+            styles.contains(r#"<w:name w:val="heading 1" />"#),
+            "{styles}"
+        );
+        assert!(styles.contains(r#"<w:outlineLvl w:val="1" />"#), "{styles}");
+        let mut document = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut document)
+            .unwrap();
+        assert!(document.contains(r#"<w:pStyle w:val="Heading1" />"#));
+        assert!(document.contains(r#"<w:pStyle w:val="Heading2" />"#));
+        assert!(!document.contains(EMPTY_RPR));
+    }
+
+    #[test]
+    fn the_same_round_gives_the_same_bytes() {
+        let (a, _) = report(false);
+        let (b, _) = report(false);
+        assert!(a == b);
+        let c = std::thread::spawn(|| report(false).0).join().unwrap();
+        assert!(a == c);
+    }
+}

@@ -1,0 +1,426 @@
+//! The spreadsheet export (rust_xlsxwriter), for the analyst at the city office:
+//!
+//! - **Fullständighet**: a row per respondent, a column per question (headed by its id, its
+//!   short label below, the question's text in a note on the id), each cell the status in
+//!   Swedish, coloured: Besvarad (green), Obesvarad (yellow), Saknas i formuläret (orange), Ej
+//!   inkommen (red); the number answered last; a legend under the table.
+//! - **Svar**: a row per question and respondent (question by question, so the answers to one
+//!   question stand together): Område, Fråga-id, Fråga, Nämnd/bolag, Status, Svar, Värde;
+//!   wrapped text, frozen header row, autofilter.
+//! - **Saknas**: the expected respondents without a form.
+//! - **Avvikelser**: forms whose respondent is unknown and conflicts; only when there are any.
+//! - **Kontakter**: each respondent's contact; only when the round carries contact details
+//!   (a round consolidated with `redact_contact` carries none).
+//!
+//! Every cell is written as text (or a number), never as a formula, whatever the answer starts
+//! with. Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
+//! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
+//! that the same round gives the same file.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook,
+    Worksheet, XlsxError,
+};
+
+use crate::round::{Cell, Round};
+use crate::schema::Questionnaire;
+
+use super::{
+    ExportError, Grid, STATUSES, area_heading, contact_email, contact_name, contact_of,
+    contact_phone, status_sv, title, value_sv,
+};
+
+/// The sheets' names.
+pub const COMPLETENESS_SHEET: &str = "Fullständighet";
+pub const ANSWERS_SHEET: &str = "Svar";
+pub const MISSING_SHEET: &str = "Saknas";
+pub const DEVIATIONS_SHEET: &str = "Avvikelser";
+pub const CONTACTS_SHEET: &str = "Kontakter";
+
+/// The header row of the sheet "Svar".
+pub const ANSWER_COLUMNS: [&str; 7] = [
+    "Område",
+    "Fråga-id",
+    "Fråga",
+    "Nämnd/bolag",
+    "Status",
+    "Svar",
+    "Värde",
+];
+
+/// Excel's limit on the characters of a cell (UTF-16 code units).
+const CELL_LIMIT: usize = 32_767;
+const CUT_MARKER: &str = " […] (avkortat: Excel rymmer 32 767 tecken i en cell)";
+
+/// Fill and font colours of each status (Excel's own "Good", "Neutral" and "Bad" styles, and an
+/// orange between them).
+fn colours(c: Cell) -> (u32, u32) {
+    match c {
+        Cell::Answered => (0xC6EFCE, 0x006100),
+        Cell::Unanswered => (0xFFEB9C, 0x9C5700),
+        Cell::Missing => (0xF8CBAD, 0x843C0C),
+        Cell::NotSubmitted => (0xFFC7CE, 0x9C0006),
+    }
+}
+
+/// What each status means, for the legend.
+fn meaning(c: Cell) -> &'static str {
+    match c {
+        Cell::Answered => "Frågan är besvarad.",
+        Cell::Unanswered => {
+            "Formuläret kom in, men frågan är obesvarad (platshållartexten står kvar eller fältet är tomt)."
+        }
+        Cell::Missing => "Formuläret kom in, men frågan finns inte i det.",
+        Cell::NotSubmitted => "Inget formulär har kommit in.",
+    }
+}
+
+struct Formats {
+    header: Format,
+    text: Format,
+    wrap: Format,
+    bold: Format,
+    status: [Format; 4],
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_border_color(Color::RGB(0xBFBFBF))
+        };
+        let status = STATUSES.map(|c| {
+            let (fill, font) = colours(c);
+            border(Format::new())
+                .set_background_color(Color::RGB(fill))
+                .set_font_color(Color::RGB(font))
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+        });
+        Formats {
+            header: border(Format::new())
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            text: border(Format::new()).set_align(FormatAlign::Top),
+            wrap: border(Format::new())
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            bold: Format::new().set_bold(),
+            status,
+        }
+    }
+
+    fn status(&self, c: Cell) -> &Format {
+        let at = STATUSES.iter().position(|s| *s == c).unwrap_or(0);
+        &self.status[at]
+    }
+
+    /// A status cell of the sheet "Svar": coloured, aligned with the wrapped text beside it.
+    fn status_top(&self, c: Cell) -> Format {
+        self.status(c).clone().set_align(FormatAlign::Top)
+    }
+}
+
+/// The spreadsheet export of a round.
+pub fn to_xlsx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
+    build(round, q).map_err(|e| ExportError::Xlsx(e.to_string()))
+}
+
+fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
+    let grid = Grid::new(round, q);
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    // A fixed creation time: rust_xlsxwriter would write the current one.
+    let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title(round, q))
+            .set_author("blankett")
+            .set_creation_datetime(&created),
+    );
+    completeness(wb.add_worksheet(), &grid, &f)?;
+    answers(wb.add_worksheet(), round, &grid, &f)?;
+    missing(wb.add_worksheet(), round, &f)?;
+    if !round.unresolved.is_empty() || !round.conflicts.is_empty() {
+        deviations(wb.add_worksheet(), round, &f)?;
+    }
+    if grid.rows.iter().any(|r| contact_of(r.respondent).is_some()) {
+        contacts(wb.add_worksheet(), &grid, &f)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(COMPLETENESS_SHEET)?;
+    ws.set_default_note_author("blankett");
+    ws.write_string_with_format(0, 0, "Fråga-id", &f.header)?;
+    ws.write_string_with_format(1, 0, "Nämnd/bolag", &f.header)?;
+    ws.set_column_width(0, 38)?;
+    for (j, question) in grid.questions.iter().enumerate() {
+        let col = col(j + 1)?;
+        ws.write_string_with_format(0, col, question.id, &f.header)?;
+        ws.write_string_with_format(1, col, question.label, &f.header)?;
+        let note = Note::new(fit(question.text, CELL_LIMIT - 54))
+            .add_author_prefix(false)
+            .set_width(320)
+            .set_height(120);
+        ws.insert_note(0, col, &note)?;
+        ws.set_column_width(col, 17)?;
+    }
+    let count_col = col(grid.questions.len() + 1)?;
+    ws.write_string_with_format(0, count_col, "", &f.header)?;
+    ws.write_string_with_format(1, count_col, "Besvarade", &f.header)?;
+    ws.set_column_width(count_col, 11)?;
+    for (i, row) in grid.rows.iter().enumerate() {
+        let r = row_num(i + 2)?;
+        ws.write_string_with_format(r, 0, fit(&row.respondent.label, CELL_LIMIT), &f.text)?;
+        for (j, c) in row.cells.iter().enumerate() {
+            ws.write_string_with_format(r, col(j + 1)?, status_sv(*c), f.status(*c))?;
+        }
+        let answered = row.cells.iter().filter(|c| **c == Cell::Answered).count();
+        ws.write_number_with_format(r, count_col, answered as f64, &f.text)?;
+    }
+    ws.set_freeze_panes(2, 1)?;
+
+    // The legend, two rows under the table.
+    let mut r = row_num(grid.rows.len() + 3)?;
+    ws.write_string_with_format(r, 0, "Teckenförklaring", &f.bold)?;
+    for c in STATUSES {
+        r += 1;
+        ws.write_string_with_format(r, 0, meaning(c), &Format::new())?;
+        ws.write_string_with_format(r, 1, status_sv(c), f.status(c))?;
+    }
+    Ok(())
+}
+
+fn answers(
+    ws: &mut Worksheet,
+    round: &Round,
+    grid: &Grid<'_>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(ANSWERS_SHEET)?;
+    for (c, name) in ANSWER_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, *name, &f.header)?;
+    }
+    for (c, width) in [26, 24, 48, 30, 19, 90, 14].into_iter().enumerate() {
+        ws.set_column_width(col(c)?, width)?;
+    }
+    let area_titles: Vec<(Option<u8>, String)> = round
+        .areas
+        .iter()
+        .map(|a| (a.number, a.title.clone()))
+        .collect();
+    let mut r: u32 = 0;
+    for (j, question) in grid.questions.iter().enumerate() {
+        let area = match question.area {
+            Some(n) => {
+                let t = area_titles
+                    .iter()
+                    .find(|(m, _)| *m == Some(n))
+                    .map(|(_, t)| t.as_str())
+                    .unwrap_or("");
+                area_heading(n, t)
+            }
+            None => String::new(),
+        };
+        for row in &grid.rows {
+            let c = row.cells[j];
+            r += 1;
+            let answer = row.answer(question.id);
+            ws.write_string_with_format(r, 0, fit(&area, CELL_LIMIT), &f.wrap)?;
+            ws.write_string_with_format(r, 1, question.id, &f.text)?;
+            ws.write_string_with_format(r, 2, fit(question.text, CELL_LIMIT), &f.wrap)?;
+            ws.write_string_with_format(r, 3, fit(&row.respondent.label, CELL_LIMIT), &f.wrap)?;
+            ws.write_string_with_format(r, 4, status_sv(c), &f.status_top(c))?;
+            let text = answer.map_or("", |a| a.text.as_str());
+            ws.write_string_with_format(r, 5, fit(text, CELL_LIMIT), &f.wrap)?;
+            let value = answer.and_then(|a| value_sv(&a.value)).unwrap_or_default();
+            ws.write_string_with_format(r, 6, fit(&value, CELL_LIMIT), &f.wrap)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, r.max(1), col(ANSWER_COLUMNS.len() - 1)?)?;
+    ws.set_landscape();
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+fn missing(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(MISSING_SHEET)?;
+    for (c, (name, width)) in [("Nämnd/bolag", 40), ("Id", 28), ("Typ", 18)]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, col(c)?, name, &f.header)?;
+        ws.set_column_width(col(c)?, width)?;
+    }
+    if round.missing.is_empty() {
+        ws.write_string(1, 0, "Alla förväntade har lämnat in.")?;
+    }
+    for (i, m) in round.missing.iter().enumerate() {
+        let r = row_num(i + 1)?;
+        ws.write_string_with_format(r, 0, fit(&m.committee, CELL_LIMIT), &f.text)?;
+        ws.write_string_with_format(r, 1, fit(&m.id, CELL_LIMIT), &f.text)?;
+        ws.write_string_with_format(r, 2, fit(&m.kind, CELL_LIMIT), &f.text)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn deviations(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(DEVIATIONS_SHEET)?;
+    for (c, (name, width)) in [("Fil", 40), ("Kod", 24), ("Beskrivning", 80)]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, col(c)?, name, &f.header)?;
+        ws.set_column_width(col(c)?, width)?;
+    }
+    let rows = round
+        .unresolved
+        .iter()
+        .map(|u| {
+            (
+                u.file.clone().unwrap_or_else(|| u.sha256.clone()),
+                "respondent-unresolved".to_owned(),
+                "avsändaren (nämnd/bolag) framgår inte av formuläret eller filnamnet".to_owned(),
+            )
+        })
+        .chain(round.conflicts.iter().map(|c| {
+            (
+                c.source
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| c.source.sha256.clone()),
+                c.code.clone(),
+                c.message.clone(),
+            )
+        }));
+    for (i, (file, code, message)) in rows.enumerate() {
+        let r = row_num(i + 1)?;
+        ws.write_string_with_format(r, 0, fit(&file, CELL_LIMIT), &f.wrap)?;
+        ws.write_string_with_format(r, 1, fit(&code, CELL_LIMIT), &f.text)?;
+        ws.write_string_with_format(r, 2, fit(&message, CELL_LIMIT), &f.wrap)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn contacts(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(CONTACTS_SHEET)?;
+    for (c, (name, width)) in [
+        ("Nämnd/bolag", 40),
+        ("Kontaktperson", 28),
+        ("Telefon", 20),
+        ("E-post", 36),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(0, col(c)?, name, &f.header)?;
+        ws.set_column_width(col(c)?, width)?;
+    }
+    let mut r = 0;
+    for row in &grid.rows {
+        let Some(c) = contact_of(row.respondent) else {
+            continue;
+        };
+        r += 1;
+        ws.write_string_with_format(r, 0, fit(&row.respondent.label, CELL_LIMIT), &f.text)?;
+        for (at, v) in [contact_name(c), contact_phone(c), contact_email(c)]
+            .into_iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(
+                r,
+                col(at + 1)?,
+                fit(v.unwrap_or(""), CELL_LIMIT),
+                &f.text,
+            )?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Text cut to `limit` UTF-16 code units, with a marker when it was cut.
+fn fit(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    if text.encode_utf16().count() <= limit {
+        return text.into();
+    }
+    let room = limit - CUT_MARKER.encode_utf16().count();
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if used + c.len_utf16() > room {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    format!("{}{CUT_MARKER}", &text[..end]).into()
+}
+
+fn col(n: usize) -> Result<u16, XlsxError> {
+    u16::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+fn row_num(n: usize) -> Result<u32, XlsxError> {
+    u32::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_cut_with_a_marker() {
+        let long = "å".repeat(40_000);
+        let cut = fit(&long, CELL_LIMIT);
+        assert_eq!(cut.encode_utf16().count(), CELL_LIMIT);
+        assert!(cut.ends_with(CUT_MARKER));
+        assert_eq!(fit("kort", CELL_LIMIT), "kort");
+        // A character outside the BMP is two code units and is never split.
+        let emoji = "😀".repeat(20_000);
+        let cut = fit(&emoji, CELL_LIMIT);
+        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
+    }
+
+    #[test]
+    fn the_sheets_have_their_notes_colours_frozen_headers_and_filter() {
+        use std::io::Read;
+        let round = crate::export::testing::round(false);
+        let bytes = to_xlsx(&round, &crate::export::testing::questionnaire()).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut s = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let workbook = part("xl/workbook.xml");
+        for name in [
+            "Fullständighet",
+            "Svar",
+            "Saknas",
+            "Avvikelser",
+            "Kontakter",
+        ] {
+            assert!(workbook.contains(&format!("name=\"{name}\"")), "{name}");
+        }
+        let completeness = part("xl/worksheets/sheet1.xml");
+        assert!(completeness.contains("<pane xSplit=\"1\" ySplit=\"2\""));
+        let answers = part("xl/worksheets/sheet2.xml");
+        assert!(answers.contains("<pane ySplit=\"1\""));
+        assert!(answers.contains("<autoFilter ref=\"A1:G37\""), "{answers}");
+        let notes = part("xl/comments1.xml");
+        assert!(notes.contains("Beskriv samverkan med det lokala näringslivet"));
+        let styles = part("xl/styles.xml");
+        for (fill, _) in STATUSES.map(colours) {
+            assert!(styles.contains(&format!("FF{fill:06X}")), "{fill:06X}");
+        }
+    }
+}

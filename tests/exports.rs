@@ -1,0 +1,606 @@
+//! The exports of a consolidated round, made from real forms: the district form Östermalm
+//! returned (`examples/forms/ostermalm-2022-T1.docx`); the same form as Kungsholmen fills it in
+//! (its committee, contact and two answers of its own, written into the controls as Word does);
+//! and the Östermalm form whose controls were deleted, sent by Södermalm. Round 2022-T1 expects
+//! the 13 district committees, so 10 are missing.
+//!
+//! Each export is read back with an independent reader (csv, calamine, the project's own Word
+//! reader) and checked against the round: every respondent and question, every status, every
+//! answer text; no contact details when the round is redacted; the same bytes every time.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use blankett::export::{self, ExportOptions, Format};
+use blankett::mapping::{self, Options};
+use blankett::round::{self, Cell, Round};
+use blankett::schema::{Questionnaire, Registry};
+use blankett::submission::Submission;
+use calamine::{Data, Reader, Xlsx};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Kungsholmen's own answers, with characters Markdown and CSV must take care of.
+const KUNGSHOLMEN_SAMVERKAN: [&str; 2] = [
+    "Kungsholmen samverkar med företagarna kring Fridhemsplan | 3 nätverksträffar, *varje* månad; \"Kungsholmsdagen\" i juni.",
+    "# 12 företag_besök <planerade> – se [bilaga]",
+];
+const KUNGSHOLMEN_OVRIGT: &str =
+    "1. Nämnden återkommer i T2 med en uppföljning av Växla upp Stockholm.";
+
+/// The contact details in the forms, as written and normalized.
+const CONTACT_DETAILS: [&str; 9] = [
+    "Helena Näslund",
+    "08-508 100 51",
+    "+46 8 508 100 51",
+    "helena.naslund@stockholm.se",
+    "Helena.naslund@stockholm.se",
+    "Karl Kungsholm",
+    "08-508 080 00",
+    "+46 8 508 080 00",
+    "karl.kungsholm@stockholm.se",
+];
+
+fn map(bytes: Vec<u8>, name: &str, respondent: &str) -> Submission {
+    let doc = blankett::read_bytes(bytes, Some(name)).unwrap_or_else(|e| panic!("{e}"));
+    let opts = Options {
+        respondent: Some(respondent),
+        round: Some("2022-T1"),
+        ..Options::default()
+    };
+    mapping::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
+}
+
+fn submissions() -> Vec<Submission> {
+    let ostermalm = std::fs::read(root().join("examples/forms/ostermalm-2022-T1.docx")).unwrap();
+    let filled: HashMap<String, Vec<String>> = [
+        ("namnd", vec!["Kungsholmens stadsdelsnämnd"]),
+        ("kontaktperson", vec!["Karl Kungsholm"]),
+        ("telefon", vec!["08-508 080 00"]),
+        ("epost", vec!["karl.kungsholm@stockholm.se"]),
+        (
+            "samverkan-lokalt-naringsliv",
+            KUNGSHOLMEN_SAMVERKAN.to_vec(),
+        ),
+        ("ovriga-upplysningar", vec![KUNGSHOLMEN_OVRIGT]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    let kungsholmen = common::fill_controls(&ostermalm, &filled);
+    let sodermalm =
+        std::fs::read(root().join("fixtures/forms/ostermalm-controls-deleted.docx")).unwrap();
+    vec![
+        map(ostermalm, "ostermalm-2022-T1.docx", "ostermalm-sdn"),
+        map(kungsholmen, "kungsholmen-2022-T1.docx", "kungsholmen-sdn"),
+        map(sodermalm, "sodermalm-2022-T1.docx", "sodermalm-sdn"),
+    ]
+}
+
+fn consolidate(redact_contact: bool) -> (Round, Questionnaire) {
+    let q = Questionnaire::builtin();
+    let opts = round::Options {
+        round: Some("2022-T1".into()),
+        expected: None,
+        redact_contact,
+    };
+    let r = round::consolidate(submissions(), &q, &Registry::builtin(), &opts);
+    (r, q)
+}
+
+/// The round as the tests expect it, before any export is looked at.
+fn the_round() -> (Round, Questionnaire) {
+    let (r, q) = consolidate(false);
+    assert_eq!(r.respondents.len(), 13, "{:?}", r.respondents);
+    assert_eq!(r.missing.len(), 10);
+    assert_eq!(r.completeness.questions.len(), 9);
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    assert_eq!(r.submissions.len(), 3);
+    (r, q)
+}
+
+/// Each respondent's answer to each question: (respondent label, question id) → (status, text).
+fn expected_cells(r: &Round) -> Vec<(String, String, Cell, String)> {
+    let mut out = Vec::new();
+    for (resp, row) in r.respondents.iter().zip(&r.completeness.rows) {
+        assert_eq!(resp.label, row.label);
+        for (id, cell) in r.completeness.questions.iter().zip(&row.cells) {
+            let text = r
+                .submissions
+                .iter()
+                .find(|s| s.respondent.as_ref().map(|x| &x.id) == resp.id.as_ref())
+                .and_then(|s| s.answer(id))
+                .map(|a| a.text.clone())
+                .unwrap_or_default();
+            out.push((resp.label.clone(), id.clone(), *cell, text));
+        }
+    }
+    out
+}
+
+fn status_code(c: Cell) -> &'static str {
+    match c {
+        Cell::Answered => "answered",
+        Cell::Unanswered => "unanswered",
+        Cell::Missing => "missing",
+        Cell::NotSubmitted => "notSubmitted",
+    }
+}
+
+fn status_sv(c: Cell) -> &'static str {
+    match c {
+        Cell::Answered => "Besvarad",
+        Cell::Unanswered => "Obesvarad",
+        Cell::Missing => "Saknas i formuläret",
+        Cell::NotSubmitted => "Ej inkommen",
+    }
+}
+
+fn csv_records(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let header = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// A sheet's cells by (row, column), as text.
+type Cells = HashMap<(u32, u32), String>;
+
+/// Every sheet of a workbook, in order: its name and its cells.
+fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let mut cells = HashMap::new();
+            if let Some((r0, c0)) = range.start() {
+                for (i, row) in range.rows().enumerate() {
+                    for (j, v) in row.iter().enumerate() {
+                        let text = match v {
+                            Data::Empty => continue,
+                            Data::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        cells.insert((r0 + i as u32, c0 + j as u32), text);
+                    }
+                }
+            }
+            (name, cells)
+        })
+        .collect()
+}
+
+fn sheet<'a>(wb: &'a [(String, Cells)], name: &str) -> &'a Cells {
+    &wb.iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+        .1
+}
+
+fn at(cells: &Cells, row: u32, col: u32) -> &str {
+    cells.get(&(row, col)).map_or("", String::as_str)
+}
+
+#[test]
+fn the_csv_holds_a_row_per_respondent_and_question_with_status_and_answer() {
+    let (r, q) = the_round();
+    let bytes = export::to_csv(&r, &q, &ExportOptions::default());
+    assert!(!bytes.starts_with("\u{feff}".as_bytes()));
+    let (header, rows) = csv_records(&bytes, b',');
+    assert_eq!(
+        header,
+        [
+            "round",
+            "respondent_id",
+            "respondent",
+            "kind",
+            "area",
+            "question_id",
+            "question",
+            "status",
+            "answer",
+            "value",
+            "contact_name",
+            "contact_phone",
+            "contact_email"
+        ]
+    );
+    let expected = expected_cells(&r);
+    assert_eq!(rows.len(), 13 * 9);
+    assert_eq!(rows.len(), expected.len());
+    for (row, (label, id, cell, text)) in rows.iter().zip(&expected) {
+        assert_eq!(&row[0], "2022-T1");
+        assert_eq!(&row[2], label);
+        assert_eq!(&row[5], id);
+        assert_eq!(&row[7], status_code(*cell), "{label} {id}");
+        assert_eq!(&row[8], text, "{label} {id}");
+    }
+    let find = |resp: &str, id: &str| {
+        rows.iter()
+            .find(|x| x[1] == resp && x[5] == id)
+            .unwrap_or_else(|| panic!("no row {resp} {id}"))
+    };
+    let k = find("kungsholmen-sdn", "samverkan-lokalt-naringsliv");
+    assert_eq!(k[8], KUNGSHOLMEN_SAMVERKAN.join("\n"));
+    assert_eq!((k[3].as_str(), k[4].as_str()), ("stadsdelsnamnd", "1"));
+    assert_eq!(k[10], "Karl Kungsholm");
+    assert_eq!(k[11], "+46 8 508 080 00");
+    assert_eq!(k[12], "karl.kungsholm@stockholm.se");
+    assert_eq!(
+        find("kungsholmen-sdn", "ovriga-upplysningar")[8],
+        KUNGSHOLMEN_OVRIGT
+    );
+    let o = find("ostermalm-sdn", "ovriga-upplysningar");
+    assert_eq!(
+        (o[4].as_str(), o[7].as_str(), o[8].as_str()),
+        ("", "unanswered", "")
+    );
+    let missing = find("bromma-sdn", "platssamverkan");
+    assert_eq!(missing[7], "notSubmitted");
+    assert_eq!(missing[2], "Bromma stadsdelsnämnd");
+    assert!(missing[10].is_empty() && missing[8].is_empty());
+}
+
+#[test]
+fn the_semicolon_csv_starts_with_a_byte_order_mark_for_excel() {
+    let (r, q) = the_round();
+    let bytes = export::to_csv(&r, &q, &ExportOptions { delimiter: b';' });
+    let bom = "\u{feff}".as_bytes();
+    assert!(bytes.starts_with(bom));
+    let (header, rows) = csv_records(&bytes[bom.len()..], b';');
+    assert_eq!(header[0], "round");
+    assert_eq!(header.len(), 13);
+    assert_eq!(rows.len(), 117);
+    assert!(rows.iter().any(|x| x[2] == "Östermalms stadsdelsnämnd"));
+}
+
+#[test]
+fn the_workbook_holds_completeness_answers_missing_and_contacts() {
+    let (r, q) = the_round();
+    let wb = workbook(&export::to_xlsx(&r, &q).unwrap());
+    let names: Vec<&str> = wb.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Fullständighet", "Svar", "Saknas", "Kontakter"]);
+
+    // Completeness: question ids and short labels head the columns, a row per respondent.
+    let c = sheet(&wb, "Fullständighet");
+    assert_eq!(at(c, 0, 1), "samverkan-lokalt-naringsliv");
+    assert_eq!(at(c, 1, 1), "Samverkan lokalt näringsliv");
+    assert_eq!(at(c, 1, 0), "Nämnd/bolag");
+    for (i, (resp, row)) in r.respondents.iter().zip(&r.completeness.rows).enumerate() {
+        let line = i as u32 + 2;
+        assert_eq!(at(c, line, 0), resp.label);
+        for (j, cell) in row.cells.iter().enumerate() {
+            assert_eq!(
+                at(c, line, j as u32 + 1),
+                status_sv(*cell),
+                "{}",
+                resp.label
+            );
+        }
+    }
+    let ostermalm = (2..15)
+        .find(|l| at(c, *l, 0) == "Östermalms stadsdelsnämnd")
+        .unwrap();
+    assert_eq!(at(c, ostermalm, 9), "Obesvarad");
+    assert_eq!(at(c, ostermalm, 1), "Besvarad");
+    assert_eq!(
+        at(c, 2, 1),
+        "Ej inkommen",
+        "Bromma comes first and sent nothing"
+    );
+    assert!(c.values().any(|v| v == "Teckenförklaring"));
+
+    // Answers: the header row, then a row per question and respondent.
+    let s = sheet(&wb, "Svar");
+    let header: Vec<&str> = (0..7).map(|col| at(s, 0, col)).collect();
+    assert_eq!(
+        header,
+        [
+            "Område",
+            "Fråga-id",
+            "Fråga",
+            "Nämnd/bolag",
+            "Status",
+            "Svar",
+            "Värde"
+        ]
+    );
+    let rows = s.keys().map(|(row, _)| *row).max().unwrap();
+    assert_eq!(rows, 117);
+    let find = |resp: &str, id: &str| {
+        (1..=rows)
+            .find(|l| at(s, *l, 3) == resp && at(s, *l, 1) == id)
+            .unwrap_or_else(|| panic!("no row {resp} {id}"))
+    };
+    let k = find("Kungsholmens stadsdelsnämnd", "samverkan-lokalt-naringsliv");
+    assert_eq!(at(s, k, 0), "1. Stimulera tillväxt och företagsamhet");
+    assert_eq!(at(s, k, 4), "Besvarad");
+    assert_eq!(at(s, k, 5), KUNGSHOLMEN_SAMVERKAN.join("\n"));
+    let o = find("Östermalms stadsdelsnämnd", "ovriga-upplysningar");
+    assert_eq!((at(s, o, 4), at(s, o, 5)), ("Obesvarad", ""));
+    for (label, id, cell, text) in expected_cells(&r) {
+        let l = find(&label, &id);
+        assert_eq!(at(s, l, 4), status_sv(cell), "{label} {id}");
+        assert_eq!(at(s, l, 5), text, "{label} {id}");
+    }
+
+    // The missing respondents, and the contacts.
+    let m = sheet(&wb, "Saknas");
+    assert_eq!(at(m, 0, 0), "Nämnd/bolag");
+    let listed: Vec<&str> = (1..=10).map(|l| at(m, l, 0)).collect();
+    let want: Vec<&str> = r.missing.iter().map(|x| x.committee.as_str()).collect();
+    assert_eq!(listed, want);
+    assert_eq!(at(m, 11, 0), "");
+    let k = sheet(&wb, "Kontakter");
+    assert!(k.values().any(|v| v == "Karl Kungsholm"));
+    assert!(k.values().any(|v| v == "+46 8 508 100 51"));
+}
+
+#[test]
+fn the_markdown_report_has_the_headings_and_every_answer() {
+    let (r, q) = the_round();
+    let md = export::to_markdown(&r, &q);
+    assert!(
+        md.starts_with("# Uppföljningsrapport näringsliv – 2022-T1\n"),
+        "{md}"
+    );
+    for heading in [
+        "## Inkomna svar",
+        "## 1. Stimulera tillväxt och företagsamhet",
+        "## 2. Förbättra service, tillgänglighet och myndighetsutövning",
+        "## 3. Attraktivare miljöer och en bättre framkomlighet",
+        "## Övriga upplysningar",
+        "## Saknade svar",
+    ] {
+        assert!(md.lines().any(|l| l == heading), "no {heading:?} in\n{md}");
+    }
+    for area in &r.areas {
+        for question in &area.questions {
+            if area.number.is_some() {
+                let h = format!("### {}", question.question);
+                assert!(md.lines().any(|l| l == h), "no {h:?}");
+            }
+        }
+    }
+    // Every answer's every line, once the escapes are taken away.
+    let plain = md.replace('\\', "");
+    for s in &r.submissions {
+        for a in &s.answers {
+            for line in a.text.lines() {
+                assert!(plain.contains(line), "{line:?} is not in the report");
+            }
+        }
+    }
+    // Kungsholmen's text cannot make a heading or a numbered list.
+    assert!(md.contains("\n\\# 12 företag\\_besök \\<planerade> – se \\[bilaga\\]"));
+    assert!(md.contains("\n1\\. Nämnden återkommer"));
+    for name in [
+        "**Östermalms stadsdelsnämnd**",
+        "**Kungsholmens stadsdelsnämnd**",
+        "**Södermalms stadsdelsnämnd**",
+    ] {
+        assert_eq!(
+            md.matches(name).count(),
+            9,
+            "{name}: one answer per question"
+        );
+    }
+    assert!(md.contains("*Obesvarad.*"));
+    let missing = md.split("## Saknade svar").nth(1).unwrap();
+    for m in &r.missing {
+        assert!(
+            missing.contains(&format!("- {}\n", m.committee)),
+            "{}",
+            m.committee
+        );
+    }
+    let table = md
+        .lines()
+        .find(|l| l.starts_with("| Östermalms stadsdelsnämnd |"))
+        .unwrap();
+    assert_eq!(
+        table,
+        "| Östermalms stadsdelsnämnd | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ○ |"
+    );
+}
+
+#[test]
+fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
+    let (r, q) = the_round();
+    let bytes = export::to_docx(&r, &q).unwrap();
+    let doc = blankett::read_bytes(bytes, Some("2022-T1.docx")).unwrap();
+    let text = doc.text();
+    for want in [
+        "Uppföljningsrapport näringsliv",
+        "2022-T1",
+        "Inkomna svar",
+        "1. Stimulera tillväxt och företagsamhet",
+        "Saknade svar",
+        "Östermalms stadsdelsnämnd",
+        "Kungsholmens stadsdelsnämnd",
+        "Södermalms stadsdelsnämnd",
+        "Obesvarad.",
+    ] {
+        assert!(text.contains(want), "{want:?} is not in the report");
+    }
+    for area in &r.areas {
+        for question in &area.questions {
+            assert!(text.contains(&question.question), "{}", question.question);
+        }
+    }
+    for s in &r.submissions {
+        for a in &s.answers {
+            assert!(text.contains(&a.text), "{:?} is not in the report", a.text);
+        }
+    }
+    let missing = text.split("Saknade svar").last().unwrap();
+    for m in &r.missing {
+        assert!(missing.contains(&m.committee), "{}", m.committee);
+    }
+    // The report is no form: no controls, no warnings.
+    assert!(doc.controls.is_empty());
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
+
+#[test]
+fn a_redacted_round_shows_no_contact_details_in_any_export() {
+    let (full, q) = consolidate(false);
+    let (redacted, _) = consolidate(true);
+    let csv =
+        |r: &Round| String::from_utf8(export::to_csv(r, &q, &ExportOptions::default())).unwrap();
+    let xlsx = |r: &Round| {
+        let wb = workbook(&export::to_xlsx(r, &q).unwrap());
+        let names: Vec<String> = wb.iter().map(|(n, _)| n.clone()).collect();
+        let cells: Vec<String> = wb.into_iter().flat_map(|(_, c)| c.into_values()).collect();
+        (names, cells.join("\n"))
+    };
+    let docx = |r: &Round| {
+        let bytes = export::to_docx(r, &q).unwrap();
+        blankett::read_bytes(bytes, None).unwrap().text()
+    };
+    let json = |r: &Round| String::from_utf8(blankett::output::to_json(r)).unwrap();
+    let md = |r: &Round| export::to_markdown(r, &q);
+
+    // Without redaction the details are there (so that the test below means something).
+    let (names, cells) = xlsx(&full);
+    assert!(names.iter().any(|n| n == "Kontakter"));
+    for text in [csv(&full), cells, json(&full)] {
+        assert!(text.contains("Helena Näslund") && text.contains("karl.kungsholm@stockholm.se"));
+    }
+
+    let (names, cells) = xlsx(&redacted);
+    assert!(!names.iter().any(|n| n == "Kontakter"), "{names:?}");
+    for (format, text) in [
+        ("csv", csv(&redacted)),
+        ("xlsx", cells),
+        ("md", md(&redacted)),
+        ("docx", docx(&redacted)),
+        ("json", json(&redacted)),
+    ] {
+        for detail in CONTACT_DETAILS {
+            assert!(
+                !text.to_lowercase().contains(&detail.to_lowercase()),
+                "{format} holds {detail:?}"
+            );
+        }
+    }
+    // The CSV keeps its contact columns, empty.
+    let (header, rows) = csv_records(csv(&redacted).as_bytes(), b',');
+    assert_eq!(header.len(), 13);
+    assert!(rows.iter().all(|x| x[10..].iter().all(String::is_empty)));
+}
+
+#[test]
+fn write_exports_writes_every_format_whole_next_to_the_base() {
+    let (r, q) = the_round();
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("2022-T1");
+    let opts = ExportOptions { delimiter: b';' };
+    let formats = [
+        Format::Json,
+        Format::Csv,
+        Format::Xlsx,
+        Format::Md,
+        Format::Docx,
+        Format::Csv,
+    ];
+    let written = export::write_exports(&r, &q, &formats, &base, &opts).unwrap();
+    let want: Vec<PathBuf> = ["json", "csv", "xlsx", "md", "docx"]
+        .iter()
+        .map(|e| dir.path().join(format!("2022-T1.{e}")))
+        .collect();
+    assert_eq!(written, want);
+    assert_eq!(
+        std::fs::read(&want[0]).unwrap(),
+        blankett::output::to_json(&r)
+    );
+    assert_eq!(
+        std::fs::read(&want[1]).unwrap(),
+        export::to_csv(&r, &q, &opts)
+    );
+    assert_eq!(
+        workbook(&std::fs::read(&want[2]).unwrap()),
+        workbook(&export::to_xlsx(&r, &q).unwrap())
+    );
+    assert_eq!(
+        std::fs::read_to_string(&want[3]).unwrap(),
+        export::to_markdown(&r, &q)
+    );
+    assert_eq!(
+        std::fs::read(&want[4]).unwrap(),
+        export::to_docx(&r, &q).unwrap()
+    );
+    // Nothing else: no temporary file is left behind.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+
+    // Writing again replaces the files.
+    let again = export::write_exports(&r, &q, &[Format::Md], &base, &opts).unwrap();
+    assert_eq!(again, vec![want[3].clone()]);
+}
+
+#[test]
+fn write_exports_into_a_missing_folder_fails_naming_the_file_and_writes_nothing() {
+    let (r, q) = the_round();
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("saknas").join("2022-T1");
+    let e =
+        export::write_exports(&r, &q, &Format::ALL, &base, &ExportOptions::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("2022-T1.json: cannot write it: "),
+        "{e}"
+    );
+    assert!(!dir.path().join("saknas").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn formats_are_named_as_on_the_command_line() {
+    let parsed: Vec<Format> = ["json", "csv", "xlsx", "md", "docx"]
+        .iter()
+        .map(|f| f.parse().unwrap())
+        .collect();
+    assert_eq!(parsed, Format::ALL);
+    let e = "pdf".parse::<Format>().unwrap_err().to_string();
+    assert!(e.contains("json, csv, xlsx, md, docx"), "{e}");
+}
+
+#[test]
+fn the_same_round_gives_the_same_exports() {
+    let (a, q) = consolidate(false);
+    let (b, _) = consolidate(false);
+    assert_eq!(a, b);
+    let opts = ExportOptions::default();
+    assert!(export::to_csv(&a, &q, &opts) == export::to_csv(&b, &q, &opts));
+    assert!(export::to_markdown(&a, &q) == export::to_markdown(&b, &q));
+    assert!(export::to_docx(&a, &q).unwrap() == export::to_docx(&b, &q).unwrap());
+    // On another thread too: docx-rs counts paragraph ids per thread.
+    let (c, _) = std::thread::spawn(|| consolidate(false)).join().unwrap();
+    let q2 = q.clone();
+    let docx_c = std::thread::spawn(move || export::to_docx(&c, &q2).unwrap())
+        .join()
+        .unwrap();
+    assert!(export::to_docx(&a, &q).unwrap() == docx_c);
+    let xa = export::to_xlsx(&a, &q).unwrap();
+    let xb = export::to_xlsx(&b, &q).unwrap();
+    assert_eq!(workbook(&xa), workbook(&xb));
+    assert!(xa == xb, "the workbook's bytes are the same too");
+}
