@@ -52,9 +52,9 @@ pub struct RoundQuestionnaire {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum RespondentStatus {
-    /// A submission came in and every question is answered.
+    /// A submission came in and every question is answered (optional ones aside).
     Complete,
-    /// A submission came in with questions unanswered or missing.
+    /// A submission came in with required questions unanswered or missing.
     Incomplete,
     /// Expected, and no submission came in.
     NotSubmitted,
@@ -345,9 +345,15 @@ pub fn consolidate(
             })
             .collect()
     };
+    let optional: Vec<bool> = questions.iter().map(|qu| qu.optional).collect();
     let entry_of = |s: &Submission, expected: bool| -> (RoundRespondent, CompletenessRow) {
         let cells = cells_of(s);
         let count = |c: Cell| cells.iter().filter(|x| **x == c).count();
+        // Optional questions left unanswered do not make the answers incomplete.
+        let required_done = cells
+            .iter()
+            .zip(&optional)
+            .all(|(c, opt)| *c == Cell::Answered || *opt);
         let (id, label, kind) = match &s.respondent {
             Some(r) => (
                 Some(r.id.clone()),
@@ -363,7 +369,7 @@ pub fn consolidate(
                 None,
             ),
         };
-        let status = if count(Cell::Answered) == cells.len() {
+        let status = if required_done {
             RespondentStatus::Complete
         } else {
             RespondentStatus::Incomplete

@@ -125,6 +125,9 @@ pub struct Question {
     /// The variants whose template holds the question; all when left out.
     #[serde(default)]
     pub variants: Vec<String>,
+    /// A question a respondent may leave unanswered (`Övriga upplysningar`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// A template variant: which committees get it.
