@@ -335,17 +335,26 @@ pub fn status_text(round: &Round, q: &Questionnaire) -> String {
     let remind: Vec<_> = round
         .respondents
         .iter()
-        .filter(|r| r.status != RespondentStatus::Complete)
+        .zip(&round.completeness.rows)
+        .filter(|(r, _)| r.status != RespondentStatus::Complete)
         .collect();
     if !remind.is_empty() {
         let _ = writeln!(s, "\nTo remind:");
-        for r in remind {
+        for (r, row) in remind {
             let what = match r.status {
                 RespondentStatus::NotSubmitted => "no form".to_owned(),
-                _ => format!(
-                    "{} unanswered, {} not in the form",
-                    r.unanswered, r.missing_questions
-                ),
+                _ => {
+                    // The required questions left unanswered or not in the form, by title.
+                    let open: Vec<&str> = cols
+                        .iter()
+                        .zip(&row.cells)
+                        .filter(|(_, c)| matches!(c, Cell::Unanswered | Cell::Missing))
+                        .filter_map(|(id, _)| q.questions.iter().find(|qu| &qu.id == id))
+                        .filter(|qu| !qu.optional)
+                        .map(|qu| qu.alias.as_str())
+                        .collect();
+                    format!("not answered: {}", open.join(", "))
+                }
             };
             let email = r
                 .contact
