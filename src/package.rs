@@ -154,6 +154,14 @@ impl Package {
             }
             .into());
         }
+        // The zip crate keeps one of two entries with the same name and says nothing; which
+        // one a reader takes is then up to the reader, so such a package is refused.
+        if let Some(name) = duplicate_entry(&bytes.0, archive.len()) {
+            return Err(ErrorKind::DamagedZip {
+                detail: format!("two entries are named {name}"),
+            }
+            .into());
+        }
         let mut index = HashMap::with_capacity(archive.len());
         for (i, name) in archive.file_names().enumerate() {
             let key = normalize_part_name(name);
@@ -481,6 +489,36 @@ fn inflate(
             }
         }
     })
+}
+
+/// The name of an entry the central directory lists twice, when the directory lists more
+/// entries than have distinct names (APPNOTE 4.3.12, 4.3.16). Only the plain end of central
+/// directory record is read; a ZIP64 directory is left to the zip crate.
+fn duplicate_entry(bytes: &[u8], distinct: usize) -> Option<String> {
+    let tail_start = bytes.len().saturating_sub(65_557);
+    let eocd = tail_start + memchr::memmem::rfind(&bytes[tail_start..], b"PK\x05\x06")?;
+    let rec = bytes.get(eocd..eocd + 22)?;
+    let total = u16::from_le_bytes([rec[10], rec[11]]) as usize;
+    if total == 0xFFFF || total <= distinct {
+        return None;
+    }
+    let mut at = u32::from_le_bytes([rec[16], rec[17], rec[18], rec[19]]) as usize;
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..total {
+        let h = bytes.get(at..at + 46)?;
+        if &h[..4] != b"PK\x01\x02" {
+            return None;
+        }
+        let n = u16::from_le_bytes([h[28], h[29]]) as usize;
+        let m = u16::from_le_bytes([h[30], h[31]]) as usize;
+        let k = u16::from_le_bytes([h[32], h[33]]) as usize;
+        let name = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + n)?).into_owned();
+        if !seen.insert(name.clone()) {
+            return Some(name);
+        }
+        at += 46 + n + m + k;
+    }
+    None
 }
 
 fn check_ratio(size: u64, compressed: u64, limits: &Limits) -> std::result::Result<(), ErrorKind> {
@@ -815,6 +853,37 @@ mod tests {
             assert_eq!(e.code(), "part-too-large", "{method:?}: {e}");
             assert!(buf.len() <= 1001 + 64 + 4096, "{}", buf.len());
         }
+    }
+
+    #[test]
+    fn two_entries_with_one_name_are_refused() {
+        use std::io::Write;
+        // Two entries, then the second renamed in place (local and central headers) to the
+        // first one's name: a zip no zip writer would make, but a hand-made one can be.
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(b"<w:document>first</w:document>").unwrap();
+        zip.start_file("word/documenX.xml", opts).unwrap();
+        zip.write_all(b"<w:document>second</w:document>").unwrap();
+        zip.finish().unwrap();
+        let mut bytes = out.into_inner();
+        let mut at = 0;
+        while let Some(i) = memchr::memmem::find(&bytes[at..], b"word/documenX.xml") {
+            bytes[at + i..at + i + 17].copy_from_slice(b"word/document.xml");
+            at += i + 17;
+        }
+        let e = Package::from_bytes(bytes, Some("dubbel.docx"), Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "damaged-zip");
+        assert!(
+            e.to_string()
+                .contains("two entries are named word/document.xml"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,0 +1,462 @@
+//! Every kind of bad input a returned form can be, one case each: the error kind (its stable
+//! code), the wording on stderr (the file, what is wrong, what to do) and the exit code. A
+//! readable form with problems is not an error: it is read, with warnings.
+
+use std::io::Write;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn blankett() -> Command {
+    Command::cargo_bin("blankett").unwrap()
+}
+
+const RELS: &[u8] = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+const TYPES: &[u8] = br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+
+fn zip_of(entries: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, bytes) in entries {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// A Word package whose main part is `document`.
+fn word_with(document: &[u8]) -> Vec<u8> {
+    zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", document),
+        ],
+        zip::CompressionMethod::Deflated,
+    )
+}
+
+fn body(inner: &str) -> Vec<u8> {
+    format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{inner}</w:body></w:document>"#).into_bytes()
+}
+
+fn compound_file(streams: &[&str]) -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    for s in streams {
+        let mut stream = cf.create_stream(format!("/{s}")).unwrap();
+        stream.write_all(&[0u8; 600]).unwrap();
+    }
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+/// A file that cannot be read: the library says `code`; `blankett inspect` prints one line,
+/// `<path>: …<wording>…`, not ending in a full stop, and exits with 1.
+fn refused(name: &str, bytes: &[u8], code: &str, wording: &str, flags: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let limits = if flags.contains(&"--max-part-size") {
+        blankett::Limits {
+            max_part_bytes: 1 << 20,
+            ..blankett::Limits::default()
+        }
+    } else {
+        blankett::Limits::default()
+    };
+    let e = blankett::Reader::new(limits)
+        .read_path(&path)
+        .err()
+        .unwrap_or_else(|| panic!("{name}: read, but it should fail with {code}"));
+    assert_eq!(e.code(), code, "{name}: {e}");
+    let out = blankett()
+        .arg("inspect")
+        .args(flags)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{name}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{name}: one line: {stderr}");
+    assert!(
+        lines[0].starts_with(&format!("{}: ", path.display())),
+        "{name}: names the file: {stderr}"
+    );
+    assert!(
+        lines[0].contains(wording),
+        "{name}: says {wording:?}: {stderr}"
+    );
+    assert!(!lines[0].ends_with('.'), "{name}: {stderr}");
+}
+
+#[test]
+fn an_empty_file() {
+    refused(
+        "tom.docx",
+        b"",
+        "empty-file",
+        "the file is empty (0 bytes); ask the sender to save the form and send it again",
+        &[],
+    );
+}
+
+#[test]
+fn files_that_are_not_zip_packages() {
+    refused(
+        "text.docx",
+        b"Svaren kommer senare.\n",
+        "not-a-zip",
+        "not a Word document: the file is not a zip package (a text file); open it in Word and save it as a Word document (.docx)",
+        &[],
+    );
+    refused(
+        "bild.docx",
+        &[0x89, b'P', b'N', b'G', 0, 1, 2, 200, 201],
+        "not-a-zip",
+        "not a zip package",
+        &[],
+    );
+    refused(
+        "rtf.docx",
+        b"{\\rtf1\\ansi Svar}",
+        "not-a-zip",
+        "(an RTF document)",
+        &[],
+    );
+    refused(
+        "pdf.docx",
+        b"%PDF-1.7\n",
+        "not-a-zip",
+        "(a PDF document)",
+        &[],
+    );
+    refused(
+        "html.docx",
+        b"<!DOCTYPE html><html><body>Svar</body></html>",
+        "not-a-zip",
+        "(an HTML file)",
+        &[],
+    );
+}
+
+#[test]
+fn damaged_zip_packages() {
+    let whole = word_with(&body("<w:p/>"));
+    refused(
+        "avklippt.docx",
+        &whole[..whole.len() - 30],
+        "damaged-zip",
+        "damaged zip package",
+        &[],
+    );
+    refused(
+        "halv.docx",
+        &whole[..whole.len() / 2],
+        "damaged-zip",
+        "the file was probably cut short or changed in transfer, ask for it again",
+        &[],
+    );
+    // The central directory's first header signature overwritten.
+    let mut broken = whole.clone();
+    let cd = memchr::memmem::find(&broken, b"PK\x01\x02").unwrap();
+    broken[cd + 2] = 9;
+    refused(
+        "trasig.docx",
+        &broken,
+        "damaged-zip",
+        "damaged zip package",
+        &[],
+    );
+}
+
+#[test]
+fn a_word_97_2003_document() {
+    refused(
+        "gammal.docx",
+        &compound_file(&["WordDocument", "1Table"]),
+        "legacy-doc",
+        "a Word 97-2003 document (.doc), not a .docx; open it in Word, save it as a Word document (.docx) and send it again",
+        &[],
+    );
+}
+
+#[test]
+fn an_encrypted_word_file() {
+    refused(
+        "lösen.docx",
+        &compound_file(&["EncryptionInfo", "EncryptedPackage"]),
+        "encrypted",
+        "the document is encrypted with a password; remove the password in Word (File > Info > Protect Document) and send it again",
+        &[],
+    );
+}
+
+#[test]
+fn other_office_files_and_other_zips() {
+    let xlsx = zip_of(
+        &[
+            ("[Content_Types].xml", br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#),
+            ("_rels/.rels", br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+            ("xl/workbook.xml", b"<workbook/>"),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    refused(
+        "tabell.docx",
+        &xlsx,
+        "not-word",
+        "not a Word document: an Excel workbook (.xlsx); send the filled-in Word form (.docx) instead",
+        &[],
+    );
+    let pptx = zip_of(
+        &[("ppt/presentation.xml", b"<p:presentation/>")],
+        zip::CompressionMethod::Deflated,
+    );
+    refused(
+        "bilder.docx",
+        &pptx,
+        "not-word",
+        "a PowerPoint presentation (.pptx)",
+        &[],
+    );
+    let other = zip_of(&[("svar.txt", b"Svar")], zip::CompressionMethod::Deflated);
+    refused(
+        "arkiv.docx",
+        &other,
+        "not-word",
+        "a zip archive without a Word document in it",
+        &[],
+    );
+}
+
+#[test]
+fn a_package_without_its_main_part() {
+    let bytes = zip_of(
+        &[("[Content_Types].xml", TYPES), ("_rels/.rels", RELS)],
+        zip::CompressionMethod::Deflated,
+    );
+    refused(
+        "tom-mapp.docx",
+        &bytes,
+        "missing-part",
+        "the package has no part word/document.xml although _rels/.rels refers to it",
+        &[],
+    );
+}
+
+#[test]
+fn a_missing_header_is_a_warning_not_an_error() {
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/></Relationships>"#;
+    let bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            (
+                "word/document.xml",
+                &body("<w:p><w:r><w:t>Svar</w:t></w:r></w:p>"),
+            ),
+            ("word/_rels/document.xml.rels", rels),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let doc = blankett::read_bytes(bytes, Some("x.docx")).unwrap();
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.code == "missing-part" && w.message.contains("word/header1.xml"))
+    );
+    assert_eq!(doc.text(), "Svar");
+}
+
+#[test]
+fn malformed_xml_says_the_part_and_the_position() {
+    refused(
+        "trasig-xml.docx",
+        &word_with(b"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p></w:body>"),
+        "malformed-xml",
+        "word/document.xml@",
+        &[],
+    );
+    let mut invalid_utf8 = body("<w:p><w:r><w:t>XX</w:t></w:r></w:p>");
+    let at = memchr::memmem::find(&invalid_utf8, b"XX").unwrap();
+    invalid_utf8[at] = 0xC3;
+    invalid_utf8[at + 1] = 0x28;
+    refused(
+        "utf8.docx",
+        &word_with(&invalid_utf8),
+        "malformed-xml",
+        "malformed XML",
+        &[],
+    );
+}
+
+#[test]
+fn a_dtd_and_an_external_entity_are_never_resolved() {
+    let xml = br#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "http://127.0.0.1:9/x">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:sdt><w:sdtContent><w:p><w:r><w:t>Svar &xxe;&web; slut</w:t></w:r></w:p></w:sdtContent></w:sdt></w:body></w:document>"#;
+    let doc = blankett::read_bytes(word_with(xml), Some("xxe.docx")).unwrap();
+    assert_eq!(doc.controls[0].text, "Svar slut");
+    let codes: Vec<&str> = doc.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert!(codes.contains(&"xml-doctype"), "{codes:?}");
+    assert!(codes.contains(&"xml-entity"), "{codes:?}");
+    assert!(!doc.text().contains("root:"));
+}
+
+#[test]
+fn zip_bombs_stop_at_a_limit() {
+    // A part that inflates past the part size limit (lowered to 1 MiB here).
+    let big = word_with(&body(&"<w:p/>".repeat(400_000)));
+    refused(
+        "stor.docx",
+        &big,
+        "part-too-large",
+        "part inflates to more than 1048576 bytes",
+        &["--max-part-size", "1"],
+    );
+    // A part with an absurd compression ratio.
+    let bomb = word_with(&vec![b' '; 32 << 20]);
+    assert!(bomb.len() < 100_000);
+    refused(
+        "bomb.docx",
+        &bomb,
+        "ratio-too-high",
+        "over the ratio limit of 200:1 (a zip bomb?); raise it with --max-ratio if the file is trusted",
+        &[],
+    );
+}
+
+#[test]
+fn absurd_nesting_depth() {
+    let deep = format!(
+        "{}{}",
+        "<w:customXml>".repeat(100_000),
+        "</w:customXml>".repeat(100_000)
+    );
+    refused(
+        "djup.docx",
+        &word_with(&body(&deep)),
+        "too-deep",
+        "XML nested more than 512 elements deep",
+        &[],
+    );
+}
+
+#[test]
+fn a_huge_number_of_entries() {
+    let names: Vec<String> = (0..10_001).map(|i| format!("f/{i}.xml")).collect();
+    let mut entries: Vec<(&str, &[u8])> =
+        vec![("[Content_Types].xml", TYPES), ("_rels/.rels", RELS)];
+    entries.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+    refused(
+        "manga.docx",
+        &zip_of(&entries, zip::CompressionMethod::Stored),
+        "too-many-entries",
+        "the package has 10003 entries, over the limit of 10000",
+        &[],
+    );
+}
+
+#[test]
+fn two_entries_with_one_name() {
+    let mut bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            (
+                "word/document.xml",
+                &body("<w:p><w:r><w:t>A</w:t></w:r></w:p>"),
+            ),
+            (
+                "word/documenX.xml",
+                &body("<w:p><w:r><w:t>B</w:t></w:r></w:p>"),
+            ),
+        ],
+        zip::CompressionMethod::Stored,
+    );
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&bytes[at..], b"word/documenX.xml") {
+        bytes[at + i..at + i + 17].copy_from_slice(b"word/document.xml");
+        at += i + 17;
+    }
+    refused(
+        "dubbel.docx",
+        &bytes,
+        "damaged-zip",
+        "two entries are named word/document.xml",
+        &[],
+    );
+}
+
+#[test]
+fn entry_names_that_climb_out_are_only_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inner).unwrap();
+    let bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            (
+                "word/document.xml",
+                &body("<w:p><w:r><w:t>Svar</w:t></w:r></w:p>"),
+            ),
+            ("../../utanfor.txt", b"never written anywhere"),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let path = inner.join("klättrare.docx");
+    std::fs::write(&path, &bytes).unwrap();
+    blankett().arg("inspect").arg(&path).assert().success();
+    blankett()
+        .args(["batch", "--out"])
+        .arg(dir.path().join("ut"))
+        .arg(&inner)
+        .assert()
+        .success();
+    for p in [
+        dir.path().join("utanfor.txt"),
+        Path::new("/tmp/utanfor.txt").to_path_buf(),
+    ] {
+        assert!(!p.exists(), "{} written", p.display());
+    }
+}
+
+#[test]
+fn a_macro_enabled_document_is_read_and_its_macros_never_touched() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/macro-enabled.docm");
+    let doc = blankett::read_path(&path).unwrap();
+    assert_eq!(doc.controls[0].text, "Norrmalms stadsdelsnämnd");
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
+
+#[test]
+fn one_bad_file_in_a_batch_leaves_the_others_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx"),
+        inbox.join("a.docx"),
+    )
+    .unwrap();
+    std::fs::write(inbox.join("b.docx"), compound_file(&["WordDocument"])).unwrap();
+    std::fs::write(inbox.join("c.docx"), b"").unwrap();
+    let out = dir.path().join("ut");
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("b.docx: a Word 97-2003 document"))
+        .stderr(predicates::str::contains("c.docx: the file is empty"))
+        .stderr(predicates::str::contains(
+            "3 files: 1 converted, 0 unchanged, 2 failed",
+        ));
+    assert_eq!(
+        std::fs::read_dir(out.join("submissions")).unwrap().count(),
+        1
+    );
+}
