@@ -162,14 +162,29 @@ pub fn map(
     // 4: position, between controls already matched, where the counts agree.
     match_by_position(doc, &candidates, &items, &mut matched, &mut taken);
 
-    // Text outside controls, by the question whose region it stands in.
+    // Text outside controls, by the question whose region it stands in. A paragraph holding a
+    // control that answers nothing keeps its text with that control (its label, most likely).
     let regions = regions(doc, &roles, &candidates, &matched);
+    let unmatched_inline: HashMap<usize, usize> = candidates
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| m.is_none())
+        .filter_map(|(&c, _)| {
+            let control = &doc.controls[c];
+            (control.level == crate::model::Level::Inline)
+                .then_some(control.flow_index)
+                .flatten()
+                .map(|fi| (fi, c))
+        })
+        .collect();
     let mut outside: HashMap<usize, Vec<String>> = HashMap::new(); // item → its loose text
     let mut unmapped: Vec<Unmapped> = Vec::new();
     for (fi, item) in doc.flow.iter().enumerate() {
+        // Body paragraphs and the notes referenced from them; header and footer text outside
+        // controls is template furniture (page numbers, logos) and never an answer.
         let FlowItem::Paragraph {
             part,
-            story: Story::Body,
+            story: story @ (Story::Body | Story::Footnote | Story::Endnote),
             text,
             full_text,
             controls,
@@ -186,6 +201,9 @@ pub fn map(
             regions[fi],
         );
         let Some(own) = own else { continue };
+        if unmatched_inline.contains_key(&fi) {
+            continue;
+        }
         match regions[fi] {
             Some(i) => outside.entry(i).or_default().push(own),
             None => unmapped.push(Unmapped {
@@ -195,7 +213,7 @@ pub fn map(
                 control: None,
                 location: Location {
                     part: part.clone(),
-                    story: Story::Body,
+                    story: *story,
                     flow_index: Some(fi),
                     after_question: None,
                 },
@@ -214,12 +232,23 @@ pub fn map(
         let control = by_item.get(&i).map(|&c| &doc.controls[c]);
         let loose: Vec<String> = outside.remove(&i).unwrap_or_default();
         if let Some(role) = item.role {
-            let text = match control {
-                Some(c) if c.status == Status::Answered => Some(strip_placeholder(&c.text, c).0),
-                _ => None,
+            // A field's value: what its control holds, continued by what was written beside
+            // it outside the control (`Helena Näslund`, `, utvecklingsstrateg`).
+            let mut parts: Vec<String> = match control {
+                Some(c) if c.status == Status::Answered => vec![strip_placeholder(&c.text, c).0],
+                _ => Vec::new(),
+            };
+            parts.retain(|t| !t.is_empty());
+            if !loose.is_empty() && control.is_some() {
+                warnings.push(SubmissionWarning {
+                    code: "answer-outside-control".into(),
+                    message: "text written beside the field outside its control was taken into it"
+                        .into(),
+                    question_id: Some(item_id(q, item).to_owned()),
+                });
             }
-            .filter(|t| !t.is_empty())
-            .or_else(|| (!loose.is_empty()).then(|| loose.join(" ")));
+            parts.extend(loose);
+            let text = (!parts.is_empty()).then(|| parts.join(" "));
             field_text.insert(role, (text, control));
             continue;
         }
@@ -243,7 +272,21 @@ pub fn map(
         let control = &doc.controls[c];
         let duplicate = duplicates.iter().find(|(d, _)| *d == ci).map(|(_, i)| *i);
         let unknown_tag = control.tag.is_some() && duplicate.is_none();
-        if control.status != Status::Answered {
+        // The line an inline control stands in: all of it when the control holds an answer,
+        // else the text beside it (an unknown question's label, kept all the same).
+        let line = control.flow_index.and_then(|fi| match &doc.flow[fi] {
+            FlowItem::Paragraph {
+                text, full_text, ..
+            } if unmatched_inline.get(&fi) == Some(&c) => {
+                if control.status == Status::Answered {
+                    full_text.clone()
+                } else {
+                    loose_text(text, true, roles[fi], &items, regions[fi])
+                }
+            }
+            _ => None,
+        });
+        if control.status != Status::Answered && line.is_none() {
             continue;
         }
         let (reason, code, message, qid) = match duplicate {
@@ -283,9 +326,14 @@ pub fn map(
             message,
             question_id: qid,
         });
+        // An inline control keeps the line it stands in (`Period: tertialrapport 1 2022`).
+        let (text, blocks) = match line {
+            Some(l) => (l.clone(), vec![paragraph(&l)]),
+            None => (control.text.clone(), control.blocks.clone()),
+        };
         unmapped.push(Unmapped {
-            text: control.text.clone(),
-            blocks: control.blocks.clone(),
+            text,
+            blocks,
             reason: reason.into(),
             control: Some(control_ref(control)),
             location: Location {
@@ -716,7 +764,7 @@ fn regions(
     for (fi, f) in doc.flow.iter().enumerate() {
         let story_body = match f {
             FlowItem::Paragraph { story, .. } | FlowItem::Control { story, .. } => {
-                *story == Story::Body
+                matches!(story, Story::Body | Story::Footnote | Story::Endnote)
             }
         };
         if !story_body {

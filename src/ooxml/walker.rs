@@ -131,6 +131,9 @@ struct OpenControl {
     builder: BlockBuilder,
     /// Shows its placeholder (`w:showingPlcHdr`): its text is not part of any control around it.
     placeholder: bool,
+    /// A group control (`w:group`): it groups (and often locks) template text and controls;
+    /// the flow sees through it.
+    group: bool,
 }
 
 struct Walker<'c> {
@@ -763,7 +766,8 @@ impl Walker<'_> {
             tracked_changes: false,
             flow_index: None,
         });
-        if parent.is_none()
+        // A control stands in the flow when no control holds it but groups.
+        if self.open.iter().all(|o| o.group)
             && let Some(flow) = self.flow.as_mut()
         {
             match level {
@@ -776,6 +780,7 @@ impl Walker<'_> {
             level,
             builder: BlockBuilder::new(),
             placeholder: false,
+            group: false,
         });
         index
     }
@@ -795,6 +800,7 @@ impl Walker<'_> {
             pending.control = Some(c);
             if let Some(open) = self.open.last_mut() {
                 open.placeholder = pending.props.showing_placeholder;
+                open.group = pending.props.control_type == Some(ControlType::Group);
             }
         }
     }
@@ -923,7 +929,11 @@ impl Walker<'_> {
         }
         self.content(|sink| sink.text(s));
         // An inline control's text also counts for the full text of the paragraph it is in.
-        if self.open.first().is_some_and(|o| o.level == Level::Inline)
+        if self
+            .open
+            .iter()
+            .find(|o| !o.group)
+            .is_some_and(|o| o.level == Level::Inline)
             && let Some(flow) = self.flow.as_mut()
         {
             flow.control_text(s);
@@ -931,8 +941,9 @@ impl Walker<'_> {
     }
 
     /// Content goes to every open control, the whole-note capture, and the flow when no
-    /// control is open (the flow holds only text outside controls). Placeholder text stays in
-    /// the control that shows it: it is never part of an answer around it.
+    /// control but groups is open (the flow holds only text outside answering controls).
+    /// Placeholder text stays in the control that shows it: it is never part of an answer
+    /// around it.
     fn content(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
         let from = self.open.iter().position(|o| o.placeholder);
         for o in &mut self.open[from.unwrap_or(0)..] {
@@ -943,7 +954,7 @@ impl Walker<'_> {
         {
             f(w);
         }
-        if self.open.is_empty() {
+        if self.open.iter().all(|o| o.group) {
             if let Some(flow) = self.flow.as_mut() {
                 f(flow);
             }
