@@ -274,11 +274,14 @@ pub fn run(
     on_start(files.len());
     let fingerprint = cfg.fingerprint();
     let index_path = out.join("index.json");
-    let old: Index = std::fs::read(&index_path)
+    // What the last run did; reused to skip forms only under the same configuration.
+    let previous: Index = std::fs::read(&index_path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(|i: &Index| i.config == fingerprint && !force)
         .unwrap_or_default();
+    let reusable = previous.config == fingerprint && !force;
+    let empty = Index::default();
+    let old = if reusable { &previous } else { &empty };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
@@ -290,7 +293,7 @@ pub fn run(
             .map_init(Reader::default, |reader, path| {
                 let rel = path.strip_prefix(input).unwrap_or(path);
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
-                let (report, entry) = process(reader, path, &rel_s, &subs_dir, cfg, &old);
+                let (report, entry) = process(reader, path, &rel_s, &subs_dir, cfg, old);
                 progress(&report);
                 (report, entry)
             })
@@ -304,6 +307,14 @@ pub fn run(
     };
     let mut keep: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (r, e) in &reports {
+        // A form that failed this time keeps the submission an earlier run made of it (a full
+        // disk must not cost earlier results); its index entry stays, so a later run tries
+        // again.
+        let e = e.as_ref().or_else(|| {
+            (r.status == FileStatus::Failed)
+                .then(|| previous.files.get(&r.path))
+                .flatten()
+        });
         if let Some(e) = e {
             keep.insert(e.output.clone());
             index.files.insert(r.path.clone(), e.clone());
