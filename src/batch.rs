@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::mapping::{self, Options as MapOptions};
+use crate::mapping::{Options as MapOptions, Prepared};
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::Submission;
 use crate::{Limits, Reader, output};
@@ -52,10 +52,17 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The questionnaire and registry prepared for mapping; make it once for many forms.
+    pub fn prepare(&self) -> Prepared<'_> {
+        Prepared::new(&self.questionnaire, &self.registry)
+    }
+}
+
 /// Converts one form: read it, map it, redact if asked. The one code path for every command.
 pub fn convert_file(reader: &mut Reader, path: &Path, cfg: &Config) -> Result<Submission, Error> {
     let doc = reader.read_path(path)?;
-    Ok(to_submission(&doc, path, cfg))
+    Ok(to_submission(&doc, path, cfg, &cfg.prepare()))
 }
 
 /// Converts one form held in memory (its bytes already read, e.g. to hash them).
@@ -64,20 +71,27 @@ pub fn convert_bytes(
     bytes: Vec<u8>,
     path: &Path,
     cfg: &Config,
+    prepared: &Prepared<'_>,
 ) -> Result<Submission, Error> {
     let name = path.display().to_string();
     let doc = reader.read_bytes(bytes, Some(&name))?;
-    Ok(to_submission(&doc, path, cfg))
+    Ok(to_submission(&doc, path, cfg, prepared))
 }
 
-fn to_submission(doc: &crate::Document, path: &Path, cfg: &Config) -> Submission {
+fn to_submission(
+    doc: &crate::Document,
+    path: &Path,
+    cfg: &Config,
+    prepared: &Prepared<'_>,
+) -> Submission {
     let opts = MapOptions {
         variant: cfg.variant.as_deref(),
         round: cfg.round.as_deref(),
         respondent: cfg.respondent.as_deref(),
         path: Some(path),
     };
-    let mut s = mapping::map(doc, &cfg.questionnaire, &cfg.registry, &opts)
+    let mut s = prepared
+        .map(doc, &opts)
         .expect("options are checked before any form is read");
     if cfg.redact_contact {
         s.redact_contact();
@@ -287,13 +301,14 @@ pub fn run(
         .num_threads(jobs.max(1))
         .build()
         .map_err(std::io::Error::other)?;
+    let prepared = cfg.prepare();
     let reports: Vec<(FileReport, Option<IndexEntry>)> = pool.install(|| {
         files
             .par_iter()
             .map_init(Reader::default, |reader, path| {
                 let rel = path.strip_prefix(input).unwrap_or(path);
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
-                let (report, entry) = process(reader, path, &rel_s, &subs_dir, cfg, old);
+                let (report, entry) = process(reader, path, &rel_s, &subs_dir, cfg, &prepared, old);
                 progress(&report);
                 (report, entry)
             })
@@ -365,6 +380,7 @@ fn process(
     rel: &str,
     subs_dir: &Path,
     cfg: &Config,
+    prepared: &Prepared<'_>,
     old: &Index,
 ) -> (FileReport, Option<IndexEntry>) {
     let failed = |code: &str, message: String, sha: Option<String>| {
@@ -412,7 +428,7 @@ fn process(
             Some(e.clone()),
         );
     }
-    let submission = match convert_bytes(reader, bytes, path, cfg) {
+    let submission = match convert_bytes(reader, bytes, path, cfg, prepared) {
         Ok(s) => s,
         Err(e) => return failed(e.code(), e.to_string(), Some(sha)),
     };

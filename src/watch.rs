@@ -101,6 +101,7 @@ pub fn watch(
         let _ = w.watch(&s.inbox, notify::RecursiveMode::NonRecursive);
     }
     let mut reader = Reader::new(cfg.limits);
+    let prepared = cfg.prepare();
     let mut seen: HashMap<PathBuf, Seen> = HashMap::new();
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
@@ -141,6 +142,7 @@ pub fn watch(
             match handle(
                 &mut reader,
                 cfg,
+                &prepared,
                 s,
                 path,
                 entry.failed_at.is_some(),
@@ -198,6 +200,7 @@ enum Outcome {
 fn handle(
     reader: &mut Reader,
     cfg: &Config,
+    prepared: &crate::mapping::Prepared<'_>,
     s: &Settings,
     path: &Path,
     failed_before: bool,
@@ -213,7 +216,7 @@ fn handle(
         Err(_) => return Ok(Outcome::Retry),
     };
     let sha = hex(&Sha256::digest(&bytes));
-    match convert_bytes(reader, bytes, path, cfg) {
+    match convert_bytes(reader, bytes, path, cfg, prepared) {
         Ok(submission) => {
             let out_name = output_name(Path::new(&name), &sha);
             let target = s.out.join(SUBMISSIONS).join(format!("{out_name}.json"));

@@ -31,6 +31,10 @@ const CT_MAIN: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("corpus") {
+        return corpus(&args[1..]);
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut written = 0;
     let src = root.join("fixtures/src");
@@ -66,6 +70,32 @@ fn main() {
         written += 1;
     }
     eprintln!("wrote {written} files");
+}
+
+/// `corpus DIR [N]`: a benchmark corpus of N district forms with varied answers (default 1000)
+/// in `DIR/forms/`, and in `DIR/large/` large forms whose answers have 50 long paragraphs each
+/// (a main part of about 1.2 MB), and 4 and 16 times that.
+fn corpus(args: &[String]) {
+    let usage = "usage: make_fixtures corpus DIR [N] [--large M]";
+    let dir = PathBuf::from(args.first().expect(usage));
+    let n: usize = args.get(1).map_or(1000, |a| a.parse().expect(usage));
+    let forms = dir.join("forms");
+    fs::create_dir_all(&forms).unwrap();
+    for i in 0..n {
+        let (name, bytes) = seed::varied(i, None);
+        fs::write(forms.join(name), bytes).unwrap();
+    }
+    let large = dir.join("large");
+    fs::create_dir_all(&large).unwrap();
+    for scale in [1, 4, 16] {
+        let (_, bytes) = seed::varied(scale, Some(50 * scale));
+        fs::write(large.join(format!("large-{scale:02}x.docx")), bytes).unwrap();
+    }
+    eprintln!(
+        "wrote {n} forms to {} and large forms (1x, 4x, 16x) to {}",
+        forms.display(),
+        large.display()
+    );
 }
 
 fn write(path: &Path, bytes: &[u8]) {

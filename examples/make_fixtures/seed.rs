@@ -574,6 +574,92 @@ fn made_up_answer(district: &str, question: &str) -> Vec<String> {
     vec![first, format!("(Exempelsvar för {district}.)")]
 }
 
+/// A varied district form for the benchmark corpus: the `i`-th of a series, its committee,
+/// contact and answers drawn from a fixed pool (deterministic), its shape mostly tagged. With
+/// `paragraphs`, every answer has that many paragraphs (the large forms).
+pub fn varied(i: usize, paragraphs: Option<usize>) -> (String, Vec<u8>) {
+    const DISTRICTS: [&str; 13] = [
+        "Bromma",
+        "Enskede-Årsta-Vantör",
+        "Farsta",
+        "Hägersten-Älvsjö",
+        "Hässelby-Vällingby",
+        "Kungsholmen",
+        "Norrmalm",
+        "Rinkeby-Kista",
+        "Skarpnäck",
+        "Skärholmen",
+        "Spånga-Tensta",
+        "Södermalm",
+        "Östermalm",
+    ];
+    const SENTENCES: [&str; 12] = [
+        "Förvaltningen träffar det lokala näringslivet i ett företagarnätverk varje kvartal.",
+        "Platssamverkan pågår i centrum med fastighetsägare, polisen och trafikkontoret.",
+        "Trygghetsvandringar genomförs två gånger per år tillsammans med näringsidkare.",
+        "Seriositetsprövning görs av varje leverantör innan en direktupphandling.",
+        "Nämnden upplåter parker och torg för kulturevenemang under sommarhalvåret.",
+        "En företagsdialog med Stockholm Business Region AB hölls under våren.",
+        "Insatser för ökad trygghet och trivsel genomförs kontinuerligt i stadsdelen.",
+        "Klottersanering, belysning och upprustning prioriteras vid handelsstråken.",
+        "Förvaltningen har en utsedd kontaktperson för frågor som rör näringslivet.",
+        "Torghandeln bevaras under ombyggnaden och nya platser för uteserveringar prövas.",
+        "Arbetsmarknadsinsatser samordnas med arbetsmarknadsnämnden och det lokala näringslivet.",
+        "Resultaten följs upp i tertialrapporten och i verksamhetsberättelsen.",
+    ];
+    let district = DISTRICTS[i % DISTRICTS.len()];
+    let mut f = Filled::seed();
+    let slug: String = district
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect();
+    f.header = vec![
+        i.is_multiple_of(3)
+            .then(|| format!("{district} stadsdelsnämnd")),
+        Some(format!("Handläggare {i}")),
+        Some(format!("08-508 {:03} {:02}", 100 + i % 900, i % 100)),
+        Some(format!("handlaggare{i}@example.stockholm.se")),
+    ];
+    let mut n = i as u64;
+    let mut next = move || {
+        // A small linear congruential generator: the same corpus on every machine.
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (n >> 33) as usize
+    };
+    for (id, answer) in f.answers.iter_mut() {
+        let count = match paragraphs {
+            Some(p) => p,
+            None if id == "ovriga-upplysningar" && next() % 3 != 0 => 0,
+            None => 1 + next() % 3,
+        };
+        // The large forms' paragraphs are long: two dozen sentences each.
+        let sentences = if paragraphs.is_some() { 24 } else { 2 };
+        *answer = (0..count)
+            .map(|k| {
+                let mut p: Vec<&str> = Vec::new();
+                for _ in 0..sentences {
+                    p.push(SENTENCES[next() % SENTENCES.len()]);
+                }
+                format!("{} ({district}, svar {k})", p.join(" "))
+            })
+            .collect();
+    }
+    let shape = match i % 10 {
+        7 => Shape::TitlesOnly,
+        9 => Shape::ControlsDeleted,
+        _ => Shape::Tagged,
+    };
+    (format!("{slug}-{i:05}-2022-T1.docx"), form(shape, &f, None))
+}
+
 /// The same answers in the other shapes returned forms come in (`fixtures/forms/`).
 pub fn shapes() -> Vec<(String, Vec<u8>)> {
     let seed = Filled::seed();

@@ -23,7 +23,7 @@ use crate::submission::{
     ResolvedBy, RespondentRef, SourceRef, Submission, SubmissionComment, SubmissionWarning,
     Unmapped,
 };
-use text_match::{SAME_QUESTION, key, similarity};
+use text_match::{SAME_QUESTION, TextKey, key};
 
 /// What the user said on the command line; each overrides what the form says.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,6 +59,15 @@ pub fn check_options(
     reg: &Registry,
     opts: &Options<'_>,
 ) -> Result<(), OptionError> {
+    check_with(q, reg, &respondent::Matcher::new(reg), opts)
+}
+
+fn check_with(
+    q: &Questionnaire,
+    reg: &Registry,
+    matcher: &respondent::Matcher<'_>,
+    opts: &Options<'_>,
+) -> Result<(), OptionError> {
     if let Some(v) = opts.variant
         && q.variant(v).is_none()
     {
@@ -79,9 +88,7 @@ pub fn check_options(
         return Err(OptionError::BadRound(r.to_owned()));
     }
     if let Some(r) = opts.respondent
-        && respondent::Matcher::new(reg)
-            .by_id_or_name(reg, r)
-            .is_none()
+        && matcher.by_id_or_name(reg, r).is_none()
     {
         return Err(OptionError::UnknownRespondent(r.to_owned()));
     }
@@ -100,10 +107,85 @@ struct Item<'q> {
     tag: String,
     /// Comparison keys of its title and other titles.
     aliases: Vec<String>,
-    /// Comparison keys of its question text or label, and older wordings.
-    texts: Vec<String>,
+    /// Its question text or label, and older wordings, prepared for comparison.
+    texts: Vec<TextKey>,
     question: Option<&'q Question>,
     role: Option<Role>,
+}
+
+impl Item<'_> {
+    fn has_text_key(&self, k: &str) -> bool {
+        self.texts.iter().any(|t| t.key == k)
+    }
+}
+
+/// What the mapping needs of one variant, prepared once.
+struct VariantData<'q> {
+    items: Vec<Item<'q>>,
+    /// Template text of the questionnaire and the variant.
+    template: Vec<TextKey>,
+    /// Focus area titles and their other wordings.
+    areas: Vec<TextKey>,
+    /// Question texts and labels by key, for the exact match most paragraphs get.
+    exact: HashMap<String, usize>,
+}
+
+/// A questionnaire and a registry prepared for mapping many forms: comparison keys, word lists
+/// and the registry's names are worked out once, not for every form.
+pub struct Prepared<'a> {
+    q: &'a Questionnaire,
+    reg: &'a Registry,
+    matcher: respondent::Matcher<'a>,
+    variants: Vec<VariantData<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(q: &'a Questionnaire, reg: &'a Registry) -> Prepared<'a> {
+        let variants = q
+            .variants
+            .iter()
+            .map(|v| {
+                let items = items(q, &v.id);
+                let mut template: Vec<TextKey> = q
+                    .template_text
+                    .iter()
+                    .chain(&v.template_text)
+                    .chain([&v.title, &q.title])
+                    .map(|t| TextKey::new(t))
+                    .collect();
+                template.retain(|t| !t.key.is_empty());
+                let areas = q
+                    .areas
+                    .iter()
+                    .flat_map(|a| std::iter::once(&a.title).chain(&a.aliases))
+                    .map(|t| TextKey::new(t))
+                    .collect();
+                let mut exact = HashMap::new();
+                for (i, item) in items.iter().enumerate() {
+                    for t in &item.texts {
+                        exact.entry(t.key.clone()).or_insert(i);
+                    }
+                }
+                VariantData {
+                    items,
+                    template,
+                    areas,
+                    exact,
+                }
+            })
+            .collect();
+        Prepared {
+            q,
+            reg,
+            matcher: respondent::Matcher::new(reg),
+            variants,
+        }
+    }
+
+    fn variant(&self, id: &str) -> Option<&VariantData<'a>> {
+        let i = self.q.variants.iter().position(|v| v.id == id)?;
+        self.variants.get(i)
+    }
 }
 
 /// What a paragraph of the flow is to the mapping.
@@ -119,23 +201,54 @@ enum Role2 {
     Text,
 }
 
-/// Maps a read form to a submission.
+/// Maps a read form to a submission. To map many forms, prepare once with [`Prepared`].
 pub fn map(
     doc: &Document,
     q: &Questionnaire,
     reg: &Registry,
     opts: &Options<'_>,
 ) -> Result<Submission, OptionError> {
-    check_options(q, reg, opts)?;
+    Prepared::new(q, reg).map(doc, opts)
+}
+
+impl Prepared<'_> {
+    /// Maps a read form to a submission.
+    pub fn map(&self, doc: &Document, opts: &Options<'_>) -> Result<Submission, OptionError> {
+        map_prepared(self, doc, opts)
+    }
+}
+
+fn map_prepared(
+    prepared: &Prepared<'_>,
+    doc: &Document,
+    opts: &Options<'_>,
+) -> Result<Submission, OptionError> {
+    let (q, reg) = (prepared.q, prepared.reg);
+    check_with(q, reg, &prepared.matcher, opts)?;
     let mut warnings: Vec<SubmissionWarning> = Vec::new();
     let candidates = candidates(doc);
 
+    // Each paragraph's comparison key, worked out once.
+    let flow_keys: Vec<Option<TextKey>> = doc
+        .flow
+        .iter()
+        .map(|f| match f {
+            FlowItem::Paragraph { text, .. } => Some(TextKey::new(text)),
+            _ => None,
+        })
+        .collect();
     let (variant, variant_by) = match opts.variant {
         Some(v) => (v.to_owned(), "option"),
-        None => (detect_variant(doc, q, &candidates), "detected"),
+        None => (
+            detect_variant(doc, prepared, &candidates, &flow_keys),
+            "detected",
+        ),
     };
-    let items = items(q, &variant);
-    let roles = flow_roles(doc, q, &variant, &items);
+    let data = prepared
+        .variant(&variant)
+        .expect("the variant is one of the questionnaire's");
+    let items = &data.items;
+    let roles = flow_roles(doc, data, &flow_keys);
 
     // 1–3: tag, title, question text before the control.
     let mut matched: Vec<Option<(usize, MatchedBy)>> = vec![None; candidates.len()];
@@ -143,9 +256,9 @@ pub fn map(
     let mut duplicates: Vec<(usize, usize)> = Vec::new(); // (candidate, item)
     for (ci, &c) in candidates.iter().enumerate() {
         let control = &doc.controls[c];
-        let found = match_by_tag(control, &items)
+        let found = match_by_tag(control, items)
             .map(|i| (i, MatchedBy::Tag))
-            .or_else(|| match_by_alias(control, &items).map(|i| (i, MatchedBy::Alias)))
+            .or_else(|| match_by_alias(control, items).map(|i| (i, MatchedBy::Alias)))
             .or_else(|| {
                 match_by_text_before(doc, control, &roles).map(|i| (i, MatchedBy::QuestionText))
             });
@@ -160,7 +273,7 @@ pub fn map(
         }
     }
     // 4: position, between controls already matched, where the counts agree.
-    match_by_position(doc, &candidates, &items, &mut matched, &mut taken);
+    match_by_position(doc, &candidates, items, &mut matched, &mut taken);
 
     // Text outside controls, by the question whose region it stands in. A paragraph holding a
     // control that answers nothing keeps its text with that control (its label, most likely).
@@ -197,7 +310,7 @@ pub fn map(
             text,
             full_text.is_some() || !controls.is_empty(),
             roles[fi],
-            &items,
+            items,
             regions[fi],
         );
         let Some(own) = own else { continue };
@@ -281,7 +394,7 @@ pub fn map(
                 if control.status == Status::Answered {
                     full_text.clone()
                 } else {
-                    loose_text(text, true, roles[fi], &items, regions[fi])
+                    loose_text(text, true, roles[fi], items, regions[fi])
                 }
             }
             _ => None,
@@ -353,6 +466,7 @@ pub fn map(
     let round = resolve_round(doc, opts, &field_text, &mut warnings);
     let respondent = resolve_respondent(
         reg,
+        &prepared.matcher,
         opts,
         &field_text,
         round.as_deref().and_then(round::end_date).as_deref(),
@@ -527,7 +641,7 @@ fn items<'q>(q: &'q Questionnaire, variant: &str) -> Vec<Item<'q>> {
                 .collect(),
             texts: std::iter::once(&f.label)
                 .chain(&f.aliases)
-                .map(|a| key(a))
+                .map(|a| TextKey::new(a))
                 .collect(),
             question: None,
             role: Some(f.role),
@@ -545,7 +659,7 @@ fn items<'q>(q: &'q Questionnaire, variant: &str) -> Vec<Item<'q>> {
             aliases: std::iter::once(&qu.alias).map(|a| key(a)).collect(),
             texts: std::iter::once(&qu.text)
                 .chain(&qu.aliases)
-                .map(|a| key(a))
+                .map(|a| TextKey::new(a))
                 .collect(),
             question: Some(qu),
             role: None,
@@ -555,31 +669,33 @@ fn items<'q>(q: &'q Questionnaire, variant: &str) -> Vec<Item<'q>> {
 }
 
 /// The variant whose fields and questions the form holds most of.
-fn detect_variant(doc: &Document, q: &Questionnaire, candidates: &[usize]) -> String {
-    let flow_keys: Vec<String> = doc
-        .flow
-        .iter()
-        .filter_map(|f| match f {
-            FlowItem::Paragraph { text, .. } if !text.is_empty() => Some(key(text)),
-            _ => None,
-        })
-        .collect();
+fn detect_variant(
+    doc: &Document,
+    prepared: &Prepared<'_>,
+    candidates: &[usize],
+    flow_keys: &[Option<TextKey>],
+) -> String {
+    let q = prepared.q;
+    if q.variants.len() == 1 {
+        return q.variants[0].id.clone();
+    }
     let mut best = (0usize, q.variants[0].id.clone());
-    for v in &q.variants {
-        let items = items(q, &v.id);
+    for (v, data) in q.variants.iter().zip(&prepared.variants) {
         let mut score = 0;
         for &c in candidates {
             let control = &doc.controls[c];
-            if match_by_tag(control, &items).is_some() || match_by_alias(control, &items).is_some()
+            if match_by_tag(control, &data.items).is_some()
+                || match_by_alias(control, &data.items).is_some()
             {
                 score += 2;
             }
         }
-        for item in items.iter().filter(|i| i.question.is_some()) {
-            if flow_keys
+        for item in data.items.iter().filter(|i| i.question.is_some()) {
+            let found = flow_keys
                 .iter()
-                .any(|k| item.texts.iter().any(|t| similarity(k, t) >= SAME_QUESTION))
-            {
+                .flatten()
+                .any(|k| item.texts.iter().any(|t| t.similarity(k) >= SAME_QUESTION));
+            if found {
                 score += 1;
             }
         }
@@ -676,64 +792,35 @@ fn match_by_position(
 
 /// What each paragraph of the flow is: a question's text or a field's label, a heading,
 /// template text, or the respondent's own text.
-fn flow_roles(doc: &Document, q: &Questionnaire, variant: &str, items: &[Item<'_>]) -> Vec<Role2> {
-    let mut template: Vec<String> = q.template_text.iter().map(|t| key(t)).collect();
-    if let Some(v) = q.variant(variant) {
-        template.extend(v.template_text.iter().map(|t| key(t)));
-        template.push(key(&v.title));
-    }
-    template.push(key(&q.title));
-    let area_titles: Vec<String> = q
-        .areas
-        .iter()
-        .flat_map(|a| std::iter::once(&a.title).chain(&a.aliases))
-        .map(|t| key(t))
-        .collect();
-    // Exact keys first: a map from key to item.
-    let mut exact: HashMap<&str, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        for t in &item.texts {
-            exact.entry(t.as_str()).or_insert(i);
-        }
-    }
+fn flow_roles(doc: &Document, data: &VariantData<'_>, flow_keys: &[Option<TextKey>]) -> Vec<Role2> {
     doc.flow
         .iter()
-        .map(|f| {
-            let FlowItem::Paragraph {
-                text,
-                heading_level,
-                ..
-            } = f
-            else {
+        .zip(flow_keys)
+        .map(|(f, k)| {
+            let (FlowItem::Paragraph { heading_level, .. }, Some(k)) = (f, k) else {
                 return Role2::Text;
             };
-            let k = key(text);
-            if k.is_empty() {
+            if k.key.is_empty() {
                 return Role2::Template;
             }
-            if let Some(&i) = exact.get(k.as_str()) {
+            if let Some(&i) = data.exact.get(&k.key) {
                 return Role2::Anchor(i);
             }
-            if area_titles
-                .iter()
-                .any(|a| *a == k || similarity(a, &k) >= SAME_QUESTION)
-            {
+            if data.areas.iter().any(|a| a.similarity(k) >= SAME_QUESTION) {
                 return Role2::Heading;
             }
-            if template
+            if data
+                .template
                 .iter()
-                .any(|t| *t == k || similarity(t, &k) >= SAME_QUESTION)
+                .any(|t| t.similarity(k) >= SAME_QUESTION)
             {
                 return Role2::Template;
             }
             // Question texts edited a little (long ones only: short labels must be exact).
-            if k.len() >= 24
-                && let Some(i) = items.iter().position(|item| {
+            if k.key.len() >= 24
+                && let Some(i) = data.items.iter().position(|item| {
                     item.question.is_some()
-                        && item
-                            .texts
-                            .iter()
-                            .any(|t| similarity(t, &k) >= SAME_QUESTION)
+                        && item.texts.iter().any(|t| t.similarity(k) >= SAME_QUESTION)
                 })
             {
                 return Role2::Anchor(i);
@@ -813,10 +900,8 @@ fn loose_text(
     if has_controls {
         // "Nämnd: [control]": the label is template text; anything else is the respondent's.
         let k = key(text);
-        let labels = region
-            .map(|i| items[i].texts.as_slice())
-            .unwrap_or_default();
-        if labels.contains(&k) || items.iter().any(|i| i.texts.contains(&k)) {
+        let in_region = region.is_some_and(|i| items[i].has_text_key(&k));
+        if in_region || items.iter().any(|i| i.has_text_key(&k)) {
             return None;
         }
     }
@@ -1103,12 +1188,12 @@ fn resolve_round(
 
 fn resolve_respondent(
     reg: &Registry,
+    matcher: &respondent::Matcher<'_>,
     opts: &Options<'_>,
     fields: &HashMap<Role, (Option<String>, Option<&Control>)>,
     date: Option<&str>,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> Option<RespondentRef> {
-    let matcher = respondent::Matcher::new(reg);
     let as_written = fields.get(&Role::Respondent).and_then(|(t, _)| t.clone());
     let from_control = as_written.as_deref().and_then(|t| matcher.find(t, date));
     let file_stem = opts
