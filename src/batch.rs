@@ -65,16 +65,17 @@ pub fn convert_file(reader: &mut Reader, path: &Path, cfg: &Config) -> Result<Su
     Ok(to_submission(&doc, path, cfg, &cfg.prepare()))
 }
 
-/// Converts one form held in memory (its bytes already read, e.g. to hash them).
+/// Converts one form held in memory, its bytes already read and hashed (SHA-256, hex).
 pub fn convert_bytes(
     reader: &mut Reader,
     bytes: Vec<u8>,
+    sha256: &str,
     path: &Path,
     cfg: &Config,
     prepared: &Prepared<'_>,
 ) -> Result<Submission, Error> {
     let name = path.display().to_string();
-    let doc = reader.read_bytes(bytes, Some(&name))?;
+    let doc = reader.read_hashed_bytes(bytes, sha256.to_owned(), Some(&name))?;
     Ok(to_submission(&doc, path, cfg, prepared))
 }
 
@@ -265,6 +266,20 @@ struct IndexEntry {
     respondent: Option<String>,
     round: Option<String>,
     warnings: usize,
+    /// The submission's length in bytes (0 in indexes that did not record it): a submission
+    /// of another length did not survive and is written again.
+    #[serde(default)]
+    bytes: u64,
+}
+
+impl IndexEntry {
+    /// True when the submission this entry names is there, whole as far as can be told.
+    fn output_intact(&self, subs_dir: &Path) -> bool {
+        match std::fs::metadata(subs_dir.join(format!("{}.json", self.output))) {
+            Ok(m) => m.is_file() && (self.bytes == 0 || m.len() == self.bytes),
+            Err(_) => false,
+        }
+    }
 }
 
 pub const SUBMISSIONS: &str = "submissions";
@@ -412,7 +427,7 @@ fn process(
     let sha = hex(&Sha256::digest(&bytes));
     if let Some(e) = old.files.get(rel)
         && e.sha256 == sha
-        && subs_dir.join(format!("{}.json", e.output)).is_file()
+        && e.output_intact(subs_dir)
     {
         return (
             FileReport {
@@ -428,13 +443,14 @@ fn process(
             Some(e.clone()),
         );
     }
-    let submission = match convert_bytes(reader, bytes, path, cfg, prepared) {
+    let submission = match convert_bytes(reader, bytes, &sha, path, cfg, prepared) {
         Ok(s) => s,
         Err(e) => return failed(e.code(), e.to_string(), Some(sha)),
     };
     let name = output_name(Path::new(rel), &sha);
     let target = subs_dir.join(format!("{name}.json"));
-    if let Err(e) = output::write_atomic(&target, &output::to_json(&submission)) {
+    let json = output::to_json(&submission);
+    if let Err(e) = output::write_atomic_unsynced(&target, &json) {
         return failed(
             "io",
             format!(
@@ -452,6 +468,7 @@ fn process(
         respondent: submission.respondent.as_ref().map(|r| r.id.clone()),
         round: submission.round.clone(),
         warnings: submission.warnings.len(),
+        bytes: json.len() as u64,
     };
     (
         FileReport {

@@ -64,6 +64,17 @@ impl Reader {
         let mut pkg = package::Package::from_bytes(bytes, name, self.limits)?;
         ooxml::read_package(&mut pkg, &mut self.buf)
     }
+
+    /// [`read_bytes`](Reader::read_bytes) for bytes whose SHA-256 (lower-case hex) is known.
+    pub fn read_hashed_bytes(
+        &mut self,
+        bytes: Vec<u8>,
+        sha256: String,
+        name: Option<&str>,
+    ) -> Result<Document> {
+        let mut pkg = package::Package::from_hashed_bytes(bytes, sha256, name, self.limits)?;
+        ooxml::read_package(&mut pkg, &mut self.buf)
+    }
 }
 
 /// Reads the Word file at `path` with the default limits.

@@ -4,8 +4,22 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically and durably: once this returns, the file survives a
+/// power cut.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write(path, bytes, true)
+}
+
+/// Writes `bytes` to `path` atomically but leaves flushing to the system: a crash of the
+/// process never leaves half a file, a power cut right after may leave it empty. For the many
+/// small files of a batch, whose index (written durably, last) records their lengths so that
+/// the next run converts again any file that did not survive; a flush per file would cost more
+/// than converting the form.
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write(path, bytes, false)
+}
+
+fn write(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -15,7 +29,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     // A temporary file is readable by its owner only; the result gets the permissions the
     // file it replaces had, or those of a newly made file.
     #[cfg(unix)]

@@ -108,10 +108,26 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 impl Package {
     /// Opens the package held in `bytes`; `file` names it in errors.
     pub fn from_bytes(bytes: Vec<u8>, file: Option<&str>, limits: Limits) -> Result<Package> {
-        Self::open_inner(bytes, file, limits).map_err(|e| e.in_file(file))
+        Self::open_inner(bytes, file, limits, None).map_err(|e| e.in_file(file))
     }
 
-    fn open_inner(bytes: Vec<u8>, file: Option<&str>, limits: Limits) -> Result<Package> {
+    /// [`from_bytes`](Package::from_bytes) for bytes whose SHA-256 (lower-case hex) the caller
+    /// has already worked out, so that a batch hashes each form once.
+    pub fn from_hashed_bytes(
+        bytes: Vec<u8>,
+        sha256: String,
+        file: Option<&str>,
+        limits: Limits,
+    ) -> Result<Package> {
+        Self::open_inner(bytes, file, limits, Some(sha256)).map_err(|e| e.in_file(file))
+    }
+
+    fn open_inner(
+        bytes: Vec<u8>,
+        file: Option<&str>,
+        limits: Limits,
+        sha256: Option<String>,
+    ) -> Result<Package> {
         let len = bytes.len() as u64;
         if len == 0 {
             return Err(ErrorKind::Empty.into());
@@ -129,7 +145,7 @@ impl Package {
         if let Some(what) = sniff_other(&bytes) {
             return Err(what.into());
         }
-        let sha256 = hex(&Sha256::digest(&bytes));
+        let sha256 = sha256.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
         let starts_like_zip = bytes.starts_with(b"PK");
         let bytes = Bytes(Arc::from(bytes));
         let archive = match ZipArchive::new(Cursor::new(bytes.clone())) {

@@ -216,7 +216,7 @@ fn handle(
         Err(_) => return Ok(Outcome::Retry),
     };
     let sha = hex(&Sha256::digest(&bytes));
-    match convert_bytes(reader, bytes, path, cfg, prepared) {
+    match convert_bytes(reader, bytes, &sha, path, cfg, prepared) {
         Ok(submission) => {
             let out_name = output_name(Path::new(&name), &sha);
             let target = s.out.join(SUBMISSIONS).join(format!("{out_name}.json"));

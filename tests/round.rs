@@ -177,6 +177,26 @@ fn a_round_from_inbox_to_report() {
             "6 converted, 0 unchanged, 1 failed",
         ));
 
+    // A submission left empty (as a power cut right after a run can leave one: submissions
+    // are not flushed one by one) is converted again.
+    let first = std::fs::read_dir(out.join("submissions"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    std::fs::write(&first, b"").unwrap();
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "1 converted, 5 unchanged, 1 failed",
+        ));
+    assert!(std::fs::metadata(&first).unwrap().len() > 0);
+
     // A form taken out of the folder takes its submission with it; the broken one, fixed,
     // comes in.
     std::fs::remove_file(inbox.join("hasselby-vallingby-2022-T1.docx")).unwrap();

@@ -9,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -19,8 +19,20 @@ pub fn key(s: &str) -> String {
         } else {
             space = true;
         }
+    };
+    for c in s.chars() {
+        // Most text is ASCII: lower-case it without the general Unicode tables.
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), &mut out);
+        } else {
+            for l in c.to_lowercase() {
+                push(l, &mut out);
+            }
+        }
     }
-    strip_numbering(&out).to_owned()
+    let start = out.len() - strip_numbering(&out).len();
+    out.drain(..start);
+    out
 }
 
 /// `1 stimulera …` → `stimulera …`; `3 2 beskriv` → `beskriv`; `a beskriv` is left alone
@@ -58,7 +70,8 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextKey {
     pub key: String,
-    words: Vec<String>,
+    /// Byte ranges of the key's distinct words, sorted by the words.
+    words: Vec<(u32, u32)>,
 }
 
 impl TextKey {
@@ -67,14 +80,25 @@ impl TextKey {
     }
 
     pub fn from_key(key: String) -> TextKey {
-        let mut words: Vec<String> = key
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        words.sort_unstable();
-        words.dedup();
+        let mut words: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0;
+        for (i, b) in key.bytes().chain(std::iter::once(b' ')).enumerate() {
+            if b == b' ' {
+                if i > start {
+                    words.push((start as u32, i as u32));
+                }
+                start = i + 1;
+            }
+        }
+        let word = |&(a, b): &(u32, u32)| &key[a as usize..b as usize];
+        words.sort_unstable_by(|x, y| word(x).cmp(word(y)));
+        words.dedup_by(|x, y| word(x) == word(y));
         TextKey { key, words }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let (a, b) = self.words[i];
+        &self.key[a as usize..b as usize]
     }
 
     /// [`similarity`] of two prepared texts, without building word sets again.
@@ -93,7 +117,7 @@ impl TextKey {
         }
         let (mut i, mut j, mut shared) = (0, 0, 0);
         while i < self.words.len() && j < other.words.len() {
-            match self.words[i].cmp(&other.words[j]) {
+            match self.word(i).cmp(other.word(j)) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
