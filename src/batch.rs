@@ -449,26 +449,28 @@ fn process(
     };
     let name = output_name(Path::new(rel), &sha);
     let target = subs_dir.join(format!("{name}.json"));
-    let json = output::to_json(&submission);
-    if let Err(e) = output::write_atomic_unsynced(&target, &json) {
-        return failed(
-            "io",
-            format!(
-                "{}: cannot write {}: {}",
-                path.display(),
-                target.display(),
-                e.to_string().to_lowercase()
-            ),
-            Some(sha),
-        );
-    }
+    let len = match output::write_json(&target, &submission, false) {
+        Ok(len) => len,
+        Err(e) => {
+            return failed(
+                "io",
+                format!(
+                    "{}: cannot write {}: {}",
+                    path.display(),
+                    target.display(),
+                    e.to_string().to_lowercase()
+                ),
+                Some(sha),
+            );
+        }
+    };
     let entry = IndexEntry {
         sha256: sha.clone(),
         output: name.clone(),
         respondent: submission.respondent.as_ref().map(|r| r.id.clone()),
         round: submission.round.clone(),
         warnings: submission.warnings.len(),
-        bytes: json.len() as u64,
+        bytes: len,
     };
     (
         FileReport {

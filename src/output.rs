@@ -10,16 +10,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write(path, bytes, true)
 }
 
-/// Writes `bytes` to `path` atomically but leaves flushing to the system: a crash of the
-/// process never leaves half a file, a power cut right after may leave it empty. For the many
-/// small files of a batch, whose index (written durably, last) records their lengths so that
-/// the next run converts again any file that did not survive; a flush per file would cost more
-/// than converting the form.
-pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write(path, bytes, false)
+/// Serializes `value` as [`to_json`] does, straight into `path`, atomically, without holding
+/// the whole text in memory. Returns the length written.
+///
+/// Without `sync` the flush is left to the system: a crash of the process never leaves half a
+/// file, but a power cut right after may leave it empty. That is for the many small files of a
+/// batch, whose index (written durably, last) records their lengths so that the next run
+/// converts again any file that did not survive; a flush per file costs more than converting
+/// the form.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T, sync: bool) -> std::io::Result<u64> {
+    write_with(path, sync, |file| {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
+        serde_json::to_writer_pretty(&mut w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    })
 }
 
 fn write(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+    write_with(path, sync, |file| file.write_all(bytes)).map(|_| ())
+}
+
+fn write_with(
+    path: &Path,
+    sync: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -28,7 +44,8 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
         .prefix(".blankett-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    fill(tmp.as_file_mut())?;
+    let len = tmp.as_file().metadata()?.len();
     if sync {
         tmp.as_file().sync_all()?;
     }
@@ -44,7 +61,7 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(len)
 }
 
 /// Serializes a value as the project writes JSON: pretty, UTF-8, a final line break.
@@ -78,6 +95,17 @@ mod tests {
         write_atomic(&p, b"x").unwrap();
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o644);
+    }
+
+    #[test]
+    fn json_written_in_place_reads_as_to_json_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("svar.json");
+        let value = serde_json::json!({"svar": "Ja – med \"citat\"", "n": [1, 2]});
+        let len = write_json(&p, &value, false).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(bytes, to_json(&value));
+        assert_eq!(len, bytes.len() as u64);
     }
 
     #[test]

@@ -70,8 +70,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextKey {
     pub key: String,
-    /// Byte ranges of the key's distinct words, sorted by the words.
-    words: Vec<(u32, u32)>,
+    /// Byte ranges of the key's distinct words, sorted by the words; worked out when first
+    /// needed (most comparisons are settled by length alone).
+    words: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
 
 impl TextKey {
@@ -80,6 +81,17 @@ impl TextKey {
     }
 
     pub fn from_key(key: String) -> TextKey {
+        TextKey {
+            key,
+            words: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn words(&self) -> &[(u32, u32)] {
+        self.words.get_or_init(|| Self::distinct_words(&self.key))
+    }
+
+    fn distinct_words(key: &str) -> Vec<(u32, u32)> {
         let mut words: Vec<(u32, u32)> = Vec::new();
         let mut start = 0;
         for (i, b) in key.bytes().chain(std::iter::once(b' ')).enumerate() {
@@ -93,12 +105,7 @@ impl TextKey {
         let word = |&(a, b): &(u32, u32)| &key[a as usize..b as usize];
         words.sort_unstable_by(|x, y| word(x).cmp(word(y)));
         words.dedup_by(|x, y| word(x) == word(y));
-        TextKey { key, words }
-    }
-
-    fn word(&self, i: usize) -> &str {
-        let (a, b) = self.words[i];
-        &self.key[a as usize..b as usize]
+        words
     }
 
     /// [`similarity`] of two prepared texts, without building word sets again.
@@ -115,9 +122,13 @@ impl TextKey {
         if la.min(lb) * 10 < la.max(lb) * 7 {
             return 0.0;
         }
+        let (wa, wb) = (self.words(), other.words());
+        fn word(k: &TextKey, (s, e): (u32, u32)) -> &str {
+            &k.key[s as usize..e as usize]
+        }
         let (mut i, mut j, mut shared) = (0, 0, 0);
-        while i < self.words.len() && j < other.words.len() {
-            match self.word(i).cmp(other.word(j)) {
+        while i < wa.len() && j < wb.len() {
+            match word(self, wa[i]).cmp(word(other, wb[j])) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
@@ -127,7 +138,7 @@ impl TextKey {
                 }
             }
         }
-        if shared * 2 < self.words.len().min(other.words.len()) {
+        if shared * 2 < wa.len().min(wb.len()) {
             return 0.0;
         }
         strsim::normalized_levenshtein(a, b)
