@@ -54,18 +54,32 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY_VERSION=$("$VENV/bin/python" -c 'from importlib.metadata import version as v; print("python-docx", v("python-docx") + ", lxml", v("lxml"))')
 
-# time_best NAME CMD...: runs CMD $RUNS times, each with a fresh output folder ($OUT); prints
-# "NAME seconds peak_kib" for the fastest run (and the largest peak seen).
+# Outputs go to a memory file system (/dev/shm) when there is one: on disk, how fast a file is
+# created depends on what the file system did in the seconds before (ext4 searches long for a
+# free inode right after thousands were deleted, as every earlier run's outputs are), and the
+# numbers would time the disk's journal more than the programs. OUT_ON_DISK=1 writes under WORK.
+if [ -z "${OUT_ON_DISK:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    OUTS=$(mktemp -d -p /dev/shm blankett-bench.XXXXXX)
+else
+    OUTS="$WORK/out"
+fi
+
+# time_best NAME CMD...: runs CMD $RUNS times; "{out}" in CMD becomes a fresh output folder
+# each time (all removed at the end). Prints "NAME seconds peak_kib" for the fastest run (and
+# the largest peak seen).
 time_best() {
     local name=$1
     shift
     local best="" peak=0
     for _ in $(seq "$RUNS"); do
-        OUT="$WORK/out"
-        rm -rf "$OUT"
+        mkdir -p "$OUTS"
+        local out
+        out=$(mktemp -d -p "$OUTS")
+        local args=()
+        for a in "$@"; do args+=("${a//\{out\}/$out}"); done
         sync
         local start=$EPOCHREALTIME
-        /usr/bin/time -f %M -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr" || {
+        /usr/bin/time -f %M -o "$WORK/rss" "${args[@]}" >/dev/null 2>"$WORK/stderr" || {
             echo "compare: $name failed:" >&2
             cat "$WORK/stderr" >&2
             exit 1
@@ -78,19 +92,18 @@ time_best() {
         if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc -l)" = 1 ]; then best=$secs; fi
         if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
     done
-    rm -rf "$WORK/out"
     echo "$name $best $peak"
 }
-
+trap 'rm -rf "$OUTS"' EXIT
 need bc || { (apt-get update -qq && apt-get install -y -qq bc) >/dev/null; }
 
 FORMS="$CORPUS/forms"
 echo "compare: timing $N forms, best of $RUNS runs each" >&2
 RESULTS=()
 RESULTS+=("$(time_best baseline "$BASE" "$FORMS")")
-RESULTS+=("$(time_best "blankett --jobs 1" sh -c "$BIN batch --jobs 1 --out $WORK/out $FORMS")")
-RESULTS+=("$(time_best "blankett --jobs $CORES" sh -c "$BIN batch --jobs $CORES --out $WORK/out $FORMS")")
-RESULTS+=("$(time_best "python-docx" "$VENV/bin/python" benches/python/extract.py "$FORMS" "$WORK/out")")
+RESULTS+=("$(time_best "blankett --jobs 1" "$BIN" batch --jobs 1 --out "{out}" "$FORMS")")
+RESULTS+=("$(time_best "blankett --jobs $CORES" "$BIN" batch --jobs "$CORES" --out "{out}" "$FORMS")")
+RESULTS+=("$(time_best "python-docx" "$VENV/bin/python" benches/python/extract.py "$FORMS" "{out}")")
 
 base_s=$(echo "${RESULTS[0]}" | awk '{print $2}')
 one_s=$(echo "${RESULTS[1]}" | awk '{print $(NF-1)}')
@@ -120,7 +133,7 @@ if [ "$BIG" -gt 0 ]; then
         rm -rf "$BIGC"
         target/release/examples/make_fixtures corpus "$BIGC" "$BIG"
     fi
-    r=$(RUNS=1 time_best big sh -c "$BIN batch --jobs $CORES --out $WORK/out $BIGC/forms")
+    r=$(RUNS=1 time_best big "$BIN" batch --jobs "$CORES" --out "{out}" "$BIGC/forms")
     printf '\n## %d forms in one batch (--jobs %d)\n\n%.2f s, %.0f forms/s, peak memory %.1f MiB\n' \
         "$BIG" "$CORES" "$(echo "$r" | awk '{print $2}')" \
         "$(echo "$BIG / $(echo "$r" | awk '{print $2}')" | bc -l)" \
@@ -142,7 +155,7 @@ for scale in 01 04 16; do
     for i in $(seq "$copies"); do cp "$CORPUS/large/large-${scale}x.docx" "$dir/copy-$i.docx"; done
     xml_bytes=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("word/document.xml").file_size)' "$CORPUS/large/large-${scale}x.docx")
     b=$(time_best base "$BASE" "$dir" | awk '{print $2}')
-    r=$(time_best large sh -c "$BIN batch --jobs 1 --out $WORK/out $dir")
+    r=$(time_best large "$BIN" batch --jobs 1 --out "{out}" "$dir")
     s=$(echo "$r" | awk '{print $2}')
     printf '| %dx | %.2f MB | %d | %.3f | %.3f | %.1f | %.1f MiB |\n' "$((10#$scale))" \
         "$(echo "$xml_bytes / 1000000" | bc -l)" "$copies" "$b" "$s" \

@@ -361,7 +361,8 @@ pub fn run(
         }
     }
     removed.sort();
-    output::write_atomic(&index_path, &output::to_json(&index))?;
+    output::write_json(&index_path, &index, true)?;
+    drop(index);
     let files: Vec<FileReport> = reports.into_iter().map(|(r, _)| r).collect();
     let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
     let report = Report {
@@ -373,7 +374,7 @@ pub fn run(
         files,
         removed,
     };
-    output::write_atomic(&out.join("report.json"), &output::to_json(&report))?;
+    output::write_json(&out.join("report.json"), &report, true)?;
     Ok(report)
 }
 
