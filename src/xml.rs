@@ -122,7 +122,14 @@ struct CachedPrefix {
 /// True when the raw attributes of a tag hold `xmlns`.
 #[inline]
 fn declares_namespaces(raw: &[u8]) -> bool {
-    memchr::memchr_iter(b'x', raw).any(|i| raw[i..].starts_with(b"xmlns"))
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'x', &raw[from..]) {
+        if raw[from + i..].starts_with(b"xmlns") {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
 }
 
 impl Namespaces {
@@ -208,7 +215,7 @@ impl Namespaces {
                 Some(p) => self.lookup(p.as_ref()),
             };
             if found == ns || found == Ns::None {
-                return a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok();
+                return attr_value(a);
             }
         }
         None
@@ -286,13 +293,10 @@ pub fn attr<'a>(
         }
         let found = classify_result(&res);
         if found == ns || found == Ns::None {
-            return a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| match v {
-                    Cow::Borrowed(s) => Cow::Owned(s.to_owned()),
-                    Cow::Owned(s) => Cow::Owned(s),
-                });
+            return attr_value(a).map(|v| match v {
+                Cow::Borrowed(s) => Cow::Owned(s.to_owned()),
+                Cow::Owned(s) => Cow::Owned(s),
+            });
         }
     }
     None
@@ -304,11 +308,32 @@ pub fn plain_attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
         .with_checks(false)
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+        .and_then(|a| attr_value(a).map(Cow::into_owned))
+}
+
+/// An attribute's value with XML's normalization (entities expanded, tabs and line ends as
+/// spaces); `None` when it is malformed. Most values need none of it and are borrowed as they
+/// stand.
+pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option<Cow<'a, str>> {
+    let plain = !a
+        .value
+        .iter()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+    if plain {
+        match a.value {
+            Cow::Borrowed(v) => {
+                if let Ok(s) = std::str::from_utf8(v) {
+                    return Some(Cow::Borrowed(s));
+                }
+            }
+            Cow::Owned(ref v) => {
+                if let Ok(s) = std::str::from_utf8(v) {
+                    return Some(Cow::Owned(s.to_owned()));
+                }
+            }
+        }
+    }
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()
 }
 
 /// ST_OnOff (ECMA-376 Part 1 §22.9.2.7): absent value means on.

@@ -15,6 +15,7 @@ pub mod text_match;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use crate::model::{Block, Control, ControlType, Document, FlowItem, Status, Story, Value};
 use crate::schema::{Question, QuestionType, Questionnaire, Registry, Role};
@@ -137,7 +138,13 @@ pub struct Prepared<'a> {
     reg: &'a Registry,
     matcher: respondent::Matcher<'a>,
     variants: Vec<VariantData<'a>>,
+    /// Comparison keys of paragraphs met in earlier forms: the template's text repeats in every
+    /// form of a round. Bounded: once full, new texts are keyed but not remembered.
+    seen: Mutex<HashMap<Box<str>, Arc<TextKey>>>,
 }
+
+/// How many paragraph texts [`Prepared`] remembers the keys of.
+const SEEN_TEXTS: usize = 4096;
 
 impl<'a> Prepared<'a> {
     pub fn new(q: &'a Questionnaire, reg: &'a Registry) -> Prepared<'a> {
@@ -179,7 +186,22 @@ impl<'a> Prepared<'a> {
             reg,
             matcher: respondent::Matcher::new(reg),
             variants,
+            seen: Mutex::default(),
         }
+    }
+
+    /// The comparison key of a paragraph's text, remembered across forms.
+    fn paragraph_key(&self, text: &str) -> Arc<TextKey> {
+        let seen = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(k) = seen().get(text) {
+            return Arc::clone(k);
+        }
+        let k = Arc::new(TextKey::new(text));
+        let mut seen = seen();
+        if seen.len() < SEEN_TEXTS {
+            seen.insert(text.into(), Arc::clone(&k));
+        }
+        k
     }
 
     fn variant(&self, id: &str) -> Option<&VariantData<'a>> {
@@ -229,11 +251,11 @@ fn map_prepared(
     let candidates = candidates(doc);
 
     // Each paragraph's comparison key, worked out once.
-    let flow_keys: Vec<Option<TextKey>> = doc
+    let flow_keys: Vec<Option<Arc<TextKey>>> = doc
         .flow
         .iter()
         .map(|f| match f {
-            FlowItem::Paragraph { text, .. } => Some(TextKey::new(text)),
+            FlowItem::Paragraph { text, .. } => Some(prepared.paragraph_key(text)),
             _ => None,
         })
         .collect();
@@ -673,7 +695,7 @@ fn detect_variant(
     doc: &Document,
     prepared: &Prepared<'_>,
     candidates: &[usize],
-    flow_keys: &[Option<TextKey>],
+    flow_keys: &[Option<Arc<TextKey>>],
 ) -> String {
     let q = prepared.q;
     if q.variants.len() == 1 {
@@ -792,7 +814,11 @@ fn match_by_position(
 
 /// What each paragraph of the flow is: a question's text or a field's label, a heading,
 /// template text, or the respondent's own text.
-fn flow_roles(doc: &Document, data: &VariantData<'_>, flow_keys: &[Option<TextKey>]) -> Vec<Role2> {
+fn flow_roles(
+    doc: &Document,
+    data: &VariantData<'_>,
+    flow_keys: &[Option<Arc<TextKey>>],
+) -> Vec<Role2> {
     doc.flow
         .iter()
         .zip(flow_keys)

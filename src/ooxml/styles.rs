@@ -3,8 +3,9 @@
 //!
 //! Word's styles part is often larger than a form's whole document (tens of kilobytes, most of
 //! it latent-style exceptions), and a form uses a handful of its styles. So a style is looked
-//! up only when a paragraph names it: its `w:style` element is found by its `styleId`
-//! attribute and only that element is parsed; results are remembered.
+//! up only when a paragraph names it: the `styleId` attributes of the part are indexed in one
+//! pass on the first lookup, and only the `w:style` elements a form uses are parsed; results
+//! are remembered.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -22,6 +23,8 @@ pub(crate) struct StyleInfo {
     pub outline_level: Option<u8>,
     /// (numId, ilvl) when the style numbers its paragraphs.
     pub numbering: Option<(String, u8)>,
+    /// The heading level the style's name says (`heading 2`, `Rubrik 2`), worked out once.
+    pub name_heading: Option<u8>,
 }
 
 /// One style element as written, before inheritance.
@@ -39,6 +42,8 @@ pub(crate) struct Styles {
     xml: Vec<u8>,
     resolved: RefCell<HashMap<String, Option<Rc<StyleInfo>>>>,
     default_id: OnceCell<Option<String>>,
+    /// Where each `w:style` start tag begins, by its `styleId` as written (entities and all).
+    index: OnceCell<HashMap<Box<[u8]>, usize>>,
 }
 
 impl Styles {
@@ -52,6 +57,7 @@ impl Styles {
             xml,
             resolved: RefCell::default(),
             default_id: OnceCell::new(),
+            index: OnceCell::new(),
         }
     }
 
@@ -120,39 +126,64 @@ impl Styles {
         info.numbering = num_id
             .filter(|n| n.trim() != "0")
             .map(|n| (n, ilvl.unwrap_or(0)));
+        info.name_heading = heading_level(None, info.name.as_deref());
         Some(info)
     }
 
     /// Finds and parses the `w:style` element whose `styleId` is `id`.
     fn find(&self, id: &str) -> Option<Raw> {
-        let escaped = id
-            .replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;");
-        for quote in ['"', '\''] {
-            let needle = format!("styleId={quote}{escaped}{quote}");
-            let mut from = 0;
-            while let Some(at) = memchr::memmem::find(&self.xml[from..], needle.as_bytes()) {
-                let at = from + at;
-                from = at + needle.len();
-                // The attribute must sit in a start tag whose local name is `style`.
-                let Some(open) = memchr::memrchr(b'<', &self.xml[..at]) else {
-                    continue;
-                };
-                let tag = &self.xml[open + 1..at];
-                let name_end = tag
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace())
-                    .unwrap_or(tag.len());
-                let name = &tag[..name_end];
-                let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
-                if local == b"style" {
-                    return parse_style(&self.xml[open..]);
-                }
-            }
-        }
-        None
+        let index = self.index.get_or_init(|| index_styles(&self.xml));
+        let at = if id.contains(['&', '"', '\'', '<']) {
+            // As an attribute value would write it; either quote may delimit it.
+            let escaped = id.replace('&', "&amp;").replace('<', "&lt;");
+            let dq = escaped.replace('"', "&quot;");
+            let sq = escaped.replace('\'', "&apos;");
+            index
+                .get(dq.as_bytes())
+                .or_else(|| index.get(sq.as_bytes()))
+                .or_else(|| index.get(escaped.as_bytes()))
+        } else {
+            index.get(id.as_bytes())
+        }?;
+        parse_style(&self.xml[*at..])
     }
+}
+
+/// Every `styleId` attribute of a start tag whose local name is `style`: its value as written
+/// and where the tag begins. The first of two styles with one id wins, as in Word.
+fn index_styles(xml: &[u8]) -> HashMap<Box<[u8]>, usize> {
+    let mut index = HashMap::new();
+    for at in memchr::memmem::find_iter(xml, b"styleId=") {
+        let Some(&quote) = xml.get(at + b"styleId=".len()) else {
+            continue;
+        };
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let start = at + b"styleId=".len() + 1;
+        let Some(len) = memchr::memchr(quote, &xml[start..]) else {
+            continue;
+        };
+        // The attribute must sit in a start tag whose local name is `style` (not, say, a
+        // latent-style exception or a table style reference).
+        let Some(open) = memchr::memrchr(b'<', &xml[..at]) else {
+            continue;
+        };
+        let tag = &xml[open + 1..at];
+        if tag.contains(&b'>') {
+            continue;
+        }
+        let name_end = tag
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+        if local == b"style" {
+            index.entry(xml[start..start + len].into()).or_insert(open);
+        }
+    }
+    index
 }
 
 /// Parses one `w:style` element from the start of `xml` to its end. Only elements of the
@@ -187,11 +218,7 @@ fn parse_style(xml: &[u8]) -> Option<Raw> {
                 .with_checks(false)
                 .flatten()
                 .find(|a| a.key.local_name().as_ref() == b"val")
-                .and_then(|a| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
+                .and_then(|a| xml::attr_value(a).map(std::borrow::Cow::into_owned))
         };
         match (e.local_name().as_ref(), depth) {
             (b"name", 1) => raw.name = val(),
@@ -274,6 +301,25 @@ mod tests {
         );
         // Remembered, not parsed again.
         assert_eq!(s.resolved.borrow().len(), 8);
+    }
+
+    #[test]
+    fn ids_written_with_entities_and_ids_outside_style_tags() {
+        let s = Styles::new(
+            br#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:style w:type="paragraph" w:styleId="A&amp;B"><w:name w:val="heading 3"/></w:style>
+  <w:style w:type="paragraph" w:styleId='Q"uote'><w:name w:val="Quoted"/></w:style>
+  <w:other w:styleId="Fake"/><w:style w:type="paragraph" w:styleId="Fake"><w:name w:val="Real"/></w:style>
+  <w:style w:type="paragraph" w:styleId="Fake"><w:name w:val="Second"/></w:style>
+</w:styles>"#
+                .to_vec(),
+        );
+        let ab = s.get("A&B").unwrap();
+        assert_eq!(ab.name.as_deref(), Some("heading 3"));
+        assert_eq!(ab.name_heading, Some(3));
+        assert_eq!(s.get("Q\"uote").unwrap().name.as_deref(), Some("Quoted"));
+        assert_eq!(s.get("Fake").unwrap().name.as_deref(), Some("Real"));
+        assert!(s.get("A&amp;B").is_none());
     }
 
     #[test]

@@ -718,8 +718,13 @@ impl Walker<'_> {
                 .and_then(|s| s.numbering.as_ref())
                 .map(|(_, l)| props.ilvl.unwrap_or(*l)),
         };
+        let heading_level = match (outline, &style) {
+            (Some(_), _) => heading_level(outline, None),
+            (None, Some(s)) if s.name.is_some() => s.name_heading,
+            (None, _) => heading_level(None, name.as_deref()),
+        };
         ParaInfo {
-            heading_level: heading_level(outline, name.as_deref()),
+            heading_level,
             style: name,
             list_level,
             mark_deleted: props.mark_deleted,
