@@ -266,31 +266,60 @@ impl Block {
     /// The block's plain text: paragraphs as they are, table cells joined by tabs and rows by
     /// line breaks.
     pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.text_len());
+        self.write_text(&mut out);
+        out
+    }
+
+    /// Appends [`text`](Block::text) to `out`.
+    pub fn write_text(&self, out: &mut String) {
         match self {
             Block::Paragraph { text, .. }
             | Block::ListItem { text, .. }
-            | Block::Note { text, .. } => text.clone(),
+            | Block::Note { text, .. } => out.push_str(text),
+            Block::Table { rows } => {
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    for (j, cell) in row.iter().enumerate() {
+                        if j > 0 {
+                            out.push('\t');
+                        }
+                        out.push_str(cell);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The length of [`text`](Block::text) in bytes.
+    fn text_len(&self) -> usize {
+        match self {
+            Block::Paragraph { text, .. }
+            | Block::ListItem { text, .. }
+            | Block::Note { text, .. } => text.len(),
             Block::Table { rows } => rows
                 .iter()
-                .map(|r| r.join("\t"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+                .map(|r| r.iter().map(|c| c.len() + 1).sum::<usize>())
+                .sum(),
         }
     }
 }
 
 /// Joins blocks into an answer's plain text.
 pub fn blocks_text(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.text_len() + 1).sum());
     for b in blocks {
-        let t = b.text();
-        if t.is_empty() {
-            continue;
-        }
+        let before = out.len();
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&t);
+        let start = out.len();
+        b.write_text(&mut out);
+        if out.len() == start {
+            out.truncate(before);
+        }
     }
     out
 }
@@ -431,5 +460,58 @@ impl Warning {
     pub fn for_control(mut self, control: usize) -> Self {
         self.control = Some(control);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph {
+            text: text.into(),
+            links: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn blocks_join_as_lines_and_tables_as_tabs_and_lines() {
+        let table = |rows: &[&[&str]]| Block::Table {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+        };
+        let blocks = [
+            para("Första"),
+            para(""),
+            table(&[]),
+            table(&[&["a", "b"], &[], &["", "c"]]),
+            table(&[&[""]]),
+            Block::Note {
+                note: NoteKind::Footnote,
+                text: "not".into(),
+            },
+            para("Sista"),
+        ];
+        let expected = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Table { rows } => rows
+                    .iter()
+                    .map(|r| r.join("\t"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Block::Paragraph { text, .. }
+                | Block::ListItem { text, .. }
+                | Block::Note { text, .. } => text.clone(),
+            })
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(blocks_text(&blocks), expected);
+        assert_eq!(blocks_text(&blocks), "Första\na\tb\n\n\tc\nnot\nSista");
+        assert_eq!(blocks[3].text(), "a\tb\n\n\tc");
+        assert_eq!(blocks_text(&[]), "");
     }
 }
