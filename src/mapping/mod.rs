@@ -144,7 +144,7 @@ pub struct Prepared<'a> {
 }
 
 /// How many paragraph texts [`Prepared`] remembers the keys of.
-const SEEN_TEXTS: usize = 4096;
+const SEEN_TEXTS: usize = 1024;
 
 impl<'a> Prepared<'a> {
     pub fn new(q: &'a Questionnaire, reg: &'a Registry) -> Prepared<'a> {
