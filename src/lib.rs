@@ -38,31 +38,38 @@ pub use error::{Error, ErrorKind, Result};
 pub use model::{Control, Document, Warning};
 pub use package::Limits;
 
-/// Reads Word forms, reusing one buffer from file to file.
+/// Reads Word forms, reusing from file to file its buffer and the styles and placeholder texts
+/// of the template the forms were made from.
 #[derive(Debug, Default)]
 pub struct Reader {
     limits: Limits,
-    buf: Vec<u8>,
+    scratch: ooxml::Scratch,
 }
+
+// A reader can be handed to another thread (one per worker in a batch).
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Reader>();
+};
 
 impl Reader {
     pub fn new(limits: Limits) -> Self {
         Reader {
             limits,
-            buf: Vec::new(),
+            scratch: ooxml::Scratch::default(),
         }
     }
 
     /// Reads the Word file at `path`.
     pub fn read_path(&mut self, path: &Path) -> Result<Document> {
         let mut pkg = package::Package::open(path, self.limits)?;
-        ooxml::read_package(&mut pkg, &mut self.buf)
+        ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
     /// Reads a Word file held in memory; `name` names it in errors and in the result.
     pub fn read_bytes(&mut self, bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
         let mut pkg = package::Package::from_bytes(bytes, name, self.limits)?;
-        ooxml::read_package(&mut pkg, &mut self.buf)
+        ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
     /// [`read_bytes`](Reader::read_bytes) for bytes whose SHA-256 (lower-case hex) is known.
@@ -73,7 +80,7 @@ impl Reader {
         name: Option<&str>,
     ) -> Result<Document> {
         let mut pkg = package::Package::from_hashed_bytes(bytes, sha256, name, self.limits)?;
-        ooxml::read_package(&mut pkg, &mut self.buf)
+        ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 }
 

@@ -273,6 +273,23 @@ impl Package {
         self.archive.file_names().map(str::to_owned).collect()
     }
 
+    /// A part's bytes as the zip stores them (compressed or not), with its compression method
+    /// and declared size: two parts with the same three are the same part. `None` when the
+    /// package has no such part or its entry cannot be located.
+    pub fn stored_part(&mut self, name: &str) -> Option<(CompressionMethod, u64, &[u8])> {
+        let &i = self.index.get(&normalize_part_name(name))?;
+        let entry = self.archive.by_index_raw(i).ok()?;
+        if entry.encrypted() {
+            return None;
+        }
+        let (method, size) = (entry.compression(), entry.size());
+        let (start, len) = (entry.data_start()?, entry.compressed_size());
+        drop(entry);
+        let start = usize::try_from(start).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        Some((method, size, self.bytes.0.get(start..end)?))
+    }
+
     /// Inflates `name` into `buf` (cleared first), within the limits. Returns `Ok(false)` when the
     /// package has no such part.
     pub fn read_part(&mut self, name: &str, buf: &mut Vec<u8>) -> Result<bool> {

@@ -53,6 +53,31 @@ fn every_fixture_reads_into_its_reviewed_model() {
     }
 }
 
+/// A reader keeps the styles and glossary of the last form for the next one made from the same
+/// template; whatever came before, each form must read exactly as a fresh reader reads it.
+#[test]
+fn one_reader_for_many_forms_reads_each_as_a_fresh_reader_does() {
+    let files = fixture_files();
+    let fresh: Vec<serde_json::Value> = files
+        .iter()
+        .map(|p| serde_json::to_value(blankett::read_path(p).unwrap()).unwrap())
+        .collect();
+    // Forwards, backwards, and each form twice in a row (its parts then reused).
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.extend((0..files.len()).rev());
+    order.extend((0..files.len()).flat_map(|i| [i, i]));
+    let mut reader = blankett::Reader::default();
+    for i in order {
+        let doc = reader.read_path(&files[i]).unwrap();
+        assert_eq!(
+            serde_json::to_value(doc).unwrap(),
+            fresh[i],
+            "{} read after other forms",
+            files[i].display()
+        );
+    }
+}
+
 /// What the raw XML of a package's story parts holds that must never be answer text.
 #[derive(Default, Debug)]
 struct Raw {

@@ -28,31 +28,88 @@ use glossary::Glossary;
 use styles::Styles;
 use walker::{Context, PartResult, walk};
 
-/// Reads the document out of an opened package. `buf` is reused for every part.
-pub fn read_package(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
-    let file = pkg.file().map(str::to_owned);
-    read_inner(pkg, buf).map_err(|e| e.in_file(file.as_deref()))
+/// What a reader keeps from one form to the next: a buffer every part is inflated into, and
+/// the styles and glossary parts last read. Forms made from one template carry the same styles
+/// and placeholder texts, stored as the same bytes; those are then neither inflated nor parsed
+/// again, and the styles already looked up stay looked up.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    buf: Vec<u8>,
+    styles: Option<Kept<Styles>>,
+    glossary: Option<Kept<Glossary>>,
 }
 
-fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
+/// A part as it was stored in the zip, and what was made of it.
+#[derive(Debug)]
+struct Kept<T> {
+    method: zip::CompressionMethod,
+    size: u64,
+    /// `None` when the entry's bytes could not be located: then never taken for another's.
+    stored: Option<Vec<u8>>,
+    value: T,
+}
+
+/// Reads the document out of an opened package.
+pub fn read_package(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
+    let file = pkg.file().map(str::to_owned);
+    read_inner(pkg, scratch).map_err(|e| e.in_file(file.as_deref()))
+}
+
+/// The styles or glossary part `part`: the one kept in `slot` when the package stores the same
+/// bytes, else read (and kept). `None` when it is missing or unreadable (with a warning).
+fn kept_part<'a, T>(
+    slot: &'a mut Option<Kept<T>>,
+    pkg: &mut Package,
+    buf: &mut Vec<u8>,
+    part: &str,
+    warnings: &mut Vec<Warning>,
+    make: impl FnOnce(Vec<u8>) -> T,
+) -> Result<Option<&'a T>> {
+    let same = match (pkg.stored_part(part), slot.as_ref()) {
+        (Some((method, size, stored)), Some(k)) => {
+            k.method == method && k.size == size && k.stored.as_deref() == Some(stored)
+        }
+        _ => false,
+    };
+    if !same {
+        let Some(value) = optional(pkg, buf, part, warnings, |b| Ok(make(b.to_vec())))? else {
+            return Ok(None);
+        };
+        let (method, size, stored) = match pkg.stored_part(part) {
+            Some((method, size, stored)) => (method, size, Some(stored.to_vec())),
+            None => (zip::CompressionMethod::Stored, 0, None),
+        };
+        *slot = Some(Kept {
+            method,
+            size,
+            stored,
+            value,
+        });
+    }
+    Ok(slot.as_ref().map(|k| &k.value))
+}
+
+fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
+    let buf = &mut scratch.buf;
     let main = pkg.main_part().to_owned();
     let rels = pkg.relationships(&main)?;
     let mut warnings = Vec::new();
 
+    let (no_styles, no_glossary) = (Styles::default(), Glossary::default());
     let styles = match first_of(&rels, "styles") {
-        Some(part) => optional(pkg, buf, &part, &mut warnings, |b| {
-            Ok(Styles::new(b.to_vec()))
-        })?
-        .unwrap_or_default(),
-        None => Styles::default(),
-    };
+        Some(part) => kept_part(&mut scratch.styles, pkg, buf, &part, &mut warnings, |b| {
+            Styles::new(b)
+        })?,
+        None => None,
+    }
+    .unwrap_or(&no_styles);
     let glossary = match first_of(&rels, "glossaryDocument") {
-        Some(part) => optional(pkg, buf, &part, &mut warnings, |b| {
-            Ok(Glossary::new(b.to_vec()))
-        })?
-        .unwrap_or_default(),
-        None => Glossary::default(),
-    };
+        Some(part) => kept_part(&mut scratch.glossary, pkg, buf, &part, &mut warnings, |b| {
+            Glossary::new(b)
+        })?,
+        None => None,
+    }
+    .unwrap_or(&no_glossary);
     let max_depth = pkg.limits().max_depth;
 
     let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
@@ -66,8 +123,8 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
         for part in all_of(&rels, kind) {
             let links = hyperlinks(pkg, &part)?;
             let ctx = Context {
-                styles: &styles,
-                glossary: &glossary,
+                styles,
+                glossary,
                 notes: &notes,
                 links: &links,
                 max_depth,
@@ -102,8 +159,8 @@ fn read_inner(pkg: &mut Package, buf: &mut Vec<u8>) -> Result<Document> {
     for (part, story) in parts {
         let links = hyperlinks(pkg, &part)?;
         let ctx = Context {
-            styles: &styles,
-            glossary: &glossary,
+            styles,
+            glossary,
             notes: &notes,
             links: &links,
             max_depth,

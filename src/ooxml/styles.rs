@@ -9,7 +9,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use quick_xml::events::Event;
 
@@ -40,7 +40,7 @@ struct Raw {
 #[derive(Debug, Default)]
 pub(crate) struct Styles {
     xml: Vec<u8>,
-    resolved: RefCell<HashMap<String, Option<Rc<StyleInfo>>>>,
+    resolved: RefCell<HashMap<String, Option<Arc<StyleInfo>>>>,
     default_id: OnceCell<Option<String>>,
     /// Where each `w:style` start tag begins, by its `styleId` as written (entities and all).
     index: OnceCell<HashMap<Box<[u8]>, usize>>,
@@ -62,7 +62,7 @@ impl Styles {
     }
 
     /// The style of a paragraph: the one it names, or the default paragraph style.
-    pub fn for_paragraph(&self, style_id: Option<&str>) -> Option<Rc<StyleInfo>> {
+    pub fn for_paragraph(&self, style_id: Option<&str>) -> Option<Arc<StyleInfo>> {
         match style_id {
             Some(id) => self.get(id),
             None => {
@@ -98,11 +98,11 @@ impl Styles {
     }
 
     /// The style a paragraph names in `w:pStyle`, with what it inherits.
-    pub fn get(&self, style_id: &str) -> Option<Rc<StyleInfo>> {
+    pub fn get(&self, style_id: &str) -> Option<Arc<StyleInfo>> {
         if let Some(hit) = self.resolved.borrow().get(style_id) {
             return hit.clone();
         }
-        let info = self.resolve(style_id).map(Rc::new);
+        let info = self.resolve(style_id).map(Arc::new);
         self.resolved
             .borrow_mut()
             .insert(style_id.to_owned(), info.clone());
