@@ -388,6 +388,13 @@ impl Package {
             return Ok(rels.clone());
         }
         let rels_name = rels_part_for(source);
+        let limits = self.limits;
+        if let Some(stored) = self.stored_part(&rels_name)
+            && let Some(rels) = RELATIONSHIPS.with(|m| m.borrow().get(source, &stored, &limits))
+        {
+            self.rels.insert(source.to_owned(), rels.clone());
+            return Ok(rels);
+        }
         let mut buf = Vec::new();
         if !self.read_part(&rels_name, &mut buf)? {
             self.rels.insert(source.to_owned(), Vec::new());
@@ -402,6 +409,9 @@ impl Package {
         }
         rels.sort_by_key(|r| natural_key(&r.id));
         self.rels.insert(source.to_owned(), rels.clone());
+        if let Some(stored) = self.stored_part(&rels_name) {
+            RELATIONSHIPS.with(|m| m.borrow_mut().put(source, &stored, limits, rels.clone()));
+        }
         Ok(rels)
     }
 
@@ -455,11 +465,22 @@ impl Package {
     }
 
     fn content_type(&mut self, part: &str) -> Result<Option<String>> {
+        const NAME: &str = "[Content_Types].xml";
+        let limits = self.limits;
+        if let Some(stored) = self.stored_part(NAME)
+            && let Some(found) = CONTENT_TYPES.with(|m| m.borrow().get(part, &stored, &limits))
+        {
+            return Ok(found);
+        }
         let mut buf = Vec::new();
-        if !self.read_part("[Content_Types].xml", &mut buf)? {
+        if !self.read_part(NAME, &mut buf)? {
             return Ok(None);
         }
-        xml::content_type_of(&buf, part).map_err(|e| e.in_part("[Content_Types].xml"))
+        let found = xml::content_type_of(&buf, part).map_err(|e| e.in_part(NAME))?;
+        if let Some(stored) = self.stored_part(NAME) {
+            CONTENT_TYPES.with(|m| m.borrow_mut().put(part, &stored, limits, found.clone()));
+        }
+        Ok(found)
     }
 
     fn describe_other_package(&self) -> String {
@@ -475,6 +496,80 @@ impl Package {
             "a zip archive without a Word document in it".into()
         }
     }
+}
+
+/// What a small part that repeats from form to form (relationships, content types) was read
+/// as, remembered by the bytes the zip stores it as: forms made from one template carry the
+/// same ones, and those are then neither inflated nor parsed again. A few entries per thread;
+/// an entry counts only for the same key (the source part, or the part asked about), the same
+/// stored bytes and the same limits.
+struct Memo<T> {
+    entries: Vec<MemoEntry<T>>,
+}
+
+struct MemoEntry<T> {
+    key: String,
+    method: CompressionMethod,
+    size: u64,
+    stored: Vec<u8>,
+    limits: Limits,
+    value: T,
+}
+
+/// How many results each memo keeps.
+const MEMO_ENTRIES: usize = 8;
+
+impl<T: Clone> Memo<T> {
+    const fn new() -> Self {
+        Memo {
+            entries: Vec::new(),
+        }
+    }
+
+    fn get(
+        &self,
+        key: &str,
+        stored: &(CompressionMethod, u64, &[u8]),
+        limits: &Limits,
+    ) -> Option<T> {
+        let (method, size, bytes) = stored;
+        self.entries
+            .iter()
+            .find(|e| {
+                e.key == key
+                    && e.method == *method
+                    && e.size == *size
+                    && e.limits == *limits
+                    && e.stored == *bytes
+            })
+            .map(|e| e.value.clone())
+    }
+
+    fn put(
+        &mut self,
+        key: &str,
+        stored: &(CompressionMethod, u64, &[u8]),
+        limits: Limits,
+        value: T,
+    ) {
+        let (method, size, bytes) = stored;
+        if self.entries.len() == MEMO_ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push(MemoEntry {
+            key: key.to_owned(),
+            method: *method,
+            size: *size,
+            stored: bytes.to_vec(),
+            limits,
+            value,
+        });
+    }
+}
+
+thread_local! {
+    static RELATIONSHIPS: RefCell<Memo<Vec<Relationship>>> = const { RefCell::new(Memo::new()) };
+    static CONTENT_TYPES: RefCell<Memo<Option<String>>> = const { RefCell::new(Memo::new()) };
 }
 
 /// Inflates raw deflate data into `buf`, never past the part size limit whatever the zip
