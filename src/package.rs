@@ -880,6 +880,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn memo_entries_count_only_for_the_same_key_bytes_and_limits() {
+        let mut m: Memo<u32> = Memo::new();
+        let limits = Limits::default();
+        let stored = (CompressionMethod::Deflated, 10, &b"abc"[..]);
+        m.put("word/document.xml", &stored, limits, 1);
+        assert_eq!(m.get("word/document.xml", &stored, &limits), Some(1));
+        assert_eq!(m.get("", &stored, &limits), None);
+        let other_bytes = (CompressionMethod::Deflated, 10, &b"abd"[..]);
+        assert_eq!(m.get("word/document.xml", &other_bytes, &limits), None);
+        let stored_plain = (CompressionMethod::Stored, 10, &b"abc"[..]);
+        assert_eq!(m.get("word/document.xml", &stored_plain, &limits), None);
+        let tighter = Limits {
+            max_part_bytes: 5,
+            ..limits
+        };
+        assert_eq!(m.get("word/document.xml", &stored, &tighter), None);
+        for i in 0..MEMO_ENTRIES as u32 {
+            m.put(&format!("part{i}"), &stored, limits, i);
+        }
+        assert_eq!(m.entries.len(), MEMO_ENTRIES);
+        assert_eq!(m.get("word/document.xml", &stored, &limits), None);
+        assert_eq!(m.get("part7", &stored, &limits), Some(7));
+    }
+
+    #[test]
     fn targets_resolve_against_the_source_folder() {
         assert_eq!(
             resolve_target("word", "../customXml/item1.xml"),
