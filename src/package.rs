@@ -77,7 +77,7 @@ pub struct Relationship {
 
 /// The file's bytes, shared between the zip reader and the inflater.
 #[derive(Clone)]
-struct Bytes(Arc<[u8]>);
+struct Bytes(Arc<Vec<u8>>);
 
 impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
@@ -147,7 +147,7 @@ impl Package {
         }
         let sha256 = sha256.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
         let starts_like_zip = bytes.starts_with(b"PK");
-        let bytes = Bytes(Arc::from(bytes));
+        let bytes = Bytes(Arc::new(bytes));
         let archive = match ZipArchive::new(Cursor::new(bytes.clone())) {
             Ok(a) => a,
             Err(e) if starts_like_zip => {
