@@ -207,6 +207,11 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
     loop {
         let ev = r.read_event().map_err(|e| xml::malformed_at(&r, e))?;
         match ev {
+            // Inside a skipped subtree only the depth is counted: its namespace declarations
+            // scope nothing outside it. The skipped element itself was pushed and is popped.
+            Event::Start(_) if w.skip > 0 => w.skip += 1,
+            Event::Empty(_) if w.skip > 0 => {}
+            Event::End(_) if w.skip > 1 => w.skip -= 1,
             Event::Start(ref e) => {
                 let ns = w.names.push(e);
                 w.start(e, ns, false, r.buffer_position())?;
