@@ -75,6 +75,48 @@ pub struct Relationship {
     pub strict: bool,
 }
 
+/// A part as its zip entry stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredPart<'a> {
+    pub method: CompressionMethod,
+    /// The size the entry declares once inflated.
+    pub size: u64,
+    /// The checksum the entry declares.
+    pub crc32: u32,
+    pub bytes: &'a [u8],
+}
+
+impl StoredPart<'_> {
+    /// The same part, owned, to compare later ones with.
+    pub fn to_owned_part(&self) -> OwnedStoredPart {
+        OwnedStoredPart {
+            method: self.method,
+            size: self.size,
+            crc32: self.crc32,
+            bytes: self.bytes.to_vec(),
+        }
+    }
+}
+
+/// [`StoredPart`], owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedStoredPart {
+    method: CompressionMethod,
+    size: u64,
+    crc32: u32,
+    bytes: Vec<u8>,
+}
+
+impl OwnedStoredPart {
+    /// True when `part` is stored exactly as this one.
+    pub fn is(&self, part: &StoredPart<'_>) -> bool {
+        self.method == part.method
+            && self.size == part.size
+            && self.crc32 == part.crc32
+            && self.bytes == part.bytes
+    }
+}
+
 /// The file's bytes, shared between the zip reader and the inflater.
 #[derive(Clone)]
 struct Bytes(Arc<Vec<u8>>);
@@ -273,21 +315,31 @@ impl Package {
         self.archive.file_names().map(str::to_owned).collect()
     }
 
-    /// A part's bytes as the zip stores them (compressed or not), with its compression method
-    /// and declared size: two parts with the same three are the same part. `None` when the
+    /// A part's bytes as the zip stores them (compressed or not), with what its entry declares:
+    /// two parts that agree in all of it read the same, warnings included. `None` when the
     /// package has no such part or its entry cannot be located.
-    pub fn stored_part(&mut self, name: &str) -> Option<(CompressionMethod, u64, &[u8])> {
+    pub fn stored_part(&mut self, name: &str) -> Option<StoredPart<'_>> {
         let &i = self.index.get(&normalize_part_name(name))?;
         let entry = self.archive.by_index_raw(i).ok()?;
         if entry.encrypted() {
             return None;
         }
-        let (method, size) = (entry.compression(), entry.size());
+        let (method, size, crc32) = (entry.compression(), entry.size(), entry.crc32());
         let (start, len) = (entry.data_start()?, entry.compressed_size());
         drop(entry);
         let start = usize::try_from(start).ok()?;
         let end = start.checked_add(usize::try_from(len).ok()?)?;
-        Some((method, size, self.bytes.0.get(start..end)?))
+        Some(StoredPart {
+            method,
+            size,
+            crc32,
+            bytes: self.bytes.0.get(start..end)?,
+        })
+    }
+
+    /// How many warnings reading the package has given so far.
+    pub fn warning_count(&self) -> usize {
+        self.warnings.len()
     }
 
     /// Inflates `name` into `buf` (cleared first), within the limits. Returns `Ok(false)` when the
@@ -395,6 +447,7 @@ impl Package {
             self.rels.insert(source.to_owned(), rels.clone());
             return Ok(rels);
         }
+        let warnings_before = self.warnings.len();
         let mut buf = Vec::new();
         if !self.read_part(&rels_name, &mut buf)? {
             self.rels.insert(source.to_owned(), Vec::new());
@@ -409,7 +462,11 @@ impl Package {
         }
         rels.sort_by_key(|r| natural_key(&r.id));
         self.rels.insert(source.to_owned(), rels.clone());
-        if let Some(stored) = self.stored_part(&rels_name) {
+        // Reading it warned (a checksum that does not match): read it again next time, so the
+        // warning is given again.
+        if self.warnings.len() == warnings_before
+            && let Some(stored) = self.stored_part(&rels_name)
+        {
             RELATIONSHIPS.with(|m| m.borrow_mut().put(source, &stored, limits, rels.clone()));
         }
         Ok(rels)
@@ -472,12 +529,15 @@ impl Package {
         {
             return Ok(found);
         }
+        let warnings_before = self.warnings.len();
         let mut buf = Vec::new();
         if !self.read_part(NAME, &mut buf)? {
             return Ok(None);
         }
         let found = xml::content_type_of(&buf, part).map_err(|e| e.in_part(NAME))?;
-        if let Some(stored) = self.stored_part(NAME) {
+        if self.warnings.len() == warnings_before
+            && let Some(stored) = self.stored_part(NAME)
+        {
             CONTENT_TYPES.with(|m| m.borrow_mut().put(part, &stored, limits, found.clone()));
         }
         Ok(found)
@@ -509,9 +569,7 @@ struct Memo<T> {
 
 struct MemoEntry<T> {
     key: String,
-    method: CompressionMethod,
-    size: u64,
-    stored: Vec<u8>,
+    stored: OwnedStoredPart,
     limits: Limits,
     value: T,
 }
@@ -526,41 +584,20 @@ impl<T: Clone> Memo<T> {
         }
     }
 
-    fn get(
-        &self,
-        key: &str,
-        stored: &(CompressionMethod, u64, &[u8]),
-        limits: &Limits,
-    ) -> Option<T> {
-        let (method, size, bytes) = stored;
+    fn get(&self, key: &str, stored: &StoredPart<'_>, limits: &Limits) -> Option<T> {
         self.entries
             .iter()
-            .find(|e| {
-                e.key == key
-                    && e.method == *method
-                    && e.size == *size
-                    && e.limits == *limits
-                    && e.stored == *bytes
-            })
+            .find(|e| e.key == key && e.limits == *limits && e.stored.is(stored))
             .map(|e| e.value.clone())
     }
 
-    fn put(
-        &mut self,
-        key: &str,
-        stored: &(CompressionMethod, u64, &[u8]),
-        limits: Limits,
-        value: T,
-    ) {
-        let (method, size, bytes) = stored;
+    fn put(&mut self, key: &str, stored: &StoredPart<'_>, limits: Limits, value: T) {
         if self.entries.len() == MEMO_ENTRIES {
             self.entries.remove(0);
         }
         self.entries.push(MemoEntry {
             key: key.to_owned(),
-            method: *method,
-            size: *size,
-            stored: bytes.to_vec(),
+            stored: stored.to_owned_part(),
             limits,
             value,
         });
@@ -883,13 +920,21 @@ mod tests {
     fn memo_entries_count_only_for_the_same_key_bytes_and_limits() {
         let mut m: Memo<u32> = Memo::new();
         let limits = Limits::default();
-        let stored = (CompressionMethod::Deflated, 10, &b"abc"[..]);
+        let part = |method, crc32, bytes| StoredPart {
+            method,
+            size: 10,
+            crc32,
+            bytes,
+        };
+        let stored = part(CompressionMethod::Deflated, 7, &b"abc"[..]);
         m.put("word/document.xml", &stored, limits, 1);
         assert_eq!(m.get("word/document.xml", &stored, &limits), Some(1));
         assert_eq!(m.get("", &stored, &limits), None);
-        let other_bytes = (CompressionMethod::Deflated, 10, &b"abd"[..]);
+        let other_bytes = part(CompressionMethod::Deflated, 7, &b"abd"[..]);
         assert_eq!(m.get("word/document.xml", &other_bytes, &limits), None);
-        let stored_plain = (CompressionMethod::Stored, 10, &b"abc"[..]);
+        let other_crc = part(CompressionMethod::Deflated, 8, &b"abc"[..]);
+        assert_eq!(m.get("word/document.xml", &other_crc, &limits), None);
+        let stored_plain = part(CompressionMethod::Stored, 7, &b"abc"[..]);
         assert_eq!(m.get("word/document.xml", &stored_plain, &limits), None);
         let tighter = Limits {
             max_part_bytes: 5,

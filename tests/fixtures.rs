@@ -78,6 +78,63 @@ fn one_reader_for_many_forms_reads_each_as_a_fresh_reader_does() {
     }
 }
 
+/// `docx` with the checksums its zip declares for `name` changed (local header and central
+/// directory alike), as a transfer that damaged the part's bytes would leave it.
+fn with_wrong_checksum(docx: &[u8], name: &str) -> Vec<u8> {
+    let mut out = docx.to_vec();
+    let mut changed = 0;
+    let found: Vec<usize> = (0..docx.len())
+        .filter(|&i| docx[i..].starts_with(name.as_bytes()))
+        .collect();
+    for at in found {
+        if at >= 30 && out[at - 30..].starts_with(b"PK\x03\x04") {
+            out[at - 30 + 14] ^= 0xFF;
+            changed += 1;
+        }
+        if at >= 46 && out[at - 46..].starts_with(b"PK\x01\x02") {
+            out[at - 46 + 16] ^= 0xFF;
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 2, "{name} not found in both zip headers");
+    out
+}
+
+/// A part kept from one read for the next must not hide what reading it warned of: a form whose
+/// styles, glossary or relationships fail their checksum says so every time it is read.
+#[test]
+fn a_checksum_warning_is_given_on_every_read_of_the_form() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let form = std::fs::read(root.join("examples/forms/kungsholmen-2022-T1.docx")).unwrap();
+    for part in [
+        "word/styles.xml",
+        "word/glossary/document.xml",
+        "_rels/.rels",
+        "word/_rels/document.xml.rels",
+        "[Content_Types].xml",
+    ] {
+        let damaged = with_wrong_checksum(&form, part);
+        let mut reader = blankett::Reader::default();
+        // The sound form first, then the damaged one twice: each read of it warns.
+        reader.read_bytes(form.clone(), Some("sound.docx")).unwrap();
+        for round in 0..2 {
+            let doc = reader
+                .read_bytes(damaged.clone(), Some("damaged.docx"))
+                .unwrap();
+            let warned = doc
+                .warnings
+                .iter()
+                .any(|w| w.code == "zip-checksum" && w.message.contains(part));
+            assert!(warned, "{part}, read {round}: {:?}", doc.warnings);
+        }
+        let doc = reader.read_bytes(form.clone(), Some("sound.docx")).unwrap();
+        assert!(
+            doc.warnings.iter().all(|w| w.code != "zip-checksum"),
+            "{part}"
+        );
+    }
+}
+
 /// What the raw XML of a package's story parts holds that must never be answer text.
 #[derive(Default, Debug)]
 struct Raw {

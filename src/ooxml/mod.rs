@@ -42,10 +42,8 @@ pub struct Scratch {
 /// A part as it was stored in the zip, and what was made of it.
 #[derive(Debug)]
 struct Kept<T> {
-    method: zip::CompressionMethod,
-    size: u64,
-    /// `None` when the entry's bytes could not be located: then never taken for another's.
-    stored: Option<Vec<u8>>,
+    /// `None` when it may not be taken for a later form's part.
+    stored: Option<crate::package::OwnedStoredPart>,
     value: T,
 }
 
@@ -55,8 +53,10 @@ pub fn read_package(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document
     read_inner(pkg, scratch).map_err(|e| e.in_file(file.as_deref()))
 }
 
-/// The styles or glossary part `part`: the one kept in `slot` when the package stores the same
-/// bytes, else read (and kept). `None` when it is missing or unreadable (with a warning).
+/// The styles or glossary part `part`: the one kept in `slot` when the package stores it exactly
+/// as the kept one was stored, else read (and kept, unless reading it warned: a warning must
+/// be given again for the next form that holds it). `None` when it is missing or unreadable
+/// (with a warning).
 fn kept_part<'a, T>(
     slot: &'a mut Option<Kept<T>>,
     pkg: &mut Package,
@@ -66,25 +66,25 @@ fn kept_part<'a, T>(
     make: impl FnOnce(Vec<u8>) -> T,
 ) -> Result<Option<&'a T>> {
     let same = match (pkg.stored_part(part), slot.as_ref()) {
-        (Some((method, size, stored)), Some(k)) => {
-            k.method == method && k.size == size && k.stored.as_deref() == Some(stored)
-        }
+        (
+            Some(stored),
+            Some(Kept {
+                stored: Some(k), ..
+            }),
+        ) => k.is(&stored),
         _ => false,
     };
     if !same {
+        let (package_warnings, own_warnings) = (pkg.warning_count(), warnings.len());
         let Some(value) = optional(pkg, buf, part, warnings, |b| Ok(make(b.to_vec())))? else {
             return Ok(None);
         };
-        let (method, size, stored) = match pkg.stored_part(part) {
-            Some((method, size, stored)) => (method, size, Some(stored.to_vec())),
-            None => (zip::CompressionMethod::Stored, 0, None),
+        let warned = pkg.warning_count() != package_warnings || warnings.len() != own_warnings;
+        let stored = match warned {
+            true => None,
+            false => pkg.stored_part(part).map(|s| s.to_owned_part()),
         };
-        *slot = Some(Kept {
-            method,
-            size,
-            stored,
-            value,
-        });
+        *slot = Some(Kept { stored, value });
     }
     Ok(slot.as_ref().map(|k| &k.value))
 }
