@@ -111,12 +111,25 @@ pub struct Namespaces {
     next_slot: usize,
 }
 
-/// A resolved prefix of up to 15 bytes (Word's are 1–5), kept without allocating.
+/// A resolved prefix of up to 8 bytes (Word's are 1–5), kept without allocating: its bytes
+/// and length packed in one integer, compared in one step.
 #[derive(Debug, Default, Clone, Copy)]
 struct CachedPrefix {
-    len: u8,
-    bytes: [u8; 15],
+    packed: u128,
     ns: Option<Ns>,
+}
+
+/// `p` and its length in one integer; `None` when it is longer than 8 bytes.
+#[inline]
+fn pack_prefix(p: &[u8]) -> Option<u128> {
+    if p.len() > 8 {
+        return None;
+    }
+    let mut packed = p.len() as u128;
+    for (i, &b) in p.iter().enumerate() {
+        packed |= u128::from(b) << (8 * (i + 1));
+    }
+    Some(packed)
 }
 
 /// True when the raw attributes of a tag hold `xmlns`.
@@ -151,7 +164,10 @@ impl Namespaces {
             }
             self.clear_cache();
         }
-        self.resolve(e.name().prefix().map(|p| p.into_inner()), true)
+        let name = e.name().into_inner();
+        // Names are short (`w:p`, `wps:txbx`): a plain scan beats a search set up per call.
+        let prefix = name.iter().position(|&b| b == b':').map(|i| &name[..i]);
+        self.resolve(prefix, true)
     }
 
     pub fn pop(&mut self) {
@@ -175,20 +191,22 @@ impl Namespaces {
             None if use_default => b"",
             None => return Ns::None,
         };
-        for c in &self.cache {
-            if let Some(ns) = c.ns
-                && usize::from(c.len) == p.len()
-                && c.bytes[..p.len()] == *p
-            {
-                return ns;
+        let packed = pack_prefix(p);
+        if let Some(packed) = packed {
+            for c in &self.cache {
+                if let Some(ns) = c.ns
+                    && c.packed == packed
+                {
+                    return ns;
+                }
             }
         }
         let ns = self.lookup(p);
-        if p.len() <= 15 {
-            let slot = &mut self.cache[self.next_slot];
-            slot.len = p.len() as u8;
-            slot.bytes[..p.len()].copy_from_slice(p);
-            slot.ns = Some(ns);
+        if let Some(packed) = packed {
+            self.cache[self.next_slot] = CachedPrefix {
+                packed,
+                ns: Some(ns),
+            };
             self.next_slot = (self.next_slot + 1) % self.cache.len();
         }
         ns
