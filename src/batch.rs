@@ -62,7 +62,7 @@ impl Config {
 /// Converts one form: read it, map it, redact if asked. The one code path for every command.
 pub fn convert_file(reader: &mut Reader, path: &Path, cfg: &Config) -> Result<Submission, Error> {
     let doc = reader.read_path(path)?;
-    Ok(to_submission(&doc, path, cfg, &cfg.prepare()))
+    Ok(to_submission(doc, path, cfg, &cfg.prepare()))
 }
 
 /// Converts one form held in memory, its bytes already read and hashed (SHA-256, hex).
@@ -76,11 +76,11 @@ pub fn convert_bytes(
 ) -> Result<Submission, Error> {
     let name = path.display().to_string();
     let doc = reader.read_hashed_bytes(bytes, sha256.to_owned(), Some(&name))?;
-    Ok(to_submission(&doc, path, cfg, prepared))
+    Ok(to_submission(doc, path, cfg, prepared))
 }
 
 fn to_submission(
-    doc: &crate::Document,
+    doc: crate::Document,
     path: &Path,
     cfg: &Config,
     prepared: &Prepared<'_>,
@@ -92,7 +92,7 @@ fn to_submission(
         path: Some(path),
     };
     let mut s = prepared
-        .map(doc, &opts)
+        .map_owned(doc, &opts)
         .expect("options are checked before any form is read");
     if cfg.redact_contact {
         s.redact_contact();

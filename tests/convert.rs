@@ -329,3 +329,45 @@ fn bad_options_are_refused_before_any_form_is_read() {
         assert!(e.to_string().contains(says), "{e}");
     }
 }
+
+/// Handing the read form over (`map_owned`, as batch does) moves the answers' blocks instead of
+/// copying them; the submission is the same as mapping a borrowed form gives, for every form.
+#[test]
+fn mapping_an_owned_form_gives_the_same_submission() {
+    let (q, reg) = (Questionnaire::builtin(), Registry::builtin());
+    let prepared = mapping::Prepared::new(&q, &reg);
+    let mut forms = Vec::new();
+    for dir in [
+        "examples/forms",
+        "fixtures/forms",
+        "fixtures/libreoffice",
+        "fixtures",
+    ] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "docx" || x == "docm") {
+                forms.push(p);
+            }
+        }
+    }
+    assert!(forms.len() > 20, "{forms:?}");
+    let mut moved_some = false;
+    for path in forms {
+        let doc = blankett::read_path(&path).unwrap();
+        let opts = Options {
+            path: Some(&path),
+            ..Options::default()
+        };
+        let borrowed = prepared.map(&doc, &opts).unwrap();
+        let owned = prepared.map_owned(doc, &opts).unwrap();
+        moved_some |= owned.answers.iter().any(|a| !a.blocks.is_empty())
+            || owned.unmapped.iter().any(|u| !u.blocks.is_empty());
+        assert_eq!(
+            serde_json::to_value(&owned).unwrap(),
+            serde_json::to_value(&borrowed).unwrap(),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(moved_some);
+}

@@ -236,14 +236,61 @@ pub fn map(
 impl Prepared<'_> {
     /// Maps a read form to a submission.
     pub fn map(&self, doc: &Document, opts: &Options<'_>) -> Result<Submission, OptionError> {
-        map_prepared(self, doc, opts)
+        map_prepared(self, doc, opts, None)
+    }
+
+    /// [`map`](Prepared::map) for a form the caller is done with: answers take their controls'
+    /// blocks instead of copying them (a large answer is then held once less).
+    pub fn map_owned(
+        &self,
+        mut doc: Document,
+        opts: &Options<'_>,
+    ) -> Result<Submission, OptionError> {
+        let mut moves = Vec::new();
+        let mut s = map_prepared(self, &doc, opts, Some(&mut moves))?;
+        // A control's blocks go to one place; should one ever go to two, the first copies.
+        let mut uses: HashMap<usize, usize> = HashMap::new();
+        for m in &moves {
+            *uses.entry(m.control).or_default() += 1;
+        }
+        for m in moves {
+            let left = uses.get_mut(&m.control).expect("counted above");
+            *left -= 1;
+            let blocks = &mut doc.controls[m.control].blocks;
+            let mut taken = match *left {
+                0 => std::mem::take(blocks),
+                _ => blocks.clone(),
+            };
+            let target = match m.to {
+                BlocksTo::Answer(i) => &mut s.answers[i].blocks,
+                BlocksTo::Unmapped(i) => &mut s.unmapped[i].blocks,
+            };
+            // The control's blocks come first, then what was written beside it.
+            taken.append(target);
+            *target = taken;
+        }
+        Ok(s)
     }
 }
 
+/// A control's blocks left for [`Prepared::map_owned`] to move into the submission.
+struct BlocksMove {
+    control: usize,
+    to: BlocksTo,
+}
+
+enum BlocksTo {
+    Answer(usize),
+    Unmapped(usize),
+}
+
+/// Maps `doc`. With `moves`, answers and unmapped entries leave out their controls' blocks and
+/// say where they go instead; without, the blocks are copied.
 fn map_prepared(
     prepared: &Prepared<'_>,
     doc: &Document,
     opts: &Options<'_>,
+    mut moves: Option<&mut Vec<BlocksMove>>,
 ) -> Result<Submission, OptionError> {
     let (q, reg) = (prepared.q, prepared.reg);
     check_with(q, reg, &prepared.matcher, opts)?;
@@ -389,14 +436,24 @@ fn map_prepared(
         }
         let question = item.question.expect("a question item");
         let anchored = roles.contains(&Role2::Anchor(i));
-        answers.push(answer(
+        let (a, control_blocks) = answer(
             question,
             control,
             matched_by.get(&i).copied(),
             &loose,
             anchored,
+            moves.is_some(),
             &mut warnings,
-        ));
+        );
+        if let (Some(moves), true, Some(&control)) =
+            (moves.as_deref_mut(), control_blocks, by_item.get(&i))
+        {
+            moves.push(BlocksMove {
+                control,
+                to: BlocksTo::Answer(answers.len()),
+            });
+        }
+        answers.push(a);
     }
 
     // Controls that answer nothing.
@@ -464,7 +521,16 @@ fn map_prepared(
         // An inline control keeps the line it stands in (`Period: tertialrapport 1 2022`).
         let (text, blocks) = match line {
             Some(l) => (l.clone(), vec![paragraph(&l)]),
-            None => (control.text.clone(), control.blocks.clone()),
+            None => match moves.as_deref_mut() {
+                Some(moves) => {
+                    moves.push(BlocksMove {
+                        control: c,
+                        to: BlocksTo::Unmapped(unmapped.len()),
+                    });
+                    (control.text.clone(), Vec::new())
+                }
+                None => (control.text.clone(), control.blocks.clone()),
+            },
         };
         unmapped.push(Unmapped {
             text,
@@ -985,14 +1051,17 @@ fn strip_placeholder(text: &str, c: &Control) -> (String, bool) {
     }
 }
 
+/// The answer to `question`, and, when `defer_blocks`, whether it left out its control's blocks
+/// (for the caller to move in ahead of the blocks it holds).
 fn answer(
     question: &Question,
     control: Option<&Control>,
     matched_by: Option<MatchedBy>,
     loose: &[String],
     anchored: bool,
+    defer_blocks: bool,
     warnings: &mut Vec<SubmissionWarning>,
-) -> Answer {
+) -> (Answer, bool) {
     let warn = |warnings: &mut Vec<SubmissionWarning>, code: &str, message: String| {
         warnings.push(SubmissionWarning {
             code: code.into(),
@@ -1002,6 +1071,7 @@ fn answer(
     };
     let mut text = String::new();
     let mut blocks: Vec<Block> = Vec::new();
+    let mut deferred = false;
     let mut status = AnswerStatus::Missing;
     if let Some(c) = control {
         status = AnswerStatus::Unanswered;
@@ -1014,6 +1084,8 @@ fn answer(
                     "the answer began with the placeholder text, which was left out".into(),
                 );
                 blocks = vec![paragraph(&t)];
+            } else if defer_blocks {
+                deferred = true;
             } else {
                 blocks = c.blocks.clone();
             }
@@ -1068,7 +1140,7 @@ fn answer(
             "the question was not found in the form".into(),
         );
     }
-    Answer {
+    let a = Answer {
         question_id: question.id.clone(),
         area: question.area,
         question: question.text.clone(),
@@ -1078,7 +1150,8 @@ fn answer(
         value,
         matched_by,
         control: control.map(control_ref),
-    }
+    };
+    (a, deferred)
 }
 
 /// The typed value of a boolean, date or choice question: from the control's value when it
