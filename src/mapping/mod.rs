@@ -13,9 +13,10 @@ pub mod respondent;
 pub mod round;
 pub mod text_match;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
 
 use crate::model::{Block, Control, ControlType, Document, FlowItem, Status, Story, Value};
 use crate::schema::{Question, QuestionType, Questionnaire, Registry, Role};
@@ -138,13 +139,32 @@ pub struct Prepared<'a> {
     reg: &'a Registry,
     matcher: respondent::Matcher<'a>,
     variants: Vec<VariantData<'a>>,
-    /// Comparison keys of paragraphs met in earlier forms: the template's text repeats in every
-    /// form of a round. Bounded: once full, new texts are keyed but not remembered.
-    seen: Mutex<HashMap<Box<str>, Arc<TextKey>>>,
 }
 
-/// How many paragraph texts [`Prepared`] remembers the keys of.
+/// How many paragraph texts each thread remembers the comparison keys of.
 const SEEN_TEXTS: usize = 1024;
+
+thread_local! {
+    /// Comparison keys of paragraphs met in earlier forms on this thread: the template's text
+    /// repeats in every form of a round. A key depends on the text alone. Bounded: once full,
+    /// new texts are keyed but not remembered. Per thread, so that workers share nothing.
+    static SEEN: RefCell<HashMap<Box<str>, Rc<TextKey>>> = RefCell::new(HashMap::new());
+}
+
+/// The comparison key of a paragraph's text, remembered across forms.
+fn paragraph_key(text: &str) -> Rc<TextKey> {
+    SEEN.with(|seen| {
+        if let Some(k) = seen.borrow().get(text) {
+            return Rc::clone(k);
+        }
+        let k = Rc::new(TextKey::new(text));
+        let mut seen = seen.borrow_mut();
+        if seen.len() < SEEN_TEXTS {
+            seen.insert(text.into(), Rc::clone(&k));
+        }
+        k
+    })
+}
 
 impl<'a> Prepared<'a> {
     pub fn new(q: &'a Questionnaire, reg: &'a Registry) -> Prepared<'a> {
@@ -186,22 +206,7 @@ impl<'a> Prepared<'a> {
             reg,
             matcher: respondent::Matcher::new(reg),
             variants,
-            seen: Mutex::default(),
         }
-    }
-
-    /// The comparison key of a paragraph's text, remembered across forms.
-    fn paragraph_key(&self, text: &str) -> Arc<TextKey> {
-        let seen = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(k) = seen().get(text) {
-            return Arc::clone(k);
-        }
-        let k = Arc::new(TextKey::new(text));
-        let mut seen = seen();
-        if seen.len() < SEEN_TEXTS {
-            seen.insert(text.into(), Arc::clone(&k));
-        }
-        k
     }
 
     fn variant(&self, id: &str) -> Option<&VariantData<'a>> {
@@ -298,11 +303,11 @@ fn map_prepared(
     let candidates = candidates(doc);
 
     // Each paragraph's comparison key, worked out once.
-    let flow_keys: Vec<Option<Arc<TextKey>>> = doc
+    let flow_keys: Vec<Option<Rc<TextKey>>> = doc
         .flow
         .iter()
         .map(|f| match f {
-            FlowItem::Paragraph { text, .. } => Some(prepared.paragraph_key(text)),
+            FlowItem::Paragraph { text, .. } => Some(paragraph_key(text)),
             _ => None,
         })
         .collect();
@@ -761,7 +766,7 @@ fn detect_variant(
     doc: &Document,
     prepared: &Prepared<'_>,
     candidates: &[usize],
-    flow_keys: &[Option<Arc<TextKey>>],
+    flow_keys: &[Option<Rc<TextKey>>],
 ) -> String {
     let q = prepared.q;
     if q.variants.len() == 1 {
@@ -883,7 +888,7 @@ fn match_by_position(
 fn flow_roles(
     doc: &Document,
     data: &VariantData<'_>,
-    flow_keys: &[Option<Arc<TextKey>>],
+    flow_keys: &[Option<Rc<TextKey>>],
 ) -> Vec<Role2> {
     doc.flow
         .iter()
