@@ -30,6 +30,7 @@ pub mod schema;
 pub mod submission;
 pub mod template;
 pub mod watch;
+mod word_out;
 pub mod xml;
 
 use std::path::Path;

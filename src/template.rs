@@ -29,15 +29,16 @@
 //! small post-processing step (`finish`) adds them to the package docx-rs wrote.
 
 use std::collections::HashSet;
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 
 use docx_rs::{
-    Docx, PageMargin, Paragraph, Run, StructuredDataTag, Style, StyleType, Table, TableCell,
-    TableRow, WidthType,
+    Docx, Paragraph, Run, StructuredDataTag, Style, StyleType, Table, TableCell, TableRow,
+    WidthType,
 };
 use sha2::{Digest, Sha256};
 
 use crate::schema::{Field, Question, Questionnaire};
+use crate::word_out::{self, HEADING_STYLES, TITLE_STYLE};
 
 /// The placeholder a control shows when its field names none: Word's Swedish default, the
 /// text the city's form shows under every question.
@@ -46,16 +47,11 @@ pub const DEFAULT_PLACEHOLDER: &str = "Klicka här för att ange text.";
 /// The name Word 2010–2013 gives the glossary entry of its default text placeholder.
 const DEFAULT_DOC_PART: &str = "DefaultPlaceholder_1081868574";
 
-/// Style ids written into `word/styles.xml`. Word and LibreOffice recognise the built-in
-/// styles by their names (`heading 1`, `Title`, `Placeholder Text`), whatever the id.
-const TITLE_STYLE: &str = "Title";
-const HEADING_STYLES: [&str; 2] = ["Heading1", "Heading2"];
+/// The placeholder text's character style (Word knows it by its name, `Placeholder Text`).
 const PLACEHOLDER_STYLE: &str = "PlaceholderText";
 
-/// Page and table geometry in twentieths of a point: A4, 2.5 cm margins, the header table as
-/// wide as the text (label column a third of it).
-const PAGE: (u32, u32) = (11906, 16838);
-const MARGIN: i32 = 1417;
+/// The header table's columns in twentieths of a point: as wide as the text, the label column a
+/// third of it.
 const COLUMNS: [usize; 2] = [3256, 5816];
 
 const GLOSSARY_PART: &str = "word/glossary/document.xml";
@@ -64,8 +60,6 @@ const GLOSSARY_REL_TYPE: &str =
 const GLOSSARY_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml";
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-/// The empty run properties docx-rs writes everywhere.
-const EMPTY_RPR: &str = "<w:rPr />";
 
 /// Why a template could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -197,18 +191,7 @@ impl Builder {
     }
 
     fn document(&mut self, q: &Questionnaire, variant: &str) -> Docx {
-        let mut docx = styles(Docx::new())
-            .page_size(PAGE.0, PAGE.1)
-            .page_margin(PageMargin {
-                top: MARGIN,
-                left: MARGIN,
-                bottom: MARGIN,
-                right: MARGIN,
-                header: 708,
-                footer: 708,
-                gutter: 0,
-            })
-            .default_size(22);
+        let mut docx = word_out::a4(styles(Docx::new())).default_size(22);
         let title = self.text(Some(TITLE_STYLE), q.title.trim(), false);
         docx = docx.add_paragraph(title);
 
@@ -310,35 +293,16 @@ fn areas_used(q: &Questionnaire, questions: &[&Question]) -> Vec<u8> {
 /// The paragraph and character styles the template uses. docx-rs always writes a `Normal`
 /// style itself.
 fn styles(docx: Docx) -> Docx {
-    // One run property each: docx-rs writes run properties in its own order (`w:sz` before
-    // `w:b`, `w:color`), not the schema's (ECMA-376 Part 1 §17.3.2.28), and Word ignores a
-    // property out of its place.
-    let heading = |id: &str, name: &str, level: usize, size: usize| {
-        Style::new(id, StyleType::Paragraph)
-            .name(name)
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(9)
-            .outline_lvl(level)
-            .size(size)
-    };
-    docx.add_style(
-        Style::new(TITLE_STYLE, StyleType::Paragraph)
-            .name("Title")
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(10)
-            .size(48),
-    )
-    .add_style(heading(HEADING_STYLES[0], "heading 1", 0, 32))
-    .add_style(heading(HEADING_STYLES[1], "heading 2", 1, 26))
-    .add_style(
-        Style::new(PLACEHOLDER_STYLE, StyleType::Character)
-            .name("Placeholder Text")
-            .ui_priority(99)
-            .semi_hidden()
-            .color("808080"),
-    )
+    docx.add_style(word_out::title_style())
+        .add_style(word_out::heading_style(0))
+        .add_style(word_out::heading_style(1))
+        .add_style(
+            Style::new(PLACEHOLDER_STYLE, StyleType::Character)
+                .name("Placeholder Text")
+                .ui_priority(99)
+                .semi_hidden()
+                .color("808080"),
+        )
 }
 
 /// A field's own placeholder gets its own glossary entry, named as Word names one (32
@@ -398,50 +362,22 @@ fn escape(s: &str) -> String {
 /// feature is on), so that the same template always gives the same bytes.
 fn finish(raw: &[u8], controls: &[Control]) -> Result<Vec<u8>, TemplateError> {
     let bad = TemplateError::Package;
-    let mut zip = zip::ZipArchive::new(Cursor::new(raw))
-        .map_err(|e| bad(format!("docx-rs wrote no readable zip: {e}")))?;
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..zip.len() {
-        let mut entry = zip
-            .by_index(i)
-            .map_err(|e| bad(format!("entry {i}: {e}")))?;
-        if entry.is_dir() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| bad(format!("{}: {e}", entry.name())))?;
-        parts.push((entry.name().to_owned(), bytes));
-    }
-
-    let part = |parts: &[(String, Vec<u8>)], name: &str| -> Result<usize, TemplateError> {
-        parts
-            .iter()
-            .position(|(n, _)| n == name)
-            .ok_or_else(|| bad(format!("docx-rs wrote no {name}")))
-    };
-    let text = |bytes: &[u8], name: &str| -> Result<String, TemplateError> {
-        String::from_utf8(bytes.to_vec()).map_err(|_| bad(format!("{name} is not UTF-8")))
-    };
+    let mut parts = word_out::unpack(raw).map_err(bad)?;
 
     // docx-rs opens every `w:pPr`, `w:sdtPr` and style with an empty `<w:rPr />`, ahead of
     // the elements the schema puts first (`w:pStyle`, `w:alias`); empty, it says nothing.
-    let at = part(&parts, "word/styles.xml")?;
-    parts[at].1 = text(&parts[at].1, "word/styles.xml")?
-        .replace(EMPTY_RPR, "")
-        .into_bytes();
-    let at = part(&parts, "word/document.xml")?;
-    let document = text(&parts[at].1, "word/document.xml")?.replace(EMPTY_RPR, "");
+    word_out::drop_empty_rpr(&mut parts, "word/styles.xml").map_err(bad)?;
+    let (at, document) = word_out::drop_empty_rpr(&mut parts, "word/document.xml").map_err(bad)?;
     parts[at].1 = add_control_properties(&document, controls)?.into_bytes();
     parts.insert(
         at + 1,
         (GLOSSARY_PART.to_owned(), glossary(controls).into_bytes()),
     );
 
+    let part =
+        |parts: &[(String, Vec<u8>)], name: &str| word_out::part_text(parts, name).map_err(bad);
     let rels_name = "word/_rels/document.xml.rels";
-    let at = part(&parts, rels_name)?;
-    let rels = text(&parts[at].1, rels_name)?;
+    let (at, rels) = part(&parts, rels_name)?;
     let id = (1..)
         .map(|n| format!("rIdGlossary{n}"))
         .find(|id| !rels.contains(&format!("Id=\"{id}\"")))
@@ -454,33 +390,13 @@ fn finish(raw: &[u8], controls: &[Control]) -> Result<Vec<u8>, TemplateError> {
         .into_bytes();
 
     let types_name = "[Content_Types].xml";
-    let at = part(&parts, types_name)?;
-    let types = text(&parts[at].1, types_name)?;
+    let (at, types) = part(&parts, types_name)?;
     let over =
         format!(r#"<Override PartName="/{GLOSSARY_PART}" ContentType="{GLOSSARY_CONTENT_TYPE}"/>"#);
     parts[at].1 = insert_before_last(&types, "</Types>", &over)
         .ok_or_else(|| bad(format!("{types_name} has no </Types>")))?
         .into_bytes();
-    // Word and most readers expect the content types first.
-    let types = parts.remove(at);
-    parts.insert(0, types);
-
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    // Fixed time and system (MS-DOS, as Word writes it): the same bytes on every machine.
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::DEFAULT)
-        .system(zip::System::Dos);
-    for (name, bytes) in &parts {
-        out.start_file(name.as_str(), options)
-            .map_err(|e| bad(format!("{name}: {e}")))?;
-        out.write_all(bytes)
-            .map_err(|e| bad(format!("{name}: {e}")))?;
-    }
-    let out = out
-        .finish()
-        .map_err(|e| bad(format!("cannot finish the zip: {e}")))?;
-    Ok(out.into_inner())
+    word_out::pack(parts).map_err(bad)
 }
 
 /// Adds the properties docx-rs cannot write to each control's `w:sdtPr`, which docx-rs writes

@@ -24,37 +24,33 @@
 //! depend on what was written before). The same round always gives the same bytes: paragraph
 //! ids are counted here, and the package is zipped again with fixed timestamps.
 
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 
 use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, HeightRule, IndentLevel, Level, LevelJc,
-    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Run,
-    Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
-    TextDirectionType, VAlignType, WidthType,
+    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, Paragraph, Run, Shading,
+    SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow, TextDirectionType,
+    VAlignType, WidthType,
 };
 
 use crate::model::{Block, NoteKind};
 use crate::round::{Cell, Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
+use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::{
     ExportError, Grid, STATUSES, area_heading, round_sv, status_mark, status_sv, value_sv,
 };
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
-const TITLE_STYLE: &str = "Title";
 const SUBTITLE_STYLE: &str = "Subtitle";
-const HEADING_STYLES: [&str; 2] = ["Heading1", "Heading2"];
 /// Small text for the completeness table.
 const SMALL_STYLE: &str = "TableSmall";
 
 /// The bullet list's numbering (docx-rs defines numbering 1 itself).
 const BULLETS: usize = 2;
 
-/// A4, 2.5 cm margins, as the template.
-const PAGE: (u32, u32) = (11906, 16838);
-const MARGIN: i32 = 1417;
 /// The width of the text, in twentieths of a point.
 const TEXT_WIDTH: usize = (PAGE.0 as usize) - 2 * (MARGIN as usize);
 /// The completeness table's first column.
@@ -62,9 +58,6 @@ const NAME_COLUMN: usize = 2600;
 /// The height of the completeness table's header row, where the questions' short labels stand
 /// turned a quarter (bottom to top): room for about 30 characters of 8 pt text.
 const LABEL_HEIGHT: f32 = 2200.0;
-
-/// The empty run properties docx-rs writes ahead of the properties the schema puts first.
-const EMPTY_RPR: &str = "<w:rPr />";
 
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
@@ -126,17 +119,7 @@ impl Builder {
 
     fn document(&mut self, round: &Round, q: &Questionnaire) -> Docx {
         let grid = Grid::new(round, q);
-        let mut docx = styles(Docx::new())
-            .page_size(PAGE.0, PAGE.1)
-            .page_margin(PageMargin {
-                top: MARGIN,
-                left: MARGIN,
-                bottom: MARGIN,
-                right: MARGIN,
-                header: 708,
-                footer: 708,
-                gutter: 0,
-            })
+        let mut docx = word_out::a4(styles(Docx::new()))
             .default_size(22)
             .default_line_spacing(LineSpacing::new().after(120))
             .add_abstract_numbering(bullets())
@@ -441,98 +424,52 @@ fn bullets() -> AbstractNumbering {
     })
 }
 
-/// The styles the report uses. One run property each: docx-rs writes run properties in its own
-/// order, not the schema's (ECMA-376 Part 1 §17.3.2.28), and Word ignores one out of its place.
+/// The styles the report uses (see [`word_out`] on one run property each).
 fn styles(docx: Docx) -> Docx {
-    let heading = |id: &str, name: &str, level: usize, size: usize| {
-        Style::new(id, StyleType::Paragraph)
-            .name(name)
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(9)
-            .outline_lvl(level)
-            .line_spacing(
-                LineSpacing::new()
-                    .before(360 - 120 * level as u32)
-                    .after(120),
-            )
-            .size(size)
+    // Headings with room above them, the more the higher the heading.
+    let heading = |level: usize| {
+        word_out::heading_style(level).line_spacing(
+            LineSpacing::new()
+                .before(360 - 120 * level as u32)
+                .after(120),
+        )
     };
-    docx.add_style(
-        Style::new(TITLE_STYLE, StyleType::Paragraph)
-            .name("Title")
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(10)
-            .size(48),
-    )
-    .add_style(
-        Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
-            .name("Subtitle")
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(11)
-            .size(28),
-    )
-    .add_style(heading(HEADING_STYLES[0], "heading 1", 0, 32))
-    .add_style(heading(HEADING_STYLES[1], "heading 2", 1, 26))
-    .add_style(
-        Style::new(SMALL_STYLE, StyleType::Paragraph)
-            .name("Table Small")
-            .based_on("Normal")
-            .line_spacing(LineSpacing::new().before(0).after(0))
-            .size(16),
-    )
+    docx.add_style(word_out::title_style())
+        .add_style(
+            Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
+                .name("Subtitle")
+                .based_on("Normal")
+                .next("Normal")
+                .ui_priority(11)
+                .size(28),
+        )
+        .add_style(heading(0))
+        .add_style(heading(1))
+        .add_style(
+            Style::new(SMALL_STYLE, StyleType::Paragraph)
+                .name("Table Small")
+                .based_on("Normal")
+                .line_spacing(LineSpacing::new().before(0).after(0))
+                .size(16),
+        )
 }
 
-/// Zips the package docx-rs wrote again: without the empty `<w:rPr />` docx-rs puts ahead of
-/// `w:pStyle` in every paragraph's properties (out of the schema's order), `[Content_Types].xml`
-/// first, fixed timestamps, no directory entries. docx-rs zips with the current time when zip's
-/// `time` feature is on.
+/// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
+/// of `w:pStyle` in every paragraph's properties (out of the schema's order), content types
+/// first, fixed timestamps, no directory entries.
 fn repack(raw: &[u8]) -> Result<Vec<u8>, String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(raw))
-        .map_err(|e| format!("docx-rs wrote no readable zip: {e}"))?;
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| format!("entry {i}: {e}"))?;
-        if entry.is_dir() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {e}", entry.name()))?;
-        let name = entry.name().to_owned();
-        if name == "word/document.xml" || name == "word/styles.xml" {
-            let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8"))?;
-            bytes = text.replace(EMPTY_RPR, "").into_bytes();
-        }
-        parts.push((name, bytes));
-    }
-    if let Some(at) = parts.iter().position(|(n, _)| n == "[Content_Types].xml") {
-        let types = parts.remove(at);
-        parts.insert(0, types);
-    }
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::DEFAULT)
-        .system(zip::System::Dos);
-    for (name, bytes) in &parts {
-        out.start_file(name.as_str(), options)
-            .map_err(|e| format!("{name}: {e}"))?;
-        out.write_all(bytes).map_err(|e| format!("{name}: {e}"))?;
-    }
-    let out = out
-        .finish()
-        .map_err(|e| format!("cannot finish the zip: {e}"))?;
-    Ok(out.into_inner())
+    let mut parts = word_out::unpack(raw)?;
+    word_out::drop_empty_rpr(&mut parts, "word/document.xml")?;
+    word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
+    word_out::pack(parts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::testing;
+    use crate::word_out::EMPTY_RPR;
+    use std::io::Read;
 
     fn report(redact: bool) -> (Vec<u8>, crate::Document) {
         let round = testing::round(redact);

@@ -1,0 +1,128 @@
+//! What the two Word files blankett writes, the blank template and the round's report, share:
+//! the page, the title and heading styles, and the clean-up of the package docx-rs writes.
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::{Docx, PageMargin, Style, StyleType};
+
+/// A4 in twentieths of a point, and its 2.5 cm margins.
+pub(crate) const PAGE: (u32, u32) = (11906, 16838);
+pub(crate) const MARGIN: i32 = 1417;
+
+/// Style ids. Word and LibreOffice recognise the built-in styles by their names (`Title`,
+/// `heading 1`), whatever the id.
+pub(crate) const TITLE_STYLE: &str = "Title";
+pub(crate) const HEADING_STYLES: [&str; 2] = ["Heading1", "Heading2"];
+
+/// The empty run properties docx-rs writes ahead of the properties the schema puts first
+/// (`w:pStyle`, `w:alias`) in every paragraph's, control's and style's properties.
+pub(crate) const EMPTY_RPR: &str = "<w:rPr />";
+
+/// An A4 page with 2.5 cm margins.
+pub(crate) fn a4(docx: Docx) -> Docx {
+    docx.page_size(PAGE.0, PAGE.1).page_margin(PageMargin {
+        top: MARGIN,
+        left: MARGIN,
+        bottom: MARGIN,
+        right: MARGIN,
+        header: 708,
+        footer: 708,
+        gutter: 0,
+    })
+}
+
+// One run property per style: docx-rs writes run properties in its own order (`w:sz` before
+// `w:b`, `w:color`), not the schema's (ECMA-376 Part 1 §17.3.2.28), and Word ignores a property
+// out of its place.
+
+/// The title style (24 pt).
+pub(crate) fn title_style() -> Style {
+    Style::new(TITLE_STYLE, StyleType::Paragraph)
+        .name("Title")
+        .based_on("Normal")
+        .next("Normal")
+        .ui_priority(10)
+        .size(48)
+}
+
+/// `heading 1` (16 pt) or `heading 2` (13 pt), by 0-based level.
+pub(crate) fn heading_style(level: usize) -> Style {
+    let size = [32, 26][level];
+    Style::new(HEADING_STYLES[level], StyleType::Paragraph)
+        .name(format!("heading {}", level + 1))
+        .based_on("Normal")
+        .next("Normal")
+        .ui_priority(9)
+        .outline_lvl(level)
+        .size(size)
+}
+
+/// The parts of the package docx-rs wrote, in its order, directory entries left out.
+pub(crate) fn unpack(raw: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(raw))
+        .map_err(|e| format!("docx-rs wrote no readable zip: {e}"))?;
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| format!("entry {i}: {e}"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{}: {e}", entry.name()))?;
+        parts.push((entry.name().to_owned(), bytes));
+    }
+    Ok(parts)
+}
+
+/// Where part `name` stands among `parts`, and its text.
+pub(crate) fn part_text(
+    parts: &[(String, Vec<u8>)],
+    name: &str,
+) -> Result<(usize, String), String> {
+    let at = parts
+        .iter()
+        .position(|(n, _)| n == name)
+        .ok_or_else(|| format!("docx-rs wrote no {name}"))?;
+    let text =
+        String::from_utf8(parts[at].1.clone()).map_err(|_| format!("{name} is not UTF-8"))?;
+    Ok((at, text))
+}
+
+/// Drops docx-rs's empty run properties from part `name`; returns where it stands and its
+/// text.
+pub(crate) fn drop_empty_rpr(
+    parts: &mut [(String, Vec<u8>)],
+    name: &str,
+) -> Result<(usize, String), String> {
+    let (at, text) = part_text(parts, name)?;
+    let text = text.replace(EMPTY_RPR, "");
+    parts[at].1 = text.clone().into_bytes();
+    Ok((at, text))
+}
+
+/// Zips `parts` again: `[Content_Types].xml` first (Word and most readers expect it there),
+/// then the rest in order, with a fixed time and system (MS-DOS, as Word writes it), so that
+/// the same content always gives the same bytes on every machine. docx-rs zips with the current
+/// time when zip's `time` feature is on.
+pub(crate) fn pack(mut parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
+    if let Some(at) = parts.iter().position(|(n, _)| n == "[Content_Types].xml") {
+        let types = parts.remove(at);
+        parts.insert(0, types);
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::DEFAULT)
+        .system(zip::System::Dos);
+    for (name, bytes) in &parts {
+        out.start_file(name.as_str(), options)
+            .map_err(|e| format!("{name}: {e}"))?;
+        out.write_all(bytes).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let out = out
+        .finish()
+        .map_err(|e| format!("cannot finish the zip: {e}"))?;
+    Ok(out.into_inner())
+}
