@@ -2,14 +2,12 @@
 //! code), the wording on stderr (the file, what is wrong, what to do) and the exit code. A
 //! readable form with problems is not an error: it is read, with warnings.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn blankett() -> Command {
-    Command::cargo_bin("blankett").unwrap()
-}
+use common::{blankett, compound_file};
 
 const RELS: &[u8] = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
 const TYPES: &[u8] = br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
@@ -40,16 +38,6 @@ fn word_with(document: &[u8]) -> Vec<u8> {
 
 fn body(inner: &str) -> Vec<u8> {
     format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{inner}</w:body></w:document>"#).into_bytes()
-}
-
-fn compound_file(streams: &[&str]) -> Vec<u8> {
-    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
-    for s in streams {
-        let mut stream = cf.create_stream(format!("/{s}")).unwrap();
-        stream.write_all(&[0u8; 600]).unwrap();
-    }
-    cf.flush().unwrap();
-    cf.into_inner().into_inner()
 }
 
 /// A file that cannot be read: the library says `code`; `blankett inspect` prints one line,

@@ -1,18 +1,12 @@
 //! The real binary on real files: exit codes, stdout, and the wording of errors on stderr.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use common::{blankett, compound_file, example};
 use predicates::prelude::*;
-
-fn blankett() -> Command {
-    Command::cargo_bin("blankett").unwrap()
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx")
-}
 
 /// A zip holding the given entries.
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -25,17 +19,6 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     }
     zip.finish().unwrap();
     out.into_inner()
-}
-
-/// An OLE2 compound file with the named streams, like a `.doc` or an encrypted `.docx`.
-fn compound_file(streams: &[&str]) -> Vec<u8> {
-    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
-    for s in streams {
-        let mut stream = cf.create_stream(format!("/{s}")).unwrap();
-        stream.write_all(&[0u8; 600]).unwrap();
-    }
-    cf.flush().unwrap();
-    cf.into_inner().into_inner()
 }
 
 #[test]

@@ -2,19 +2,13 @@
 //! that cannot be written and an output path that is no folder give a clear error and leave
 //! earlier results as they were.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use common::{blankett, example};
 use predicates::prelude::*;
-
-fn blankett() -> Command {
-    Command::cargo_bin("blankett").unwrap()
-}
-
-fn example() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx")
-}
 
 /// Runs blankett with a file size limit of 1 KiB, as if the disk filled up after the first
 /// kilobyte of every file. `trap '' XFSZ` makes writes past the limit fail (EFBIG) instead of

@@ -2,18 +2,16 @@
 //! (several committees, a late resubmission, an unanswered question, missing committees, a
 //! broken file, Word's lock file), then `consolidate` into the round file and its exports.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::blankett;
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn blankett() -> Command {
-    Command::cargo_bin("blankett").unwrap()
 }
 
 /// The example round, plus what else lands in an inbox.

@@ -5,9 +5,31 @@
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
+
+/// The blankett binary, to run.
+pub fn blankett() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("blankett").unwrap()
+}
+
+/// The seed form as returned (tags, titles, answers).
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx")
+}
+
+/// An OLE2 compound file with the named streams, like a `.doc` or an encrypted `.docx`.
+pub fn compound_file(streams: &[&str]) -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for s in streams {
+        let mut stream = cf.create_stream(format!("/{s}")).unwrap();
+        stream.write_all(&[0u8; 600]).unwrap();
+    }
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
 
 /// The parts of a package, in zip order.
 pub fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
