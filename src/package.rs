@@ -440,36 +440,52 @@ impl Package {
             return Ok(rels.clone());
         }
         let rels_name = rels_part_for(source);
+        let base = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        let rels = self
+            .read_remembered(&RELATIONSHIPS, source, &rels_name, |buf| {
+                let mut rels = xml::parse_relationships(buf).map_err(|e| e.in_part(&rels_name))?;
+                for rel in &mut rels {
+                    if !rel.external {
+                        rel.target = resolve_target(base, &rel.target);
+                    }
+                }
+                rels.sort_by_key(|r| natural_key(&r.id));
+                Ok(rels)
+            })?
+            .unwrap_or_default();
+        self.rels.insert(source.to_owned(), rels.clone());
+        Ok(rels)
+    }
+
+    /// What `parse` makes of part `name` (`None` when the package has no such part),
+    /// remembered in `memo` under `key` by the bytes the zip stores the part as. A read that
+    /// warned (a checksum that does not match) is not remembered, so that the warning is
+    /// given again the next time.
+    fn read_remembered<T: Clone>(
+        &mut self,
+        memo: &'static std::thread::LocalKey<RefCell<Memo<T>>>,
+        key: &str,
+        name: &str,
+        parse: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
         let limits = self.limits;
-        if let Some(stored) = self.stored_part(&rels_name)
-            && let Some(rels) = RELATIONSHIPS.with(|m| m.borrow().get(source, &stored, &limits))
+        if let Some(stored) = self.stored_part(name)
+            && let Some(value) = memo.with(|m| m.borrow().get(key, &stored, &limits))
         {
-            self.rels.insert(source.to_owned(), rels.clone());
-            return Ok(rels);
+            return Ok(Some(value));
         }
         let warnings_before = self.warnings.len();
         let mut buf = Vec::new();
-        if !self.read_part(&rels_name, &mut buf)? {
-            self.rels.insert(source.to_owned(), Vec::new());
-            return Ok(Vec::new());
+        if !self.read_part(name, &mut buf)? {
+            return Ok(None);
         }
-        let base = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
-        let mut rels = xml::parse_relationships(&buf).map_err(|e| e.in_part(&rels_name))?;
-        for rel in &mut rels {
-            if !rel.external {
-                rel.target = resolve_target(base, &rel.target);
-            }
-        }
-        rels.sort_by_key(|r| natural_key(&r.id));
-        self.rels.insert(source.to_owned(), rels.clone());
-        // Reading it warned (a checksum that does not match): read it again next time, so the
-        // warning is given again.
+        let value = parse(&buf)?;
         if self.warnings.len() == warnings_before
-            && let Some(stored) = self.stored_part(&rels_name)
+            && let Some(stored) = self.stored_part(name)
         {
-            RELATIONSHIPS.with(|m| m.borrow_mut().put(source, &stored, limits, rels.clone()));
+            memo.with(|m| m.borrow_mut().put(key, &stored, limits, value.clone()));
         }
-        Ok(rels)
+        Ok(Some(value))
     }
 
     fn find_main_part(&mut self) -> Result<()> {
@@ -523,24 +539,10 @@ impl Package {
 
     fn content_type(&mut self, part: &str) -> Result<Option<String>> {
         const NAME: &str = "[Content_Types].xml";
-        let limits = self.limits;
-        if let Some(stored) = self.stored_part(NAME)
-            && let Some(found) = CONTENT_TYPES.with(|m| m.borrow().get(part, &stored, &limits))
-        {
-            return Ok(found);
-        }
-        let warnings_before = self.warnings.len();
-        let mut buf = Vec::new();
-        if !self.read_part(NAME, &mut buf)? {
-            return Ok(None);
-        }
-        let found = xml::content_type_of(&buf, part).map_err(|e| e.in_part(NAME))?;
-        if self.warnings.len() == warnings_before
-            && let Some(stored) = self.stored_part(NAME)
-        {
-            CONTENT_TYPES.with(|m| m.borrow_mut().put(part, &stored, limits, found.clone()));
-        }
-        Ok(found)
+        let found = self.read_remembered(&CONTENT_TYPES, part, NAME, |buf| {
+            xml::content_type_of(buf, part).map_err(|e| e.in_part(NAME))
+        })?;
+        Ok(found.flatten())
     }
 
     fn describe_other_package(&self) -> String {
