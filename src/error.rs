@@ -71,6 +71,22 @@ pub enum ErrorKind {
         "the file is {size} bytes, over the file size limit of {limit} bytes; raise it with --max-file-size if the file is trusted"
     )]
     FileTooLarge { size: u64, limit: u64 },
+    #[error(
+        "the form holds more than {limit} {what}, over the limit; raise it with {flag} if the file is trusted"
+    )]
+    TooLarge {
+        what: &'static str,
+        limit: u64,
+        flag: &'static str,
+    },
+    #[error(
+        "part is compressed with {method}, which Word never writes; open the file in Word, save it as a Word document (.docx) and send it again"
+    )]
+    UnsupportedCompression { method: String },
+    #[error("not a regular file ({what}); only Word files can be read")]
+    NotAFile { what: String },
+    #[error("internal error: {message}; the form was skipped, please report it with the file")]
+    Internal { message: String },
     #[error("cannot read the file: {0}")]
     Io(String),
 }
@@ -92,6 +108,10 @@ impl ErrorKind {
             ErrorKind::TooManyEntries { .. } => "too-many-entries",
             ErrorKind::TooDeep { .. } => "too-deep",
             ErrorKind::FileTooLarge { .. } => "file-too-large",
+            ErrorKind::TooLarge { .. } => "too-large",
+            ErrorKind::UnsupportedCompression { .. } => "unsupported-compression",
+            ErrorKind::NotAFile { .. } => "not-a-file",
+            ErrorKind::Internal { .. } => "internal-error",
             ErrorKind::Io(_) => "io",
         }
     }

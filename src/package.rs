@@ -32,6 +32,12 @@ pub struct Limits {
     pub max_entries: usize,
     /// Deepest XML element nesting accepted.
     pub max_depth: usize,
+    /// Most bytes all parts of one form may inflate to together.
+    pub max_total_bytes: u64,
+    /// Most content controls and legacy fields one form may hold.
+    pub max_controls: usize,
+    /// Most XML elements one form may hold, across all its parts.
+    pub max_elements: u64,
 }
 
 impl Default for Limits {
@@ -43,6 +49,9 @@ impl Default for Limits {
             ratio_floor_bytes: 1 << 20,
             max_entries: 10_000,
             max_depth: 512,
+            max_total_bytes: 512 << 20,
+            max_controls: 20_000,
+            max_elements: 20_000_000,
         }
     }
 }

@@ -365,7 +365,7 @@ pub fn consolidate(
                 s.source
                     .file
                     .clone()
-                    .unwrap_or_else(|| s.source.sha256[..12].to_owned()),
+                    .unwrap_or_else(|| s.source.sha256.chars().take(12).collect()),
                 None,
             ),
         };

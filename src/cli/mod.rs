@@ -139,6 +139,18 @@ pub struct LimitArgs {
     /// Deepest XML element nesting accepted
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
     max_depth: usize,
+
+    /// Most bytes all parts of one form may inflate to together, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_total_bytes >> 20)]
+    max_total_size: u64,
+
+    /// Most content controls and legacy form fields one form may hold
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_controls)]
+    max_controls: usize,
+
+    /// Most XML elements one form may hold, across all its parts
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_elements)]
+    max_elements: u64,
 }
 
 impl LimitArgs {
@@ -155,6 +167,9 @@ impl LimitArgs {
             max_ratio: self.max_ratio,
             max_entries: self.max_entries,
             max_depth: self.max_depth,
+            max_total_bytes: self.max_total_size.saturating_mul(1 << 20),
+            max_controls: self.max_controls,
+            max_elements: self.max_elements,
             ..Limits::default()
         })
     }

@@ -428,8 +428,9 @@ fn core_modified(pkg: &mut Package, buf: &mut Vec<u8>) -> Option<String> {
             Ok(Event::Text(t)) if inside => {
                 let v = t.decode().ok()?.trim().to_owned();
                 // 2022-04-20T14:12:00Z: a date, a time and a zone.
+                // Checked byte by byte: the text may hold any character (a slice could split one).
                 let ok = v.len() >= 20
-                    && crate::schema::is_iso_date(&v[..10])
+                    && v.get(..10).is_some_and(crate::schema::is_iso_date)
                     && v.as_bytes()[10] == b'T';
                 return ok.then_some(v);
             }
