@@ -19,6 +19,7 @@
 pub mod batch;
 pub mod error;
 pub mod export;
+pub mod form_file;
 pub mod inspect;
 pub mod mapping;
 pub mod model;
@@ -93,4 +94,13 @@ pub fn read_path(path: &Path) -> Result<Document> {
 /// Reads a Word file held in memory with the default limits.
 pub fn read_bytes(bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
     Reader::default().read_bytes(bytes, name)
+}
+
+/// Bytes as lower-case hexadecimal (hashes in names and records).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }

@@ -257,26 +257,11 @@ impl Package {
         Ok(pkg)
     }
 
-    /// Reads a file from disk and opens it.
+    /// Reads a file from disk (following a symbolic link: the user named it) and opens it.
     pub fn open(path: &std::path::Path, limits: Limits) -> Result<Package> {
+        let file = crate::form_file::read(path, &limits, crate::form_file::Links::Follow)?;
         let name = path.display().to_string();
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Error::new(ErrorKind::Io(io_detail(&e))).in_file(Some(&name)))?;
-        if meta.is_dir() {
-            return Err(
-                Error::new(ErrorKind::Io("it is a folder, not a file".into())).in_file(Some(&name)),
-            );
-        }
-        if meta.len() > limits.max_file_bytes {
-            return Err(Error::new(ErrorKind::FileTooLarge {
-                size: meta.len(),
-                limit: limits.max_file_bytes,
-            })
-            .in_file(Some(&name)));
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(ErrorKind::Io(io_detail(&e))).in_file(Some(&name)))?;
-        Package::from_bytes(bytes, Some(&name), limits)
+        Package::from_hashed_bytes(file.bytes, file.sha256, Some(&name), limits)
     }
 
     /// The main document part (`word/document.xml` in nearly every file).
@@ -836,14 +821,6 @@ fn zip_detail(e: &zip::result::ZipError) -> String {
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => "unreadable".into(),
-    }
-}
-
-fn io_detail(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string().to_lowercase(),
     }
 }
 

@@ -100,7 +100,7 @@ pub fn watch(
         use notify::Watcher;
         let _ = w.watch(&s.inbox, notify::RecursiveMode::NonRecursive);
     }
-    let mut reader = Reader::new(cfg.limits);
+    let mut reader = Reader::new(cfg.limits());
     let prepared = cfg.prepare();
     let mut seen: HashMap<PathBuf, Seen> = HashMap::new();
     let mut changed = true;
@@ -163,12 +163,12 @@ pub fn watch(
             let n = subs_list.len();
             let round = crate::round::consolidate(
                 subs_list,
-                &cfg.questionnaire,
-                &cfg.registry,
+                cfg.questionnaire(),
+                cfg.registry(),
                 &crate::round::Options {
-                    round: cfg.round.clone(),
+                    round: cfg.round().map(str::to_owned),
                     expected: None,
-                    redact_contact: cfg.redact_contact,
+                    redact_contact: cfg.redact_contact(),
                 },
             );
             output::write_atomic(&s.out.join("round.json"), &output::to_json(&round))?;

@@ -40,7 +40,7 @@ pub struct ConvertArgs {
 
 pub fn run(args: ConvertArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
-    let mut reader = Reader::new(cfg.limits);
+    let mut reader = Reader::new(cfg.limits());
     let submission = match convert_file(&mut reader, &args.form, &cfg) {
         Ok(s) => s,
         Err(e) => {

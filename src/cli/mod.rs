@@ -17,8 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use blankett::Limits;
-use blankett::batch::Config;
-use blankett::mapping;
+use blankett::batch::{Config, Overrides};
 use blankett::schema::{Questionnaire, Registry};
 
 /// Exit code: every input was converted.
@@ -230,22 +229,17 @@ impl MappingArgs {
     pub fn config(&self, limits: LimitArgs) -> Result<Config, Failure> {
         let limits = limits.limits()?;
         let (questionnaire, registry) = self.schemas.load()?;
-        let opts = mapping::Options {
-            variant: self.variant.as_deref(),
-            round: self.round.as_deref(),
-            respondent: self.respondent.as_deref(),
-            path: None,
-        };
-        mapping::check_options(&questionnaire, &registry, &opts)
-            .map_err(|e| Failure::Usage(e.to_string()))?;
-        Ok(Config {
+        Config::new(
             limits,
             questionnaire,
             registry,
-            variant: self.variant.clone(),
-            round: self.round.as_deref().and_then(mapping::round::parse),
-            respondent: self.respondent.clone(),
-            redact_contact: self.redact_contact,
-        })
+            Overrides {
+                variant: self.variant.clone(),
+                round: self.round.clone(),
+                respondent: self.respondent.clone(),
+                redact_contact: self.redact_contact,
+            },
+        )
+        .map_err(|e| Failure::Usage(e.to_string()))
     }
 }
