@@ -21,6 +21,9 @@ pub mod error;
 pub mod export;
 pub mod form_file;
 pub mod inspect;
+pub mod intake;
+pub mod ledger;
+pub mod lock;
 pub mod mapping;
 pub mod model;
 pub mod ooxml;
@@ -99,8 +102,10 @@ pub fn read_bytes(bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
 /// Bytes as lower-case hexadecimal (hashes in names and records).
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

@@ -64,6 +64,24 @@ fn write_with(
     Ok(len)
 }
 
+/// Text as a terminal or a log may show it: control characters (a newline or an escape
+/// sequence in a file name, say) are written as escapes, so a name cannot forge a line or
+/// move the cursor.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Serializes a value as the project writes JSON: pretty, UTF-8, a final line break.
 pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("the output types serialize");
@@ -74,6 +92,15 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(for_terminal("Östermalm.docx"), "Östermalm.docx");
+        assert_eq!(
+            for_terminal("a\nbatch: 0 failed\u{1b}[2K.docx"),
+            "a\\nbatch: 0 failed\\u{1b}[2K.docx"
+        );
+    }
 
     #[test]
     fn a_write_replaces_the_file_whole() {

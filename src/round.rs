@@ -14,7 +14,7 @@ use crate::model::Block;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
 
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -190,9 +190,20 @@ fn summary(s: &Submission) -> SourceSummary {
 }
 
 /// The order a later form comes after an earlier one: the time the document says it was
-/// saved, then the file name; the input order breaks ties.
-fn received_key(s: &Submission) -> (Option<String>, Option<String>) {
-    (s.source.modified.clone(), s.source.file.clone())
+/// saved (or, when that date lies after the conversion and is not believed, the file's own
+/// time), then the file name; the input order breaks ties.
+fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
+    let time = if saved_in_future(s) {
+        s.source.file_modified.as_deref()
+    } else {
+        s.source.modified.as_deref()
+    };
+    (time.and_then(|t| t.parse().ok()), s.source.file.clone())
+}
+
+/// True when the form's saved date was not believed when it was converted.
+fn saved_in_future(s: &Submission) -> bool {
+    s.warnings.iter().any(|w| w.code == "saved-in-future")
 }
 
 /// A sort key that orders Swedish names as Swedish readers expect (å, ä, ö after z).
@@ -257,6 +268,19 @@ pub fn consolidate(
             continue;
         }
         kept.push(s);
+    }
+    // A saved date after the conversion is listed: it may be a misset clock, or a form made to
+    // replace every later one.
+    for s in kept.iter().filter(|s| saved_in_future(s)) {
+        conflicts.push(Conflict {
+            code: "saved-in-future".into(),
+            message: format!(
+                "the form says it was saved {}, after it was converted; it is ordered among its respondent's forms by the file's own time instead",
+                s.source.modified.as_deref().unwrap_or("?")
+            ),
+            respondent_id: s.respondent.as_ref().map(|r| r.id.clone()),
+            source: summary(s),
+        });
     }
     // The same form twice (same bytes) counts once.
     let mut seen = std::collections::HashSet::new();

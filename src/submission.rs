@@ -8,7 +8,7 @@ use crate::model::{Block, Story};
 
 /// The version of the submission format. Adding an optional field is a minor change, anything
 /// else a major one.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -186,6 +186,10 @@ pub struct SourceRef {
     /// When the document was last saved, as it says itself (`dcterms:modified`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
+    /// When the file was last changed, as the file system says (RFC 3339, UTC); the order of
+    /// resubmissions falls back to it when the document's own date is not believed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_modified: Option<String>,
 }
 
 impl Submission {

@@ -1,30 +1,36 @@
 //! Watching an inbox folder where forms are dropped (by hand, by a mail rule, on a file share).
 //!
 //! A form is converted once it has stopped changing for a while (a copy in progress is not a
-//! broken file), through the same code path as `convert` and `batch`; its submission is written
-//! to `OUT/submissions/` whole or not at all, then the form is moved to `INBOX/processed/`.
-//! A form that cannot be read is moved to `INBOX/failed/` with a readable `*.error.txt` beside
-//! it.
+//! broken file), through the one per-form path ([`crate::intake`]) `batch` uses too; its
+//! submission is written to `OUT/submissions/` whole or not at all, then the form is moved to
+//! `INBOX/processed/`. A form that cannot be read is moved to `INBOX/failed/`, and a readable
+//! `*.error.txt` is written beside it after it (so `failed/` never holds an error without its
+//! form). What happened to each file goes into `OUT/report.json`, each submission's origin
+//! into `OUT/index.json`, as with `batch`.
 //!
 //! Crash safety comes from the order of the steps and from content-addressed names: the
 //! submission's name is derived from the form's name and content, so a form converted again
 //! after a crash (between writing its submission and moving it) overwrites the same file with
 //! the same content rather than adding a second result; the move is a rename; temporary files
 //! a killed run left behind are removed at start.
+//!
+//! A form that vanishes or changes while it is read is looked at again on the next change;
+//! nothing a single form does stops the watch. The loop sleeps until a change notice or the
+//! poll interval: its own reads of the inbox are not changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use sha2::{Digest, Sha256};
-
-use crate::batch::{
-    Config, SUBMISSIONS, clean_temporary_files, convert_bytes, is_ignored, output_name,
-};
-use crate::error::ErrorKind;
-use crate::{Reader, output};
+use crate::batch::{Config, clean_temporary_files, skip_reason};
+use crate::error::{Error, ErrorKind};
+use crate::form_file::{self, FormFile, Links};
+use crate::intake::{self, Context, Origin, SUBMISSIONS, Worker};
+use crate::ledger::{Entry, FileError, FileReport, FileStatus, Index, Report, SkipReason, Skipped};
+use crate::lock::{self, FolderLock, LockError};
+use crate::output;
 
 /// How to watch.
 #[derive(Debug, Clone)]
@@ -42,6 +48,8 @@ pub struct Settings {
     pub consolidate: bool,
     /// Handle what is in the inbox, then stop.
     pub once: bool,
+    /// The clock saved dates are checked against.
+    pub clock: fn() -> SystemTime,
 }
 
 /// What happened to a form.
@@ -56,9 +64,55 @@ pub enum Event {
         form: String,
         message: String,
     },
+    /// A file in the inbox that is not read as a form (told once).
+    Skipped {
+        form: String,
+        reason: SkipReason,
+    },
+    /// Something in the output folder or the inbox could not be written; the form waits.
+    Trouble {
+        form: String,
+        message: String,
+    },
     Consolidated {
         submissions: usize,
     },
+}
+
+/// What a watch did, for its closing line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub converted: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+/// The locks a watch holds: its output folder and its inbox (one lock when they are one
+/// folder).
+#[derive(Debug)]
+pub struct Locks {
+    _out: FolderLock,
+    _inbox: Option<FolderLock>,
+}
+
+impl Locks {
+    pub fn acquire(s: &Settings) -> Result<Locks, LockError> {
+        std::fs::create_dir_all(&s.out).map_err(|e| LockError::Io {
+            folder: s.out.display().to_string(),
+            detail: e.to_string().to_lowercase(),
+        })?;
+        let out = lock::acquire(&s.out, "watch")?;
+        let same = std::fs::canonicalize(&s.out).ok() == std::fs::canonicalize(&s.inbox).ok();
+        let inbox = if same {
+            None
+        } else {
+            Some(lock::acquire(&s.inbox, "watch")?)
+        };
+        Ok(Locks {
+            _out: out,
+            _inbox: inbox,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,113 +128,57 @@ struct Seen {
 pub const PROCESSED: &str = "processed";
 pub const FAILED: &str = "failed";
 
-/// Watches until `stop` is set (or, with `once`, until the inbox is handled).
+/// Watches until `stop` is set (or, with `once`, until the inbox is handled). The caller holds
+/// the [`Locks`].
 pub fn watch(
     cfg: &Config,
     s: &Settings,
+    _locks: &Locks,
     stop: &AtomicBool,
     on_event: &mut dyn FnMut(&Event),
-) -> std::io::Result<()> {
+) -> std::io::Result<Summary> {
     let processed = s.inbox.join(PROCESSED);
     let failed = s.inbox.join(FAILED);
     let subs = s.out.join(SUBMISSIONS);
     for d in [&processed, &failed, &subs] {
         std::fs::create_dir_all(d)?;
     }
-    for d in [&processed, &failed, &subs] {
+    for d in [&processed, &failed, &subs, &s.out] {
         clean_temporary_files(d);
     }
-    // Change notices wake the loop early; the poll is the safety net.
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
-        let _ = tx.send(());
-    })
-    .ok();
-    if let Some(w) = watcher.as_mut() {
-        use notify::Watcher;
-        let _ = w.watch(&s.inbox, notify::RecursiveMode::NonRecursive);
-    }
-    let mut reader = Reader::new(cfg.limits());
+    let _watcher = change_notices(&s.inbox, tx);
     let prepared = cfg.prepare();
-    let mut seen: HashMap<PathBuf, Seen> = HashMap::new();
+    let mut w = Watcher {
+        cfg,
+        s,
+        worker: Worker::new(cfg.limits()),
+        inbox: std::fs::canonicalize(&s.inbox)?
+            .to_string_lossy()
+            .into_owned(),
+        fingerprint: cfg.fingerprint(),
+        seen: HashMap::new(),
+        told_skipped: HashSet::new(),
+        summary: Summary::default(),
+    };
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
-        let mut did = false;
-        let now = Instant::now();
-        let files = inbox_files(&s.inbox)?;
-        seen.retain(|p, _| files.contains(p));
-        let mut waiting = 0;
-        for path in &files {
-            let Ok(meta) = std::fs::metadata(path) else {
-                continue;
-            };
-            let (len, modified) = (meta.len(), meta.modified().ok());
-            let entry = seen.entry(path.clone()).or_insert(Seen {
-                len,
-                modified,
-                since: now,
-                failed_at: None,
-            });
-            if entry.len != len || entry.modified != modified {
-                *entry = Seen {
-                    len,
-                    modified,
-                    since: now,
-                    failed_at: None,
-                };
-            }
-            if now.duration_since(entry.since) < s.settle {
-                waiting += 1;
-                continue;
-            }
-            if let Some(at) = entry.failed_at
-                && now.duration_since(at) < s.grace
-            {
-                waiting += 1;
-                continue;
-            }
-            match handle(
-                &mut reader,
-                cfg,
-                &prepared,
-                s,
-                path,
-                entry.failed_at.is_some(),
-                on_event,
-            )? {
-                Outcome::Done => did = true,
-                Outcome::Retry => {
-                    entry.failed_at = Some(now);
-                    waiting += 1;
-                }
-            }
-        }
-        if did {
-            changed = true;
-        }
-        if changed && s.consolidate {
-            let (subs_list, _) = crate::batch::load_submissions(std::slice::from_ref(&s.out));
-            let n = subs_list.len();
-            let round = crate::round::consolidate(
-                subs_list,
-                cfg.questionnaire(),
-                cfg.registry(),
-                &crate::round::Options {
-                    round: cfg.round().map(str::to_owned),
-                    expected: None,
-                    redact_contact: cfg.redact_contact(),
-                },
-            );
-            output::write_atomic(&s.out.join("round.json"), &output::to_json(&round))?;
-            on_event(&Event::Consolidated { submissions: n });
+        let ctx = Context {
+            cfg,
+            prepared: &prepared,
+            now: (s.clock)(),
+        };
+        let pass = w.pass(&ctx, on_event)?;
+        if (changed || pass.did) && s.consolidate {
+            consolidate(cfg, s, on_event)?;
         }
         changed = false;
-        if s.once && waiting == 0 {
+        if s.once && pass.waiting == 0 {
             break;
         }
         // Sleep until a notice or the poll interval; files still settling are looked at again
         // soon.
-        let wait = if waiting > 0 {
+        let wait = if pass.waiting > 0 {
             s.settle.min(s.poll).max(Duration::from_millis(20))
         } else {
             s.poll
@@ -188,7 +186,69 @@ pub fn watch(
         let _ = rx.recv_timeout(wait);
         while rx.try_recv().is_ok() {}
     }
+    Ok(w.summary)
+}
+
+/// Change notices for the inbox, sent as `()` on `tx`. Only changes count: opening, reading
+/// and closing files (the watch's own listing and reading of the inbox among them) are not,
+/// or every look would wake the next one.
+fn change_notices(inbox: &Path, tx: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, Watcher};
+    let mut watcher =
+        notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
+            Ok(e) if matches!(e.kind, EventKind::Access(_)) => {}
+            _ => {
+                let _ = tx.send(());
+            }
+        })
+        .ok()?;
+    watcher
+        .watch(inbox, notify::RecursiveMode::NonRecursive)
+        .ok()?;
+    Some(watcher)
+}
+
+/// Writes `OUT/round.json` from the submissions there.
+fn consolidate(
+    cfg: &Config,
+    s: &Settings,
+    on_event: &mut dyn FnMut(&Event),
+) -> std::io::Result<()> {
+    let (subs_list, _) = crate::batch::load_submissions(std::slice::from_ref(&s.out));
+    let n = subs_list.len();
+    let round = crate::round::consolidate(
+        subs_list,
+        cfg.questionnaire(),
+        cfg.registry(),
+        &crate::round::Options {
+            round: cfg.round().map(str::to_owned),
+            expected: None,
+            redact_contact: cfg.redact_contact(),
+        },
+    );
+    output::write_atomic(&s.out.join("round.json"), &output::to_json(&round))?;
+    on_event(&Event::Consolidated { submissions: n });
     Ok(())
+}
+
+/// What one look at the inbox did.
+struct Pass {
+    did: bool,
+    /// Files still settling or given time to arrive.
+    waiting: usize,
+}
+
+/// The state of a watch between looks at the inbox.
+struct Watcher<'a> {
+    cfg: &'a Config,
+    s: &'a Settings,
+    worker: Worker,
+    /// The inbox, canonical, as the records name it.
+    inbox: String,
+    fingerprint: String,
+    seen: HashMap<PathBuf, Seen>,
+    told_skipped: HashSet<String>,
+    summary: Summary,
 }
 
 enum Outcome {
@@ -196,66 +256,289 @@ enum Outcome {
     Retry,
 }
 
-/// Converts one settled form and moves it.
-fn handle(
-    reader: &mut Reader,
-    cfg: &Config,
-    prepared: &crate::mapping::Prepared<'_>,
-    s: &Settings,
-    path: &Path,
-    failed_before: bool,
-    on_event: &mut dyn FnMut(&Event),
-) -> std::io::Result<Outcome> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        // Gone (moved by someone) or locked: look again later.
-        Err(_) => return Ok(Outcome::Retry),
-    };
-    let sha = hex(&Sha256::digest(&bytes));
-    match convert_bytes(reader, bytes, &sha, path, cfg, prepared) {
-        Ok(submission) => {
-            let out_name = output_name(Path::new(&name), &sha);
-            let target = s.out.join(SUBMISSIONS).join(format!("{out_name}.json"));
-            output::write_atomic(&target, &output::to_json(&submission))?;
-            move_into(path, &s.inbox.join(PROCESSED), &name)?;
-            on_event(&Event::Converted {
-                form: name,
-                submission: format!("{SUBMISSIONS}/{out_name}.json"),
-                respondent: submission.respondent.map(|r| r.id),
-            });
-            Ok(Outcome::Done)
-        }
-        Err(e) => {
-            // A copy in progress looks like a damaged or empty file: give it time.
-            let maybe_arriving = matches!(
-                e.kind,
-                ErrorKind::Empty | ErrorKind::DamagedZip { .. } | ErrorKind::NotZip { .. }
-            );
-            if maybe_arriving && !failed_before && !s.grace.is_zero() {
-                return Ok(Outcome::Retry);
+impl Watcher<'_> {
+    /// Looks at every file in the inbox once.
+    fn pass(
+        &mut self,
+        ctx: &Context<'_>,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> std::io::Result<Pass> {
+        let now = Instant::now();
+        let (forms, skipped) = inbox_files(&self.s.inbox)?;
+        self.skipped(skipped, on_event);
+        self.seen.retain(|p, _| forms.contains(p));
+        let mut pass = Pass {
+            did: false,
+            waiting: 0,
+        };
+        for path in &forms {
+            let Some(entry) = self.settled(path, now) else {
+                pass.waiting += 1;
+                continue;
+            };
+            let failed_before = entry.failed_at.is_some();
+            match self.handle(path, ctx, failed_before, on_event) {
+                Outcome::Done => pass.did = true,
+                Outcome::Retry => {
+                    if let Some(e) = self.seen.get_mut(path) {
+                        e.failed_at = Some(now);
+                    }
+                    pass.waiting += 1;
+                }
             }
-            let failed = s.inbox.join(FAILED);
-            let final_name = unique_name(&failed, &name);
-            let report = format!(
-                "{name} could not be converted.\n\n{e}\n\nError code: {}\n",
-                e.code()
-            );
-            output::write_atomic(
-                &failed.join(format!("{final_name}.error.txt")),
-                report.as_bytes(),
-            )?;
-            std::fs::rename(path, failed.join(&final_name))?;
-            on_event(&Event::Failed {
-                form: name,
-                message: e.to_string(),
-            });
-            Ok(Outcome::Done)
+        }
+        Ok(pass)
+    }
+
+    /// The file's record when it has stayed unchanged long enough to be read.
+    fn settled(&mut self, path: &Path, now: Instant) -> Option<Seen> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        let (len, modified) = (meta.len(), meta.modified().ok());
+        let entry = self.seen.entry(path.to_path_buf()).or_insert(Seen {
+            len,
+            modified,
+            since: now,
+            failed_at: None,
+        });
+        if entry.len != len || entry.modified != modified {
+            *entry = Seen {
+                len,
+                modified,
+                since: now,
+                failed_at: None,
+            };
+        }
+        if now.duration_since(entry.since) < self.s.settle {
+            return None;
+        }
+        if let Some(at) = entry.failed_at
+            && now.duration_since(at) < self.s.grace
+        {
+            return None;
+        }
+        Some(*entry)
+    }
+
+    /// Tells and records, once each, the files in the inbox that are not forms.
+    fn skipped(&mut self, skipped: Vec<(String, SkipReason)>, on_event: &mut dyn FnMut(&Event)) {
+        for (name, reason) in skipped {
+            if !self.told_skipped.insert(name.clone()) {
+                continue;
+            }
+            self.summary.skipped += 1;
+            let record = Skipped {
+                path: name.clone(),
+                origin: Origin::Inbox,
+                input: self.inbox.clone(),
+                reason,
+            };
+            let mut report = Report::load(&self.s.out);
+            report.record_skipped(record);
+            if let Err(e) = report.save(&self.s.out) {
+                self.trouble(&name, "write report.json", &e, on_event);
+            }
+            on_event(&Event::Skipped { form: name, reason });
         }
     }
+
+    /// Converts one settled form and moves it; never stops the watch.
+    fn handle(
+        &mut self,
+        path: &Path,
+        ctx: &Context<'_>,
+        failed_before: bool,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Outcome {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = match read_unchanged(path, &self.cfg.limits()) {
+            Ok(Some(f)) => f,
+            // Gone (moved by someone), locked or changed while read: look again later.
+            Ok(None) => return Outcome::Retry,
+            Err(e) => return self.failed(path, &name, e, None, on_event),
+        };
+        let sha = file.sha256.clone();
+        match self.worker.convert(file, path, ctx) {
+            Ok(submission) => self.converted(path, &name, &sha, submission, on_event),
+            Err(e) => {
+                // A copy in progress looks like a damaged or empty file: give it time.
+                let maybe_arriving = matches!(
+                    e.kind,
+                    ErrorKind::Empty | ErrorKind::DamagedZip { .. } | ErrorKind::NotZip { .. }
+                );
+                if maybe_arriving && !failed_before && !self.s.grace.is_zero() {
+                    return Outcome::Retry;
+                }
+                self.failed(path, &name, e, Some(sha), on_event)
+            }
+        }
+    }
+
+    fn converted(
+        &mut self,
+        path: &Path,
+        name: &str,
+        sha: &str,
+        submission: crate::submission::Submission,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Outcome {
+        let out_name = intake::output_name(Path::new(name), sha);
+        let bytes = match intake::write_submission(&self.s.out, &out_name, &submission) {
+            Ok(n) => n,
+            Err(e) => {
+                // A full disk or a removed output folder: the form stays and is tried again.
+                on_event(&Event::Trouble {
+                    form: name.to_owned(),
+                    message: e.to_string(),
+                });
+                return Outcome::Retry;
+            }
+        };
+        let entry = Entry {
+            origin: Origin::Inbox,
+            input: Some(self.inbox.clone()),
+            path: name.to_owned(),
+            sha256: sha.to_owned(),
+            respondent: submission.respondent.as_ref().map(|r| r.id.clone()),
+            round: submission.round.clone(),
+            warnings: submission.warnings.len(),
+            bytes,
+            config: self.fingerprint.clone(),
+        };
+        let report = FileReport {
+            path: name.to_owned(),
+            origin: Origin::Inbox,
+            input: self.inbox.clone(),
+            status: FileStatus::Converted,
+            output: Some(format!("{SUBMISSIONS}/{out_name}.json")),
+            sha256: Some(sha.to_owned()),
+            respondent: entry.respondent.clone(),
+            round: entry.round.clone(),
+            warnings: entry.warnings,
+            error: None,
+        };
+        self.record(name, Some((out_name.clone(), entry)), report, on_event);
+        // Gone already (someone took it away): the submission stands all the same.
+        if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            self.trouble(name, "move it to processed/", &e, on_event);
+        }
+        self.summary.converted += 1;
+        on_event(&Event::Converted {
+            form: name.to_owned(),
+            submission: format!("{SUBMISSIONS}/{out_name}.json"),
+            respondent: submission.respondent.map(|r| r.id),
+        });
+        Outcome::Done
+    }
+
+    /// Moves a form that cannot be read to `failed/`, then writes the error beside it.
+    fn failed(
+        &mut self,
+        path: &Path,
+        name: &str,
+        e: Error,
+        sha: Option<String>,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Outcome {
+        let failed = self.s.inbox.join(FAILED);
+        let final_name = unique_name(&failed, name);
+        match std::fs::rename(path, failed.join(&final_name)) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Outcome::Retry,
+            Err(err) => {
+                self.trouble(name, "move it to failed/", &err, on_event);
+                return Outcome::Retry;
+            }
+        }
+        let text = format!(
+            "{name} could not be converted.\n\n{e}\n\nError code: {}\n",
+            e.code()
+        );
+        if let Err(err) = output::write_atomic(
+            &failed.join(format!("{final_name}.error.txt")),
+            text.as_bytes(),
+        ) {
+            self.trouble(name, "write its .error.txt", &err, on_event);
+        }
+        let report = FileReport {
+            path: name.to_owned(),
+            origin: Origin::Inbox,
+            input: self.inbox.clone(),
+            status: FileStatus::Failed,
+            output: None,
+            sha256: sha,
+            respondent: None,
+            round: None,
+            warnings: 0,
+            error: Some(FileError {
+                code: e.code().into(),
+                message: e.to_string(),
+            }),
+        };
+        self.record(name, None, report, on_event);
+        self.summary.failed += 1;
+        on_event(&Event::Failed {
+            form: name.to_owned(),
+            message: e.to_string(),
+        });
+        Outcome::Done
+    }
+
+    /// Records a form's result in `report.json` and its submission in `index.json`.
+    fn record(
+        &mut self,
+        name: &str,
+        submission: Option<(String, Entry)>,
+        file: FileReport,
+        on_event: &mut dyn FnMut(&Event),
+    ) {
+        if let Some((out_name, entry)) = submission {
+            let mut index = Index::load(&self.s.out);
+            index.record(out_name, entry);
+            if let Err(e) = index.save(&self.s.out) {
+                self.trouble(name, "write index.json", &e, on_event);
+            }
+        }
+        let mut report = Report::load(&self.s.out);
+        report.record(file);
+        if let Err(e) = report.save(&self.s.out) {
+            self.trouble(name, "write report.json", &e, on_event);
+        }
+    }
+
+    fn trouble(
+        &self,
+        name: &str,
+        what: &str,
+        e: &std::io::Error,
+        on_event: &mut dyn FnMut(&Event),
+    ) {
+        on_event(&Event::Trouble {
+            form: name.to_owned(),
+            message: format!("cannot {what}: {}", e.to_string().to_lowercase()),
+        });
+    }
+}
+
+/// Reads a form, or `None` when it vanished or changed while it was read (a copy still
+/// arriving, a user saving over it): it is looked at again once it settles.
+fn read_unchanged(path: &Path, limits: &crate::Limits) -> Result<Option<FormFile>, Error> {
+    let before = std::fs::symlink_metadata(path).ok();
+    let file = match form_file::read(path, limits, Links::Refuse) {
+        Ok(f) => f,
+        Err(e) if matches!(e.kind, ErrorKind::Io(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let after = std::fs::symlink_metadata(path).ok();
+    let same = match (before, after) {
+        (Some(b), Some(a)) => b.len() == a.len() && b.modified().ok() == a.modified().ok(),
+        _ => false,
+    };
+    Ok(same.then_some(file))
 }
 
 /// Moves a form into `dir`, under its own name or, when that is taken, a numbered one.
@@ -266,41 +549,51 @@ fn move_into(path: &Path, dir: &Path, name: &str) -> std::io::Result<()> {
 
 /// `Östermalm.docx`, else `Östermalm (2).docx`, `Östermalm (3).docx` …
 fn unique_name(dir: &Path, name: &str) -> String {
-    if !dir.join(name).exists() && !dir.join(format!("{name}.error.txt")).exists() {
+    let free = |c: &str| !dir.join(c).exists() && !dir.join(format!("{c}.error.txt")).exists();
+    if free(name) {
         return name.to_owned();
     }
     let (stem, ext) = match name.rsplit_once('.') {
         Some((s, e)) => (s.to_owned(), format!(".{e}")),
         None => (name.to_owned(), String::new()),
     };
-    (2..)
+    (2u64..)
         .map(|n| format!("{stem} ({n}){ext}"))
-        .find(|c| !dir.join(c).exists() && !dir.join(format!("{c}.error.txt")).exists())
-        .expect("a free name")
+        .find(|c| free(c))
+        .unwrap_or_else(|| format!("{stem} ({}){ext}", std::process::id()))
 }
 
-/// The forms waiting in the inbox (not in its subfolders).
-fn inbox_files(inbox: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// The forms in the inbox, and the names of the other files with why they are not forms.
+type Listing = (Vec<PathBuf>, Vec<(String, SkipReason)>);
+
+/// The forms waiting in the inbox (not in its subfolders), and the files there that are not
+/// forms, with why.
+fn inbox_files(inbox: &Path) -> std::io::Result<Listing> {
+    let mut forms = Vec::new();
+    let mut skipped = Vec::new();
     for entry in std::fs::read_dir(inbox)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored(&name) {
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
             continue;
         }
-        if entry.file_type().is_ok_and(|t| t.is_file()) {
-            out.push(entry.path());
+        let reason = if ft.is_symlink() {
+            Some(SkipReason::SymbolicLink)
+        } else if !ft.is_file() {
+            Some(SkipReason::NotAFile)
+        } else {
+            skip_reason(&name)
+        };
+        match reason {
+            // The watch's own lock file is no news.
+            Some(_) if name == lock::LOCK_FILE => {}
+            Some(r) => skipped.push((name, r)),
+            None => forms.push(entry.path()),
         }
     }
-    out.sort();
-    Ok(out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    forms.sort();
+    skipped.sort();
+    Ok((forms, skipped))
 }
 
 #[cfg(test)]
@@ -315,5 +608,23 @@ mod tests {
         assert_eq!(unique_name(dir.path(), "a.docx"), "a (2).docx");
         std::fs::write(dir.path().join("a (2).docx.error.txt"), b"").unwrap();
         assert_eq!(unique_name(dir.path(), "a.docx"), "a (3).docx");
+    }
+
+    #[test]
+    fn the_inbox_lists_forms_and_tells_what_else_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["a.docx", "notes.txt", "~$a.docx", lock::LOCK_FILE] {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(PROCESSED)).unwrap();
+        let (forms, skipped) = inbox_files(dir.path()).unwrap();
+        assert_eq!(forms, [dir.path().join("a.docx")]);
+        assert_eq!(
+            skipped,
+            [
+                ("notes.txt".to_owned(), SkipReason::OtherExtension),
+                ("~$a.docx".to_owned(), SkipReason::LockFile)
+            ]
+        );
     }
 }

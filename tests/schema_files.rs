@@ -389,7 +389,9 @@ fn a_minimal_submission_validates_and_reads() {
     let json = minimal_submission();
     assert_valid("submission.schema.json", "the minimal submission", &json);
     let s: Submission = serde_json::from_value(json).expect("it reads as a Submission");
-    assert_eq!(s.format_version, FORMAT_VERSION);
+    // Written as 1.0: files of an earlier minor version stay valid and readable.
+    assert_eq!(s.format_version, "1.0");
+    assert_ne!(s.format_version, FORMAT_VERSION);
     assert_eq!(s.answers[0].status, AnswerStatus::Unanswered);
 }
 
@@ -452,6 +454,7 @@ fn what_the_program_writes_validates() {
             producer: None,
             template: None,
             modified: Some("2022-04-20T14:12:00Z".into()),
+            file_modified: Some("2022-04-20T14:13:05Z".into()),
         },
     };
     let json = serde_json::to_value(&s).expect("it writes");

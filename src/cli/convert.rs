@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use blankett::Reader;
-use blankett::batch::convert_file;
+use blankett::intake::{Context, Worker};
+use blankett::output::for_terminal;
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure};
 
@@ -40,11 +40,16 @@ pub struct ConvertArgs {
 
 pub fn run(args: ConvertArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
-    let mut reader = Reader::new(cfg.limits());
-    let submission = match convert_file(&mut reader, &args.form, &cfg) {
+    let prepared = cfg.prepare();
+    let ctx = Context {
+        cfg: &cfg,
+        prepared: &prepared,
+        now: super::now(),
+    };
+    let submission = match Worker::new(cfg.limits()).convert_path(&args.form, &ctx) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", for_terminal(&e.to_string()));
             return Ok(EXIT_SOME_FAILED);
         }
     };

@@ -62,6 +62,7 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(args),
@@ -76,15 +77,56 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure::Usage(msg)) => {
-            eprintln!("blankett: {msg}");
+            eprintln!("blankett: {}", blankett::output::for_terminal(&msg));
             ExitCode::from(EXIT_USAGE)
         }
         // The reader went away (`blankett inspect … | head`): not an error.
         Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
         Err(Failure::Io(e)) => {
-            eprintln!("blankett: {e}");
+            eprintln!(
+                "blankett: {}",
+                blankett::output::for_terminal(&e.to_string())
+            );
             ExitCode::from(EXIT_SOME_FAILED)
         }
+    }
+}
+
+/// A panic inside a form's conversion becomes that form's `internal-error`; what reaches the
+/// terminal is one line, not a backtrace note.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic with no message");
+        eprintln!(
+            "blankett: internal error{at}: {} (please report it)",
+            blankett::output::for_terminal(what)
+        );
+    }));
+}
+
+/// The time of a run. `BLANKETT_NOW` (RFC 3339) sets it, for tests of what depends on it
+/// (saved dates after the conversion).
+pub fn now() -> std::time::SystemTime {
+    std::env::var("BLANKETT_NOW")
+        .ok()
+        .and_then(|v| v.parse::<jiff::Timestamp>().ok())
+        .map_or_else(std::time::SystemTime::now, std::time::SystemTime::from)
+}
+
+/// A second writer on a folder: it waits for nothing and says who holds it.
+pub fn lock_failure(e: blankett::lock::LockError) -> Failure {
+    match e {
+        blankett::lock::LockError::Held { .. } => Failure::Usage(e.to_string()),
+        blankett::lock::LockError::Io { .. } => Failure::Io(io::Error::other(e.to_string())),
     }
 }
 

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use clap::Args;
 
-use blankett::watch::{Event, Settings, watch};
+use blankett::output::for_terminal;
+use blankett::watch::{Event, Locks, Settings, Summary, watch};
 
-use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure};
+use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
 
 /// Watch an inbox folder and convert every form dropped into it
 #[derive(Args)]
@@ -19,7 +20,13 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure};
     same conversion as `convert` and `batch`), the form to INBOX/processed/; a form that \
     cannot be read goes to INBOX/failed/ with a readable .error.txt beside it. Forms already \
     waiting are converted at start. After a crash or a kill and a restart, no form is lost, \
-    converted twice into two results, or left half-written. Stop with Ctrl-C."
+    converted twice into two results, or left half-written. A form that vanishes or changes \
+    while it is read is looked at again; nothing one form does stops the watch. Files that \
+    are not Word files stay in the inbox and are listed in OUT/report.json. Stop with \
+    Ctrl-C.\n\n\
+    One writer at a time: the watch locks OUT and INBOX; a second batch or watch on either \
+    gets one line saying which process holds it, and exit code 2. With --once the exit code \
+    is 1 when a form failed."
 )]
 pub struct WatchArgs {
     /// The inbox folder
@@ -76,6 +83,12 @@ pub fn run(args: WatchArgs) -> Result<u8, Failure> {
             args.inbox.display()
         )));
     }
+    if std::fs::canonicalize(&args.inbox).ok() == std::fs::canonicalize(&args.out).ok() {
+        return Err(Failure::Usage(format!(
+            "{}: the output folder cannot be the inbox; give another --out",
+            args.out.display()
+        )));
+    }
     let settings = Settings {
         inbox: args.inbox.clone(),
         out: args.out.clone(),
@@ -84,27 +97,56 @@ pub fn run(args: WatchArgs) -> Result<u8, Failure> {
         grace: seconds(args.grace, "--grace")?,
         consolidate: args.consolidate,
         once: args.once,
+        clock: super::now,
     };
+    let locks = Locks::acquire(&settings).map_err(lock_failure)?;
     eprintln!(
-        "watch: {} → {} (Ctrl-C stops)",
-        args.inbox.display(),
-        args.out.display()
+        "watch: {} → {}{}",
+        for_terminal(&args.inbox.display().to_string()),
+        for_terminal(&args.out.display().to_string()),
+        if args.once { "" } else { " (Ctrl-C stops)" }
     );
     let stop = AtomicBool::new(false);
-    watch(&cfg, &settings, &stop, &mut |e| match e {
+    let summary = watch(&cfg, &settings, &locks, &stop, &mut |e| tell(e))
+        .map_err(|e| io_failure(&args.out, "write the output", e))?;
+    if args.once {
+        summarize(&summary);
+    }
+    Ok(if args.once && summary.failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// One line per event, control characters escaped.
+fn tell(e: &Event) {
+    let line = match e {
         Event::Converted {
             form,
             submission,
             respondent,
-        } => eprintln!(
+        } => format!(
             "converted {form} → {submission} ({})",
             respondent.as_deref().unwrap_or("respondent unknown")
         ),
-        Event::Failed { form, message } => eprintln!("failed {form}: {message}"),
-        Event::Consolidated { submissions } => {
-            eprintln!("consolidated {submissions} submissions into round.json")
-        }
-    })
-    .map_err(|e| io_failure(&args.out, "write the output", e))?;
-    Ok(EXIT_OK)
+        Event::Failed { form, message } => format!("failed {form}: {message}"),
+        Event::Skipped { form, reason } => format!("left alone {form}: {}", reason.describe()),
+        Event::Trouble { form, message } => format!("waiting {form}: {message}; tried again later"),
+        Event::Consolidated { submissions } => format!(
+            "consolidated {submissions} submission{} into round.json",
+            if *submissions == 1 { "" } else { "s" }
+        ),
+    };
+    eprintln!("{}", for_terminal(&line));
+}
+
+fn summarize(s: &Summary) {
+    eprintln!(
+        "watch: {} converted, {} failed, {} other file{} left alone",
+        s.converted,
+        s.failed,
+        s.skipped,
+        if s.skipped == 1 { "" } else { "s" }
+    );
 }

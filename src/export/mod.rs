@@ -467,6 +467,7 @@ pub(crate) mod testing {
             producer: None,
             template: None,
             modified: None,
+            file_modified: None,
         }
     }
 

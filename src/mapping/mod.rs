@@ -674,6 +674,7 @@ fn map_prepared(
             producer: doc.source.producer.clone(),
             template: doc.source.template.clone(),
             modified: doc.source.modified.clone(),
+            file_modified: None,
         },
     })
 }

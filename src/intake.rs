@@ -1,0 +1,286 @@
+//! The one path every form takes, whichever front end found it (`batch` in a folder, `watch`
+//! in an inbox, an upload): read its file without trusting it, convert it inside a panic
+//! boundary, name its submission and write it whole. Front ends only choose which files to
+//! offer and what becomes of a form afterwards.
+//!
+//! ```text
+//! path ─ form_file::read (regular file, size checked first, bounded read, hashed)
+//!      ─ Worker::convert (read + map inside catch_unwind; dates checked against the clock)
+//!      ─ output_name + write_submission (OUT/submissions/<name>.json, whole or not at all)
+//! ```
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::batch::Config;
+use crate::error::{Error, ErrorKind};
+use crate::form_file::{self, FormFile, Links};
+use crate::mapping::{Options as MapOptions, Prepared};
+use crate::submission::{Submission, SubmissionWarning};
+use crate::{Limits, Reader, output};
+
+/// The folder of an output folder that holds the submissions.
+pub const SUBMISSIONS: &str = "submissions";
+
+/// Which front end met a form.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "camelCase")]
+pub enum Origin {
+    /// Found by `batch` in its input folder.
+    Folder,
+    /// Dropped into the inbox `watch` watches.
+    Inbox,
+    /// Uploaded to a server.
+    Upload,
+}
+
+/// What a conversion is measured against: the configuration, prepared once, and the clock.
+pub struct Context<'a> {
+    pub cfg: &'a Config,
+    pub prepared: &'a Prepared<'a>,
+    /// The time of the conversion; a document claiming to be saved more than a day later is
+    /// not believed.
+    pub now: SystemTime,
+}
+
+/// A saved date this far after the conversion is not believed (clocks and zones differ by
+/// hours, not days).
+const FUTURE_TOLERANCE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Converts forms one after the other; one per worker thread. After a panic its reader is
+/// replaced, since the reader's remembered parts may be half updated.
+pub struct Worker {
+    reader: Reader,
+    limits: Limits,
+}
+
+impl Worker {
+    pub fn new(limits: Limits) -> Self {
+        Worker {
+            reader: Reader::new(limits),
+            limits,
+        }
+    }
+
+    /// Reads the form at `path` (named by the user: a link to it is followed) and converts it.
+    pub fn convert_path(&mut self, path: &Path, ctx: &Context<'_>) -> Result<Submission, Error> {
+        let file = form_file::read(path, &self.limits, Links::Follow)?;
+        self.convert(file, path, ctx)
+    }
+
+    /// Converts a form already read. A panic anywhere in reading or mapping becomes this
+    /// form's `internal-error`, and the run goes on.
+    pub fn convert(
+        &mut self,
+        file: FormFile,
+        path: &Path,
+        ctx: &Context<'_>,
+    ) -> Result<Submission, Error> {
+        let name = path.display().to_string();
+        let reader = &mut self.reader;
+        let converted = catch_unwind(AssertUnwindSafe(|| {
+            fault_injection(path);
+            to_submission(reader, file, path, ctx)
+        }));
+        match converted {
+            Ok(result) => result,
+            Err(payload) => {
+                self.reader = Reader::new(self.limits);
+                Err(Error::new(ErrorKind::Internal {
+                    message: panic_message(payload.as_ref()),
+                })
+                .in_file(Some(&name)))
+            }
+        }
+    }
+}
+
+fn to_submission(
+    reader: &mut Reader,
+    file: FormFile,
+    path: &Path,
+    ctx: &Context<'_>,
+) -> Result<Submission, Error> {
+    let name = path.display().to_string();
+    let doc = reader.read_hashed_bytes(file.bytes, file.sha256, Some(&name))?;
+    let cfg = ctx.cfg;
+    let opts = MapOptions {
+        variant: cfg.variant(),
+        round: cfg.round(),
+        respondent: cfg.respondent(),
+        path: Some(path),
+    };
+    // The options were checked when the configuration was made; should mapping still refuse
+    // them, this form fails, nothing else.
+    let mut s = ctx.prepared.map_owned(doc, &opts).map_err(|e| {
+        Error::new(ErrorKind::Internal {
+            message: e.to_string(),
+        })
+        .in_file(Some(&name))
+    })?;
+    s.source.file_modified = file.modified.map(rfc3339);
+    check_saved_date(&mut s, ctx.now);
+    if cfg.redact_contact() {
+        s.redact_contact();
+    }
+    Ok(s)
+}
+
+/// Warns (`saved-in-future`) when the document says it was saved more than a day after it
+/// was converted: such a date would let a forged or misset form supersede later ones.
+fn check_saved_date(s: &mut Submission, now: SystemTime) {
+    let Some(saved) = s.source.modified.as_deref() else {
+        return;
+    };
+    let Ok(saved_at) = saved.parse::<jiff::Timestamp>() else {
+        return;
+    };
+    let Ok(limit) = jiff::Timestamp::try_from(now + FUTURE_TOLERANCE) else {
+        return;
+    };
+    if saved_at > limit {
+        s.warnings.push(SubmissionWarning {
+            code: "saved-in-future".into(),
+            message: format!(
+                "the document says it was saved {saved}, after it was read ({}); that date does not decide which of a respondent's forms is the latest, the file's own time does",
+                rfc3339(now)
+            ),
+            question_id: None,
+        });
+    }
+}
+
+/// A time as RFC 3339 in UTC, to the second (`2022-04-20T14:12:00Z`).
+pub fn rfc3339(t: SystemTime) -> String {
+    match jiff::Timestamp::try_from(t) {
+        Ok(ts) => ts.round(jiff::Unit::Second).unwrap_or(ts).to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The text a panic carried.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with no message".to_owned()
+    }
+}
+
+/// Tests of the panic boundary need a panic on demand in a real (release) binary:
+/// `BLANKETT_FAULT_PANIC=<text>` panics on every form whose path holds that text. Unset, as
+/// everywhere but in those tests, it costs one look-up per run.
+fn fault_injection(path: &Path) {
+    static FAULT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let fault = FAULT.get_or_init(|| std::env::var("BLANKETT_FAULT_PANIC").ok());
+    if let Some(needle) = fault
+        && !needle.is_empty()
+        && path.to_string_lossy().contains(needle.as_str())
+    {
+        panic!("fault injected for a test (BLANKETT_FAULT_PANIC)");
+    }
+}
+
+/// The name of a form's submission: readable (from the file name), stable (the same form at
+/// the same place gets the same name every run) and collision-free (a hash of where the form
+/// lies and what it holds). Only ASCII letters, digits and hyphens: a name can never leave the
+/// output folder.
+pub fn output_name(relative: &Path, sha256: &str) -> String {
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut h = Sha256::new();
+    h.update(relative.to_string_lossy().as_bytes());
+    h.update([0]);
+    h.update(sha256.as_bytes());
+    let tag = &crate::hex(&h.finalize())[..8];
+    let slug = slug(&stem);
+    if slug.is_empty() {
+        format!("form-{tag}")
+    } else {
+        format!("{slug}-{tag}")
+    }
+}
+
+/// `Östermalm T1 (rättad)` → `ostermalm-t1-rattad`.
+pub fn slug(s: &str) -> String {
+    let ascii = crate::mapping::text_match::ascii_key(s);
+    let mut out = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    out.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// Writes a submission as `OUT/submissions/<name>.json`, whole or not at all; returns its
+/// length. Not flushed to disk one by one: the index, written durably after, records the
+/// length, so one lost to a power cut is converted again.
+pub fn write_submission(out: &Path, name: &str, s: &Submission) -> Result<u64, Error> {
+    let target = out.join(SUBMISSIONS).join(format!("{name}.json"));
+    output::write_json(&target, s, false).map_err(|e| {
+        Error::new(ErrorKind::Io(format!(
+            "cannot write {}: {}",
+            target.display(),
+            e.to_string().to_lowercase()
+        )))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_readable_stable_and_safe() {
+        let a = output_name(Path::new("Östermalm T1 (rättad).docx"), "ab");
+        assert!(a.starts_with("ostermalm-t1-rattad-"), "{a}");
+        assert_eq!(
+            a,
+            output_name(Path::new("Östermalm T1 (rättad).docx"), "ab")
+        );
+        assert_ne!(
+            a,
+            output_name(Path::new("Östermalm T1 (rättad).docx"), "cd")
+        );
+        assert_ne!(
+            a,
+            output_name(Path::new("b/Östermalm T1 (rättad).docx"), "ab")
+        );
+        let evil = output_name(Path::new("../../etc/passwd"), "ab");
+        assert!(
+            evil.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+            "{evil}"
+        );
+        assert!(output_name(Path::new("....docx"), "ab").starts_with("form-"));
+    }
+
+    #[test]
+    fn a_panic_message_is_kept_whatever_its_type() {
+        let p = catch_unwind(|| panic!("plain")).unwrap_err();
+        assert_eq!(panic_message(p.as_ref()), "plain");
+        let p = catch_unwind(|| panic!("formatted {}", 1)).unwrap_err();
+        assert_eq!(panic_message(p.as_ref()), "formatted 1");
+    }
+
+    #[test]
+    fn times_are_written_in_utc_to_the_second() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_650_463_920_400);
+        assert_eq!(rfc3339(t), "2022-04-20T14:12:00Z");
+    }
+}

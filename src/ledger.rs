@@ -1,0 +1,401 @@
+//! What an output folder records of the forms that went into it, whichever front end met
+//! them: `index.json` says which form each submission came from (front end, folder, path,
+//! content hash, configuration), `report.json` what happened to each input (converted,
+//! unchanged, failed with a code, or skipped and why). Only the process holding the folder's
+//! lock writes them ([`crate::lock`]); both are written whole.
+//!
+//! ```text
+//! OUT/submissions/<name>.json   one submission per form
+//! OUT/index.json                per submission: where its form came from, to skip unchanged forms
+//! OUT/report.json               per input file: what happened to it, with codes
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::intake::{Origin, SUBMISSIONS};
+use crate::output;
+
+/// The version of `report.json` and `index.json`.
+pub const FORMAT_VERSION: &str = "1.1";
+
+/// Where a form came from: the front end, the folder it read (canonical, so that two
+/// spellings of one folder agree) and the form's path under it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub origin: Origin,
+    pub input: String,
+    pub path: String,
+}
+
+/// One submission and the form it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub origin: Origin,
+    /// The folder the front end read; absent in indexes written before it was recorded.
+    #[serde(default)]
+    pub input: Option<String>,
+    /// The form's path under that folder.
+    pub path: String,
+    pub sha256: String,
+    pub respondent: Option<String>,
+    pub round: Option<String>,
+    pub warnings: usize,
+    /// The submission's length in bytes (0 when not recorded): a submission of another length
+    /// did not survive and is written again.
+    #[serde(default)]
+    pub bytes: u64,
+    /// The configuration it was converted under ([`crate::batch::Config::fingerprint`]).
+    pub config: String,
+}
+
+impl Entry {
+    /// True when the entry's form came from `input` of `origin`.
+    pub fn came_from(&self, origin: Origin, input: &str) -> bool {
+        self.origin == origin && self.input.as_deref().is_none_or(|i| i == input)
+    }
+}
+
+/// Every submission of the output folder, by its name (without `.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Index {
+    pub format_version: String,
+    pub submissions: BTreeMap<String, Entry>,
+}
+
+/// The index as version 1.0 wrote it: batch runs only, by path under the input folder.
+#[derive(Deserialize)]
+struct LegacyIndex {
+    config: String,
+    files: BTreeMap<String, LegacyEntry>,
+}
+
+#[derive(Deserialize)]
+struct LegacyEntry {
+    sha256: String,
+    output: String,
+    respondent: Option<String>,
+    round: Option<String>,
+    warnings: usize,
+    #[serde(default)]
+    bytes: u64,
+}
+
+impl Index {
+    /// The folder's index; empty when there is none or it cannot be read (every form is then
+    /// converted again, nothing is lost).
+    pub fn load(out: &Path) -> Index {
+        let Ok(bytes) = std::fs::read(out.join("index.json")) else {
+            return Index::default();
+        };
+        if let Ok(index) = serde_json::from_slice::<Index>(&bytes) {
+            return index;
+        }
+        match serde_json::from_slice::<LegacyIndex>(&bytes) {
+            Ok(legacy) => Index::from_legacy(legacy),
+            Err(_) => Index::default(),
+        }
+    }
+
+    fn from_legacy(legacy: LegacyIndex) -> Index {
+        let submissions = legacy
+            .files
+            .into_iter()
+            .map(|(path, e)| {
+                let entry = Entry {
+                    origin: Origin::Folder,
+                    input: None,
+                    path,
+                    sha256: e.sha256,
+                    respondent: e.respondent,
+                    round: e.round,
+                    warnings: e.warnings,
+                    bytes: e.bytes,
+                    config: legacy.config.clone(),
+                };
+                (e.output, entry)
+            })
+            .collect();
+        Index {
+            format_version: FORMAT_VERSION.into(),
+            submissions,
+        }
+    }
+
+    /// Writes the index durably: it is what tells, after a power cut, which submissions
+    /// survived.
+    pub fn save(&mut self, out: &Path) -> std::io::Result<()> {
+        self.format_version = FORMAT_VERSION.into();
+        output::write_json(&out.join("index.json"), self, true).map(|_| ())
+    }
+
+    /// The submissions whose forms came from `input` of `origin`, by path.
+    pub fn from_input(&self, origin: Origin, input: &str) -> HashMap<&str, (&str, &Entry)> {
+        self.submissions
+            .iter()
+            .filter(|(_, e)| e.came_from(origin, input))
+            .map(|(name, e)| (e.path.as_str(), (name.as_str(), e)))
+            .collect()
+    }
+
+    /// Records a submission, replacing whatever named it before.
+    pub fn record(&mut self, name: String, entry: Entry) {
+        self.submissions.insert(name, entry);
+    }
+}
+
+/// True when the submission `name` is in `out`, whole as far as its recorded length tells.
+pub fn output_intact(out: &Path, name: &str, entry: &Entry) -> bool {
+    match std::fs::metadata(out.join(SUBMISSIONS).join(format!("{name}.json"))) {
+        Ok(m) => m.is_file() && (entry.bytes == 0 || m.len() == entry.bytes),
+        Err(_) => false,
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum FileStatus {
+    Converted,
+    /// Converted by an earlier run, and neither the form nor the configuration changed since.
+    Unchanged,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileError {
+    /// The error's stable code (`not-a-zip`, `encrypted` …).
+    pub code: String,
+    /// The whole message: what is wrong and what to do.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileReport {
+    /// The form's path under the input folder.
+    pub path: String,
+    /// The front end that met it (absent in reports written before it was recorded).
+    #[serde(default = "folder")]
+    pub origin: Origin,
+    /// The folder it was found in.
+    #[serde(default)]
+    pub input: String,
+    pub status: FileStatus,
+    /// The submission written, relative to the output folder.
+    pub output: Option<String>,
+    pub sha256: Option<String>,
+    pub respondent: Option<String>,
+    pub round: Option<String>,
+    /// How many warnings the submission carries.
+    pub warnings: usize,
+    pub error: Option<FileError>,
+}
+
+fn folder() -> Origin {
+    Origin::Folder
+}
+
+/// Why a file was not read as a form.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// A symbolic link: it may point anywhere, so it is not followed.
+    SymbolicLink,
+    /// A named pipe, a device, a socket.
+    NotAFile,
+    /// A name starting with `.`.
+    Hidden,
+    /// Word's lock files (`~$…`) and other files starting with `~`.
+    LockFile,
+    /// A partial download or a temporary file.
+    Temporary,
+    /// Not a Word file nor one sent by mistake for one (`.txt`, `.eml`, `.json` …).
+    OtherExtension,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::SymbolicLink => "a symbolic link, not followed",
+            SkipReason::NotAFile => "not a regular file",
+            SkipReason::Hidden => "a hidden file",
+            SkipReason::LockFile => "a lock or temporary file of Word",
+            SkipReason::Temporary => "a temporary or partly downloaded file",
+            SkipReason::OtherExtension => "not a Word file (.docx, .docm, .dotx, .dotm)",
+        }
+    }
+}
+
+/// A file in an input folder that was not read as a form, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    pub path: String,
+    pub origin: Origin,
+    pub input: String,
+    pub reason: SkipReason,
+}
+
+/// What happened to every input of the output folder, the latest result per file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub format_version: String,
+    /// The input folder of the run that wrote the report last.
+    pub input: String,
+    pub files: Vec<FileReport>,
+    /// Files not read as forms, and why (new in 1.1).
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
+    pub converted: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    /// Submissions of forms no longer in the input folder (or changed since), removed by the
+    /// last batch run.
+    pub removed: Vec<String>,
+}
+
+impl Report {
+    /// A report of `files`, counted.
+    pub fn new(input: &str, files: Vec<FileReport>, skipped: Vec<Skipped>) -> Report {
+        let mut r = Report {
+            format_version: FORMAT_VERSION.into(),
+            input: input.to_owned(),
+            files,
+            skipped,
+            converted: 0,
+            unchanged: 0,
+            failed: 0,
+            removed: Vec::new(),
+        };
+        r.recount();
+        r
+    }
+
+    /// The folder's report; empty when there is none or it cannot be read.
+    pub fn load(out: &Path) -> Report {
+        std::fs::read(out.join("report.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_else(|| Report::new("", Vec::new(), Vec::new()))
+    }
+
+    pub fn save(&mut self, out: &Path) -> std::io::Result<()> {
+        self.format_version = FORMAT_VERSION.into();
+        output::write_json(&out.join("report.json"), self, true).map(|_| ())
+    }
+
+    /// Puts a whole run over one input in place of what an earlier run over it said; what
+    /// other inputs (another folder, an inbox, uploads) met stays.
+    pub fn replace_input(&mut self, origin: Origin, run: &Report) {
+        let input = run.input.as_str();
+        self.files
+            .retain(|f| !(f.origin == origin && (f.input == input || f.input.is_empty())));
+        self.skipped
+            .retain(|s| !(s.origin == origin && s.input == input));
+        self.files.extend(run.files.iter().cloned());
+        self.skipped.extend(run.skipped.iter().cloned());
+        self.input = run.input.clone();
+        self.removed = run.removed.clone();
+        self.recount();
+    }
+
+    /// Records what happened to one file, replacing what was said of it before.
+    pub fn record(&mut self, file: FileReport) {
+        self.files
+            .retain(|f| !(f.origin == file.origin && f.input == file.input && f.path == file.path));
+        self.files.push(file);
+        self.recount();
+    }
+
+    /// Records a skipped file once.
+    pub fn record_skipped(&mut self, s: Skipped) {
+        if !self.skipped.contains(&s) {
+            self.skipped.push(s);
+            self.recount();
+        }
+    }
+
+    fn recount(&mut self) {
+        self.files
+            .sort_by(|a, b| (a.origin, &a.input, &a.path).cmp(&(b.origin, &b.input, &b.path)));
+        self.skipped
+            .sort_by(|a, b| (a.origin, &a.input, &a.path).cmp(&(b.origin, &b.input, &b.path)));
+        let count = |s: FileStatus| self.files.iter().filter(|f| f.status == s).count();
+        self.converted = count(FileStatus::Converted);
+        self.unchanged = count(FileStatus::Unchanged);
+        self.failed = count(FileStatus::Failed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(origin: Origin, input: &str, path: &str, status: FileStatus) -> FileReport {
+        FileReport {
+            path: path.into(),
+            origin,
+            input: input.into(),
+            status,
+            output: None,
+            sha256: None,
+            respondent: None,
+            round: None,
+            warnings: 0,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_batch_run_replaces_only_what_was_said_of_its_own_folder() {
+        let mut stored = Report::new(
+            "/a",
+            vec![
+                file(Origin::Folder, "/a", "x.docx", FileStatus::Failed),
+                file(Origin::Folder, "/b", "y.docx", FileStatus::Converted),
+                file(Origin::Inbox, "/a", "z.docx", FileStatus::Failed),
+            ],
+            Vec::new(),
+        );
+        let run = Report::new(
+            "/a",
+            vec![file(Origin::Folder, "/a", "w.docx", FileStatus::Converted)],
+            Vec::new(),
+        );
+        stored.replace_input(Origin::Folder, &run);
+        let paths: Vec<&str> = stored.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["w.docx", "y.docx", "z.docx"]);
+        assert_eq!((stored.converted, stored.failed), (2, 1));
+    }
+
+    #[test]
+    fn a_file_recorded_again_replaces_its_earlier_result() {
+        let mut r = Report::new("", Vec::new(), Vec::new());
+        r.record(file(Origin::Inbox, "/in", "a.docx", FileStatus::Failed));
+        r.record(file(Origin::Inbox, "/in", "a.docx", FileStatus::Converted));
+        assert_eq!(r.files.len(), 1);
+        assert_eq!((r.converted, r.failed), (1, 0));
+    }
+
+    #[test]
+    fn an_index_of_version_1_0_is_read_as_batch_entries_of_any_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.json"),
+            r#"{"config":"c","files":{"a/x.docx":{"sha256":"s","output":"x-1","respondent":null,"round":null,"warnings":2,"bytes":10}}}"#,
+        )
+        .unwrap();
+        let index = Index::load(dir.path());
+        let e = &index.submissions["x-1"];
+        assert_eq!((e.path.as_str(), e.warnings, e.bytes), ("a/x.docx", 2, 10));
+        assert!(e.came_from(Origin::Folder, "/anywhere"));
+        assert!(!e.came_from(Origin::Inbox, "/anywhere"));
+    }
+}
