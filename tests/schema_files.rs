@@ -60,6 +60,7 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "questionnaire.schema.json",
         "registry.schema.json",
         "submission.schema.json",
+        "report.schema.json",
     ] {
         let schema = read_json(name);
         assert_eq!(
@@ -515,4 +516,35 @@ fn blocks_without_links_read_back() {
         assert_valid("submission.schema.json", "a block without links", &s);
         serde_json::from_value::<Submission>(s).expect("a block without links reads");
     }
+}
+
+#[test]
+fn a_written_report_follows_its_schema_and_the_schema_refuses_strangers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx");
+    std::fs::copy(&example, input.join("Östermalm.docx")).unwrap();
+    std::fs::write(input.join("trasig.docx"), b"no form").unwrap();
+    std::fs::write(input.join("notes.txt"), b"x").unwrap();
+    let out = dir.path().join("ut");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_blankett"))
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["files"].as_array().unwrap().len(), 2);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    assert_valid("report.schema.json", "a written report", &report);
+    let mut stranger = report.clone();
+    stranger["files"][0]["extra"] = json!(1);
+    assert_invalid("report.schema.json", "an unknown key", &stranger);
+    let mut stranger = report.clone();
+    stranger["skipped"][0]["reason"] = json!("because");
+    assert_invalid("report.schema.json", "an unknown reason", &stranger);
 }
