@@ -114,8 +114,8 @@ fn row(doc: &Document, c: &Control) -> [String; 8] {
         part,
         level,
         ty,
-        c.tag.clone().unwrap_or_default(),
-        c.alias.clone().unwrap_or_default(),
+        one_line(c.tag.as_deref().unwrap_or_default()),
+        one_line(c.alias.as_deref().unwrap_or_default()),
         c.status.name().to_owned(),
         text.trim_end().to_owned(),
     ]
@@ -134,8 +134,11 @@ fn ancestors(doc: &Document, c: &Control) -> usize {
     n
 }
 
+/// Text on one table line: line breaks marked, tabs as spaces, other control characters
+/// escaped (a form's text must not move the terminal's cursor).
 fn one_line(s: &str) -> String {
-    s.replace('\n', " ⏎ ").replace('\t', " ")
+    let s = s.replace('\n', " ⏎ ").replace('\t', " ");
+    crate::output::for_terminal(&s).into_owned()
 }
 
 fn clip(s: &str, width: usize) -> String {

@@ -7,6 +7,7 @@ use clap::Args;
 
 use blankett::batch::load_submissions;
 use blankett::mapping::respondent::Matcher;
+use blankett::output::for_terminal;
 use blankett::round::{Cell, Options, RespondentStatus, Round, consolidate as merge};
 use blankett::schema::{Questionnaire, Registry};
 
@@ -147,7 +148,7 @@ fn build_round(
     }
     let (subs, problems) = load_submissions(inputs);
     for p in &problems {
-        eprintln!("{p}");
+        eprintln!("{}", for_terminal(p));
     }
     let opts = Options {
         round,
@@ -297,7 +298,7 @@ pub fn status_text(round: &Round, q: &Questionnaire) -> String {
         .completeness
         .rows
         .iter()
-        .map(|r| r.label.chars().count())
+        .map(|r| for_terminal(&r.label).chars().count())
         .max()
         .unwrap_or(0)
         .max(10);
@@ -307,7 +308,7 @@ pub fn status_text(round: &Round, q: &Questionnaire) -> String {
     }
     s.push('\n');
     for row in &round.completeness.rows {
-        let _ = write!(s, "{:width$}", row.label);
+        let _ = write!(s, "{:width$}", for_terminal(&row.label));
         for c in &row.cells {
             let mark = match c {
                 Cell::Answered => "✓",
@@ -361,23 +362,28 @@ pub fn status_text(round: &Round, q: &Questionnaire) -> String {
                 .as_ref()
                 .and_then(|c| c.email.clone())
                 .unwrap_or_else(|| "(no e-mail in the form)".into());
-            let _ = writeln!(s, "  {}: {what}; {email}", r.label);
+            let _ = writeln!(
+                s,
+                "  {}: {what}; {}",
+                for_terminal(&r.label),
+                for_terminal(&email)
+            );
         }
     }
     for c in &round.conflicts {
         let _ = writeln!(
             s,
             "conflict {}: {} ({})",
-            c.code,
-            c.message,
-            c.source.file.as_deref().unwrap_or("")
+            for_terminal(&c.code),
+            for_terminal(&c.message),
+            for_terminal(c.source.file.as_deref().unwrap_or(""))
         );
     }
     for u in &round.unresolved {
         let _ = writeln!(
             s,
             "unresolved respondent: {}",
-            u.file.as_deref().unwrap_or(&u.sha256)
+            for_terminal(u.file.as_deref().unwrap_or(&u.sha256))
         );
     }
     s
