@@ -39,11 +39,13 @@ fn wait_for(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// The names in a folder, but hidden ones (a temporary file being written, a lock file).
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|r| {
             r.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
                 .collect()
         })
         .unwrap_or_default();
