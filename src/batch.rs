@@ -13,7 +13,7 @@ use crate::form_file::{self, Links};
 pub use crate::intake::SUBMISSIONS;
 use crate::intake::{self, Context, Origin, Worker};
 use crate::ledger::{
-    self, Entry, FileError, FileReport, FileStatus, Index, Report, SkipReason, Skipped,
+    self, Entry, FileReport, FileStatus, Index, Report, SkipReason, Skipped, Source,
 };
 use crate::lock::FolderLock;
 use crate::mapping::{OptionError, Options as MapOptions, Prepared};
@@ -335,62 +335,34 @@ impl Run<'_> {
         ctx: &Context<'_>,
         previous: &HashMap<&str, (&str, &Entry)>,
     ) -> (FileReport, Option<(String, Entry)>) {
-        let rel = self.relative(path);
-        let report = |status, sha: Option<String>| FileReport {
-            path: rel.clone(),
+        let source = Source {
             origin: Origin::Folder,
             input: self.folder.to_owned(),
-            status,
-            output: None,
-            sha256: sha,
-            respondent: None,
-            round: None,
-            warnings: 0,
-            error: None,
+            path: self.relative(path),
         };
-        let failed = |e: crate::Error, sha: Option<String>| {
-            let mut r = report(FileStatus::Failed, sha);
-            r.error = Some(FileError {
-                code: e.code().into(),
-                message: e.to_string(),
-            });
-            (r, None)
-        };
+        let failed = |e: crate::Error, sha| (FileReport::failed(&source, &e, sha), None);
         let file = match form_file::read(path, &ctx.cfg.limits(), Links::Refuse) {
             Ok(f) => f,
             Err(e) => return failed(e, None),
         };
         let sha = file.sha256.clone();
-        if let Some((name, e)) = previous.get(rel.as_str())
+        if let Some((name, e)) = previous.get(source.path.as_str())
             && self.reusable(name, e, &sha)
         {
-            let mut r = report(FileStatus::Unchanged, Some(sha));
-            fill(&mut r, name, e);
+            let r = FileReport::done(FileStatus::Unchanged, name, e);
             return (r, Some(((*name).to_owned(), (*e).clone())));
         }
         let submission = match worker.convert(file, path, ctx) {
             Ok(s) => s,
             Err(e) => return failed(e, Some(sha)),
         };
-        let name = intake::output_name(Path::new(&rel), &sha);
-        let bytes = match intake::write_submission(self.out, &name, &submission) {
-            Ok(n) => n,
-            Err(e) => return failed(e.in_file(Some(&path.display().to_string())), Some(sha)),
-        };
-        let entry = Entry {
-            origin: Origin::Folder,
-            input: Some(self.folder.to_owned()),
-            path: rel.clone(),
-            sha256: sha.clone(),
-            respondent: submission.respondent.as_ref().map(|r| r.id.clone()),
-            round: submission.round.clone(),
-            warnings: submission.warnings.len(),
-            bytes,
-            config: self.fingerprint.to_owned(),
-        };
-        let mut r = report(FileStatus::Converted, Some(sha));
-        fill(&mut r, &name, &entry);
-        (r, Some((name, entry)))
+        match intake::store(self.out, &source, &sha, &submission, self.fingerprint) {
+            Ok((name, entry)) => (
+                FileReport::done(FileStatus::Converted, &name, &entry),
+                Some((name, entry)),
+            ),
+            Err(e) => failed(e.in_file(Some(&path.display().to_string())), Some(sha)),
+        }
     }
 
     /// True when the last run's submission of this form can stand.
@@ -446,14 +418,6 @@ impl Run<'_> {
         removed.sort();
         removed
     }
-}
-
-/// Copies what a report tells of a submission from its index entry.
-fn fill(r: &mut FileReport, name: &str, e: &Entry) {
-    r.output = Some(format!("{SUBMISSIONS}/{name}.json"));
-    r.respondent = e.respondent.clone();
-    r.round = e.round.clone();
-    r.warnings = e.warnings;
 }
 
 /// Temporary files a killed run may have left behind in `dir`.

@@ -13,30 +13,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::batch::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
+use crate::ledger::{Entry, Source};
+pub use crate::ledger::{Origin, SUBMISSIONS};
 use crate::mapping::{Options as MapOptions, Prepared};
 use crate::submission::{Submission, SubmissionWarning};
 use crate::{Limits, Reader, output};
-
-/// The folder of an output folder that holds the submissions.
-pub const SUBMISSIONS: &str = "submissions";
-
-/// Which front end met a form.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "camelCase")]
-pub enum Origin {
-    /// Found by `batch` in its input folder.
-    Folder,
-    /// Dropped into the inbox `watch` watches.
-    Inbox,
-    /// Uploaded to a server.
-    Upload,
-}
 
 /// What a conversion is measured against: the configuration, prepared once, and the clock.
 pub struct Context<'a> {
@@ -226,6 +212,21 @@ pub fn slug(s: &str) -> String {
         .collect::<String>()
         .trim_end_matches('-')
         .to_owned()
+}
+
+/// Names the submission of the form at `source` and writes it into `out`; returns its name and
+/// the index entry that records where it came from. `config` is the configuration's
+/// fingerprint.
+pub fn store(
+    out: &Path,
+    source: &Source,
+    sha256: &str,
+    s: &Submission,
+    config: &str,
+) -> Result<(String, Entry), Error> {
+    let name = output_name(Path::new(&source.path), sha256);
+    let bytes = write_submission(out, &name, s)?;
+    Ok((name.clone(), Entry::new(source, sha256, s, bytes, config)))
 }
 
 /// Writes a submission as `OUT/submissions/<name>.json`, whole or not at all; returns its

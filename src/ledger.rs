@@ -15,8 +15,23 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::intake::{Origin, SUBMISSIONS};
 use crate::output;
+use crate::submission::Submission;
+
+/// The folder of an output folder that holds the submissions.
+pub const SUBMISSIONS: &str = "submissions";
+
+/// Which front end met a form.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "camelCase")]
+pub enum Origin {
+    /// Found by `batch` in its input folder.
+    Folder,
+    /// Dropped into the inbox `watch` watches.
+    Inbox,
+    /// Uploaded to a server.
+    Upload,
+}
 
 /// The version of `report.json` and `index.json`.
 pub const FORMAT_VERSION: &str = "1.1";
@@ -53,6 +68,21 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry of a submission just written (`bytes` long) for the form at `source`.
+    pub fn new(source: &Source, sha256: &str, s: &Submission, bytes: u64, config: &str) -> Entry {
+        Entry {
+            origin: source.origin,
+            input: Some(source.input.clone()),
+            path: source.path.clone(),
+            sha256: sha256.to_owned(),
+            respondent: s.respondent.as_ref().map(|r| r.id.clone()),
+            round: s.round.clone(),
+            warnings: s.warnings.len(),
+            bytes,
+            config: config.to_owned(),
+        }
+    }
+
     /// True when the entry's form came from `input` of `origin`.
     pub fn came_from(&self, origin: Origin, input: &str) -> bool {
         self.origin == origin && self.input.as_deref().is_none_or(|i| i == input)
@@ -199,6 +229,44 @@ pub struct FileReport {
 
 fn folder() -> Origin {
     Origin::Folder
+}
+
+impl FileReport {
+    /// A file converted now or before (`status`), whose submission `name` the index holds as
+    /// `e`.
+    pub fn done(status: FileStatus, name: &str, e: &Entry) -> FileReport {
+        FileReport {
+            path: e.path.clone(),
+            origin: e.origin,
+            input: e.input.clone().unwrap_or_default(),
+            status,
+            output: Some(format!("{SUBMISSIONS}/{name}.json")),
+            sha256: Some(e.sha256.clone()),
+            respondent: e.respondent.clone(),
+            round: e.round.clone(),
+            warnings: e.warnings,
+            error: None,
+        }
+    }
+
+    /// A file that could not be converted.
+    pub fn failed(source: &Source, e: &crate::Error, sha256: Option<String>) -> FileReport {
+        FileReport {
+            path: source.path.clone(),
+            origin: source.origin,
+            input: source.input.clone(),
+            status: FileStatus::Failed,
+            output: None,
+            sha256,
+            respondent: None,
+            round: None,
+            warnings: 0,
+            error: Some(FileError {
+                code: e.code().into(),
+                message: e.to_string(),
+            }),
+        }
+    }
 }
 
 /// Why a file was not read as a form.

@@ -28,7 +28,7 @@ use crate::batch::{Config, clean_temporary_files, skip_reason};
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
 use crate::intake::{self, Context, Origin, SUBMISSIONS, Worker};
-use crate::ledger::{Entry, FileError, FileReport, FileStatus, Index, Report, SkipReason, Skipped};
+use crate::ledger::{Entry, FileReport, FileStatus, Index, Report, SkipReason, Skipped, Source};
 use crate::lock::{self, FolderLock, LockError};
 use crate::output;
 
@@ -384,9 +384,14 @@ impl Watcher<'_> {
         submission: crate::submission::Submission,
         on_event: &mut dyn FnMut(&Event),
     ) -> Outcome {
-        let out_name = intake::output_name(Path::new(name), sha);
-        let bytes = match intake::write_submission(&self.s.out, &out_name, &submission) {
-            Ok(n) => n,
+        let (out_name, entry) = match intake::store(
+            &self.s.out,
+            &self.source(name),
+            sha,
+            &submission,
+            &self.fingerprint,
+        ) {
+            Ok(stored) => stored,
             Err(e) => {
                 // A full disk or a removed output folder: the form stays and is tried again.
                 on_event(&Event::Trouble {
@@ -396,29 +401,7 @@ impl Watcher<'_> {
                 return Outcome::Retry;
             }
         };
-        let entry = Entry {
-            origin: Origin::Inbox,
-            input: Some(self.inbox.clone()),
-            path: name.to_owned(),
-            sha256: sha.to_owned(),
-            respondent: submission.respondent.as_ref().map(|r| r.id.clone()),
-            round: submission.round.clone(),
-            warnings: submission.warnings.len(),
-            bytes,
-            config: self.fingerprint.clone(),
-        };
-        let report = FileReport {
-            path: name.to_owned(),
-            origin: Origin::Inbox,
-            input: self.inbox.clone(),
-            status: FileStatus::Converted,
-            output: Some(format!("{SUBMISSIONS}/{out_name}.json")),
-            sha256: Some(sha.to_owned()),
-            respondent: entry.respondent.clone(),
-            round: entry.round.clone(),
-            warnings: entry.warnings,
-            error: None,
-        };
+        let report = FileReport::done(FileStatus::Converted, &out_name, &entry);
         self.record(name, Some((out_name.clone(), entry)), report, on_event);
         // Gone already (someone took it away): the submission stands all the same.
         if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
@@ -464,21 +447,7 @@ impl Watcher<'_> {
         ) {
             self.trouble(name, "write its .error.txt", &err, on_event);
         }
-        let report = FileReport {
-            path: name.to_owned(),
-            origin: Origin::Inbox,
-            input: self.inbox.clone(),
-            status: FileStatus::Failed,
-            output: None,
-            sha256: sha,
-            respondent: None,
-            round: None,
-            warnings: 0,
-            error: Some(FileError {
-                code: e.code().into(),
-                message: e.to_string(),
-            }),
-        };
+        let report = FileReport::failed(&self.source(name), &e, sha);
         self.record(name, None, report, on_event);
         self.summary.failed += 1;
         on_event(&Event::Failed {
@@ -486,6 +455,15 @@ impl Watcher<'_> {
             message: e.to_string(),
         });
         Outcome::Done
+    }
+
+    /// Where a form in the inbox came from, as the records say it.
+    fn source(&self, name: &str) -> Source {
+        Source {
+            origin: Origin::Inbox,
+            input: self.inbox.clone(),
+            path: name.to_owned(),
+        }
     }
 
     /// Records a form's result in `report.json` and its submission in `index.json`.
