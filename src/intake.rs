@@ -279,6 +279,43 @@ mod tests {
         assert_eq!(panic_message(p.as_ref()), "formatted 1");
     }
 
+    fn submission_saved(modified: Option<&str>) -> Submission {
+        let cfg = Config::builtin();
+        let prepared = cfg.prepare();
+        let doc = crate::read_path(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/ostermalm-2022-T1.docx"),
+        )
+        .unwrap();
+        let mut s = prepared.map_owned(doc, &MapOptions::default()).unwrap();
+        s.source.modified = modified.map(str::to_owned);
+        s
+    }
+
+    fn warned(s: &Submission) -> bool {
+        s.warnings.iter().any(|w| w.code == "saved-in-future")
+    }
+
+    #[test]
+    fn a_saved_date_over_a_day_after_the_conversion_is_not_believed() {
+        let now: SystemTime = "2022-05-01T12:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .into();
+        for (saved, future) in [
+            (Some("2022-05-02T11:59:59Z"), false),
+            (Some("2022-05-02T12:00:01Z"), true),
+            (Some("2022-05-02T13:59:59+02:00"), false),
+            (Some("2022-05-02T14:00:01+02:00"), true),
+            (Some("2099-12-31T00:00:00Z"), true),
+            (Some("not a date"), false),
+            (None, false),
+        ] {
+            let mut s = submission_saved(saved);
+            check_saved_date(&mut s, now);
+            assert_eq!(warned(&s), future, "{saved:?}");
+        }
+    }
+
     #[test]
     fn times_are_written_in_utc_to_the_second() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_650_463_920_400);
