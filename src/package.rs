@@ -5,13 +5,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::sync::Arc;
 
 use flate2::{Decompress, FlushDecompress, Status};
 use sha2::{Digest, Sha256};
-use zip::read::ZipReadOptions;
 use zip::{CompressionMethod, ZipArchive};
+
+mod directory;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Warning;
@@ -141,7 +142,7 @@ pub struct Package {
     file: Option<String>,
     bytes: Bytes,
     archive: ZipArchive<Cursor<Bytes>>,
-    /// Relationships already read, by source part.
+    /// Relationships already read, by normalized source part name.
     rels: HashMap<String, Vec<Relationship>>,
     /// Lower-cased part name → zip index (part names are case-insensitive, OPC §9.1.1.1).
     index: HashMap<String, usize>,
@@ -152,6 +153,22 @@ pub struct Package {
     sha256: String,
     len: u64,
     warnings: Vec<Warning>,
+    /// What this form has cost so far, held to [`Limits::max_total_bytes`].
+    inflated: Inflated,
+    /// How many times each entry (by zip index) has been inflated.
+    times_inflated: Vec<u32>,
+}
+
+/// What reading one form has inflated so far.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Inflated {
+    /// Inflations, one per part read (a part read twice counts twice).
+    pub reads: usize,
+    /// Distinct parts inflated.
+    pub parts: usize,
+    /// Bytes inflated, with those of parts remembered from an earlier form of the same
+    /// template, so that a form costs the same whatever was read before it.
+    pub bytes: u64,
 }
 
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -197,48 +214,23 @@ impl Package {
             return Err(what.into());
         }
         let sha256 = sha256.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
-        let starts_like_zip = bytes.starts_with(b"PK");
-        let bytes = Bytes(Arc::new(bytes));
-        let archive = match ZipArchive::new(Cursor::new(bytes.clone())) {
-            Ok(a) => a,
-            Err(e) if starts_like_zip => {
-                return Err(ErrorKind::DamagedZip {
-                    detail: zip_detail(&e),
-                }
-                .into());
-            }
-            Err(_) => {
-                return Err(ErrorKind::NotZip {
+        let directory =
+            directory::survey(&bytes, limits.max_entries).map_err(|kind| match kind {
+                ErrorKind::DamagedZip { .. } if !bytes.starts_with(b"PK") => ErrorKind::NotZip {
                     found: "unrecognised content".into(),
-                }
-                .into());
-            }
-        };
-        if archive.len() > limits.max_entries {
-            return Err(ErrorKind::TooManyEntries {
-                count: archive.len(),
-                limit: limits.max_entries,
-            }
-            .into());
-        }
-        // The zip crate keeps one of two entries with the same name and says nothing; which
-        // one a reader takes is then up to the reader, so such a package is refused.
-        if let Some(name) = duplicate_entry(&bytes.0, archive.len()) {
+                },
+                kind => kind,
+            })?;
+        let bytes = Bytes(Arc::new(bytes));
+        let archive = open_archive(&bytes)?;
+        if directory.map(|d| d.entries) != Some(archive.len()) {
             return Err(ErrorKind::DamagedZip {
-                detail: format!("two entries are named {name}"),
+                detail: "the zip reader and the central directory disagree on the entries".into(),
             }
             .into());
         }
-        let mut index = HashMap::with_capacity(archive.len());
-        for (i, name) in archive.file_names().enumerate() {
-            let key = normalize_part_name(name);
-            if index.insert(key, i).is_some() {
-                return Err(ErrorKind::DamagedZip {
-                    detail: format!("two entries are named {name}"),
-                }
-                .into());
-            }
-        }
+        let index = index_part_names(&archive)?;
+        let entries = archive.len();
         let mut pkg = Package {
             file: file.map(str::to_owned),
             bytes,
@@ -252,6 +244,8 @@ impl Package {
             sha256,
             len,
             warnings: Vec::new(),
+            inflated: Inflated::default(),
+            times_inflated: vec![0; entries],
         };
         pkg.find_main_part()?;
         Ok(pkg)
@@ -336,89 +330,21 @@ impl Package {
         self.warnings.len()
     }
 
-    /// Inflates `name` into `buf` (cleared first), within the limits. Returns `Ok(false)` when the
-    /// package has no such part.
+    /// What reading this form has inflated so far.
+    pub fn inflated(&self) -> Inflated {
+        self.inflated
+    }
+
+    /// Inflates `name` into `buf` (cleared first), within the limits: the part's own and what
+    /// is left of the form's total. Returns `Ok(false)` when the package has no such part.
     pub fn read_part(&mut self, name: &str, buf: &mut Vec<u8>) -> Result<bool> {
         buf.clear();
         let Some(&i) = self.index.get(&normalize_part_name(name)) else {
             return Ok(false);
         };
-        let limits = self.limits;
-        let part_err = |kind: ErrorKind| Error::new(kind).in_part(name);
-        let damaged = |e: &zip::result::ZipError| {
-            part_err(ErrorKind::DamagedZip {
-                detail: zip_detail(e),
-            })
-        };
-        let entry = self.archive.by_index_raw(i).map_err(|e| damaged(&e))?;
-        if entry.encrypted() {
-            return Err(part_err(ErrorKind::Encrypted));
-        }
-        let declared = entry.size();
-        let compressed = entry.compressed_size();
-        let method = entry.compression();
-        let expected_crc = entry.crc32();
-        let start = entry.data_start();
-        drop(entry);
-        if declared > limits.max_part_bytes {
-            return Err(part_err(ErrorKind::PartTooLarge {
-                declared,
-                limit: limits.max_part_bytes,
-            }));
-        }
-        check_ratio(declared, compressed.max(1), &limits).map_err(part_err)?;
-        let data = start
-            .and_then(|s| {
-                let s = usize::try_from(s).ok()?;
-                let e = s.checked_add(usize::try_from(compressed).ok()?)?;
-                self.bytes.0.get(s..e)
-            })
-            .ok_or_else(|| {
-                part_err(ErrorKind::DamagedZip {
-                    detail: "an entry's data lies outside the file".into(),
-                })
-            })?;
-        match method {
-            CompressionMethod::Stored => {
-                if data.len() as u64 > limits.max_part_bytes {
-                    return Err(part_err(ErrorKind::PartTooLarge {
-                        declared,
-                        limit: limits.max_part_bytes,
-                    }));
-                }
-                buf.extend_from_slice(data);
-            }
-            CompressionMethod::Deflated => {
-                inflate(data, declared, buf, &limits).map_err(part_err)?
-            }
-            other => {
-                // Word writes only stored and deflated entries; anything else goes through the
-                // zip crate's own readers (and fails there if it cannot be read).
-                let mut entry = self
-                    .archive
-                    .by_index_with_options(i, ZipReadOptions::new().ignore_crc32(true))
-                    .map_err(|e| {
-                        part_err(ErrorKind::DamagedZip {
-                            detail: format!("{other:?} compression: {}", zip_detail(&e)),
-                        })
-                    })?;
-                let read = (&mut entry)
-                    .take(limits.max_part_bytes + 1)
-                    .read_to_end(buf)
-                    .map_err(|e| {
-                        part_err(ErrorKind::DamagedZip {
-                            detail: format!("cannot inflate: {e}"),
-                        })
-                    })? as u64;
-                if read > limits.max_part_bytes {
-                    return Err(part_err(ErrorKind::PartTooLarge {
-                        declared,
-                        limit: limits.max_part_bytes,
-                    }));
-                }
-            }
-        }
-        check_ratio(buf.len() as u64, compressed.max(1), &limits).map_err(part_err)?;
+        let expected_crc = self
+            .inflate_entry(i, buf)
+            .map_err(|kind| Error::new(kind).in_part(name))?;
         if crc32fast::hash(buf) != expected_crc {
             self.warnings.push(Warning::new(
                 "zip-checksum",
@@ -428,15 +354,106 @@ impl Package {
         Ok(true)
     }
 
+    fn count_inflation(&mut self, i: usize, bytes: u64) {
+        let times = &mut self.times_inflated[i];
+        if *times == 0 {
+            self.inflated.parts += 1;
+        }
+        *times = times.saturating_add(1);
+        self.inflated.reads += 1;
+        self.inflated.bytes = self.inflated.bytes.saturating_add(bytes);
+    }
+
+    /// Counts `bytes` a part remembered from an earlier form would have inflated to, as if it
+    /// had been inflated again: refused when that is past the form's total.
+    pub(crate) fn count_remembered(&mut self, bytes: u64) -> Result<()> {
+        let total = self.inflated.bytes.saturating_add(bytes);
+        if total > self.limits.max_total_bytes {
+            return Err(total_too_large(&self.limits).into());
+        }
+        self.inflated.bytes = total;
+        Ok(())
+    }
+
+    /// The most the next part may inflate to.
+    fn room(&self) -> Room {
+        let left = self
+            .limits
+            .max_total_bytes
+            .saturating_sub(self.inflated.bytes);
+        Room {
+            bytes: left.min(self.limits.max_part_bytes),
+            by_total: left < self.limits.max_part_bytes,
+            limits: self.limits,
+        }
+    }
+
+    /// Inflates entry `i` into `buf`, never past [`room`](Package::room); returns the checksum
+    /// its entry declares.
+    fn inflate_entry(
+        &mut self,
+        i: usize,
+        buf: &mut Vec<u8>,
+    ) -> std::result::Result<u32, ErrorKind> {
+        let limits = self.limits;
+        let entry = self
+            .archive
+            .by_index_raw(i)
+            .map_err(|e| ErrorKind::DamagedZip {
+                detail: zip_detail(&e),
+            })?;
+        if entry.encrypted() {
+            return Err(ErrorKind::Encrypted);
+        }
+        let declared = entry.size();
+        let compressed = entry.compressed_size();
+        let method = entry.compression();
+        let expected_crc = entry.crc32();
+        let start = entry.data_start();
+        drop(entry);
+        let room = self.room();
+        if declared > room.bytes {
+            return Err(room.exceeded(declared));
+        }
+        check_ratio(declared, compressed.max(1), &limits)?;
+        let data = start
+            .and_then(|s| {
+                let s = usize::try_from(s).ok()?;
+                let e = s.checked_add(usize::try_from(compressed).ok()?)?;
+                self.bytes.0.get(s..e)
+            })
+            .ok_or_else(|| ErrorKind::DamagedZip {
+                detail: "an entry's data lies outside the file".into(),
+            })?;
+        let inflated = match method {
+            CompressionMethod::Stored if data.len() as u64 > room.bytes => {
+                return Err(room.exceeded(declared));
+            }
+            CompressionMethod::Stored => {
+                buf.extend_from_slice(data);
+                Ok(())
+            }
+            CompressionMethod::Deflated => inflate(data, declared, buf, room),
+            other => return Err(unsupported(other)),
+        };
+        // Counted whether or not the part could be read: a damaged part can inflate a long way
+        // before its damage shows, and is then only a warning.
+        self.count_inflation(i, buf.len() as u64);
+        inflated?;
+        check_ratio(buf.len() as u64, compressed.max(1), &limits)?;
+        Ok(expected_crc)
+    }
+
     /// The relationships of `source` (`""` for the package itself), in id order.
     pub fn relationships(&mut self, source: &str) -> Result<Vec<Relationship>> {
-        if let Some(rels) = self.rels.get(source) {
+        let key = normalize_part_name(source);
+        if let Some(rels) = self.rels.get(&key) {
             return Ok(rels.clone());
         }
         let rels_name = rels_part_for(source);
         let base = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
         let rels = self
-            .read_remembered(&RELATIONSHIPS, source, &rels_name, |buf| {
+            .read_remembered(&RELATIONSHIPS, &key, &rels_name, |buf| {
                 let mut rels = xml::parse_relationships(buf).map_err(|e| e.in_part(&rels_name))?;
                 for rel in &mut rels {
                     if !rel.external {
@@ -447,7 +464,7 @@ impl Package {
                 Ok(rels)
             })?
             .unwrap_or_default();
-        self.rels.insert(source.to_owned(), rels.clone());
+        self.rels.insert(key, rels.clone());
         Ok(rels)
     }
 
@@ -464,8 +481,9 @@ impl Package {
     ) -> Result<Option<T>> {
         let limits = self.limits;
         if let Some(stored) = self.stored_part(name)
-            && let Some(value) = memo.with(|m| m.borrow().get(key, &stored, &limits))
+            && let Some((value, len)) = memo.with(|m| m.borrow().get(key, &stored, &limits))
         {
+            self.count_remembered(len).map_err(|e| e.in_part(name))?;
             return Ok(Some(value));
         }
         let warnings_before = self.warnings.len();
@@ -474,10 +492,14 @@ impl Package {
             return Ok(None);
         }
         let value = parse(&buf)?;
+        let len = buf.len() as u64;
         if self.warnings.len() == warnings_before
             && let Some(stored) = self.stored_part(name)
         {
-            memo.with(|m| m.borrow_mut().put(key, &stored, limits, value.clone()));
+            memo.with(|m| {
+                m.borrow_mut()
+                    .put(key, &stored, limits, (value.clone(), len))
+            });
         }
         Ok(Some(value))
     }
@@ -554,6 +576,83 @@ impl Package {
     }
 }
 
+/// The most one part may inflate to: the part limit, or what is left of the form's total
+/// when that is less.
+#[derive(Debug, Clone, Copy)]
+struct Room {
+    bytes: u64,
+    /// True when what is left of the form's total is the tighter of the two.
+    by_total: bool,
+    limits: Limits,
+}
+
+impl Room {
+    /// The error for a part that goes past the room (`declared` is what its entry says).
+    fn exceeded(&self, declared: u64) -> ErrorKind {
+        match self.by_total {
+            true => total_too_large(&self.limits),
+            false => ErrorKind::PartTooLarge {
+                declared,
+                limit: self.bytes,
+            },
+        }
+    }
+}
+
+fn total_too_large(limits: &Limits) -> ErrorKind {
+    ErrorKind::TooLarge {
+        what: "bytes once inflated",
+        limit: limits.max_total_bytes,
+        flag: "--max-total-size",
+    }
+}
+
+/// Word writes only stored and deflated entries (ECMA-376 Part 2 §C.2 allows no other); any
+/// other method is named rather than called damage.
+fn unsupported(method: CompressionMethod) -> ErrorKind {
+    let name = match method.to_string().as_str() {
+        "Bzip2" => "bzip2".to_owned(),
+        "Lzma" => "LZMA".to_owned(),
+        "Zstd" => "zstd".to_owned(),
+        "Xz" => "xz".to_owned(),
+        "Ppmd" => "PPMd".to_owned(),
+        "Deflate64" => "Deflate64".to_owned(),
+        "Unknown" => "an unknown method".to_owned(),
+        old => old.to_owned(),
+    };
+    ErrorKind::UnsupportedCompression { method: name }
+}
+
+/// Opens the zip; a file that starts like one but cannot be read is a damaged one.
+fn open_archive(bytes: &Bytes) -> Result<ZipArchive<Cursor<Bytes>>> {
+    match ZipArchive::new(Cursor::new(bytes.clone())) {
+        Ok(archive) => Ok(archive),
+        Err(e) if bytes.0.starts_with(b"PK") => Err(ErrorKind::DamagedZip {
+            detail: zip_detail(&e),
+        }
+        .into()),
+        Err(_) => Err(ErrorKind::NotZip {
+            found: "unrecognised content".into(),
+        }
+        .into()),
+    }
+}
+
+/// Lower-cased part name → zip index; two names that differ only in case name one part
+/// (OPC §9.1.1.1), so such a package is refused like one with two equal names.
+fn index_part_names(archive: &ZipArchive<Cursor<Bytes>>) -> Result<HashMap<String, usize>> {
+    let mut index = HashMap::with_capacity(archive.len());
+    for (i, name) in archive.file_names().enumerate() {
+        if index.insert(normalize_part_name(name), i).is_some() {
+            return Err(ErrorKind::DamagedZip {
+                detail: format!("two entries are named {name}"),
+            }
+            .into());
+        }
+    }
+    Ok(index)
+}
+
 /// What a small part that repeats from form to form (relationships, content types) was read
 /// as, remembered by the bytes the zip stores it as: forms made from one template carry the
 /// same ones, and those are then neither inflated nor parsed again. A few entries per thread;
@@ -567,7 +666,8 @@ struct MemoEntry<T> {
     key: String,
     stored: OwnedStoredPart,
     limits: Limits,
-    value: T,
+    /// The value and the length of the part it was made from.
+    value: (T, u64),
 }
 
 /// How many results each memo keeps.
@@ -580,14 +680,14 @@ impl<T: Clone> Memo<T> {
         }
     }
 
-    fn get(&self, key: &str, stored: &StoredPart<'_>, limits: &Limits) -> Option<T> {
+    fn get(&self, key: &str, stored: &StoredPart<'_>, limits: &Limits) -> Option<(T, u64)> {
         self.entries
             .iter()
             .find(|e| e.key == key && e.limits == *limits && e.stored.is(stored))
             .map(|e| e.value.clone())
     }
 
-    fn put(&mut self, key: &str, stored: &StoredPart<'_>, limits: Limits, value: T) {
+    fn put(&mut self, key: &str, stored: &StoredPart<'_>, limits: Limits, value: (T, u64)) {
         if self.entries.len() == MEMO_ENTRIES {
             self.entries.remove(0);
         }
@@ -605,84 +705,52 @@ thread_local! {
     static CONTENT_TYPES: RefCell<Memo<Option<String>>> = const { RefCell::new(Memo::new()) };
 }
 
-/// Inflates raw deflate data into `buf`, never past the part size limit whatever the zip
-/// header declared. One inflater per thread is reset and reused for every part.
+/// Inflates raw deflate data into `buf`, never past `room` whatever the zip header declared:
+/// no more than one byte past it is ever inflated, nor room made for. One inflater per thread
+/// is reset and reused for every part.
 fn inflate(
     data: &[u8],
     declared: u64,
     buf: &mut Vec<u8>,
-    limits: &Limits,
+    room: Room,
 ) -> std::result::Result<(), ErrorKind> {
     thread_local! {
         static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
     }
     let damaged = |detail: String| ErrorKind::DamagedZip { detail };
+    let limit = room.bytes;
     INFLATER.with(|cell| {
         let mut d = cell.borrow_mut();
         d.reset(false);
-        let limit = limits.max_part_bytes;
-        buf.reserve(declared.min(limit) as usize + 64);
+        buf.reserve_exact(declared.min(limit) as usize + 64);
         loop {
-            if buf.len() == buf.capacity() {
-                if buf.len() as u64 > limit {
-                    return Err(ErrorKind::PartTooLarge { declared, limit });
-                }
-                buf.reserve(buf.len().max(4096));
+            let start = buf.len();
+            let up_to_limit = usize::try_from(limit + 1 - start as u64).unwrap_or(usize::MAX);
+            if start == buf.capacity() {
+                buf.reserve_exact(start.max(4096).min(up_to_limit));
             }
-            let before_in = d.total_in();
-            let before_out = d.total_out();
+            let window = (buf.capacity() - start).min(up_to_limit);
+            buf.resize(start + window, 0);
+            let (before_in, before_out) = (d.total_in(), d.total_out());
             let rest = data.get(before_in as usize..).unwrap_or_default();
-            let status = d
-                .decompress_vec(rest, buf, FlushDecompress::Finish)
-                // zlib's own words for damaged data depend on how much output room each call
-                // had (a second read of the same part can say "repeated call with bad state"
-                // where the first said "invalid distance too far back"): one wording for all.
-                .map_err(|_| damaged("the compressed data is damaged".into()))?;
+            let status = d.decompress(rest, &mut buf[start..], FlushDecompress::Finish);
+            buf.truncate(start + (d.total_out() - before_out) as usize);
+            // zlib's own words for damaged data depend on how much output room each call
+            // had (a second read of the same part can say "repeated call with bad state"
+            // where the first said "invalid distance too far back"): one wording for all.
+            let status = status.map_err(|_| damaged("the compressed data is damaged".into()))?;
             if buf.len() as u64 > limit {
-                return Err(ErrorKind::PartTooLarge { declared, limit });
+                return Err(room.exceeded(declared));
             }
             match status {
                 Status::StreamEnd => return Ok(()),
-                _ if d.total_in() == before_in
-                    && d.total_out() == before_out
-                    && buf.len() < buf.capacity() =>
-                {
+                _ if d.total_in() == before_in && d.total_out() == before_out => {
                     return Err(damaged("the compressed data ends too soon".into()));
                 }
                 _ => {}
             }
         }
     })
-}
-
-/// The name of an entry the central directory lists twice, when the directory lists more
-/// entries than have distinct names (APPNOTE 4.3.12, 4.3.16). Only the plain end of central
-/// directory record is read; a ZIP64 directory is left to the zip crate.
-fn duplicate_entry(bytes: &[u8], distinct: usize) -> Option<String> {
-    let tail_start = bytes.len().saturating_sub(65_557);
-    let eocd = tail_start + memchr::memmem::rfind(&bytes[tail_start..], b"PK\x05\x06")?;
-    let rec = bytes.get(eocd..eocd + 22)?;
-    let total = u16::from_le_bytes([rec[10], rec[11]]) as usize;
-    if total == 0xFFFF || total <= distinct {
-        return None;
-    }
-    let mut at = u32::from_le_bytes([rec[16], rec[17], rec[18], rec[19]]) as usize;
-    let mut seen = std::collections::HashSet::new();
-    for _ in 0..total {
-        let h = bytes.get(at..at + 46)?;
-        if &h[..4] != b"PK\x01\x02" {
-            return None;
-        }
-        let n = u16::from_le_bytes([h[28], h[29]]) as usize;
-        let m = u16::from_le_bytes([h[30], h[31]]) as usize;
-        let k = u16::from_le_bytes([h[32], h[33]]) as usize;
-        let name = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + n)?).into_owned();
-        if !seen.insert(name.clone()) {
-            return Some(name);
-        }
-        at += 46 + n + m + k;
-    }
-    None
 }
 
 fn check_ratio(size: u64, compressed: u64, limits: &Limits) -> std::result::Result<(), ErrorKind> {
@@ -921,14 +989,18 @@ mod tests {
             32, 109, 244, 145, 212, 216, 140, 170, 31, 85, 63, 170, 126, 84, 253, 168, 250, 81,
             245, 163, 234, 71, 213, 143, 170, 199, 171, 30, 0,
         ];
-        let limits = Limits::default();
+        let room = Room {
+            bytes: 1 << 20,
+            by_total: false,
+            limits: Limits::default(),
+        };
         // The same damage is told in the same words whatever room the output buffer has.
         let mut buf = Vec::new();
-        let first = inflate(damaged, 100, &mut buf, &limits).unwrap_err();
+        let first = inflate(damaged, 100, &mut buf, room).unwrap_err();
         let mut roomy = Vec::with_capacity(1 << 20);
-        let again = inflate(damaged, 100, &mut roomy, &limits).unwrap_err();
+        let again = inflate(damaged, 100, &mut roomy, room).unwrap_err();
         assert_eq!(first.to_string(), again.to_string());
-        inflate(&sound, text.len() as u64, &mut buf, &limits).unwrap();
+        inflate(&sound, text.len() as u64, &mut buf, room).unwrap();
         assert_eq!(buf, text);
     }
 
@@ -943,8 +1015,8 @@ mod tests {
             bytes,
         };
         let stored = part(CompressionMethod::Deflated, 7, &b"abc"[..]);
-        m.put("word/document.xml", &stored, limits, 1);
-        assert_eq!(m.get("word/document.xml", &stored, &limits), Some(1));
+        m.put("word/document.xml", &stored, limits, (1, 10));
+        assert_eq!(m.get("word/document.xml", &stored, &limits), Some((1, 10)));
         assert_eq!(m.get("", &stored, &limits), None);
         let other_bytes = part(CompressionMethod::Deflated, 7, &b"abd"[..]);
         assert_eq!(m.get("word/document.xml", &other_bytes, &limits), None);
@@ -958,11 +1030,11 @@ mod tests {
         };
         assert_eq!(m.get("word/document.xml", &stored, &tighter), None);
         for i in 0..MEMO_ENTRIES as u32 {
-            m.put(&format!("part{i}"), &stored, limits, i);
+            m.put(&format!("part{i}"), &stored, limits, (i, 10));
         }
         assert_eq!(m.entries.len(), MEMO_ENTRIES);
         assert_eq!(m.get("word/document.xml", &stored, &limits), None);
-        assert_eq!(m.get("part7", &stored, &limits), Some(7));
+        assert_eq!(m.get("part7", &stored, &limits), Some((7, 10)));
     }
 
     #[test]
@@ -1098,6 +1170,111 @@ mod tests {
                 .contains("two entries are named word/document.xml"),
             "{e}"
         );
+    }
+
+    const RELS: &[u8] = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+    /// A Word package written by hand: `_rels/.rels` and then `parts`.
+    fn hand_package(parts: Vec<directory::hand::Entry>, zip64: bool) -> Vec<u8> {
+        let mut entries = vec![directory::hand::stored("_rels/.rels", RELS)];
+        entries.extend(parts);
+        directory::hand::zip(&entries, zip64)
+    }
+
+    #[test]
+    fn a_zip64_package_opens_and_two_entries_with_one_name_in_it_are_refused() {
+        use directory::hand::stored;
+        let doc = || stored("word/document.xml", b"<w:document/>");
+        let one = hand_package(vec![doc()], true);
+        let mut pkg = Package::from_bytes(one, None, Limits::default()).unwrap();
+        let mut buf = Vec::new();
+        assert!(pkg.read_part("word/document.xml", &mut buf).unwrap());
+        assert_eq!(buf, b"<w:document/>");
+        let two = hand_package(vec![doc(), doc()], true);
+        let e = Package::from_bytes(two, None, Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "damaged-zip");
+        assert!(
+            e.to_string()
+                .contains("two entries are named word/document.xml"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_form_total_stops_inflating_at_the_limit_whatever_the_entries_declare() {
+        use directory::hand::deflated;
+        let big = vec![b'a'; 600 << 10];
+        let mut lying = deflated("word/header1.xml", &big);
+        lying.size = 10;
+        let honest = deflated("word/header2.xml", &big);
+        let bytes = hand_package(
+            vec![deflated("word/document.xml", &big), lying, honest],
+            false,
+        );
+        let limits = Limits {
+            max_total_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let mut pkg = Package::from_bytes(bytes, None, limits).unwrap();
+        let mut buf = Vec::new();
+        assert!(pkg.read_part("word/document.xml", &mut buf).unwrap());
+        let left = (1 << 20) - pkg.inflated().bytes as usize;
+        let e = pkg.read_part("word/header1.xml", &mut buf).unwrap_err();
+        assert_eq!(e.code(), "too-large", "{e}");
+        assert_eq!(
+            e.to_string(),
+            "word/header1.xml: the form holds more than 1048576 bytes once inflated, over the limit; raise it with --max-total-size if the file is trusted"
+        );
+        assert!(buf.len() <= left + 1, "{} inflated, {left} left", buf.len());
+        assert!(buf.capacity() <= (600 << 10) + 64, "{}", buf.capacity());
+        // Its damage spent the rest of the total: the next part is refused before inflating.
+        let e = pkg.read_part("word/header2.xml", &mut buf).unwrap_err();
+        assert_eq!(e.code(), "too-large", "{e}");
+        assert!(buf.is_empty());
+        let inflated = pkg.inflated();
+        // _rels/.rels, the document, the lying header; the honest one was never inflated.
+        assert_eq!((inflated.reads, inflated.parts), (3, 3));
+        assert_eq!(inflated.bytes, (1 << 20) + 1);
+    }
+
+    #[test]
+    fn a_part_compressed_with_bzip2_is_named_not_called_damaged() {
+        let mut doc = directory::hand::stored("word/document.xml", b"BZh91AY&SY");
+        doc.method = 12;
+        let bytes = hand_package(vec![doc], false);
+        let mut pkg = Package::from_bytes(bytes, Some("bz.docx"), Limits::default()).unwrap();
+        let e = pkg
+            .read_part("word/document.xml", &mut Vec::new())
+            .unwrap_err();
+        assert_eq!(e.code(), "unsupported-compression");
+        assert!(
+            e.to_string().contains(
+                "word/document.xml: part is compressed with bzip2, which Word never writes"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reading_a_part_twice_counts_twice() {
+        let bytes = hand_package(
+            vec![directory::hand::deflated(
+                "word/document.xml",
+                b"<w:document/>",
+            )],
+            false,
+        );
+        let mut pkg = Package::from_bytes(bytes, None, Limits::default()).unwrap();
+        let opened = pkg.inflated();
+        let mut buf = Vec::new();
+        pkg.read_part("word/document.xml", &mut buf).unwrap();
+        pkg.read_part("/WORD/document.XML", &mut buf).unwrap();
+        let inflated = pkg.inflated();
+        assert_eq!(inflated.reads - opened.reads, 2);
+        assert_eq!(inflated.parts - opened.parts, 1);
+        assert_eq!(inflated.bytes - opened.bytes, 26);
     }
 
     #[test]

@@ -46,14 +46,13 @@ fn refused(name: &str, bytes: &[u8], code: &str, wording: &str, flags: &[&str]) 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let limits = if flags.contains(&"--max-part-size") {
-        blankett::Limits {
-            max_part_bytes: 1 << 20,
-            ..blankett::Limits::default()
-        }
-    } else {
-        blankett::Limits::default()
-    };
+    let mut limits = blankett::Limits::default();
+    if flags.contains(&"--max-part-size") {
+        limits.max_part_bytes = 1 << 20;
+    }
+    if flags.contains(&"--max-total-size") {
+        limits.max_total_bytes = 1 << 20;
+    }
     let e = blankett::Reader::new(limits)
         .read_path(&path)
         .err()
@@ -447,4 +446,214 @@ fn one_bad_file_in_a_batch_leaves_the_others_converted() {
         std::fs::read_dir(out.join("submissions")).unwrap().count(),
         1
     );
+}
+
+/// A zip written byte by byte, to make the ones no zip writer makes: stored entries, each with
+/// the method number it claims, and a ZIP64 end record when `zip64`. The plain end record's
+/// count is the true count modulo 65,536, as a writer without ZIP64 leaves it.
+fn hand_zip(entries: &[(&str, &[u8], u16)], zip64: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data, method) in entries {
+        let offset = out.len() as u32;
+        let mut fields = Vec::new();
+        fields.extend_from_slice(&20u16.to_le_bytes());
+        fields.extend_from_slice(&0u16.to_le_bytes());
+        fields.extend_from_slice(&method.to_le_bytes());
+        fields.extend_from_slice(&[0; 4]);
+        fields.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        fields.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&fields);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&20u16.to_le_bytes());
+        central.extend_from_slice(&fields);
+        central.extend_from_slice(&[0; 10]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (at, len, n) = (out.len() as u64, central.len() as u64, entries.len() as u64);
+    out.append(&mut central);
+    if zip64 {
+        let record = out.len() as u64;
+        out.extend_from_slice(b"PK\x06\x06");
+        out.extend_from_slice(&44u64.to_le_bytes());
+        out.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        for v in [n, n, len, at] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(b"PK\x06\x07");
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&record.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+    }
+    let (count, len, at) = match zip64 {
+        true => (0xFFFF, u32::MAX, u32::MAX),
+        false => (n as u16, len as u32, at as u32),
+    };
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn two_entries_with_one_name_behind_a_zip64_end_record() {
+    let document = body("<w:p><w:r><w:t>A</w:t></w:r></w:p>");
+    let bytes = hand_zip(
+        &[
+            ("[Content_Types].xml", TYPES, 0),
+            ("_rels/.rels", RELS, 0),
+            ("word/document.xml", &document, 0),
+            ("word/document.xml", &document, 0),
+        ],
+        true,
+    );
+    refused(
+        "dubbel64.docx",
+        &bytes,
+        "damaged-zip",
+        "damaged zip package (two entries are named word/document.xml)",
+        &[],
+    );
+}
+
+#[test]
+fn entries_that_share_their_data() {
+    let document = body("<w:p><w:r><w:t>A</w:t></w:r></w:p>");
+    let mut bytes = hand_zip(
+        &[
+            ("[Content_Types].xml", TYPES, 0),
+            ("_rels/.rels", RELS, 0),
+            ("word/document.xml", &document, 0),
+            ("word/header1.xml", &document, 0),
+        ],
+        false,
+    );
+    // The header's central directory record points at the document's local header.
+    let records: Vec<usize> = memchr::memmem::find_iter(&bytes, b"PK\x01\x02").collect();
+    let document_at = bytes[records[2] + 42..records[2] + 46].to_vec();
+    bytes[records[3] + 42..records[3] + 46].copy_from_slice(&document_at);
+    refused(
+        "overlapp.docx",
+        &bytes,
+        "damaged-zip",
+        "damaged zip package (the entries word/document.xml and word/header1.xml overlap, which only a zip bomb does)",
+        &[],
+    );
+}
+
+#[test]
+fn a_part_compressed_with_a_method_word_never_writes() {
+    let document = body("<w:p/>");
+    for (method, name) in [(12, "bzip2"), (14, "LZMA"), (93, "zstd")] {
+        let bytes = hand_zip(
+            &[
+                ("[Content_Types].xml", TYPES, 0),
+                ("_rels/.rels", RELS, 0),
+                ("word/document.xml", &document, method),
+            ],
+            false,
+        );
+        refused(
+            &format!("{name}.docx"),
+            &bytes,
+            "unsupported-compression",
+            &format!(
+                "word/document.xml: part is compressed with {name}, which Word never writes; open the file in Word, save it as a Word document (.docx) and send it again"
+            ),
+            &[],
+        );
+    }
+}
+
+#[test]
+fn more_than_65535_entries_are_counted_truly() {
+    let names: Vec<String> = (0..100_007).map(|i| format!("f/{i}.xml")).collect();
+    let mut entries: Vec<(&str, &[u8], u16)> =
+        vec![("[Content_Types].xml", TYPES, 0), ("_rels/.rels", RELS, 0)];
+    entries.extend(names.iter().map(|n| (n.as_str(), &b""[..], 0)));
+    for zip64 in [false, true] {
+        refused(
+            &format!("manga-{zip64}.docx"),
+            &hand_zip(&entries, zip64),
+            "too-many-entries",
+            "the package has 100009 entries, over the limit of 10000; raise it with --max-entries if the file is trusted",
+            &[],
+        );
+    }
+}
+
+#[test]
+fn a_form_over_the_total_size() {
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/></Relationships>"#;
+    let half = "<w:p><w:r><w:t>Svar</w:t></w:r></w:p>".repeat(16_000);
+    let header = format!(
+        r#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{half}</w:hdr>"#
+    );
+    let bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", &body(&half)),
+            ("word/_rels/document.xml.rels", rels),
+            ("word/header1.xml", header.as_bytes()),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    refused(
+        "summa.docx",
+        &bytes,
+        "too-large",
+        "the form holds more than 1048576 bytes once inflated, over the limit; raise it with --max-total-size if the file is trusted",
+        &["--max-total-size", "1"],
+    );
+}
+
+#[test]
+fn a_header_named_in_every_case_is_read_once() {
+    let name = "word/header1.xml";
+    let letters: Vec<usize> = name
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_alphabetic())
+        .map(|(i, _)| i)
+        .collect();
+    let rels: String = (0..1u32 << letters.len())
+        .map(|bits| {
+            let mut target = name.as_bytes().to_vec();
+            for (k, &i) in letters.iter().enumerate() {
+                if bits & (1 << k) != 0 {
+                    target[i] = target[i].to_ascii_uppercase();
+                }
+            }
+            let target = String::from_utf8(target).unwrap();
+            format!(r#"<Relationship Id="rId{bits}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="/{target}"/>"#)
+        })
+        .collect();
+    let rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    let header = br#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdt><w:sdtContent><w:p><w:r><w:t>Sidhuvud</w:t></w:r></w:p></w:sdtContent></w:sdt></w:hdr>"#;
+    let bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", &body("<w:p/>")),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/header1.xml", header),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let doc = blankett::read_bytes(bytes, Some("varianter.docx")).unwrap();
+    let texts: Vec<&str> = doc.controls.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, ["Sidhuvud"]);
 }

@@ -14,13 +14,13 @@ mod styles;
 pub mod text;
 mod walker;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use quick_xml::events::Event;
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::model::{Comment, Document, FlowItem, NoteKind, Source, Story, Warning};
-use crate::package::{Package, Relationship};
+use crate::package::{Package, Relationship, normalize_part_name};
 use crate::xml;
 
 use binding::Stores;
@@ -45,6 +45,8 @@ struct Kept<T> {
     /// `None` when it may not be taken for a later form's part.
     stored: Option<crate::package::OwnedStoredPart>,
     value: T,
+    /// The length of the part once inflated, counted again for each form that reuses it.
+    len: u64,
 }
 
 /// Reads the document out of an opened package.
@@ -74,7 +76,10 @@ fn kept_part<'a, T>(
         ) => k.is(&stored),
         _ => false,
     };
-    if !same {
+    if same {
+        let len = slot.as_ref().map_or(0, |k| k.len);
+        pkg.count_remembered(len).map_err(|e| e.in_part(part))?;
+    } else {
         let (package_warnings, own_warnings) = (pkg.warning_count(), warnings.len());
         let Some(value) = optional(pkg, buf, part, warnings, |b| Ok(make(b.to_vec())))? else {
             return Ok(None);
@@ -84,7 +89,8 @@ fn kept_part<'a, T>(
             true => None,
             false => pkg.stored_part(part).map(|s| s.to_owned_part()),
         };
-        *slot = Some(Kept { stored, value });
+        let len = buf.len() as u64;
+        *slot = Some(Kept { stored, value, len });
     }
     Ok(slot.as_ref().map(|k| &k.value))
 }
@@ -111,6 +117,8 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
     }
     .unwrap_or(&no_glossary);
     let max_depth = pkg.limits().max_depth;
+    // Each story part is read once, however many relationships name it and in what case.
+    let mut seen = HashSet::from([normalize_part_name(&main)]);
 
     let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
     let mut note_results = Vec::new();
@@ -121,6 +129,9 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
         ("comments", Story::Comment),
     ] {
         for part in all_of(&rels, kind) {
+            if !seen.insert(normalize_part_name(&part)) {
+                continue;
+            }
             let links = hyperlinks(pkg, &part)?;
             let ctx = Context {
                 styles,
@@ -149,8 +160,13 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
     }
 
     let mut story_results = Vec::new();
-    let headers = all_of(&rels, "header");
-    let footers = all_of(&rels, "footer");
+    let mut unseen = |kind| {
+        let mut parts = all_of(&rels, kind);
+        parts.retain(|p| seen.insert(normalize_part_name(p)));
+        parts
+    };
+    let headers = unseen("header");
+    let footers = unseen("footer");
     let parts = headers
         .iter()
         .map(|p| (p.clone(), Story::Header))
@@ -167,12 +183,10 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
         };
         if story == Story::Body {
             if !pkg.read_part(&part, buf)? {
-                return Err(crate::error::Error::new(
-                    crate::error::ErrorKind::MissingPart {
-                        name: part.clone(),
-                        referrer: "_rels/.rels".into(),
-                    },
-                ));
+                return Err(crate::error::Error::new(ErrorKind::MissingPart {
+                    name: part.clone(),
+                    referrer: "_rels/.rels".into(),
+                }));
             }
             let result = walk(&ctx, &part, story, buf).map_err(|e| e.in_part(&part))?;
             story_results.push(result);
@@ -183,15 +197,25 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
         }
     }
 
-    let (producer, template) = app_properties(pkg, buf);
-    let modified = core_modified(pkg, buf);
+    let app = read_properties(pkg, "docProps/app.xml")?;
+    let core = read_properties(pkg, "docProps/core.xml")?;
+    let (producer, template) = app.as_deref().map(app_properties).unwrap_or_default();
+    let modified = core.as_deref().and_then(core_modified);
     let bound = story_results
         .iter()
         .chain(&note_results)
         .chain(&comment_results)
         .any(|r| r.controls.iter().any(|c| c.data_binding.is_some()));
     if bound {
-        let stores = data_stores(pkg, buf, &rels)?;
+        let mut stores = data_stores(pkg, buf, &rels)?;
+        for (xml, id) in [
+            (core, binding::CORE_PROPERTIES_STORE),
+            (app, binding::EXTENDED_PROPERTIES_STORE),
+        ] {
+            if let Some(xml) = xml {
+                stores.add(Some(id.to_owned()), xml);
+            }
+        }
         for r in story_results
             .iter_mut()
             .chain(&mut note_results)
@@ -332,7 +356,12 @@ fn optional<T>(
             ));
             return Ok(None);
         }
-        Err(e) if matches!(e.kind, crate::error::ErrorKind::DamagedZip { .. }) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::DamagedZip { .. } | ErrorKind::UnsupportedCompression { .. }
+            ) =>
+        {
             warnings.push(Warning::new("part-unreadable", e.to_string()));
             return Ok(None);
         }
@@ -340,7 +369,7 @@ fn optional<T>(
     }
     match parse(buf) {
         Ok(v) => Ok(Some(v)),
-        Err(e) if matches!(e.kind, crate::error::ErrorKind::TooDeep { .. }) => Err(e.in_part(part)),
+        Err(e) if matches!(e.kind, ErrorKind::TooDeep { .. }) => Err(e.in_part(part)),
         Err(e) => {
             warnings.push(Warning::new(
                 "part-unreadable",
@@ -355,14 +384,16 @@ fn first_of(rels: &[Relationship], kind: &str) -> Option<String> {
     all_of(rels, kind).into_iter().next()
 }
 
+/// The parts `rels` names with relationships of `kind`, each once: targets that differ only in
+/// case or a leading slash name one part (OPC §9.1.1.1), and reading it once per name would
+/// let a small form make its biggest part be inflated thousands of times.
 fn all_of(rels: &[Relationship], kind: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in rels.iter().filter(|r| r.kind == kind && !r.external) {
-        if !out.contains(&r.target) {
-            out.push(r.target.clone());
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    rels.iter()
+        .filter(|r| r.kind == kind && !r.external)
+        .filter(|r| seen.insert(normalize_part_name(&r.target)))
+        .map(|r| r.target.clone())
+        .collect()
 }
 
 /// A part's external hyperlink targets by relationship id.
@@ -375,21 +406,25 @@ fn hyperlinks(pkg: &mut Package, part: &str) -> Result<HashMap<String, String>> 
         .collect())
 }
 
-/// The custom XML data stores (`customXml/item*.xml` with their `itemProps`), and the core and
-/// extended properties, which Word binds to by well-known store ids.
+/// The custom XML data stores (`customXml/item*.xml` with their `itemProps`); the core and
+/// extended properties, which Word binds to by well-known store ids, are added by the caller,
+/// who has read them already.
 fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship]) -> Result<Stores> {
     let mut stores = Stores::default();
     let mut items = all_of(main_rels, "customXml");
+    let mut seen: HashSet<String> = items.iter().map(|i| normalize_part_name(i)).collect();
     for name in pkg.part_names() {
-        let lower = name.to_ascii_lowercase();
-        if lower.starts_with("customxml/item")
-            && !lower.contains("props")
-            && lower.ends_with(".xml")
-            && !items.iter().any(|i| i.eq_ignore_ascii_case(&name))
+        let key = normalize_part_name(&name);
+        if key.starts_with("customxml/item")
+            && !key.contains("props")
+            && key.ends_with(".xml")
+            && seen.insert(key)
         {
             items.push(name);
         }
     }
+    // Item properties by part, read once however many items point at one.
+    let mut ids: HashMap<String, Option<String>> = HashMap::new();
     for item in items {
         if !pkg.read_part(&item, buf)? {
             continue;
@@ -397,28 +432,36 @@ fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship])
         let xml = buf.clone();
         let mut id = None;
         for rel in pkg.relationships(&item)? {
-            if rel.kind == "customXmlProps" && pkg.read_part(&rel.target, buf)? {
+            if rel.kind != "customXmlProps" {
+                continue;
+            }
+            let key = normalize_part_name(&rel.target);
+            if let Some(known) = ids.get(&key) {
+                id = known.clone();
+            } else if pkg.read_part(&rel.target, buf)? {
                 id = binding::item_id(buf);
+                ids.insert(key, id.clone());
             }
         }
         stores.add(id, xml);
     }
-    for (part, id) in [
-        ("docProps/core.xml", binding::CORE_PROPERTIES_STORE),
-        ("docProps/app.xml", binding::EXTENDED_PROPERTIES_STORE),
-    ] {
-        if pkg.read_part(part, buf)? {
-            stores.add(Some(id.to_owned()), buf.clone());
-        }
-    }
     Ok(stores)
 }
 
-/// `dcterms:modified` from `docProps/core.xml`, when it is an RFC 3339 time.
-fn core_modified(pkg: &mut Package, buf: &mut Vec<u8>) -> Option<String> {
-    if !matches!(pkg.read_part("docProps/core.xml", buf), Ok(true)) {
-        return None;
+/// A properties part (`docProps/core.xml`, `docProps/app.xml`), read once for all its uses.
+/// Absent or unreadable properties are simply unknown; only the form's limits are errors.
+fn read_properties(pkg: &mut Package, part: &str) -> Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    match pkg.read_part(part, &mut buf) {
+        Ok(true) => Ok(Some(buf)),
+        Ok(false) => Ok(None),
+        Err(e) if matches!(e.kind, ErrorKind::TooLarge { .. }) => Err(e),
+        Err(_) => Ok(None),
     }
+}
+
+/// `dcterms:modified` from `docProps/core.xml`, when it is an RFC 3339 time.
+fn core_modified(buf: &[u8]) -> Option<String> {
     let text = xml::utf8_view(buf);
     let mut r = xml::fast_reader(&text);
     let mut inside = false;
@@ -441,12 +484,8 @@ fn core_modified(pkg: &mut Package, buf: &mut Vec<u8>) -> Option<String> {
     }
 }
 
-/// `Application` + `AppVersion` and `Template` from `docProps/app.xml`; absent or unreadable
-/// properties are simply unknown.
-fn app_properties(pkg: &mut Package, buf: &mut Vec<u8>) -> (Option<String>, Option<String>) {
-    if !matches!(pkg.read_part("docProps/app.xml", buf), Ok(true)) {
-        return (None, None);
-    }
+/// `Application` + `AppVersion` and `Template` from `docProps/app.xml`.
+fn app_properties(buf: &[u8]) -> (Option<String>, Option<String>) {
     let text = xml::utf8_view(buf);
     let mut r = xml::fast_reader(&text);
     let (mut app, mut version, mut template) = (None, None, None);
@@ -482,4 +521,106 @@ fn app_properties(pkg: &mut Package, buf: &mut Vec<u8>) -> (Option<String>, Opti
         (a, v) => a.or(v),
     };
     (producer, template)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::package::Limits;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// `word/header1.xml` with every upper/lower case spelling of its name, 2^13 of them.
+    fn case_variants() -> Vec<String> {
+        let name = "word/header1.xml";
+        let letters: Vec<usize> = name
+            .char_indices()
+            .filter(|(_, c)| c.is_ascii_alphabetic())
+            .map(|(i, _)| i)
+            .collect();
+        (0..1u32 << letters.len())
+            .map(|bits| {
+                let mut s = name.as_bytes().to_vec();
+                for (k, &i) in letters.iter().enumerate() {
+                    if bits & (1 << k) != 0 {
+                        s[i] = s[i].to_ascii_uppercase();
+                    }
+                }
+                format!("/{}", String::from_utf8(s).unwrap())
+            })
+            .collect()
+    }
+
+    /// A form whose document names its one header under every case of its name, holds a
+    /// control bound to the core properties and the core and extended properties parts.
+    fn form_naming_its_header_in_every_case() -> Vec<u8> {
+        let rels: String = case_variants()
+            .iter()
+            .enumerate()
+            .map(|(i, target)| {
+                format!(r#"<Relationship Id="rId{i}" Type="{REL}/header" Target="{target}"/>"#)
+            })
+            .collect();
+        let parts: [(&str, String); 6] = [
+            (
+                "_rels/.rels",
+                format!(
+                    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                format!(
+                    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+                ),
+            ),
+            (
+                "word/document.xml",
+                format!(
+                    r#"<w:document xmlns:w="{W}"><w:body><w:sdt><w:sdtPr><w:dataBinding w:xpath="/ns0:coreProperties[1]/ns1:title[1]" w:storeItemID="{}"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Rubrik</w:t></w:r></w:p></w:sdtContent></w:sdt></w:body></w:document>"#,
+                    binding::CORE_PROPERTIES_STORE
+                ),
+            ),
+            (
+                "word/header1.xml",
+                format!(
+                    r#"<w:hdr xmlns:w="{W}"><w:sdt><w:sdtContent><w:p><w:r><w:t>Sidhuvud</w:t></w:r></w:p></w:sdtContent></w:sdt></w:hdr>"#
+                ),
+            ),
+            (
+                "docProps/core.xml",
+                r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:title>Rubrik</dc:title><dcterms:modified>2022-04-20T14:12:00Z</dcterms:modified></cp:coreProperties>"#.into(),
+            ),
+            (
+                "docProps/app.xml",
+                r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Microsoft Office Word</Application></Properties>"#.into(),
+            ),
+        ];
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn each_part_is_inflated_once_however_many_names_in_whatever_case_point_at_it() {
+        let bytes = form_naming_its_header_in_every_case();
+        let mut pkg = Package::from_bytes(bytes, Some("x.docx"), Limits::default()).unwrap();
+        let doc = read_package(&mut pkg, &mut Scratch::default()).unwrap();
+        let inflated = pkg.inflated();
+        // All six parts, each once: the header once for 8,192 names, the core properties once
+        // for both the modification time and the data binding.
+        assert_eq!((inflated.reads, inflated.parts), (6, 6), "{inflated:?}");
+        let texts: Vec<&str> = doc.controls.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["Sidhuvud", "Rubrik"]);
+        assert_eq!(doc.source.modified.as_deref(), Some("2022-04-20T14:12:00Z"));
+    }
 }
