@@ -330,9 +330,20 @@ pub fn plain_attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 }
 
 /// An attribute's value with XML's normalization (entities expanded, tabs and line ends as
-/// spaces); `None` when it is malformed. Most values need none of it and are borrowed as they
-/// stand.
+/// spaces) and without the characters XML 1.0 cannot hold (a tag, a title or a list item
+/// reaches every export: [`crate::ooxml::text::is_xml_illegal`]); `None` when it is malformed.
+/// Most values need none of it and are borrowed as they stand.
 pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option<Cow<'a, str>> {
+    let value = attr_value_unchecked(a)?;
+    match crate::ooxml::text::without_xml_illegal(&value) {
+        Cow::Borrowed(_) => Some(value),
+        Cow::Owned(clean) => Some(Cow::Owned(clean)),
+    }
+}
+
+fn attr_value_unchecked<'a>(
+    a: quick_xml::events::attributes::Attribute<'a>,
+) -> Option<Cow<'a, str>> {
     let plain = !a
         .value
         .iter()
