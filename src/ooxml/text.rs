@@ -221,11 +221,17 @@ mod tests {
 
     #[test]
     fn characters_xml_cannot_hold_are_dropped_and_the_rest_kept() {
-        assert_eq!(normalize("Svar\u{FFFE}\u{1}\u{8} med\u{FFFF} text"), "Svar med text");
+        assert_eq!(
+            normalize("Svar\u{FFFE}\u{1}\u{8} med\u{FFFF} text"),
+            "Svar med text"
+        );
         assert_eq!(normalize("a \u{1} b\n\u{FFFE}\nc\u{1F}"), "a b\nc");
         assert_eq!(normalize("\u{0}\u{B}\u{C}\r\u{E}"), "");
         // Tab, line break and the characters around U+FFFE are text.
-        assert_eq!(normalize("a\tb\u{FFFD}\u{FFEF}\u{F0B7}"), "a\tb\u{FFFD}\u{FFEF}\u{F0B7}");
+        assert_eq!(
+            normalize("a\tb\u{FFFD}\u{FFEF}\u{F0B7}"),
+            "a\tb\u{FFFD}\u{FFEF}\u{F0B7}"
+        );
         // Wherever it falls in a long line: before, in and after the 32-byte blocks.
         let plain = "näringsliv ".repeat(30).trim_end().to_owned();
         for at in [0, 31, 32, 33, 64, 200, plain.len()] {
