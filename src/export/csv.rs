@@ -229,9 +229,10 @@ mod tests {
             b';',
         );
         let plain = records(&to_csv(&round, &q, &ExportOptions::default()), b',');
-        // The phone number `+46 8 508 000 00`, Bromma's list item `- underpunkt`.
+        // The phone number `+46 8 508 000 00`; Bromma's first answer, `- underpunkt` within.
         assert_eq!(&excel[0][11], "'+46 8 508 000 00");
         assert_eq!(&plain[0][11], "+46 8 508 000 00");
+        assert!(plain[0][8].contains("\n- underpunkt"));
         assert_eq!(&excel[0][8], &plain[0][8], "only a field's start counts");
         for (e, p) in excel.iter().zip(&plain) {
             for (e, p) in e.iter().zip(p) {

@@ -102,8 +102,10 @@ impl FromStr for Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// The CSV field delimiter: `b','` (the default, RFC 4180) or `b';'`, which Excel with a
-    /// Swedish locale (decimal comma) expects. With `b';'` the CSV starts with a UTF-8 byte order
-    /// mark, without which Excel reads the file as Windows-1252 and garbles å, ä and ö.
+    /// Swedish locale (decimal comma) expects. With `b';'` the CSV is for Excel
+    /// ([`csv_for_excel`](Self::csv_for_excel)): it starts with a UTF-8 byte order mark, without
+    /// which Excel reads the file as Windows-1252 and garbles å, ä and ö, and a field that
+    /// starts like a formula gets a leading `'`.
     pub delimiter: u8,
 }
 
