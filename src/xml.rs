@@ -330,13 +330,13 @@ pub fn plain_attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 }
 
 /// An attribute's value with XML's normalization (entities expanded, tabs and line ends as
-/// spaces); `None` when it is malformed. Most values need none of it and are borrowed as they
-/// stand.
+/// spaces) and without the characters XML 1.0 cannot hold (a tag, a title or a list item
+/// reaches every export: [`crate::ooxml::text::is_xml_illegal`]); `None` when it is malformed.
+/// Most values need none of it and are borrowed as they stand.
 pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option<Cow<'a, str>> {
-    let plain = !a
-        .value
-        .iter()
-        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+    // Plain: no reference, no tab or line end, no other control, no lead byte `0xEF` of
+    // U+FFFE and U+FFFF (nor of the rest of U+F000–U+FFFF, which are looked at closer below).
+    let plain = !a.value.iter().any(|&b| b < 0x20 || b == b'&' || b == 0xEF);
     if plain {
         match a.value {
             Cow::Borrowed(v) => {
@@ -351,7 +351,13 @@ pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option
             }
         }
     }
-    a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()
+    let value = a
+        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .ok()?;
+    Some(match crate::ooxml::text::without_xml_illegal(&value) {
+        Cow::Borrowed(_) => value,
+        Cow::Owned(clean) => Cow::Owned(clean),
+    })
 }
 
 /// ST_OnOff (ECMA-376 Part 1 §22.9.2.7): absent value means on.

@@ -604,3 +604,113 @@ fn the_same_round_gives_the_same_exports() {
     assert_eq!(workbook(&xa), workbook(&xb));
     assert!(xa == xb, "the workbook's bytes are the same too");
 }
+
+/// The Östermalm form with characters XML 1.0 cannot hold in an answer, the contact's name and
+/// a control's tag and title, as character references (`&#xFFFE;`) and raw, and the references
+/// no character can stand for (`&#xD800;`, a surrogate, which a Rust `char` cannot hold, and
+/// `&#0;`).
+fn form_with_characters_xml_cannot_hold() -> Vec<u8> {
+    let ostermalm = std::fs::read(root().join("examples/forms/ostermalm-2022-T1.docx")).unwrap();
+    let filled: HashMap<String, Vec<String>> = [
+        ("samverkan-lokalt-naringsliv", "SVARET"),
+        ("kontaktperson", "KONTAKTEN"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), vec![v.to_owned()]))
+    .collect();
+    let form = common::fill_controls(&ostermalm, &filled);
+    let mut parts = common::parts(&form);
+    let (_, document) = parts
+        .iter_mut()
+        .find(|(n, _)| n == "word/document.xml")
+        .unwrap();
+    let xml = String::from_utf8(std::mem::take(document)).unwrap();
+    let replaced = [
+        (
+            ">SVARET<",
+            ">Före&#xFFFE;&#x1;\u{1}\u{FFFE}&#xD800;&#0;&#8; efter&#xFFFF;<",
+        ),
+        (">KONTAKTEN<", ">Karl&#x1B; Kungsholm\u{1F}<"),
+        (
+            r#"<w:tag w:val="samverkan-lokalt-naringsliv"/>"#,
+            r#"<w:tag w:val="samverkan-lokalt-naringsliv&#xFFFE;&#x2;"/>"#,
+        ),
+        (
+            r#"<w:alias w:val="Samverkan lokalt näringsliv"/>"#,
+            "<w:alias w:val=\"Samverkan lokalt\u{FFFF} näringsliv&#x1;\"/>",
+        ),
+    ]
+    .into_iter()
+    .fold(xml, |xml, (from, to)| {
+        assert_eq!(xml.matches(from).count(), 1, "{from}");
+        xml.replace(from, to)
+    });
+    *document = replaced.into_bytes();
+    common::zip_parts(&parts)
+}
+
+#[test]
+fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_opens() {
+    let form = form_with_characters_xml_cannot_hold();
+    let doc = blankett::read_bytes(form.clone(), Some("ostermalm.docx")).unwrap();
+    // quick-xml refuses `&#xD800;` (and `&#0;`) as no character; the reader leaves it out with
+    // the warning it gives for an undefined entity.
+    assert!(
+        doc.warnings.iter().any(|w| w.code == "xml-entity"),
+        "{:?}",
+        doc.warnings
+    );
+    let sub = map(form, "ostermalm-2022-T1.docx", "ostermalm-sdn");
+    let answer = sub.answer("samverkan-lokalt-naringsliv").unwrap();
+    assert_eq!(answer.text, "Före efter");
+    let control = answer.control.as_ref().unwrap();
+    assert_eq!(control.tag.as_deref(), Some("samverkan-lokalt-naringsliv"));
+    assert_eq!(
+        control.alias.as_deref(),
+        Some("Samverkan lokalt näringsliv")
+    );
+    let contact = sub.contact.as_ref().unwrap();
+    assert_eq!(contact.name.as_deref(), Some("Karl Kungsholm"));
+    let json = serde_json::to_string(&sub).unwrap();
+    assert!(
+        json.chars().all(common::is_xml_char) && !json.contains("\\u"),
+        "{json}"
+    );
+    assert!(
+        !json.contains('\u{FFFD}'),
+        "nothing stands in for the surrogate"
+    );
+
+    let q = Questionnaire::builtin();
+    let opts = round::Options {
+        round: Some("2022-T1".into()),
+        expected: None,
+        redact_contact: false,
+    };
+    let r = round::consolidate(vec![sub], &q, &Registry::builtin(), &opts);
+    for format in Format::ALL {
+        let bytes = export::to_bytes(&r, &q, format, &ExportOptions::default()).unwrap();
+        match format {
+            Format::Xlsx | Format::Docx => common::assert_package_well_formed(&bytes),
+            _ => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains("Före efter"), "{format}");
+                assert!(text.chars().all(common::is_xml_char), "{format}");
+            }
+        }
+    }
+    let wb = workbook(&export::to_xlsx(&r, &q).unwrap());
+    let answers = sheet(&wb, "Svar");
+    assert!(answers.values().any(|v| v == "Före efter"));
+    assert!(
+        sheet(&wb, "Kontakter")
+            .values()
+            .any(|v| v == "Karl Kungsholm")
+    );
+    let report = blankett::read_bytes(export::to_docx(&r, &q).unwrap(), None).unwrap();
+    assert!(
+        report.text().contains("\nFöre efter\n"),
+        "{}",
+        report.text()
+    );
+}

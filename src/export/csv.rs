@@ -19,11 +19,17 @@
 //! | `value` | a typed question's value: `true`/`false`, an ISO date, the choice's value |
 //! | `contact_name`, `contact_phone`, `contact_email` | the respondent's contact, empty when the round carries none (`redact_contact`) |
 //!
-//! UTF-8, fields quoted where they need it (RFC 4180), CRLF line ends. With the delimiter `;`
-//! (what Excel with a Swedish locale expects) the file starts with a UTF-8 byte order mark:
-//! without it Excel reads the file as Windows-1252 and garbles å, ä and ö. The text is written as
-//! it is: Excel may take a field that starts with `=`, `+`, `-` or `@` for a formula (the
-//! international phone numbers do), so open the `.xlsx` export in Excel when that matters.
+//! UTF-8, fields quoted where they need it (RFC 4180), CRLF line ends. Two variants, told apart
+//! by the delimiter ([`ExportOptions::csv_for_excel`]):
+//!
+//! - `,` (the default), for programs: every field as it is.
+//! - `;`, for Excel with a Swedish locale: the file starts with a UTF-8 byte order mark (without
+//!   it Excel reads the file as Windows-1252 and garbles å, ä and ö), and a field Excel would
+//!   take for a formula gets a leading `'` ([`for_excel`]): an answer `=HYPERLINK(…)` must stay
+//!   text, not become a link that runs when clicked (CSV injection). Excel shows the `'` (phone
+//!   numbers written `+46 …`, answers starting with `- `); the `.xlsx` export needs none.
+
+use std::borrow::Cow;
 
 use crate::round::Round;
 use crate::schema::Questionnaire;
@@ -53,8 +59,9 @@ pub const BOM: &[u8] = "\u{feff}".as_bytes();
 /// The CSV export of a round.
 pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8> {
     let grid = Grid::new(round, q);
+    let excel = opts.csv_for_excel();
     let mut out = Vec::new();
-    if opts.delimiter == b';' {
+    if excel {
         out.extend_from_slice(BOM);
     }
     let mut w = csv::WriterBuilder::new()
@@ -75,7 +82,7 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
             let answer = row.answer(question.id);
             let area = question.area.map(|a| a.to_string()).unwrap_or_default();
             let value = answer.map(|a| value_csv(&a.value)).unwrap_or_default();
-            w.write_record([
+            let record = [
                 round_id,
                 r.id.as_deref().unwrap_or(""),
                 r.label.as_str(),
@@ -89,11 +96,28 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
                 name,
                 phone,
                 email,
-            ])
+            ];
+            if excel {
+                w.write_record(record.map(for_excel).iter().map(|f| f.as_bytes()))
+            } else {
+                w.write_record(record)
+            }
             .expect(IN_MEMORY);
         }
     }
     w.into_inner().expect(IN_MEMORY)
+}
+
+/// A field as the CSV for Excel writes it: with a leading `'` when it starts with a character
+/// that makes Excel read a formula (`=`, `+`, `-`, `@`) or that Excel skips before one (tab,
+/// carriage return), as OWASP's advice on CSV injection has it. Excel shows the text after the
+/// `'` as text and keeps the `'` in the cell.
+pub fn for_excel(field: &str) -> Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
 }
 
 /// A typed value as the CSV writes it: strings as they are, booleans `true`/`false`, anything
@@ -158,6 +182,63 @@ mod tests {
         let header = String::from_utf8(bytes[BOM.len()..].to_vec()).unwrap();
         assert!(header.starts_with("round;respondent_id;respondent;kind;area;"));
         assert_eq!(records(&bytes, b';').len(), 36);
+    }
+
+    #[test]
+    fn a_field_excel_would_take_for_a_formula_gets_a_leading_quote() {
+        for (field, written) in [
+            (
+                "=HYPERLINK(\"https://x.example\";\"Klicka\")",
+                "'=HYPERLINK(\"https://x.example\";\"Klicka\")",
+            ),
+            ("+46 8 508 000 00", "'+46 8 508 000 00"),
+            ("- en punkt", "'- en punkt"),
+            ("-5", "'-5"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+        ] {
+            assert_eq!(for_excel(field), written);
+        }
+    }
+
+    #[test]
+    fn a_field_excel_reads_as_text_is_left_as_it_is() {
+        for field in [
+            "",
+            "Bromma stadsdelsnämnd",
+            "08-508 000 00",
+            " =1+1",
+            "'=1",
+            "a=b",
+            "2022-T1",
+        ] {
+            assert!(
+                matches!(for_excel(field), Cow::Borrowed(f) if f == field),
+                "{field:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_csv_for_excel_neutralises_formulas() {
+        let round = testing::round(false);
+        let q = testing::questionnaire();
+        let excel = records(
+            &to_csv(&round, &q, &ExportOptions { delimiter: b';' }),
+            b';',
+        );
+        let plain = records(&to_csv(&round, &q, &ExportOptions::default()), b',');
+        // The phone number `+46 8 508 000 00`; Bromma's first answer, `- underpunkt` within.
+        assert_eq!(&excel[0][11], "'+46 8 508 000 00");
+        assert_eq!(&plain[0][11], "+46 8 508 000 00");
+        assert!(plain[0][8].contains("\n- underpunkt"));
+        assert_eq!(&excel[0][8], &plain[0][8], "only a field's start counts");
+        for (e, p) in excel.iter().zip(&plain) {
+            for (e, p) in e.iter().zip(p) {
+                assert_eq!(e, for_excel(p), "the one rule, field by field");
+            }
+        }
     }
 
     #[test]

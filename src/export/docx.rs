@@ -40,7 +40,7 @@ use crate::submission::AnswerStatus;
 use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::{
-    ExportError, Grid, STATUSES, area_heading, round_sv, status_mark, status_sv, value_sv,
+    ExportError, Grid, STATUSES, area_heading, clean, round_sv, status_mark, status_sv, value_sv,
 };
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
@@ -374,7 +374,9 @@ fn fill(c: Cell) -> &'static str {
     }
 }
 
-/// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text).
+/// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text),
+/// nothing XML 1.0 cannot hold ([`clean`]: docx-rs writes text as it is, and Word refuses a
+/// `document.xml` holding U+FFFE or U+0001).
 fn run(text: &str) -> Run {
     let text = clean(text);
     let mut r = Run::new();
@@ -392,13 +394,6 @@ fn run(text: &str) -> Run {
         }
     }
     r
-}
-
-/// Text without the control characters XML 1.0 cannot hold (tab and line break stay).
-fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
-        .collect()
 }
 
 /// A bulleted list, nine levels deep, indented as Word indents its own.

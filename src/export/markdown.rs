@@ -19,6 +19,9 @@
 //! (`*`, `_`, `` ` ``, `[`, `]`, `<`, a `#` or `- ` or `1. ` starting a line, `|` in a table)
 //! are escaped with a backslash, so that no answer can break the table or the headings or turn
 //! into a heading, a list or a link. The respondents' own line breaks are kept (hard breaks).
+//! Text is [cleaned](super::clean) first: a carriage return is a line break like any other (so
+//! it cannot start an unescaped line), and no control character reaches the terminal showing
+//! the report (an escape sequence could rewrite what it shows).
 
 use std::fmt::Write as _;
 
@@ -27,7 +30,7 @@ use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 
-use super::{Grid, STATUSES, area_heading, round_sv, status_mark, title, value_sv};
+use super::{Grid, STATUSES, area_heading, clean, round_sv, status_mark, title, value_sv};
 
 /// The Markdown export of a round.
 pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
@@ -232,18 +235,20 @@ fn table(out: &mut String, rows: &[Vec<String>]) {
 /// Each link's text is looked for in order, each after the one before, as the reader records
 /// them; a link whose text is not found stays plain text.
 fn paragraph(text: &str, links: &[Link]) -> String {
+    let text = clean(text);
     let mut out = String::new();
-    let mut rest = text;
+    let mut rest = &*text;
     let mut at_line_start = true;
     for link in links {
-        let Some(at) = (!link.text.is_empty())
-            .then(|| rest.find(link.text.as_str()))
+        let link_text = clean(&link.text);
+        let Some(at) = (!link_text.is_empty())
+            .then(|| rest.find(&*link_text))
             .flatten()
         else {
             continue;
         };
         out.push_str(&lines(&rest[..at], at_line_start));
-        let label = link.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let label = link_text.split_whitespace().collect::<Vec<_>>().join(" ");
         let _ = write!(
             out,
             "[{}]({})",
@@ -251,7 +256,7 @@ fn paragraph(text: &str, links: &[Link]) -> String {
             link_target(&link.target)
         );
         at_line_start = false;
-        rest = &rest[at + link.text.len()..];
+        rest = &rest[at + link_text.len()..];
     }
     out.push_str(&lines(rest, at_line_start));
     out
@@ -266,12 +271,14 @@ fn lines(text: &str, at_line_start: bool) -> String {
         .join("  \n")
 }
 
-/// A link target: in angle brackets when it holds spaces or brackets.
+/// A link target: in angle brackets when it holds spaces or brackets; a line break or tab in
+/// it percent-encoded (a destination cannot hold one: the rest would start a line of its own).
 fn link_target(target: &str) -> String {
+    let target = clean(target).replace('\n', "%0A").replace('\t', "%09");
     if target.contains([' ', '(', ')', '<', '>']) {
         format!("<{}>", target.replace('<', "%3C").replace('>', "%3E"))
     } else {
-        target.to_owned()
+        target
     }
 }
 
@@ -283,13 +290,14 @@ fn inline(text: &str) -> String {
 /// Text for a heading: on one line, `#` escaped too (a closing `#` sequence would be dropped).
 /// What follows `## ` is no line start: a heading holds no lists or quotes.
 fn heading(text: &str) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
     escape_line(&one_line, false).replace('#', "\\#")
 }
 
 /// Text for a table cell: on one line (breaks as `<br>`), `|` escaped.
 fn cell(text: &str) -> String {
-    text.split('\n')
+    clean(text)
+        .split('\n')
         .map(|l| escape_line(l.trim(), false).replace('|', "\\|"))
         .collect::<Vec<_>>()
         .join("<br>")
@@ -425,5 +433,29 @@ mod tests {
         assert_eq!(escape_line("A &amp; B & C", false), "A \\&amp; B & C");
         assert_eq!(heading("Fråga # 2 ##"), "Fråga \\# 2 \\#\\#");
         assert_eq!(cell("a|b\nc"), "a\\|b<br>c");
+    }
+
+    #[test]
+    fn a_carriage_return_or_a_control_character_cannot_make_markup_or_reach_the_terminal() {
+        assert_eq!(inline("svar\r# rubrik"), "svar  \n\\# rubrik");
+        assert_eq!(inline("svar\r\n- punkt"), "svar  \n\\- punkt");
+        assert_eq!(inline("\u{1B}[2Jrensad\u{FFFE}\u{7}"), "\\[2Jrensad");
+        assert_eq!(
+            heading("Fråga\r# två\u{1B}]0;titel\u{7}"),
+            "Fråga \\# två\\]0;titel"
+        );
+        assert_eq!(cell("a\rb\u{8}"), "a<br>b");
+        assert_eq!(
+            link_target("https://x.example/a\n# b"),
+            "<https://x.example/a%0A# b>"
+        );
+        let links = [Link {
+            text: "län\u{1}k".into(),
+            target: "https://x.example".into(),
+        }];
+        assert_eq!(
+            paragraph("se län\u{1}k\u{FFFF}", &links),
+            "se [länk](https://x.example)"
+        );
     }
 }

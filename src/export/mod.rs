@@ -21,6 +21,7 @@ pub mod docx;
 pub mod markdown;
 pub mod xlsx;
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -101,9 +102,20 @@ impl FromStr for Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// The CSV field delimiter: `b','` (the default, RFC 4180) or `b';'`, which Excel with a
-    /// Swedish locale (decimal comma) expects. With `b';'` the CSV starts with a UTF-8 byte order
-    /// mark, without which Excel reads the file as Windows-1252 and garbles å, ä and ö.
+    /// Swedish locale (decimal comma) expects. With `b';'` the CSV is for Excel
+    /// ([`csv_for_excel`](Self::csv_for_excel)): it starts with a UTF-8 byte order mark, without
+    /// which Excel reads the file as Windows-1252 and garbles å, ä and ö, and a field that
+    /// starts like a formula gets a leading `'`.
     pub delimiter: u8,
+}
+
+impl ExportOptions {
+    /// True when the CSV is for Excel (the delimiter `;`): it then starts with a byte order
+    /// mark and neutralises fields Excel would take for formulas ([`csv::for_excel`]); with any
+    /// other delimiter it is for programs and every field is written as it is.
+    pub fn csv_for_excel(&self) -> bool {
+        self.delimiter == b';'
+    }
 }
 
 impl Default for ExportOptions {
@@ -193,7 +205,43 @@ pub fn write_exports(
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the exports share: the round laid out as a grid, and its words.
+// What the exports share: clean text, the round laid out as a grid, and its words.
+
+/// Text as the spreadsheet, the Word report and the Markdown write it: line ends as `\n`
+/// (`\r\n` and a lone `\r` too, so that a writer that goes line by line sees every line),
+/// tabs kept, and no other control character, U+FFFE or U+FFFF. Those are what XML 1.0 cannot
+/// hold ([`is_xml_illegal`](crate::ooxml::text::is_xml_illegal); the reader drops them from forms
+/// already, but a submission edited by hand may hold them), and also DEL and the C1 controls
+/// (U+0080–U+009F), which XML holds but which a terminal showing the Markdown may act on as it
+/// does on an escape sequence. Borrowed when there is nothing to drop. The JSON export keeps
+/// the round as it is.
+pub(crate) fn clean(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n' || is_nonchar(c))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() || is_nonchar(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// U+FFFE and U+FFFF, which XML 1.0 cannot hold though they are no controls.
+fn is_nonchar(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
 
 /// A question as the exports show it.
 #[derive(Debug, Clone)]
@@ -635,6 +683,33 @@ mod tests {
             e.to_string(),
             "unknown export format \"pdf\"; the formats are: json, csv, xlsx, md, docx"
         );
+    }
+
+    #[test]
+    fn clean_text_holds_no_character_xml_or_a_terminal_cannot_take() {
+        assert_eq!(
+            clean("a\u{FFFE}b\u{FFFF}c\u{1}d\u{8}e\u{1B}[2Jf\u{7F}g\u{9B}h\0i"),
+            "abcde[2Jfghi"
+        );
+        assert_eq!(
+            clean("rad 1\r\nrad 2\rrad 3\n\tindrag"),
+            "rad 1\nrad 2\nrad 3\n\tindrag"
+        );
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let kept = clean(&s);
+            assert!(
+                kept.chars().all(|k| !crate::ooxml::text::is_xml_illegal(k)),
+                "{c:?} kept"
+            );
+        }
+    }
+
+    #[test]
+    fn clean_text_borrows_what_needs_no_change() {
+        for s in ["", "Östermalm – 2022", "rad 1\nrad 2\tflik", "😀 \u{A0}"] {
+            assert!(matches!(clean(s), Cow::Borrowed(b) if b == s), "{s:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!   (a round consolidated with `redact_contact` carries none).
 //!
 //! Every cell is written as text (or a number), never as a formula, whatever the answer starts
-//! with. Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
+//! with. Text goes through [`clean`](super::clean): no character XML 1.0 cannot hold (which
+//! rust_xlsxwriter would write as `_xFFFE_`, shown as such). Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
 //! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
 //! that the same round gives the same file.
 
@@ -136,7 +137,7 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(title(round, q))
+            .set_title(super::clean(&title(round, q)).into_owned())
             .set_author("blankett")
             .set_creation_datetime(&created),
     );
@@ -160,8 +161,8 @@ fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), 
     ws.set_column_width(0, 38)?;
     for (j, question) in grid.questions.iter().enumerate() {
         let col = col(j + 1)?;
-        ws.write_string_with_format(0, col, question.id, &f.header)?;
-        ws.write_string_with_format(1, col, question.label, &f.header)?;
+        ws.write_string_with_format(0, col, fit(question.id, CELL_LIMIT), &f.header)?;
+        ws.write_string_with_format(1, col, fit(question.label, CELL_LIMIT), &f.header)?;
         let note = Note::new(fit(question.text, CELL_LIMIT - 54))
             .add_author_prefix(false)
             .set_width(320)
@@ -231,7 +232,7 @@ fn answers(
             r += 1;
             let answer = row.answer(question.id);
             ws.write_string_with_format(r, 0, fit(&area, CELL_LIMIT), &f.wrap)?;
-            ws.write_string_with_format(r, 1, question.id, &f.text)?;
+            ws.write_string_with_format(r, 1, fit(question.id, CELL_LIMIT), &f.text)?;
             ws.write_string_with_format(r, 2, fit(question.text, CELL_LIMIT), &f.wrap)?;
             ws.write_string_with_format(r, 3, fit(&row.respondent.label, CELL_LIMIT), &f.wrap)?;
             ws.write_string_with_format(r, 4, status_sv(c), &f.status_top(c))?;
@@ -347,10 +348,12 @@ fn contacts(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
-/// Text cut to `limit` UTF-16 code units, with a marker when it was cut.
+/// Text [cleaned](super::clean) and cut to `limit` UTF-16 code units, with a marker when it
+/// was cut: every text cell is written through it.
 fn fit(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    let text = super::clean(text);
     if text.encode_utf16().count() <= limit {
-        return text.into();
+        return text;
     }
     let room = limit - CUT_MARKER.encode_utf16().count();
     let mut used = 0;

@@ -1,7 +1,10 @@
 //! The text rules: what a run of raw Word text becomes once it is an answer.
 //!
 //! Unicode NFC; within a line, runs of spaces (also non-breaking and the other Unicode space
-//! separators) collapse to one space; lines are trimmed; empty lines are dropped.
+//! separators) collapse to one space; lines are trimmed; empty lines are dropped; characters
+//! XML 1.0 cannot hold are dropped (see [`is_xml_illegal`]).
+
+use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -15,8 +18,38 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// True for the characters XML 1.0 cannot hold (§2.2, `Char`): the C0 controls but tab, line
+/// feed and carriage return, and U+FFFE and U+FFFF. A form can carry them all the same, as
+/// character references (`&#xFFFE;`, `&#x1;`) or raw, and quick-xml passes them on; an export
+/// that wrote one into its XML would not open (Word refuses such a `document.xml`). Surrogates
+/// (U+D800–U+DFFF) are not `char`s: quick-xml refuses `&#xD800;` as an invalid code point, and
+/// the reader drops such a reference as it drops an undefined entity.
+#[inline]
+pub fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The text without the characters XML 1.0 cannot hold ([`is_xml_illegal`]); borrowed when it
+/// holds none.
+pub fn without_xml_illegal(s: &str) -> Cow<'_, str> {
+    if !may_hold_xml_illegal(s.as_bytes()) || !s.chars().any(is_xml_illegal) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !is_xml_illegal(*c)).collect())
+}
+
+/// False when no byte could start a character XML 1.0 cannot hold: no control below U+0020
+/// other than tab, line feed and carriage return, and no lead byte `0xEF` (U+F000–U+FFFF).
+#[inline]
+fn may_hold_xml_illegal(s: &[u8]) -> bool {
+    any_byte(s, |b| {
+        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+    })
+}
+
 /// True when a line needs no change: no space-like character other than single ASCII
-/// spaces between words, no tab or space at either end. Most lines Word writes are like that.
+/// spaces between words, no tab or space at either end, nothing XML 1.0 cannot hold. Most
+/// lines Word writes are like that.
 #[inline]
 fn already_normal(line: &[u8]) -> bool {
     let (Some(first), Some(last)) = (line.first(), line.last()) else {
@@ -25,10 +58,14 @@ fn already_normal(line: &[u8]) -> bool {
     if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
         return false;
     }
-    // `\r`, U+000B, U+000C, and the lead bytes of U+00A0, U+1680, U+2000–U+205F and U+3000
-    // (looked at closer by the slow path). Tested 32 bytes at a time, which the compiler turns
-    // into vector instructions: long answers spend most of their reading time here otherwise.
-    let special = |b: u8| (b.wrapping_sub(0x0B) < 3) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3);
+    // The controls below U+0020 but tab (`\r`, U+000B and U+000C are spaces, the others XML
+    // cannot hold), the lead bytes of U+00A0, U+1680, U+2000–U+205F and U+3000, and `0xEF`,
+    // the lead byte of U+FFFE and U+FFFF (looked at closer by the slow path). Tested 32 bytes at
+    // a time, which the compiler turns into vector instructions: long answers spend most of
+    // their reading time here otherwise.
+    let special = |b: u8| {
+        ((b < 0x20) & (b != b'\t')) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3) | (b == 0xEF)
+    };
     !any_byte(line, special) && memchr::memmem::find(line, b"  ").is_none()
 }
 
@@ -65,11 +102,15 @@ pub fn normalize(raw: &str) -> String {
             }
             continue;
         }
-        for word in line.split(is_space).filter(|w| !w.is_empty()) {
+        for word in line.split(is_space) {
+            let word = without_xml_illegal(word);
+            if word.is_empty() {
+                continue;
+            }
             if out.len() > body {
                 out.push(' ');
             }
-            out.push_str(word);
+            out.push_str(&word);
         }
         // Trim tabs (and the spaces next to them) at both ends of the line.
         let trimmed = out[body..].trim_end_matches(['\t', ' ']).len();
@@ -176,6 +217,38 @@ mod tests {
                 assert_eq!(normalize(&s), want, "{odd:?} at {at}");
             }
         }
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_are_dropped_and_the_rest_kept() {
+        assert_eq!(
+            normalize("Svar\u{FFFE}\u{1}\u{8} med\u{FFFF} text"),
+            "Svar med text"
+        );
+        assert_eq!(normalize("a \u{1} b\n\u{FFFE}\nc\u{1F}"), "a b\nc");
+        assert_eq!(normalize("\u{0}\u{B}\u{C}\r\u{E}"), "");
+        // Tab, line break and the characters around U+FFFE are text.
+        assert_eq!(
+            normalize("a\tb\u{FFFD}\u{FFEF}\u{F0B7}"),
+            "a\tb\u{FFFD}\u{FFEF}\u{F0B7}"
+        );
+        // Wherever it falls in a long line: before, in and after the 32-byte blocks.
+        let plain = "näringsliv ".repeat(30).trim_end().to_owned();
+        for at in [0, 31, 32, 33, 64, 200, plain.len()] {
+            for odd in ["\u{FFFE}", "\u{1}", "\u{1B}"] {
+                let mut s = plain.clone();
+                s.insert_str(at, odd);
+                assert_eq!(normalize(&s), plain, "{odd:?} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_without_illegal_characters_is_borrowed() {
+        for s in ["", "Östermalm\tT1\r\n", "\u{FFFD}\u{FFEF}😀"] {
+            assert!(matches!(without_xml_illegal(s), Cow::Borrowed(b) if b == s));
+        }
+        assert_eq!(without_xml_illegal("\u{FFFF}x\u{2}"), "x");
     }
 
     #[test]

@@ -306,3 +306,83 @@ fn fill_xml(xml: &[u8], answers: &HashMap<String, Vec<String>>) -> Vec<u8> {
     }
     writer.into_inner()
 }
+
+/// True for a character XML 1.0 can hold (§2.2, `Char`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Asserts that every XML part of a package (`.xml`, `.rels`, `.vml`) is well-formed XML 1.0:
+/// see [`assert_well_formed_xml`].
+pub fn assert_package_well_formed(package: &[u8]) {
+    let mut checked = 0;
+    for (name, bytes) in parts(package) {
+        if name.ends_with(".xml") || name.ends_with(".rels") || name.ends_with(".vml") {
+            assert_well_formed_xml(&name, &bytes);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no XML part in the package");
+}
+
+/// Asserts that `bytes` are well-formed XML 1.0, more strictly than quick-xml reads: UTF-8,
+/// every character one XML can hold, written or as a character reference, in text and in
+/// attribute values; no entity but the five predefined ones; one root element, every element
+/// closed by its own end tag.
+pub fn assert_well_formed_xml(name: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{name}: not UTF-8: {e}"));
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+        panic!("{name}@{at}: {c:?} is no XML 1.0 character");
+    }
+    let mut r = Reader::from_str(text);
+    r.config_mut().check_end_names = true;
+    let (mut depth, mut roots) = (0usize, 0usize);
+    let check_attrs = |e: &BytesStart, at: u64| {
+        for a in e.attributes() {
+            let a = a.unwrap_or_else(|e| panic!("{name}@{at}: {e}"));
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .unwrap_or_else(|e| panic!("{name}@{at}: {e}"));
+            assert!(v.chars().all(is_xml_char), "{name}@{at}: attribute {v:?}");
+        }
+    };
+    loop {
+        let at = r.buffer_position();
+        match r.read_event() {
+            Err(e) => panic!("{name}@{}: {e}", r.error_position()),
+            Ok(Event::Start(e)) => {
+                roots += usize::from(depth == 0);
+                depth += 1;
+                check_attrs(&e, at);
+            }
+            Ok(Event::Empty(e)) => {
+                roots += usize::from(depth == 0);
+                check_attrs(&e, at);
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::GeneralRef(g)) => {
+                let reference = g.decode().unwrap_or_else(|e| panic!("{name}@{at}: {e}"));
+                match g.resolve_char_ref() {
+                    Ok(Some(c)) => assert!(is_xml_char(c), "{name}@{at}: &{reference};"),
+                    Ok(None) => assert!(
+                        quick_xml::escape::resolve_predefined_entity(&reference).is_some(),
+                        "{name}@{at}: undefined entity &{reference};"
+                    ),
+                    Err(e) => panic!("{name}@{at}: {e}"),
+                }
+                assert!(depth > 0, "{name}@{at}: a reference outside the root");
+            }
+            Ok(Event::Text(t)) => {
+                let t = t.decode().unwrap_or_else(|e| panic!("{name}@{at}: {e}"));
+                assert!(
+                    depth > 0 || t.trim().is_empty(),
+                    "{name}@{at}: text outside the root: {t:?}"
+                );
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+        }
+    }
+    assert_eq!(depth, 0, "{name}: elements left open");
+    assert_eq!(roots, 1, "{name}: one root element");
+}
