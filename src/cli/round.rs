@@ -54,7 +54,8 @@ pub struct ConsolidateArgs {
     #[arg(long, value_name = "FILE")]
     expected: Option<PathBuf>,
 
-    /// CSV field delimiter; `;` for Swedish Excel (then a byte order mark is written too)
+    /// CSV field delimiter; `;` for Swedish Excel (then a byte order mark is written, and fields
+    /// that start like a formula get a leading `'`)
     #[arg(long, value_name = "CHAR", default_value = ",")]
     delimiter: char,
 
