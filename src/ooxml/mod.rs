@@ -26,7 +26,7 @@ use crate::xml;
 use binding::Stores;
 use glossary::Glossary;
 use styles::Styles;
-use walker::{Context, PartResult, walk};
+use walker::{Budget, Context, PartResult, walk};
 
 /// What a reader keeps from one form to the next: a buffer every part is inflated into, and
 /// the styles and glossary parts last read. Forms made from one template carry the same styles
@@ -111,6 +111,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
     }
     .unwrap_or(&no_glossary);
     let max_depth = pkg.limits().max_depth;
+    let budget = Budget::new(pkg.limits());
 
     let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
     let mut note_results = Vec::new();
@@ -128,6 +129,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
                 notes: &notes,
                 links: &links,
                 max_depth,
+                budget: &budget,
             };
             let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
                 walk(&ctx, &part, story, b)
@@ -164,6 +166,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
             notes: &notes,
             links: &links,
             max_depth,
+            budget: &budget,
         };
         if story == Story::Body {
             if !pkg.read_part(&part, buf)? {
@@ -340,7 +343,15 @@ fn optional<T>(
     }
     match parse(buf) {
         Ok(v) => Ok(Some(v)),
-        Err(e) if matches!(e.kind, crate::error::ErrorKind::TooDeep { .. }) => Err(e.in_part(part)),
+        // Limits refuse the form: leaving the part out would read a hostile form after all.
+        Err(e)
+            if matches!(
+                e.kind,
+                crate::error::ErrorKind::TooDeep { .. } | crate::error::ErrorKind::TooLarge { .. }
+            ) =>
+        {
+            Err(e.in_part(part))
+        }
         Err(e) => {
             warnings.push(Warning::new(
                 "part-unreadable",
@@ -355,14 +366,15 @@ fn first_of(rels: &[Relationship], kind: &str) -> Option<String> {
     all_of(rels, kind).into_iter().next()
 }
 
+/// The parts of `kind`, each once. Part names are case-insensitive (OPC, ECMA-376 Part 2
+/// §9.1.1.1), so `header1.xml` and `HEADER1.XML` are one part, read once.
 fn all_of(rels: &[Relationship], kind: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in rels.iter().filter(|r| r.kind == kind && !r.external) {
-        if !out.contains(&r.target) {
-            out.push(r.target.clone());
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    rels.iter()
+        .filter(|r| r.kind == kind && !r.external)
+        .filter(|r| seen.insert(crate::package::normalize_part_name(&r.target)))
+        .map(|r| r.target.clone())
+        .collect()
 }
 
 /// A part's external hyperlink targets by relationship id.
