@@ -320,13 +320,17 @@ pub fn run(
     let reports: Vec<(FileReport, Option<IndexEntry>)> = pool.install(|| {
         files
             .par_iter()
-            .map_init(Reader::default, |reader, path| {
-                let rel = path.strip_prefix(input).unwrap_or(path);
-                let rel_s = rel.to_string_lossy().replace('\\', "/");
-                let (report, entry) = process(reader, path, &rel_s, &subs_dir, cfg, &prepared, old);
-                progress(&report);
-                (report, entry)
-            })
+            .map_init(
+                || Reader::new(cfg.limits),
+                |reader, path| {
+                    let rel = path.strip_prefix(input).unwrap_or(path);
+                    let rel_s = rel.to_string_lossy().replace('\\', "/");
+                    let (report, entry) =
+                        process(reader, path, &rel_s, &subs_dir, cfg, &prepared, old);
+                    progress(&report);
+                    (report, entry)
+                },
+            )
             .collect()
     });
 
