@@ -62,10 +62,14 @@ pub(crate) struct Context<'a> {
 /// block, table cell) takes at least one element, so these two bound the model's memory
 /// whatever the shape of the XML; without them a 1 MB form of 2,000,000 `<w:sdt/>` takes
 /// gigabytes.
+///
+/// A third count bounds the text the controls hold: a control holds the text of everything in
+/// it, so text inside controls nested 200 deep is held 200 times (a 1 MB form took 440 MB).
 #[derive(Debug)]
 pub(crate) struct Budget {
     elements: Cell<u64>,
     controls: Cell<usize>,
+    held_text: Cell<u64>,
     limits: Limits,
 }
 
@@ -74,6 +78,7 @@ impl Budget {
         Budget {
             elements: Cell::new(limits.max_elements),
             controls: Cell::new(limits.max_controls),
+            held_text: Cell::new(limits.max_total_bytes),
             limits: *limits,
         }
     }
@@ -91,6 +96,21 @@ impl Budget {
                 self.elements.set(left - 1);
                 Ok(())
             }
+        }
+    }
+
+    /// Takes `bytes` of text held by controls, or refuses the form.
+    fn hold_text(&self, bytes: u64) -> std::result::Result<(), ErrorKind> {
+        match self.held_text.get().checked_sub(bytes) {
+            Some(left) => {
+                self.held_text.set(left);
+                Ok(())
+            }
+            None => Err(ErrorKind::TooLarge {
+                what: "bytes of text in its controls (counted once for each control holding it)",
+                limit: self.limits.max_total_bytes,
+                flag: "--max-total-size",
+            }),
         }
     }
 
@@ -232,6 +252,8 @@ struct Walker<'c> {
     tables: usize,
     text_boxes: usize,
     warned_entity: bool,
+    /// Set when text went over the budget; the read loop stops there.
+    refused: Option<ErrorKind>,
 }
 
 /// Walks one story part.
@@ -269,6 +291,7 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         tables: 0,
         text_boxes: 0,
         warned_entity: false,
+        refused: None,
     };
     let controls_left = ctx.budget.controls_left();
     loop {
@@ -321,6 +344,9 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
             )),
             Event::Eof => break,
             _ => {}
+        }
+        if let Some(kind) = w.refused.take() {
+            return Err(Error::new(kind).at(r.buffer_position()));
         }
     }
     if !w.frames.is_empty() {
@@ -1020,6 +1046,7 @@ impl Walker<'_> {
             return;
         }
         self.content(|sink| sink.text(s));
+        self.hold_text(s.len());
         // An inline control's text also counts for the full text of the paragraph it is in.
         if self
             .open
@@ -1029,6 +1056,15 @@ impl Walker<'_> {
             && let Some(flow) = self.flow.as_mut()
         {
             flow.control_text(s);
+        }
+    }
+
+    /// Counts text held by the controls [`content`](Self::content) gives it to.
+    fn hold_text(&mut self, len: usize) {
+        let from = self.open.iter().position(|o| o.placeholder).unwrap_or(0);
+        let holders = (self.open.len() - from) as u64;
+        if let Err(kind) = self.ctx.budget.hold_text(len as u64 * holders) {
+            self.refused.get_or_insert(kind);
         }
     }
 
@@ -1608,6 +1644,30 @@ mod tests {
             .unwrap();
         assert_eq!(err.code(), "too-large");
         assert!(err.to_string().contains("--max-controls"), "{err}");
+    }
+
+    #[test]
+    fn text_held_by_deeply_nested_controls_is_counted_once_for_each_holder() {
+        let limits = |max_total_bytes| Limits {
+            max_total_bytes,
+            ..Limits::default()
+        };
+        let nested = |depth: usize| {
+            body_xml(&format!(
+                "{}{}{}",
+                "<w:sdt><w:sdtContent>".repeat(depth),
+                p(&r("0123456789")),
+                "</w:sdtContent></w:sdt>".repeat(depth)
+            ))
+        };
+        let within = Budget::new(&limits(40));
+        assert!(walk_within(&nested(4), "word/document.xml", Story::Body, &within).is_ok());
+        let over = Budget::new(&limits(40));
+        let err = walk_within(&nested(5), "word/document.xml", Story::Body, &over)
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "too-large");
+        assert!(err.to_string().contains("--max-total-size"), "{err}");
     }
 
     #[test]
