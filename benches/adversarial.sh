@@ -12,13 +12,14 @@
 # limits, to show what a user meets. Prints markdown tables (BENCHMARKS.md takes them as they
 # are). Forms are stored, not deflated (see examples/hostile.rs), so no ratio limit is in the way.
 #
-# Environment: SIZES (default "10000 40000 160000 640000"), WORK (default target/adversarial).
+# Environment: SIZES (default "10000 40000 160000 640000"), SHAPES (default all), WORK (default
+# target/adversarial).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"10000 40000 160000 640000"}
 WORK=${WORK:-target/adversarial}
-SHAPES="empty-controls same-tag paragraphs empty-paragraphs table-rows nested header-aliases"
+SHAPES=${SHAPES:-"empty-controls same-tag paragraphs empty-paragraphs table-rows nested deep-text header-aliases"}
 RAISED=(--max-controls 1000000000 --max-elements 1000000000 --max-part-size 1024
     --max-total-size 4096)
 

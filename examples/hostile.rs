@@ -12,6 +12,7 @@
 //! - `empty-paragraphs`: N empty paragraphs, `<w:p/>`.
 //! - `table-rows`: one control holding a table of N one-cell rows.
 //! - `nested`: N/64 repetitions of 64 nested controls around a 64-letter answer.
+//! - `deep-text`: 200 nested controls around one paragraph of N ten-letter words.
 //! - `header-aliases`: the relationships name one header part N times under case variants.
 
 use std::io::{Cursor, Write};
@@ -55,6 +56,12 @@ pub fn form(shape: &str, n: usize) -> Option<Vec<(String, Vec<u8>)>> {
             );
             one.repeat(n.div_ceil(depth))
         }
+        "deep-text" => format!(
+            "{}<w:p><w:t>{}</w:t></w:p>{}",
+            "<w:sdt><w:sdtContent>".repeat(200),
+            "abcdefghij ".repeat(n),
+            "</w:sdtContent></w:sdt>".repeat(200)
+        ),
         "header-aliases" => return Some(header_aliases(n)),
         _ => return None,
     };
