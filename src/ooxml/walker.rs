@@ -1046,8 +1046,11 @@ impl Walker<'_> {
         if self.instructions > 0 {
             return;
         }
+        // Counted before it is given out: one text event can be the whole part.
+        if !self.hold_text(s.len()) {
+            return;
+        }
         self.content(|sink| sink.text(s));
-        self.hold_text(s.len());
         // An inline control's text also counts for the full text of the paragraph it is in.
         if self
             .open
@@ -1061,12 +1064,17 @@ impl Walker<'_> {
     }
 
     /// Counts text held by the controls [`content`](Self::content) gives it to: twice for
-    /// each, as a finished control keeps its text and its blocks.
-    fn hold_text(&mut self, len: usize) {
+    /// each, as a finished control keeps its text and its blocks. False when that is over the
+    /// budget (the form is then refused).
+    fn hold_text(&mut self, len: usize) -> bool {
         let from = self.open.iter().position(|o| o.placeholder).unwrap_or(0);
         let holders = (self.open.len() - from) as u64;
-        if let Err(kind) = self.ctx.budget.hold_text(2 * len as u64 * holders) {
-            self.refused.get_or_insert(kind);
+        match self.ctx.budget.hold_text(2 * len as u64 * holders) {
+            Ok(()) => true,
+            Err(kind) => {
+                self.refused.get_or_insert(kind);
+                false
+            }
         }
     }
 
