@@ -52,7 +52,7 @@ impl Default for Limits {
             max_depth: 512,
             max_total_bytes: 512 << 20,
             max_controls: 20_000,
-            max_elements: 20_000_000,
+            max_elements: 1_000_000,
         }
     }
 }

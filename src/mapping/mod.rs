@@ -115,12 +115,6 @@ struct Item<'q> {
     role: Option<Role>,
 }
 
-impl Item<'_> {
-    fn has_text_key(&self, k: &str) -> bool {
-        self.texts.iter().any(|t| t.key == k)
-    }
-}
-
 /// What the mapping needs of one variant, prepared once.
 struct VariantData<'q> {
     items: Vec<Item<'q>>,
@@ -130,6 +124,9 @@ struct VariantData<'q> {
     areas: Vec<TextKey>,
     /// Question texts and labels by key, for the exact match most paragraphs get.
     exact: HashMap<String, usize>,
+    /// Items by tag (lower case) and by the keys of their titles: the first item that has it.
+    tags: HashMap<String, usize>,
+    aliases: HashMap<String, usize>,
 }
 
 /// A questionnaire and a registry prepared for mapping many forms: comparison keys, word lists
@@ -187,10 +184,15 @@ impl<'a> Prepared<'a> {
                     .flat_map(|a| std::iter::once(&a.title).chain(&a.aliases))
                     .map(|t| TextKey::new(t))
                     .collect();
-                let mut exact = HashMap::new();
+                let (mut exact, mut tags, mut aliases) =
+                    (HashMap::new(), HashMap::new(), HashMap::new());
                 for (i, item) in items.iter().enumerate() {
                     for t in &item.texts {
                         exact.entry(t.key.clone()).or_insert(i);
+                    }
+                    tags.entry(item.tag.clone()).or_insert(i);
+                    for a in &item.aliases {
+                        aliases.entry(a.clone()).or_insert(i);
                     }
                 }
                 VariantData {
@@ -198,6 +200,8 @@ impl<'a> Prepared<'a> {
                     template,
                     areas,
                     exact,
+                    tags,
+                    aliases,
                 }
             })
             .collect();
@@ -323,22 +327,26 @@ fn map_prepared(
         .expect("the variant is one of the questionnaire's");
     let items = &data.items;
     let roles = flow_roles(doc, data, &flow_keys);
+    let before = questions_before(doc, &roles);
 
     // 1–3: tag, title, question text before the control.
     let mut matched: Vec<Option<(usize, MatchedBy)>> = vec![None; candidates.len()];
     let mut taken: HashMap<usize, usize> = HashMap::new(); // item → candidate
-    let mut duplicates: Vec<(usize, usize)> = Vec::new(); // (candidate, item)
+    let mut duplicates: HashMap<usize, usize> = HashMap::new(); // candidate → item
     for (ci, &c) in candidates.iter().enumerate() {
         let control = &doc.controls[c];
-        let found = match_by_tag(control, items)
+        let found = match_by_tag(control, data)
             .map(|i| (i, MatchedBy::Tag))
-            .or_else(|| match_by_alias(control, items).map(|i| (i, MatchedBy::Alias)))
+            .or_else(|| match_by_alias(control, data).map(|i| (i, MatchedBy::Alias)))
             .or_else(|| {
-                match_by_text_before(doc, control, &roles).map(|i| (i, MatchedBy::QuestionText))
+                match_by_text_before(doc, control, &roles, &before)
+                    .map(|i| (i, MatchedBy::QuestionText))
             });
         if let Some((i, by)) = found {
             match taken.entry(i) {
-                std::collections::hash_map::Entry::Occupied(_) => duplicates.push((ci, i)),
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    duplicates.insert(ci, i);
+                }
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(ci);
                     matched[ci] = Some((i, by));
@@ -384,8 +392,7 @@ fn map_prepared(
             text,
             full_text.is_some() || !controls.is_empty(),
             roles[fi],
-            items,
-            regions[fi],
+            &data.exact,
         );
         let Some(own) = own else { continue };
         if unmatched_inline.contains_key(&fi) {
@@ -415,6 +422,13 @@ fn map_prepared(
         matched.iter().flatten().map(|&(i, by)| (i, by)).collect();
     let mut answers = Vec::new();
     let mut field_text: HashMap<Role, (Option<String>, Option<&Control>)> = HashMap::new();
+    let anchored_items: std::collections::HashSet<usize> = roles
+        .iter()
+        .filter_map(|r| match r {
+            Role2::Anchor(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
     for (i, item) in items.iter().enumerate() {
         let control = by_item.get(&i).map(|&c| &doc.controls[c]);
         let loose: Vec<String> = outside.remove(&i).unwrap_or_default();
@@ -440,7 +454,7 @@ fn map_prepared(
             continue;
         }
         let question = item.question.expect("a question item");
-        let anchored = roles.contains(&Role2::Anchor(i));
+        let anchored = anchored_items.contains(&i);
         let (a, control_blocks) = answer(
             question,
             control,
@@ -467,7 +481,7 @@ fn map_prepared(
             continue;
         }
         let control = &doc.controls[c];
-        let duplicate = duplicates.iter().find(|(d, _)| *d == ci).map(|(_, i)| *i);
+        let duplicate = duplicates.get(&ci).copied();
         let unknown_tag = control.tag.is_some() && duplicate.is_none();
         // The line an inline control stands in: all of it when the control holds an answer,
         // else the text beside it (an unknown question's label, kept all the same).
@@ -478,7 +492,7 @@ fn map_prepared(
                 if control.status == Status::Answered {
                     full_text.clone()
                 } else {
-                    loose_text(text, true, roles[fi], items, regions[fi])
+                    loose_text(text, true, roles[fi], &data.exact)
                 }
             }
             _ => None,
@@ -778,9 +792,7 @@ fn detect_variant(
         let mut score = 0;
         for &c in candidates {
             let control = &doc.controls[c];
-            if match_by_tag(control, &data.items).is_some()
-                || match_by_alias(control, &data.items).is_some()
-            {
+            if match_by_tag(control, data).is_some() || match_by_alias(control, data).is_some() {
                 score += 2;
             }
         }
@@ -800,43 +812,60 @@ fn detect_variant(
     best.1
 }
 
-fn match_by_tag(c: &Control, items: &[Item<'_>]) -> Option<usize> {
+fn match_by_tag(c: &Control, data: &VariantData<'_>) -> Option<usize> {
     let tag = c.tag.as_deref()?.trim().to_lowercase();
-    items.iter().position(|i| i.tag == tag)
+    data.tags.get(&tag).copied()
 }
 
-fn match_by_alias(c: &Control, items: &[Item<'_>]) -> Option<usize> {
+fn match_by_alias(c: &Control, data: &VariantData<'_>) -> Option<usize> {
     let alias = key(c.alias.as_deref()?);
     if alias.is_empty() {
         return None;
     }
-    items.iter().position(|i| i.aliases.contains(&alias))
+    data.aliases.get(&alias).copied()
 }
 
 /// The question text or label right before a control: the text beside an inline control in
-/// its own paragraph, else the nearest paragraph before it that is not empty.
-fn match_by_text_before(doc: &Document, c: &Control, roles: &[Role2]) -> Option<usize> {
+/// its own paragraph, else the nearest paragraph before it that is not empty (`before`, from
+/// [`questions_before`]).
+fn match_by_text_before(
+    doc: &Document,
+    c: &Control,
+    roles: &[Role2],
+    before: &[Option<usize>],
+) -> Option<usize> {
     let fi = c.flow_index?;
     if let Some(FlowItem::Paragraph { .. }) = doc.flow.get(fi)
         && let Role2::Anchor(i) = roles[fi]
     {
         return Some(i);
     }
-    for j in (0..fi).rev() {
-        match (&doc.flow[j], roles[j]) {
-            (FlowItem::Control { .. }, _) => return None,
-            (FlowItem::Paragraph { controls, .. }, _) if !controls.is_empty() => return None,
-            (_, Role2::Anchor(i)) => return Some(i),
-            (_, Role2::Heading) => return None,
+    before.get(fi).copied().flatten()
+}
+
+/// For each flow item, the question whose text is the nearest flow item before it that says
+/// anything: a question's text, or `None` for a control, a paragraph holding controls, a
+/// heading or other text. Empty paragraphs are looked through. One pass, so that many controls
+/// after many empty paragraphs cost linear time, not a look back from each control.
+fn questions_before(doc: &Document, roles: &[Role2]) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(doc.flow.len());
+    let mut nearest = None;
+    for (item, &role) in doc.flow.iter().zip(roles) {
+        out.push(nearest);
+        nearest = match (item, role) {
+            (FlowItem::Control { .. }, _) => None,
+            (FlowItem::Paragraph { controls, .. }, _) if !controls.is_empty() => None,
+            (_, Role2::Anchor(i)) => Some(i),
+            (_, Role2::Heading) => None,
             (FlowItem::Paragraph { text, .. }, Role2::Template | Role2::Text)
                 if !text.is_empty() =>
             {
-                return None;
+                None
             }
-            _ => {}
-        }
+            _ => nearest,
+        };
     }
-    None
+    out
 }
 
 /// Pairs controls and items left over between two matched ones, in order, where their
@@ -979,13 +1008,12 @@ fn regions(
 
 /// The respondent's own text in a flow paragraph, if any: not template text, not a heading,
 /// not the question or label itself (a label beside an inline control is left out, the rest of
-/// the line kept).
+/// the line kept). `labels`: every question text and label, by key.
 fn loose_text(
     text: &str,
     has_controls: bool,
     role: Role2,
-    items: &[Item<'_>],
-    region: Option<usize>,
+    labels: &HashMap<String, usize>,
 ) -> Option<String> {
     if text.is_empty() {
         return None;
@@ -997,9 +1025,7 @@ fn loose_text(
     }
     if has_controls {
         // "Nämnd: [control]": the label is template text; anything else is the respondent's.
-        let k = key(text);
-        let in_region = region.is_some_and(|i| items[i].has_text_key(&k));
-        if in_region || items.iter().any(|i| i.has_text_key(&k)) {
+        if labels.contains_key(&key(text)) {
             return None;
         }
     }

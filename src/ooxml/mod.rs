@@ -26,7 +26,7 @@ use crate::xml;
 use binding::Stores;
 use glossary::Glossary;
 use styles::Styles;
-use walker::{Context, PartResult, walk};
+use walker::{Budget, Context, PartResult, walk};
 
 /// What a reader keeps from one form to the next: a buffer every part is inflated into, and
 /// the styles and glossary parts last read. Forms made from one template carry the same styles
@@ -119,6 +119,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
     let max_depth = pkg.limits().max_depth;
     // Each story part is read once, however many relationships name it and in what case.
     let mut seen = HashSet::from([normalize_part_name(&main)]);
+    let budget = Budget::new(pkg.limits());
 
     let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
     let mut note_results = Vec::new();
@@ -139,6 +140,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
                 notes: &notes,
                 links: &links,
                 max_depth,
+                budget: &budget,
             };
             let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
                 walk(&ctx, &part, story, b)
@@ -180,6 +182,7 @@ fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
             notes: &notes,
             links: &links,
             max_depth,
+            budget: &budget,
         };
         if story == Story::Body {
             if !pkg.read_part(&part, buf)? {
@@ -369,7 +372,15 @@ fn optional<T>(
     }
     match parse(buf) {
         Ok(v) => Ok(Some(v)),
-        Err(e) if matches!(e.kind, ErrorKind::TooDeep { .. }) => Err(e.in_part(part)),
+        // Limits refuse the form: leaving the part out would read a hostile form after all.
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::TooDeep { .. } | ErrorKind::TooLarge { .. }
+            ) =>
+        {
+            Err(e.in_part(part))
+        }
         Err(e) => {
             warnings.push(Warning::new(
                 "part-unreadable",

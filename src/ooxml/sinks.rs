@@ -302,6 +302,9 @@ struct TablePos {
     row: Option<usize>,
     column: Option<usize>,
     row_deleted: bool,
+    /// How many items the flow held when the current row started: a deleted row's items
+    /// are the ones after.
+    row_items: usize,
 }
 
 /// Builds the document flow of one part: its paragraphs (text outside controls) and its
@@ -465,6 +468,7 @@ impl Sink for FlowBuilder {
             row: None,
             column: None,
             row_deleted: false,
+            row_items: self.items.len(),
         });
         self.table_count += 1;
     }
@@ -477,6 +481,7 @@ impl Sink for FlowBuilder {
             t.row = Some(t.row.map_or(0, |r| r + 1));
             t.column = None;
             t.row_deleted = false;
+            t.row_items = self.items.len();
         }
     }
 
@@ -485,14 +490,18 @@ impl Sink for FlowBuilder {
             t.row_deleted = deleted;
         }
         // The row's paragraphs have been emitted already; drop them if the row was deleted.
+        // They stand after the row's start: only those are looked at, so that many deleted
+        // rows cost linear time.
         if deleted && let Some(t) = self.tables.last() {
-            let (table, row) = (t.table, t.row);
-            self.items.retain(|item| match item {
-                FlowItem::Paragraph { cell: Some(c), .. } => {
-                    !(c.table == table && Some(c.row) == row)
-                }
-                _ => true,
-            });
+            let (table, row, start) = (t.table, t.row, t.row_items.min(self.items.len()));
+            let row_items = self.items.split_off(start);
+            self.items
+                .extend(row_items.into_iter().filter(|item| match item {
+                    FlowItem::Paragraph { cell: Some(c), .. } => {
+                        !(c.table == table && Some(c.row) == row)
+                    }
+                    _ => true,
+                }));
         }
         if let Some(t) = self.tables.last_mut() {
             t.row_deleted = false;
@@ -693,5 +702,30 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_deleted_row_leaves_the_flow_and_the_rows_around_it_stay() {
+        let mut f = FlowBuilder::new("word/document.xml", Story::Body);
+        f.table_start();
+        for (text, deleted) in [("kvar", false), ("struken", true), ("också kvar", false)] {
+            f.row_start();
+            f.cell_start();
+            f.para_start();
+            f.text(text);
+            f.para_end(&ParaInfo::default());
+            f.cell_end();
+            f.row_end(deleted);
+        }
+        f.table_end();
+        let texts: Vec<String> = f
+            .finish()
+            .into_iter()
+            .map(|item| match item {
+                FlowItem::Paragraph { text, .. } => text,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts, vec!["kvar", "också kvar"]);
     }
 }

@@ -26,6 +26,7 @@
 //! visible text (`w:rPr`, `w:del`, `mc:Fallback` once a `mc:Choice` was read …) are skipped by
 //! counting depth, without frames.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use quick_xml::events::{BytesStart, Event};
@@ -40,6 +41,7 @@ use crate::ooxml::fields::{FfData, Field, Phase};
 use crate::ooxml::glossary::{Glossary, resolve_ref};
 use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, NoteText, ParaInfo, Sink};
 use crate::ooxml::styles::{Styles, heading_level};
+use crate::package::Limits;
 use crate::xml::{self, Namespaces, Ns};
 
 /// What the walker needs from the rest of the package.
@@ -51,6 +53,87 @@ pub(crate) struct Context<'a> {
     /// This part's relationships: id → target (for `w:hyperlink/@r:id`).
     pub links: &'a HashMap<String, String>,
     pub max_depth: usize,
+    /// What the form may still hold, shared by all its parts.
+    pub budget: &'a Budget,
+}
+
+/// What one form may still hold, across all its parts: the XML elements read (every one,
+/// skipped subtrees included) and the controls kept. A model entry (control, flow paragraph,
+/// block, table cell) takes at least one element, so these two bound the model's memory
+/// whatever the shape of the XML; without them a 1 MB form of 2,000,000 `<w:sdt/>` takes
+/// gigabytes.
+///
+/// A third count bounds the text the controls hold: a control holds the text of everything in
+/// it, so text inside controls nested 200 deep is held 200 times (a 1 MB form took 440 MB). It
+/// draws on the bytes a form may inflate to (`--max-total-size`): held text grows from them.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    elements: Cell<u64>,
+    controls: Cell<usize>,
+    held_text: Cell<u64>,
+    limits: Limits,
+}
+
+impl Budget {
+    pub fn new(limits: &Limits) -> Budget {
+        Budget {
+            elements: Cell::new(limits.max_elements),
+            controls: Cell::new(limits.max_controls),
+            held_text: Cell::new(limits.max_total_bytes),
+            limits: *limits,
+        }
+    }
+
+    /// Takes one element, or refuses the form.
+    #[inline]
+    fn element(&self) -> std::result::Result<(), ErrorKind> {
+        match self.elements.get() {
+            0 => Err(ErrorKind::TooLarge {
+                what: "XML elements",
+                limit: self.limits.max_elements,
+                flag: "--max-elements",
+            }),
+            left => {
+                self.elements.set(left - 1);
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes `bytes` of text held by controls, or refuses the form.
+    fn hold_text(&self, bytes: u64) -> std::result::Result<(), ErrorKind> {
+        match self.held_text.get().checked_sub(bytes) {
+            Some(left) => {
+                self.held_text.set(left);
+                Ok(())
+            }
+            None => Err(ErrorKind::TooLarge {
+                what: "bytes of text in its controls (counted for each control holding it)",
+                limit: self.limits.max_total_bytes,
+                flag: "--max-total-size",
+            }),
+        }
+    }
+
+    /// Controls the part being read may still open.
+    fn controls_left(&self) -> usize {
+        self.controls.get()
+    }
+
+    /// Takes `n` controls, or refuses the form.
+    fn take_controls(&self, n: usize) -> std::result::Result<(), ErrorKind> {
+        match self.controls.get().checked_sub(n) {
+            Some(left) => {
+                self.controls.set(left);
+                Ok(())
+            }
+            None => Err(ErrorKind::TooLarge {
+                what: "content controls and form fields",
+                limit: self.limits.max_controls as u64,
+                flag: "--max-controls",
+            }),
+        }
+    }
 }
 
 /// What one story part holds. Control indices are local to the part.
@@ -150,6 +233,9 @@ struct Walker<'c> {
     sdts: Vec<PendingSdt>,
     open: Vec<OpenControl>,
     fields: Vec<(Field, Option<FfData>)>,
+    /// How many of `fields` are still in their instruction: text is hidden while any is.
+    /// Counted, not looked up, so that a run of unfinished fields costs linear time.
+    instructions: usize,
     ff: Option<FfData>,
     alt_taken: Vec<bool>,
     rows_deleted: Vec<bool>,
@@ -167,6 +253,8 @@ struct Walker<'c> {
     tables: usize,
     text_boxes: usize,
     warned_entity: bool,
+    /// Set when text went over the budget; the read loop stops there.
+    refused: Option<ErrorKind>,
 }
 
 /// Walks one story part.
@@ -188,6 +276,7 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         sdts: Vec::new(),
         open: Vec::new(),
         fields: Vec::new(),
+        instructions: 0,
         ff: None,
         alt_taken: Vec::new(),
         rows_deleted: Vec::new(),
@@ -203,9 +292,22 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         tables: 0,
         text_boxes: 0,
         warned_entity: false,
+        refused: None,
     };
+    let controls_left = ctx.budget.controls_left();
     loop {
         let ev = r.read_event().map_err(|e| xml::malformed_at(&r, e))?;
+        if matches!(ev, Event::Start(_) | Event::Empty(_)) {
+            ctx.budget
+                .element()
+                .map_err(|k| Error::new(k).at(r.buffer_position()))?;
+        }
+        // Controls open on a start tag and on the end of an empty one.
+        if w.out.controls.len() > controls_left {
+            ctx.budget
+                .take_controls(w.out.controls.len())
+                .map_err(|k| Error::new(k).at(r.buffer_position()))?;
+        }
         match ev {
             // Inside a skipped subtree only the depth is counted: its namespace declarations
             // scope nothing outside it. The skipped element itself was pushed and is popped.
@@ -244,6 +346,9 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
             Event::Eof => break,
             _ => {}
         }
+        if let Some(kind) = w.refused.take() {
+            return Err(Error::new(kind).at(r.buffer_position()));
+        }
     }
     if !w.frames.is_empty() {
         return Err(Error::new(ErrorKind::MalformedXml {
@@ -251,6 +356,7 @@ pub(crate) fn walk(ctx: &Context<'_>, part: &str, story: Story, xml: &[u8]) -> R
         })
         .at(r.buffer_position()));
     }
+    ctx.budget.take_controls(w.out.controls.len())?;
     Ok(w.finish())
 }
 
@@ -858,10 +964,14 @@ impl Walker<'_> {
                     c
                 });
                 self.fields.push((Field::new(control), ff));
+                self.instructions += 1;
             }
             FldCharType::Separate => {
                 let mut target = None;
                 if let Some((field, _)) = self.fields.last_mut() {
+                    if field.phase == Phase::Instruction {
+                        self.instructions -= 1;
+                    }
                     field.phase = Phase::Result;
                     target = field.hyperlink_target();
                     field.link = target.is_some();
@@ -872,6 +982,9 @@ impl Walker<'_> {
             }
             FldCharType::End => {
                 if let Some((field, ff)) = self.fields.pop() {
+                    if field.phase == Phase::Instruction {
+                        self.instructions -= 1;
+                    }
                     if field.link {
                         self.content(|s| s.link_end());
                     }
@@ -930,11 +1043,11 @@ impl Walker<'_> {
             }
             return;
         }
-        if self
-            .fields
-            .iter()
-            .any(|(f, _)| f.phase == Phase::Instruction)
-        {
+        if self.instructions > 0 {
+            return;
+        }
+        // Counted before it is given out: one text event can be the whole part.
+        if !self.hold_text(s.len()) {
             return;
         }
         self.content(|sink| sink.text(s));
@@ -947,6 +1060,21 @@ impl Walker<'_> {
             && let Some(flow) = self.flow.as_mut()
         {
             flow.control_text(s);
+        }
+    }
+
+    /// Counts text held by the controls [`content`](Self::content) gives it to: twice for
+    /// each, as a finished control keeps its text and its blocks. False when that is over the
+    /// budget (the form is then refused).
+    fn hold_text(&mut self, len: usize) -> bool {
+        let from = self.open.iter().position(|o| o.placeholder).unwrap_or(0);
+        let holders = (self.open.len() - from) as u64;
+        match self.ctx.budget.hold_text(2 * len as u64 * holders) {
+            Ok(()) => true,
+            Err(kind) => {
+                self.refused.get_or_insert(kind);
+                false
+            }
         }
     }
 
@@ -1067,6 +1195,10 @@ mod tests {
 
     /// Walks a whole part with empty styles, glossary and stores, at most 64 levels deep.
     fn walk_xml(xml: &str, part: &str, story: Story) -> Result<PartResult> {
+        walk_within(xml, part, story, &Budget::new(&Limits::default()))
+    }
+
+    fn walk_within(xml: &str, part: &str, story: Story, budget: &Budget) -> Result<PartResult> {
         let styles = Styles::default();
         let glossary = Glossary::default();
         let notes = HashMap::new();
@@ -1078,6 +1210,7 @@ mod tests {
             notes: &notes,
             links: &links,
             max_depth: 64,
+            budget,
         };
         walk(&ctx, part, story, xml.as_bytes())
     }
@@ -1472,6 +1605,106 @@ mod tests {
             })
             .collect();
         assert_eq!(cells, vec![(0, 1), (2, 0)]);
+    }
+
+    fn budget(max_elements: u64, max_controls: usize) -> Budget {
+        Budget::new(&Limits {
+            max_elements,
+            max_controls,
+            ..Limits::default()
+        })
+    }
+
+    #[test]
+    fn a_part_with_too_many_elements_is_refused_naming_the_flag() {
+        let xml = body_xml(&"<w:p/>".repeat(10));
+        // document, body and ten paragraphs: twelve elements.
+        assert!(walk_within(&xml, "word/document.xml", Story::Body, &budget(12, 10)).is_ok());
+        let err = walk_within(&xml, "word/document.xml", Story::Body, &budget(11, 10))
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "too-large");
+        assert!(err.to_string().contains("--max-elements"), "{err}");
+    }
+
+    #[test]
+    fn elements_in_skipped_subtrees_count_too() {
+        let xml = body_xml(&format!(
+            "<w:p><w:rPr>{}</w:rPr></w:p>",
+            "<w:b/>".repeat(10)
+        ));
+        let err = walk_within(&xml, "word/document.xml", Story::Body, &budget(12, 10))
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "too-large");
+    }
+
+    #[test]
+    fn a_part_with_too_many_controls_is_refused_naming_the_flag() {
+        let xml = body_xml(&"<w:sdt/>".repeat(5));
+        assert_eq!(
+            walk_within(&xml, "word/document.xml", Story::Body, &budget(100, 5))
+                .unwrap()
+                .controls
+                .len(),
+            5
+        );
+        let err = walk_within(&xml, "word/document.xml", Story::Body, &budget(100, 4))
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "too-large");
+        assert!(err.to_string().contains("--max-controls"), "{err}");
+    }
+
+    #[test]
+    fn text_held_by_deeply_nested_controls_is_counted_for_each_holder() {
+        let limits = |max_total_bytes| Limits {
+            max_total_bytes,
+            ..Limits::default()
+        };
+        let nested = |depth: usize| {
+            body_xml(&format!(
+                "{}{}{}",
+                "<w:sdt><w:sdtContent>".repeat(depth),
+                p(&r("0123456789")),
+                "</w:sdtContent></w:sdt>".repeat(depth)
+            ))
+        };
+        // Ten letters, held as text and as blocks by each of four controls: 80 bytes.
+        let within = Budget::new(&limits(80));
+        assert!(walk_within(&nested(4), "word/document.xml", Story::Body, &within).is_ok());
+        let over = Budget::new(&limits(80));
+        let err = walk_within(&nested(5), "word/document.xml", Story::Body, &over)
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "too-large");
+        assert!(err.to_string().contains("--max-total-size"), "{err}");
+    }
+
+    #[test]
+    fn the_budget_is_shared_by_the_parts_of_a_form() {
+        let shared = budget(100, 5);
+        let xml = body_xml(&"<w:sdt/>".repeat(3));
+        assert!(walk_within(&xml, "word/header1.xml", Story::Header, &shared).is_ok());
+        let err = walk_within(&xml, "word/document.xml", Story::Body, &shared)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("--max-controls"), "{err}");
+    }
+
+    #[test]
+    fn text_while_any_field_instruction_is_open_is_never_text() {
+        let fld = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+        let (begin, separate, end) = (fld("begin"), fld("separate"), fld("end"));
+        let unfinished = p(&format!("{}{}", begin.repeat(3), r("x")));
+        assert!(flow_texts(&read(&unfinished)).is_empty());
+        let inner_done = p(&format!("{begin}{begin}{separate}{end}{}", r("x")));
+        assert!(flow_texts(&read(&inner_done)).is_empty());
+        let both_done = p(&format!(
+            "{begin}{begin}{separate}{end}{separate}{}{end}",
+            r("x")
+        ));
+        assert_eq!(flow_texts(&read(&both_done)), vec!["x"]);
     }
 
     #[test]
