@@ -181,7 +181,8 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
     max_depth: usize,
 
-    /// Most bytes all parts of one form may inflate to together, in MiB
+    /// Most bytes all parts of one form may inflate to together, in MiB; also bounds the text
+    /// its controls hold (counted for each control holding it)
     #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_total_bytes >> 20)]
     max_total_size: u64,
 
