@@ -1,0 +1,133 @@
+//! What the targets that put fuzzed bytes into one part of a sound package share: the parts of
+//! a fixture, and the round's forms as the examples give them.
+
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use blankett::batch::Config;
+use blankett::mapping::Prepared;
+use blankett::schema::{Questionnaire, Registry};
+use blankett::submission::Submission;
+
+/// The parts of a fixture, in the order its zip holds them.
+pub struct Parts(Vec<(String, Vec<u8>)>);
+
+impl Parts {
+    pub fn of(docx: &[u8]) -> Parts {
+        let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("a fixture is a zip");
+        let mut parts = Vec::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).expect("a fixture's entries read");
+            if entry.is_dir() {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            entry
+                .read_to_end(&mut bytes)
+                .expect("a fixture's entries inflate");
+            parts.push((entry.name().to_owned(), bytes));
+        }
+        Parts(parts)
+    }
+
+    /// Adds the parts of another fixture that this one lacks.
+    pub fn and(mut self, other: Parts) -> Parts {
+        for (name, bytes) in other.0 {
+            if !self.0.iter().any(|(n, _)| *n == name) {
+                self.0.push((name, bytes));
+            }
+        }
+        self
+    }
+
+    /// The package with `replaced` parts instead of the fixture's (added when it lacks them).
+    /// Stored, not deflated: the fuzzer's time goes to the reader, not to zlib.
+    pub fn package_with(&self, replaced: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let kept = self
+            .0
+            .iter()
+            .filter(|(n, _)| !replaced.iter().any(|(r, _)| r == n))
+            .map(|(n, b)| (n.as_str(), b.as_slice()));
+        for (name, bytes) in kept.chain(replaced.iter().copied()) {
+            zip.start_file(name, opts).expect("a stored entry starts");
+            zip.write_all(bytes).expect("a stored entry is written");
+        }
+        zip.finish().expect("the package is finished");
+        out.into_inner()
+    }
+}
+
+/// The built-in questionnaire and registry, as `batch` converts with them by default.
+pub static CONFIG: LazyLock<Config> = LazyLock::new(|| Config {
+    limits: blankett::Limits::default(),
+    questionnaire: Questionnaire::builtin(),
+    registry: Registry::builtin(),
+    variant: None,
+    round: None,
+    respondent: None,
+    redact_contact: false,
+});
+
+thread_local! {
+    /// The questionnaire prepared once: mapping is what the targets test, not its preparation.
+    pub static PREPARED: Prepared<'static> = CONFIG.prepare();
+}
+
+/// Converts a form as `batch` does, under the name `file` and a made-up SHA-256 (the hash
+/// only tells forms apart, and hashing every input would cost the fuzzer time for nothing).
+pub fn convert(bytes: Vec<u8>, sha256: &str, file: &str) -> Option<Submission> {
+    let mut reader = blankett::Reader::new(CONFIG.limits);
+    PREPARED.with(|prepared| {
+        blankett::batch::convert_bytes(
+            &mut reader,
+            bytes,
+            sha256,
+            Path::new(file),
+            &CONFIG,
+            prepared,
+        )
+        .ok()
+    })
+}
+
+/// The example forms of a round (`examples/forms`), converted: the fuzzed form joins them.
+pub static ROUND_FORMS: LazyLock<Vec<Submission>> = LazyLock::new(|| {
+    let forms: [(&str, &[u8]); 6] = [
+        (
+            "farsta-2022-T1.docx",
+            include_bytes!("../../../examples/forms/farsta-2022-T1.docx"),
+        ),
+        (
+            "farsta-2022-T1-rattad.docx",
+            include_bytes!("../../../examples/forms/farsta-2022-T1-rattad.docx"),
+        ),
+        (
+            "hasselby-vallingby-2022-T1.docx",
+            include_bytes!("../../../examples/forms/hasselby-vallingby-2022-T1.docx"),
+        ),
+        (
+            "kungsholmen-2022-T1.docx",
+            include_bytes!("../../../examples/forms/kungsholmen-2022-T1.docx"),
+        ),
+        (
+            "ostermalm-2022-T1.docx",
+            include_bytes!("../../../examples/forms/ostermalm-2022-T1.docx"),
+        ),
+        (
+            "sodermalm-2022-T1.docx",
+            include_bytes!("../../../examples/forms/sodermalm-2022-T1.docx"),
+        ),
+    ];
+    forms
+        .iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| {
+            convert(bytes.to_vec(), &format!("{i:064}"), name).expect("an example form converts")
+        })
+        .collect()
+});
