@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
     forms.push(form);
     let round = consolidate(
         forms,
-        &CONFIG.questionnaire,
-        &CONFIG.registry,
+        CONFIG.questionnaire(),
+        CONFIG.registry(),
         &Options::default(),
     );
     let _ = blankett::output::to_json(&round);

@@ -28,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
             "a second read differs"
         ),
         (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "a second read differs"),
-        _ => panic!("a second read differs: {:?} then {:?}", first.is_ok(), again.is_ok()),
+        _ => panic!(
+            "a second read differs: {:?} then {:?}",
+            first.is_ok(),
+            again.is_ok()
+        ),
     }
     if let Ok(doc) = first {
         let (q, r) = &*SCHEMAS;

@@ -24,7 +24,7 @@ static BASE: LazyLock<Parts> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let bytes = BASE.package_with(&[("word/_rels/document.xml.rels", data)]);
-    let mut reader = blankett::Reader::new(CONFIG.limits);
+    let mut reader = blankett::Reader::new(CONFIG.limits());
     let first = reader.read_bytes(bytes.clone(), Some("fuzz.docx"));
     let again = reader.read_bytes(bytes, Some("fuzz.docx"));
     match (&first, &again) {

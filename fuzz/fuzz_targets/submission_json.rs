@@ -20,13 +20,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut forms = ROUND_FORMS.clone();
     forms.push(form);
-    let q = &CONFIG.questionnaire;
+    let q = CONFIG.questionnaire();
     // Both delimiters, with and without contacts, chosen by the input so that a crash replays.
     let options = Options {
         redact_contact: data.len() % 4 >= 2,
         ..Options::default()
     };
-    let round = consolidate(forms, q, &CONFIG.registry, &options);
+    let round = consolidate(forms, q, CONFIG.registry(), &options);
     let delimiter = if data.len() % 2 == 0 { b',' } else { b';' };
     let opts = ExportOptions { delimiter };
     for format in Format::ALL {

@@ -7,7 +7,6 @@ use std::sync::LazyLock;
 
 use blankett::batch::Config;
 use blankett::mapping::Prepared;
-use blankett::schema::{Questionnaire, Registry};
 use blankett::submission::Submission;
 
 /// The parts of a fixture, in the order its zip holds them.
@@ -63,35 +62,36 @@ impl Parts {
 }
 
 /// The built-in questionnaire and registry, as `batch` converts with them by default.
-pub static CONFIG: LazyLock<Config> = LazyLock::new(|| Config {
-    limits: blankett::Limits::default(),
-    questionnaire: Questionnaire::builtin(),
-    registry: Registry::builtin(),
-    variant: None,
-    round: None,
-    respondent: None,
-    redact_contact: false,
-});
+pub static CONFIG: LazyLock<Config> = LazyLock::new(Config::builtin);
 
 thread_local! {
     /// The questionnaire prepared once: mapping is what the targets test, not its preparation.
     pub static PREPARED: Prepared<'static> = CONFIG.prepare();
 }
 
-/// Converts a form as `batch` does, under the name `file` and a made-up SHA-256 (the hash
-/// only tells forms apart, and hashing every input would cost the fuzzer time for nothing).
+/// Converts a form as `batch` does (the one per-form path, `intake::Worker`), under the name
+/// `file` and a made-up SHA-256 (the hash only tells forms apart, and hashing every input
+/// would cost the fuzzer time for nothing). The worker turns a panic into the form's
+/// `internal-error`; here that is raised again, so the fuzzer sees it.
 pub fn convert(bytes: Vec<u8>, sha256: &str, file: &str) -> Option<Submission> {
-    let mut reader = blankett::Reader::new(CONFIG.limits);
+    let mut worker = blankett::intake::Worker::new(CONFIG.limits());
+    let form = blankett::form_file::FormFile {
+        bytes,
+        sha256: sha256.to_owned(),
+        modified: None,
+    };
     PREPARED.with(|prepared| {
-        blankett::batch::convert_bytes(
-            &mut reader,
-            bytes,
-            sha256,
-            Path::new(file),
-            &CONFIG,
+        let ctx = blankett::intake::Context {
+            cfg: &CONFIG,
             prepared,
-        )
-        .ok()
+            // A fixed clock: the same input converts the same way every time.
+            now: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_656_633_600),
+        };
+        match worker.convert(form, Path::new(file), &ctx) {
+            Ok(s) => Some(s),
+            Err(e) if e.code() == "internal-error" => panic!("{e}"),
+            Err(_) => None,
+        }
     })
 }
 
