@@ -589,6 +589,18 @@ mod tests {
     }
 
     #[test]
+    fn a_form_gone_before_it_is_read_is_looked_at_again_not_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("borta.docx");
+        let read = read_unchanged(&gone, &crate::Limits::default()).unwrap();
+        assert!(read.is_none());
+        let w = dir.path().join("kvar.docx");
+        std::fs::write(&w, b"PK").unwrap();
+        let read = read_unchanged(&w, &crate::Limits::default()).unwrap();
+        assert_eq!(read.unwrap().bytes, b"PK");
+    }
+
+    #[test]
     fn the_inbox_lists_forms_and_tells_what_else_it_holds() {
         let dir = tempfile::tempdir().unwrap();
         for n in ["a.docx", "notes.txt", "~$a.docx", lock::LOCK_FILE] {
