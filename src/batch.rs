@@ -340,7 +340,12 @@ impl Run<'_> {
             input: self.folder.to_owned(),
             path: self.relative(path),
         };
-        let failed = |e: crate::Error, sha| (FileReport::failed(&source, &e, sha), None);
+        // A form that fails this time keeps the submission an earlier run made of it (a full
+        // disk must not cost earlier results); its entry stays, so a later run tries again.
+        let earlier = previous
+            .get(source.path.as_str())
+            .map(|(name, e)| ((*name).to_owned(), (*e).clone()));
+        let failed = |e: crate::Error, sha| (FileReport::failed(&source, &e, sha), earlier.clone());
         let file = match form_file::read(path, &ctx.cfg.limits(), Links::Refuse) {
             Ok(f) => f,
             Err(e) => return failed(e, None),
@@ -382,25 +387,9 @@ impl Run<'_> {
         results: &[(FileReport, Option<(String, Entry)>)],
     ) -> Vec<String> {
         let mut keep: HashSet<String> = HashSet::new();
-        for (r, e) in results {
-            match e {
-                Some((name, entry)) => {
-                    keep.insert(name.clone());
-                    index.record(name.clone(), entry.clone());
-                }
-                // A form that failed this time keeps the submission an earlier run made of
-                // it (a full disk must not cost earlier results); its entry stays, so a later
-                // run tries again.
-                None => {
-                    if let Some((name, _)) = index
-                        .submissions
-                        .iter()
-                        .find(|(_, e)| e.came_from(Origin::Folder, self.folder) && e.path == r.path)
-                    {
-                        keep.insert(name.clone());
-                    }
-                }
-            }
+        for (name, entry) in results.iter().filter_map(|(_, e)| e.as_ref()) {
+            keep.insert(name.clone());
+            index.record(name.clone(), entry.clone());
         }
         let gone: Vec<String> = index
             .submissions

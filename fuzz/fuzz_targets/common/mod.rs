@@ -131,3 +131,28 @@ pub static ROUND_FORMS: LazyLock<Vec<Submission>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// Reads `bytes` twice with one reader and fails when the second read differs from the first:
+/// what a reader keeps from form to form (styles, glossary, relationships, content types stored
+/// as the same bytes) must not change a result. Returns the first read.
+pub fn read_twice(
+    reader: &mut blankett::Reader,
+    bytes: Vec<u8>,
+) -> blankett::Result<blankett::Document> {
+    let first = reader.read_bytes(bytes.clone(), Some("fuzz.docx"));
+    let again = reader.read_bytes(bytes, Some("fuzz.docx"));
+    match (&first, &again) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            serde_json::to_value(a).unwrap(),
+            serde_json::to_value(b).unwrap(),
+            "a second read differs"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "a second read differs"),
+        _ => panic!(
+            "a second read differs: {:?} then {:?}",
+            first.is_ok(),
+            again.is_ok()
+        ),
+    }
+    first
+}
