@@ -50,6 +50,13 @@ fn form_saved(modified: &str) -> Vec<u8> {
     zip_parts(&ps)
 }
 
+/// `blankett batch INPUT --out OUT`, to run.
+fn batch(out: &Path, input: &Path) -> assert_cmd::Command {
+    let mut c = blankett();
+    c.args(["batch", "--out"]).arg(out).arg(input);
+    c
+}
+
 fn report_entry<'a>(report: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
     report["files"]
         .as_array()
@@ -131,12 +138,7 @@ fn a_saved_date_with_a_multibyte_character_is_no_date_and_no_panic() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::write(input.join("a.docx"), form_saved("2022-04-0éT00:00:00Z")).unwrap();
     let out = dir.path().join("ut");
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
-        .assert()
-        .success();
+    batch(&out, &input).assert().success();
     let subs = std::fs::read_dir(out.join("submissions")).unwrap().count();
     assert_eq!(subs, 1);
 }
@@ -241,10 +243,7 @@ fn a_second_writer_on_a_folder_is_refused_and_a_dead_ones_lock_is_taken_over() {
             .is_ok_and(|s| s.contains(&format!("process {pid}")))
     });
     let held = format!("is in use by another blankett (watch, process {pid}, since 20");
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
+    batch(&out, &input)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(held.as_str()));
@@ -264,12 +263,7 @@ fn a_second_writer_on_a_folder_is_refused_and_a_dead_ones_lock_is_taken_over() {
     // kill -9: the lock goes with the process.
     watch.0.kill().unwrap();
     watch.0.wait().unwrap();
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
-        .assert()
-        .success();
+    batch(&out, &input).assert().success();
 }
 
 #[test]
@@ -299,19 +293,11 @@ fn batch_keeps_what_watch_wrote_and_every_front_end_reports_into_one_file() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::copy(example(), input.join("Östermalm.docx")).unwrap();
     for _ in 0..2 {
-        blankett()
-            .args(["batch", "--out"])
-            .arg(&out)
-            .arg(&input)
-            .assert()
-            .success();
+        batch(&out, &input).assert().success();
     }
     // The batch's form goes; its submission goes with it, the watch's stays.
     std::fs::remove_file(input.join("Östermalm.docx")).unwrap();
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
+    batch(&out, &input)
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -521,12 +507,7 @@ fn stale_temporary_files_are_removed_and_names_cannot_forge_lines() {
     let out = dir.path().join("ut");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join(".blankett-x1.tmp"), b"contact details").unwrap();
-    let run = blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
-        .output()
-        .unwrap();
+    let run = batch(&out, &input).output().unwrap();
     let stderr = String::from_utf8(run.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(
@@ -551,10 +532,7 @@ fn files_that_are_no_forms_are_left_alone_and_listed() {
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc/passwd", input.join("länk.docx")).unwrap();
     let out = dir.path().join("ut");
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&input)
+    batch(&out, &input)
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
