@@ -479,19 +479,29 @@ fn a_hand_edited_submission_with_a_short_hash_is_read() {
         serde_json::to_vec(&s).unwrap(),
     )
     .unwrap();
-    for cmd in ["status", "consolidate"] {
-        let mut c = blankett();
-        c.arg(cmd);
-        if cmd == "consolidate" {
-            c.args(["--format", "json", "-o"]).arg(dir.path().join("r"));
-        }
-        let run = c.arg(&out).output().unwrap();
-        assert!(
-            run.status.code().is_some_and(|c| c < 100),
-            "{cmd}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-    }
+    blankett()
+        .arg("status")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("unresolved respondent: ab"));
+    blankett()
+        .args(["consolidate", "--format", "json", "-o"])
+        .arg(dir.path().join("r"))
+        .arg(&out)
+        .assert()
+        .success();
+    let round = read_json(&dir.path().join("r.json"));
+    assert_eq!(round["unresolved"][0]["sha256"], "ab");
+    assert!(
+        round["respondents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["label"] == "ab"),
+        "the unresolved form is labelled by its short hash: {:#}",
+        round["respondents"]
+    );
 }
 
 #[test]
