@@ -12,8 +12,6 @@ use std::io::Read;
 use std::path::Path;
 use std::time::SystemTime;
 
-use sha2::{Digest, Sha256};
-
 use crate::error::{Error, ErrorKind};
 use crate::package::Limits;
 
@@ -61,7 +59,7 @@ fn read_inner(path: &Path, limits: &Limits, links: Links) -> Result<FormFile, Er
         return Err(too_large(bytes.len() as u64, limits));
     }
     Ok(FormFile {
-        sha256: crate::hex(&Sha256::digest(&bytes)),
+        sha256: crate::hash::sha256_hex(&bytes),
         bytes,
         modified: meta.modified().ok(),
     })

@@ -15,12 +15,12 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
-use crate::batch::Config;
+use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
-use crate::ledger::{Entry, Source};
-pub use crate::ledger::{Origin, SUBMISSIONS};
+use crate::ledger::{Entry, SUBMISSIONS, SkipReason, Source};
 use crate::mapping::{Options as MapOptions, Prepared};
+use crate::output::rfc3339;
 use crate::submission::{Submission, SubmissionWarning};
 use crate::{Limits, Reader, output};
 
@@ -140,11 +140,32 @@ fn check_saved_date(s: &mut Submission, now: SystemTime) {
     }
 }
 
-/// A time as RFC 3339 in UTC, to the second (`2022-04-20T14:12:00Z`).
-pub fn rfc3339(t: SystemTime) -> String {
-    match jiff::Timestamp::try_from(t) {
-        Ok(ts) => ts.round(jiff::Unit::Second).unwrap_or(ts).to_string(),
-        Err(_) => String::new(),
+/// The Word files blankett reads.
+const WORD_EXTENSIONS: [&str; 4] = ["docx", "docm", "dotx", "dotm"];
+/// Files people send by mistake for a form: read, so that the sender hears "ask for .docx".
+const MISTAKEN_EXTENSIONS: [&str; 4] = ["doc", "rtf", "odt", "pdf"];
+
+/// Why a file of this name is not a form, or `None` when it is read as one: a Word file, or
+/// one sent by mistake for a Word file.
+pub fn skip_reason(name: &str) -> Option<SkipReason> {
+    let lower = name.to_lowercase();
+    if name.starts_with('~') {
+        return Some(SkipReason::LockFile);
+    }
+    if name.starts_with('.') {
+        return Some(SkipReason::Hidden);
+    }
+    if [".tmp", ".part", ".crdownload"]
+        .iter()
+        .any(|x| lower.ends_with(x))
+    {
+        return Some(SkipReason::Temporary);
+    }
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    if WORD_EXTENSIONS.contains(&ext) || MISTAKEN_EXTENSIONS.contains(&ext) {
+        None
+    } else {
+        Some(SkipReason::OtherExtension)
     }
 }
 
@@ -186,7 +207,7 @@ pub fn output_name(relative: &Path, sha256: &str) -> String {
     h.update(relative.to_string_lossy().as_bytes());
     h.update([0]);
     h.update(sha256.as_bytes());
-    let tag = &crate::hex(&h.finalize())[..8];
+    let tag = &crate::hash::hex(&h.finalize())[..8];
     let slug = slug(&stem);
     if slug.is_empty() {
         format!("form-{tag}")
@@ -320,5 +341,34 @@ mod tests {
     fn times_are_written_in_utc_to_the_second() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_650_463_920_400);
         assert_eq!(rfc3339(t), "2022-04-20T14:12:00Z");
+    }
+
+    #[test]
+    fn word_lock_files_hidden_files_and_other_files_are_not_forms() {
+        for (name, reason) in [
+            ("~$stermalm.docx", SkipReason::LockFile),
+            ("~WRL0001.tmp", SkipReason::LockFile),
+            (".DS_Store", SkipReason::Hidden),
+            ("x.docx.part", SkipReason::Temporary),
+            ("Thumbs.db", SkipReason::OtherExtension),
+            ("notes.txt", SkipReason::OtherExtension),
+            ("mail.eml", SkipReason::OtherExtension),
+            ("index.json", SkipReason::OtherExtension),
+            ("README", SkipReason::OtherExtension),
+        ] {
+            assert_eq!(skip_reason(name), Some(reason), "{name}");
+        }
+        for name in [
+            "Östermalm T1.docx",
+            "MALL.DOTX",
+            "a.docm",
+            "b.dotm",
+            "gammal.doc",
+            "brev.rtf",
+            "x.odt",
+            "scan.pdf",
+        ] {
+            assert_eq!(skip_reason(name), None, "{name}");
+        }
     }
 }

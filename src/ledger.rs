@@ -11,7 +11,7 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +63,7 @@ pub struct Entry {
     /// did not survive and is written again.
     #[serde(default)]
     pub bytes: u64,
-    /// The configuration it was converted under ([`crate::batch::Config::fingerprint`]).
+    /// The configuration it was converted under ([`crate::config::Config::fingerprint`]).
     pub config: String,
 }
 
@@ -400,6 +400,52 @@ impl Report {
         self.unchanged = count(FileStatus::Unchanged);
         self.failed = count(FileStatus::Failed);
     }
+}
+
+/// Reads the submissions of output folders or files: a folder's `submissions/` when it has
+/// one, else its `*.json`; files as given. Files that are not submissions are reported.
+pub fn load_submissions(paths: &[PathBuf]) -> (Vec<Submission>, Vec<String>) {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let dir = if p.join(SUBMISSIONS).is_dir() {
+                p.join(SUBMISSIONS)
+            } else {
+                p.clone()
+            };
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut list: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.extension().is_some_and(|x| x == "json")
+                            && p.file_name()
+                                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+                    })
+                    .collect();
+                list.sort();
+                files.extend(list);
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut subs = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<PathBuf, ()> = HashMap::new();
+    for f in files {
+        if seen.insert(f.clone(), ()).is_some() {
+            continue;
+        }
+        match std::fs::read(&f)
+            .map_err(|e| e.to_string().to_lowercase())
+            .and_then(|b| serde_json::from_slice::<Submission>(&b).map_err(|e| e.to_string()))
+        {
+            Ok(s) => subs.push(s),
+            Err(e) => problems.push(format!("{}: not a submission ({e})", f.display())),
+        }
+    }
+    (subs, problems)
 }
 
 #[cfg(test)]

@@ -17,9 +17,11 @@
 //! [`model`] (what it produces).
 
 pub mod batch;
+pub mod config;
 pub mod error;
 pub mod export;
 pub mod form_file;
+mod hash;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;
@@ -97,15 +99,4 @@ pub fn read_path(path: &Path) -> Result<Document> {
 /// Reads a Word file held in memory with the default limits.
 pub fn read_bytes(bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
     Reader::default().read_bytes(bytes, name)
-}
-
-/// Bytes as lower-case hexadecimal (hashes in names and records).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

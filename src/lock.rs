@@ -67,7 +67,7 @@ pub fn acquire(folder: &Path, command: &str) -> Result<FolderLock, LockError> {
     let note = format!(
         "{command}, process {}, since {}\n",
         std::process::id(),
-        crate::intake::rfc3339(SystemTime::now())
+        crate::output::rfc3339(SystemTime::now())
     );
     file.set_len(0).map_err(io)?;
     file.rewind().map_err(io)?;

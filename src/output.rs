@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::SystemTime;
 
 /// Writes `bytes` to `path` atomically and durably: once this returns, the file survives a
 /// power cut.
@@ -87,6 +88,26 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("the output types serialize");
     out.push(b'\n');
     out
+}
+
+/// Temporary files a killed run may have left behind in `dir`.
+pub fn clean_temporary_files(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".blankett-") && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A time as RFC 3339 in UTC, to the second (`2022-04-20T14:12:00Z`).
+pub fn rfc3339(t: SystemTime) -> String {
+    match jiff::Timestamp::try_from(t) {
+        Ok(ts) => ts.round(jiff::Unit::Second).unwrap_or(ts).to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -311,8 +311,9 @@ fn doc_part_name(tag: &str, text: &str) -> String {
     hex(&Sha256::digest(format!("blankett placeholder\n{tag}\n{text}"))[..16])
 }
 
+/// Upper-case hexadecimal, as Word writes ids.
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    crate::hash::hex(bytes).to_uppercase()
 }
 
 /// The `w:guid` of a glossary entry, drawn from its name.

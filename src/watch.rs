@@ -24,13 +24,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::batch::{Config, clean_temporary_files, skip_reason};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
-use crate::intake::{self, Context, Origin, SUBMISSIONS, Worker};
-use crate::ledger::{Entry, FileReport, FileStatus, Index, Report, SkipReason, Skipped, Source};
+use crate::intake::{self, Context, Worker, skip_reason};
+use crate::ledger::{
+    Entry, FileReport, FileStatus, Index, Origin, Report, SUBMISSIONS, SkipReason, Skipped, Source,
+};
 use crate::lock::{self, FolderLock, LockError};
 use crate::output;
+use crate::output::clean_temporary_files;
 
 /// How to watch.
 #[derive(Debug, Clone)]
@@ -214,7 +217,7 @@ fn consolidate(
     s: &Settings,
     on_event: &mut dyn FnMut(&Event),
 ) -> std::io::Result<()> {
-    let (subs_list, _) = crate::batch::load_submissions(std::slice::from_ref(&s.out));
+    let (subs_list, _) = crate::ledger::load_submissions(std::slice::from_ref(&s.out));
     let n = subs_list.len();
     let round = crate::round::consolidate(
         subs_list,

@@ -1,5 +1,5 @@
 //! Any bytes as one submission file (`submissions/*.json`, which people edit by hand) among the
-//! round's example forms: read as `batch::load_submissions` reads it, consolidated, then made
+//! round's example forms: read as `ledger::load_submissions` reads it, consolidated, then made
 //! into every export in memory. Nothing may panic, and no export may fail: their errors are
 //! kept for bugs, not data.
 #![no_main]

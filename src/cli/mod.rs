@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use blankett::Limits;
-use blankett::batch::{Config, Overrides};
+use blankett::config::{Config, Overrides};
 use blankett::schema::{Questionnaire, Registry};
 
 /// Exit code: every input was converted.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use blankett::batch::load_submissions;
+use blankett::ledger::load_submissions;
 use blankett::mapping::respondent::Matcher;
 use blankett::output::for_terminal;
 use blankett::round::{Cell, Options, RespondentStatus, Round, consolidate as merge};

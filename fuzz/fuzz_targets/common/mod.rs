@@ -5,7 +5,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::sync::LazyLock;
 
-use blankett::batch::Config;
+use blankett::config::Config;
 use blankett::mapping::Prepared;
 use blankett::submission::Submission;
 
