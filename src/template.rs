@@ -21,7 +21,7 @@
 //! ```
 //!
 //! Each control is tagged (`w:tag`) with the field's or question's tag and titled (`w:alias`)
-//! with its alias, so that a returned form maps by tag (DESIGN.md, "Mapping"), and shows its
+//! with its alias, so that a returned form maps by tag (docs/DESIGN.md, "Finding the answers"), and shows its
 //! placeholder from the glossary document, so that the reader knows an untouched control by
 //! `w:showingPlcHdr` and, after a LibreOffice round trip drops that flag, by its docPart text.
 //!
