@@ -155,21 +155,10 @@ fn a_read_only_folder_is_a_clear_error() {
     std::fs::create_dir_all(&ro).unwrap();
     std::fs::write(ro.join("svar.json"), b"earlier").unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if std::fs::write(ro.join("probe"), b"").is_ok() {
-        // Root writes anywhere: there is no read-only folder to test with.
-        let _ = std::fs::remove_file(ro.join("probe"));
-        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "output_safety: read-only folder case skipped, this user can write anywhere"
-        );
-        return;
-    }
-    blankett()
+    as_a_user_who_cannot_write(dir.path())
         .args(["convert", "-o"])
         .arg(ro.join("svar.json"))
-        .arg(example())
+        .arg(dir.path().join("form.docx"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
@@ -177,6 +166,30 @@ fn a_read_only_folder_is_a_clear_error() {
         ));
     assert_eq!(std::fs::read(ro.join("svar.json")).unwrap(), b"earlier");
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The binary, run so that a read-only folder stops it: as this user, or, when this user is
+/// root (who writes anywhere, as in CI), as `nobody` through `runuser`, with the binary and the
+/// example form copied into `dir` where that user can reach them.
+fn as_a_user_who_cannot_write(dir: &Path) -> assert_cmd::Command {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::copy(example(), dir.join("form.docx")).unwrap();
+    let probe = dir.join("probe");
+    std::fs::create_dir(&probe).unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let root = std::fs::write(probe.join("x"), b"").is_ok();
+    if !root {
+        return blankett();
+    }
+    let bin = dir.join("blankett");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("blankett"), &bin).unwrap();
+    for p in [dir, &dir.join("form.docx"), &bin] {
+        let mode = if p.is_dir() || *p == bin { 0o755 } else { 0o644 };
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let mut cmd = assert_cmd::Command::new("runuser");
+    cmd.args(["-u", "nobody", "--"]).arg(&bin);
+    cmd
 }
 
 /// The example form's submission, converted by the binary, with `edit` applied to its JSON as
