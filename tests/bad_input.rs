@@ -2,12 +2,10 @@
 //! code), the wording on stderr (the file, what is wrong, what to do) and the exit code. A
 //! readable form with problems is not an error: it is read, with warnings.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 
-use common::{blankett, compound_file};
+use crate::common::{blankett, compound_file};
 
 const RELS: &[u8] = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
 const TYPES: &[u8] = br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;

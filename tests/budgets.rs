@@ -2,12 +2,10 @@
 //! naming the flag that raises the limit, before it can take the machine's memory; the good
 //! forms beside it are converted all the same.
 
-mod common;
-
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use common::{blankett, example};
+use crate::common::{blankett, example};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 

@@ -1,11 +1,9 @@
 //! The real binary on real files: exit codes, stdout, and the wording of errors on stderr.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 
-use common::{blankett, compound_file, example};
+use crate::common::{blankett, compound_file, example};
 use predicates::prelude::*;
 
 /// A zip holding the given entries.

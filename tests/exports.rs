@@ -8,8 +8,6 @@
 //! reader) and checked against the round: every respondent and question, every status, every
 //! answer text; no contact details when the round is redacted; the same bytes every time.
 
-mod common;
-
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -72,7 +70,7 @@ fn submissions() -> Vec<Submission> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
     .collect();
-    let kungsholmen = common::fill_controls(&ostermalm, &filled);
+    let kungsholmen = crate::common::fill_controls(&ostermalm, &filled);
     let sodermalm =
         std::fs::read(root().join("fixtures/forms/ostermalm-controls-deleted.docx")).unwrap();
     vec![
@@ -618,8 +616,8 @@ fn form_with_characters_xml_cannot_hold() -> Vec<u8> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), vec![v.to_owned()]))
     .collect();
-    let form = common::fill_controls(&ostermalm, &filled);
-    let mut parts = common::parts(&form);
+    let form = crate::common::fill_controls(&ostermalm, &filled);
+    let mut parts = crate::common::parts(&form);
     let (_, document) = parts
         .iter_mut()
         .find(|(n, _)| n == "word/document.xml")
@@ -646,7 +644,7 @@ fn form_with_characters_xml_cannot_hold() -> Vec<u8> {
         xml.replace(from, to)
     });
     *document = replaced.into_bytes();
-    common::zip_parts(&parts)
+    crate::common::zip_parts(&parts)
 }
 
 #[test]
@@ -673,7 +671,7 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
     assert_eq!(contact.name.as_deref(), Some("Karl Kungsholm"));
     let json = serde_json::to_string(&sub).unwrap();
     assert!(
-        json.chars().all(common::is_xml_char) && !json.contains("\\u"),
+        json.chars().all(crate::common::is_xml_char) && !json.contains("\\u"),
         "{json}"
     );
     assert!(
@@ -691,11 +689,11 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
     for format in Format::ALL {
         let bytes = export::to_bytes(&r, &q, format, &ExportOptions::default()).unwrap();
         match format {
-            Format::Xlsx | Format::Docx => common::assert_package_well_formed(&bytes),
+            Format::Xlsx | Format::Docx => crate::common::assert_package_well_formed(&bytes),
             _ => {
                 let text = String::from_utf8(bytes).unwrap();
                 assert!(text.contains("Före efter"), "{format}");
-                assert!(text.chars().all(common::is_xml_char), "{format}");
+                assert!(text.chars().all(crate::common::is_xml_char), "{format}");
             }
         }
     }

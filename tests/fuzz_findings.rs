@@ -1,8 +1,6 @@
 //! Inputs the fuzz targets are seeded with because they once made blankett panic
 //! (`fuzz/seeds/`): each must now give a result.
 
-mod common;
-
 use std::path::PathBuf;
 
 use blankett::round::{Options, consolidate};
@@ -18,13 +16,13 @@ fn seed(target: &str, name: &str) -> Vec<u8> {
 
 /// The example form with `core` as its `docProps/core.xml`.
 fn example_with_core(core: Vec<u8>) -> Vec<u8> {
-    let mut parts = common::parts(&std::fs::read(common::example()).unwrap());
+    let mut parts = crate::common::parts(&std::fs::read(crate::common::example()).unwrap());
     let slot = parts
         .iter_mut()
         .find(|(n, _)| n == "docProps/core.xml")
         .expect("the example has core properties");
     slot.1 = core;
-    common::zip_parts(&parts)
+    crate::common::zip_parts(&parts)
 }
 
 #[test]

@@ -4,12 +4,10 @@
 //! Excel runs no formula an answer holds, and no character XML cannot hold (from a submission
 //! edited by hand) keeps the Word report or the spreadsheet from opening.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use common::{assert_package_well_formed, blankett, example};
+use crate::common::{assert_package_well_formed, blankett, example};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
@@ -184,7 +182,11 @@ fn as_a_user_who_cannot_write(dir: &Path) -> assert_cmd::Command {
     let bin = dir.join("blankett");
     std::fs::copy(assert_cmd::cargo::cargo_bin("blankett"), &bin).unwrap();
     for p in [dir, &dir.join("form.docx"), &bin] {
-        let mode = if p.is_dir() || *p == bin { 0o755 } else { 0o644 };
+        let mode = if p.is_dir() || *p == bin {
+            0o755
+        } else {
+            0o644
+        };
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     let mut cmd = assert_cmd::Command::new("runuser");
@@ -310,9 +312,9 @@ fn characters_xml_cannot_hold_in_a_submission_keep_neither_report_nor_spreadshee
     assert_package_well_formed(&xlsx);
 
     // What is visible of the answer is kept, in the report and in the sheet "Svar".
-    let document = common::part(&docx, "word/document.xml");
+    let document = crate::common::part(&docx, "word/document.xml");
     assert!(document.contains(">Före efter[2J<"), "{document}");
-    let shared = common::part(&xlsx, "xl/sharedStrings.xml");
+    let shared = crate::common::part(&xlsx, "xl/sharedStrings.xml");
     for kept in [">Före efter[2J<", ">Helena Näslund<"] {
         assert!(shared.contains(kept), "{kept} in {shared}");
     }

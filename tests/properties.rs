@@ -1,8 +1,6 @@
 //! Properties that hold for any input: the text rules, and the round trip from a form filled in
 //! with any answers back to those answers.
 
-mod common;
-
 use std::collections::HashMap;
 
 use blankett::mapping::{self, Options};
@@ -89,7 +87,7 @@ proptest! {
                 filled.insert(question.tag().to_owned(), paragraphs.clone());
             }
         }
-        let form = common::fill_controls(&template, &filled);
+        let form = crate::common::fill_controls(&template, &filled);
         let doc = blankett::read_bytes(form, Some("ostermalm-2022-T1.docx")).unwrap();
         let s = mapping::map(&doc, &q, &Registry::builtin(), &Options::default()).unwrap();
         for (question, answer) in questions.iter().zip(&answers) {

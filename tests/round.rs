@@ -2,11 +2,9 @@
 //! (several committees, a late resubmission, an unanswered question, missing committees, a
 //! broken file, Word's lock file), then `consolidate` into the round file and its exports.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::blankett;
+use crate::common::blankett;
 use predicates::prelude::*;
 use serde_json::Value;
 

@@ -1,8 +1,6 @@
 //! Round trip: `template` → a respondent fills in every control → `convert` gives back exactly
 //! what was filled, for every variant of every questionnaire the project has.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -74,7 +72,7 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
                 };
                 filled.insert(f.tag().to_owned(), vec![v.into()]);
             }
-            let form = common::fill_controls(&template, &filled);
+            let form = crate::common::fill_controls(&template, &filled);
             let doc = blankett::read_bytes(form, Some("ifylld.docx")).unwrap();
             let opts = Options {
                 variant: Some(&variant.id),

@@ -1,8 +1,6 @@
 //! `blankett template`: the generated template read back with blankett's own reader, filled in
 //! as a respondent would, and opened in LibreOffice when it is installed.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
@@ -324,29 +322,32 @@ fn the_district_template_is_laid_out_as_the_citys_form() {
 #[test]
 fn the_template_package_holds_the_glossary_its_relationship_and_content_type() {
     let docx = write_template(&Questionnaire::builtin(), "stadsdelsnamnd").unwrap();
-    let rels = common::part(&docx, "word/_rels/document.xml.rels");
+    let rels = crate::common::part(&docx, "word/_rels/document.xml.rels");
     assert!(rels.contains(
         r#"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/glossaryDocument" Target="glossary/document.xml""#
     ));
-    let types = common::part(&docx, "[Content_Types].xml");
+    let types = crate::common::part(&docx, "[Content_Types].xml");
     assert!(types.contains(
         r#"<Override PartName="/word/glossary/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"/>"#
     ));
-    let glossary = common::part(&docx, "word/glossary/document.xml");
+    let glossary = crate::common::part(&docx, "word/glossary/document.xml");
     assert_eq!(glossary.matches("<w:docPart>").count(), 2);
     assert!(glossary.contains("<w:t>Klicka här för att ange text.</w:t>"));
     assert!(glossary.contains("<w:t>Stadsdelsnämnderna</w:t>"));
-    let names: Vec<String> = common::parts(&docx).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = crate::common::parts(&docx)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(names[0], "[Content_Types].xml");
     // Every run showing a placeholder has the Placeholder Text character style.
-    let document = common::part(&docx, "word/document.xml");
+    let document = crate::common::part(&docx, "word/document.xml");
     assert_eq!(
         document
             .matches(r#"<w:rStyle w:val="PlaceholderText" />"#)
             .count(),
         13
     );
-    let styles = common::part(&docx, "word/styles.xml");
+    let styles = crate::common::part(&docx, "word/styles.xml");
     for name in ["heading 1", "heading 2", "Title", "Placeholder Text"] {
         assert!(
             styles.contains(&format!(r#"<w:name w:val="{name}" />"#)),
@@ -473,7 +474,7 @@ fn every_control_filled_in_reads_back_answered_with_its_text() {
                 };
                 answers.insert(e.tag.clone(), paragraphs);
             }
-            let filled = common::fill_controls(&template, &answers);
+            let filled = crate::common::fill_controls(&template, &answers);
             let doc = read(filled, "ifylld.docx");
             assert_eq!(doc.controls.len(), answers.len(), "{name} {}", v.id);
             for c in &doc.controls {
@@ -493,7 +494,7 @@ fn filling_leaves_controls_without_an_answer_as_they_were() {
     let q = Questionnaire::builtin();
     let template = write_template(&q, "stadsdelsnamnd").unwrap();
     let answers = HashMap::from([("telefon".to_owned(), vec!["08-508 100 51".to_owned()])]);
-    let doc = read(common::fill_controls(&template, &answers), "t.docx");
+    let doc = read(crate::common::fill_controls(&template, &answers), "t.docx");
     for c in &doc.controls {
         if c.tag.as_deref() == Some("telefon") {
             assert_eq!(
@@ -526,13 +527,13 @@ fn filling_writes_inline_and_cell_level_controls_in_their_own_shape() {
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
     );
-    let mut parts = common::parts(&template);
+    let mut parts = crate::common::parts(&template);
     for (name, bytes) in parts.iter_mut() {
         if name == "word/document.xml" {
             *bytes = document.clone().into_bytes();
         }
     }
-    let package = common::zip_parts(&parts);
+    let package = crate::common::zip_parts(&parts);
     let before = read(package.clone(), "shapes.docx");
     assert!(
         before
@@ -548,8 +549,8 @@ fn filling_writes_inline_and_cell_level_controls_in_their_own_shape() {
         ),
         ("cell".to_owned(), vec!["08-508 100 51".to_owned()]),
     ]);
-    let filled = common::fill_controls(&package, &answers);
-    let xml = common::part(&filled, "word/document.xml");
+    let filled = crate::common::fill_controls(&package, &answers);
+    let xml = crate::common::part(&filled, "word/document.xml");
     assert!(xml.contains(r#"<w:tcPr><w:tcW w:w="6000" w:type="dxa"/></w:tcPr><w:p><w:r>"#));
     assert!(!xml.contains("showingPlcHdr"));
     let doc = read(filled, "shapes.docx");

@@ -3,13 +3,11 @@
 //! watch, forms that vanish, forged save dates, names that forge lines, files that are no
 //! forms. Each must give a clear, bounded result, and every good form must still be converted.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{blankett, example, parts, zip_parts};
+use crate::common::{blankett, example, parts, zip_parts};
 use predicates::prelude::*;
 
 fn examples() -> PathBuf {
@@ -536,7 +534,7 @@ fn files_that_are_no_forms_are_left_alone_and_listed() {
     }
     std::fs::write(
         input.join("gammal.doc"),
-        common::compound_file(&["WordDocument"]),
+        crate::common::compound_file(&["WordDocument"]),
     )
     .unwrap();
     #[cfg(unix)]
