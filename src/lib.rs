@@ -12,7 +12,7 @@
 //! # Ok::<(), blankett::Error>(())
 //! ```
 //!
-//! The pipeline is in the module names: [`package`] (zip, sniffing, limits, relationships),
+//! The pipeline is in the module names: [`package`] (zip, sniffing, relationships),
 //! [`xml`] (reader configuration and namespaces), [`ooxml`] (the streaming reader) and
 //! [`model`] (what it produces).
 
@@ -23,6 +23,7 @@ pub mod form_file;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;
+pub mod limits;
 pub mod lock;
 pub mod mapping;
 pub mod model;
@@ -40,8 +41,8 @@ pub mod xml;
 use std::path::Path;
 
 pub use error::{Error, ErrorKind, Result};
+pub use limits::Limits;
 pub use model::{Control, Document, Warning};
-pub use package::Limits;
 
 /// Reads Word forms, reusing from file to file its buffer and the styles and placeholder texts
 /// of the template the forms were made from.
