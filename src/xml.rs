@@ -1,5 +1,6 @@
 //! The one place XML readers are made: configuration, namespace constants, attribute lookup
-//! by namespace URI (never by prefix), and the small package parts (relationships, content types).
+//! by namespace URI (never by prefix), which characters XML 1.0 can hold, and the small
+//! package parts (relationships, content types).
 //!
 //! Transitional (`schemas.openxmlformats.org`) and Strict (`purl.oclc.org/ooxml`) namespaces
 //! map to the same [`Ns`], so nothing downstream cares which one a file uses.
@@ -331,7 +332,7 @@ pub fn plain_attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 
 /// An attribute's value with XML's normalization (entities expanded, tabs and line ends as
 /// spaces) and without the characters XML 1.0 cannot hold (a tag, a title or a list item
-/// reaches every export: [`crate::ooxml::text::is_xml_illegal`]); `None` when it is malformed.
+/// reaches every export: [`is_xml_illegal`]); `None` when it is malformed.
 /// Most values need none of it and are borrowed as they stand.
 pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option<Cow<'a, str>> {
     // Plain: no reference, no tab or line end, no other control, no lead byte `0xEF` of
@@ -354,10 +355,50 @@ pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option
     let value = a
         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
         .ok()?;
-    Some(match crate::ooxml::text::without_xml_illegal(&value) {
+    Some(match without_xml_illegal(&value) {
         Cow::Borrowed(_) => value,
         Cow::Owned(clean) => Cow::Owned(clean),
     })
+}
+
+/// True for the characters XML 1.0 cannot hold (§2.2, `Char`): the C0 controls but tab, line
+/// feed and carriage return, and U+FFFE and U+FFFF. A form can carry them all the same, as
+/// character references (`&#xFFFE;`, `&#x1;`) or raw, and quick-xml passes them on; an export
+/// that wrote one into its XML would not open (Word refuses such a `document.xml`). Surrogates
+/// (U+D800–U+DFFF) are not `char`s: quick-xml refuses `&#xD800;` as an invalid code point, and
+/// the reader drops such a reference as it drops an undefined entity.
+#[inline]
+pub fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The text without the characters XML 1.0 cannot hold ([`is_xml_illegal`]); borrowed when it
+/// holds none.
+pub fn without_xml_illegal(s: &str) -> Cow<'_, str> {
+    if !may_hold_xml_illegal(s.as_bytes()) || !s.chars().any(is_xml_illegal) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !is_xml_illegal(*c)).collect())
+}
+
+/// False when no byte could start a character XML 1.0 cannot hold: no control below U+0020
+/// other than tab, line feed and carriage return, and no lead byte `0xEF` (U+F000–U+FFFF).
+/// Tested 32 bytes at a time, without a branch per byte, so that the compiler can use vector
+/// instructions.
+#[inline]
+fn may_hold_xml_illegal(s: &[u8]) -> bool {
+    let test = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let mut chunks = s.chunks_exact(32);
+    for c in &mut chunks {
+        let mut acc = 0u8;
+        for &b in c {
+            acc |= u8::from(test(b));
+        }
+        if acc != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| test(b))
 }
 
 /// ST_OnOff (ECMA-376 Part 1 §22.9.2.7): absent value means on.
@@ -512,6 +553,14 @@ mod tests {
             std::str::from_utf8(&v).unwrap(),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>å</a>"
         );
+    }
+
+    #[test]
+    fn text_without_illegal_characters_is_borrowed() {
+        for s in ["", "Östermalm\tT1\r\n", "\u{FFFD}\u{FFEF}😀"] {
+            assert!(matches!(without_xml_illegal(s), Cow::Borrowed(b) if b == s));
+        }
+        assert_eq!(without_xml_illegal("\u{FFFF}x\u{2}"), "x");
     }
 
     #[test]
