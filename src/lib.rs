@@ -44,12 +44,14 @@ pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
 pub use model::{Control, Document, Warning};
 
-/// Reads Word forms, reusing from file to file its buffer and the styles and placeholder texts
-/// of the template the forms were made from.
+/// Reads Word forms, reusing from file to file its buffer, its inflater, and the
+/// relationships, content types, styles and placeholder texts of the template the forms were
+/// made from. A new reader starts with nothing remembered.
 #[derive(Debug, Default)]
 pub struct Reader {
     limits: Limits,
     scratch: ooxml::Scratch,
+    parts: package::PartCache,
 }
 
 // A reader can be handed to another thread (one per worker in a batch).
@@ -63,18 +65,19 @@ impl Reader {
         Reader {
             limits,
             scratch: ooxml::Scratch::default(),
+            parts: package::PartCache::default(),
         }
     }
 
     /// Reads the Word file at `path`.
     pub fn read_path(&mut self, path: &Path) -> Result<Document> {
-        let mut pkg = package::Package::open(path, self.limits)?;
+        let mut pkg = package::Package::open(path, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
     /// Reads a Word file held in memory; `name` names it in errors and in the result.
     pub fn read_bytes(&mut self, bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
-        let mut pkg = package::Package::from_bytes(bytes, name, self.limits)?;
+        let mut pkg = package::Package::from_bytes(bytes, name, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
@@ -85,7 +88,8 @@ impl Reader {
         sha256: String,
         name: Option<&str>,
     ) -> Result<Document> {
-        let mut pkg = package::Package::from_hashed_bytes(bytes, sha256, name, self.limits)?;
+        let mut pkg =
+            package::Package::from_hashed_bytes(bytes, sha256, name, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 }

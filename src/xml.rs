@@ -1,6 +1,6 @@
 //! The one place XML readers are made: configuration, namespace constants, attribute lookup
-//! by namespace URI (never by prefix), which characters XML 1.0 can hold, and the small
-//! package parts (relationships, content types).
+//! by namespace URI (never by prefix), and which characters XML 1.0 can hold. It knows nothing
+//! of packages: the package parts (relationships, content types) are read in `package::opc`.
 //!
 //! Transitional (`schemas.openxmlformats.org`) and Strict (`purl.oclc.org/ooxml`) namespaces
 //! map to the same [`Ns`], so nothing downstream cares which one a file uses.
@@ -8,11 +8,10 @@
 use std::borrow::Cow;
 
 use quick_xml::NsReader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 use quick_xml::name::ResolveResult;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::package::{Relationship, normalize_part_name};
+use crate::error::{Error, ErrorKind};
 
 /// WordprocessingML main namespace, Transitional.
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -409,82 +408,10 @@ pub fn on_off(value: Option<&str>) -> bool {
     )
 }
 
-/// Parses a `.rels` part. Targets are left as written; the package resolves them.
-pub fn parse_relationships(bytes: &[u8]) -> Result<Vec<Relationship>> {
-    let text = utf8_view(bytes);
-    let mut r = fast_reader(&text);
-    let mut out = Vec::new();
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e))
-                if e.local_name().as_ref() == b"Relationship" =>
-            {
-                let (Some(id), Some(ty), Some(target)) = (
-                    plain_attr(&e, b"Id"),
-                    plain_attr(&e, b"Type"),
-                    plain_attr(&e, b"Target"),
-                ) else {
-                    continue;
-                };
-                let external = plain_attr(&e, b"TargetMode")
-                    .is_some_and(|m| m.eq_ignore_ascii_case("External"));
-                let kind = ty
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_owned();
-                out.push(Relationship {
-                    id,
-                    kind,
-                    strict: ty.starts_with("http://purl.oclc.org/ooxml/"),
-                    target,
-                    external,
-                });
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => return Err(malformed_at(&r, e)),
-        }
-    }
-    Ok(out)
-}
-
-/// The content type `[Content_Types].xml` gives a part: its `Override`, else the `Default`
-/// for its extension (OPC §10.1.2.4). Only the matching entries are kept.
-pub fn content_type_of(bytes: &[u8], part: &str) -> Result<Option<String>> {
-    let text = utf8_view(bytes);
-    let mut r = fast_reader(&text);
-    let wanted = normalize_part_name(part);
-    let ext = wanted.rsplit_once('.').map(|(_, e)| e.to_owned());
-    let mut by_default = None;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"Override"
-                    if plain_attr(&e, b"PartName")
-                        .is_some_and(|p| normalize_part_name(&p) == wanted) =>
-                {
-                    return Ok(plain_attr(&e, b"ContentType"));
-                }
-                b"Default"
-                    if by_default.is_none()
-                        && plain_attr(&e, b"Extension")
-                            .is_some_and(|x| Some(x.to_lowercase()) == ext) =>
-                {
-                    by_default = plain_attr(&e, b"ContentType");
-                }
-                _ => {}
-            },
-            Ok(Event::Eof) => return Ok(by_default),
-            Ok(_) => {}
-            Err(e) => return Err(malformed_at(&r, e)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use quick_xml::events::Event;
+
     use super::*;
 
     #[test]
@@ -526,21 +453,6 @@ mod tests {
             }
         }
         assert_eq!(seen, vec![Ns::W, Ns::W, Ns::W14, Ns::Other, Ns::W]);
-    }
-
-    #[test]
-    fn relationships_of_both_flavours() {
-        let xml = br#"<?xml version="1.0"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-  <Relationship Id="rId1" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" Target="word/document.xml"/>
-  <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/" TargetMode="External"/>
-</Relationships>"#;
-        let rels = parse_relationships(xml).unwrap();
-        assert_eq!(rels.len(), 2);
-        assert_eq!(rels[0].kind, "officeDocument");
-        assert!(rels[0].strict);
-        assert!(rels[1].external);
-        assert!(!rels[1].strict);
     }
 
     #[test]
