@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use crate::error::{Error, ErrorKind};
-use crate::package::Limits;
+use crate::limits::Limits;
 
 /// Whether a symbolic link is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

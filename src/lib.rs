@@ -12,7 +12,7 @@
 //! # Ok::<(), blankett::Error>(())
 //! ```
 //!
-//! The pipeline is in the module names: [`package`] (zip, sniffing, limits, relationships),
+//! The pipeline is in the module names: [`package`] (zip, sniffing, relationships),
 //! [`xml`] (reader configuration and namespaces), [`ooxml`] (the streaming reader) and
 //! [`model`] (what it produces).
 
@@ -25,6 +25,7 @@ mod hash;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;
+pub mod limits;
 pub mod lock;
 pub mod mapping;
 pub mod model;
@@ -42,15 +43,17 @@ pub mod xml;
 use std::path::Path;
 
 pub use error::{Error, ErrorKind, Result};
+pub use limits::Limits;
 pub use model::{Control, Document, Warning};
-pub use package::Limits;
 
-/// Reads Word forms, reusing from file to file its buffer and the styles and placeholder texts
-/// of the template the forms were made from.
+/// Reads Word forms, reusing from file to file its buffer, its inflater, and the
+/// relationships, content types, styles and placeholder texts of the template the forms were
+/// made from. A new reader starts with nothing remembered.
 #[derive(Debug, Default)]
 pub struct Reader {
     limits: Limits,
     scratch: ooxml::Scratch,
+    parts: package::PartCache,
 }
 
 // A reader can be handed to another thread (one per worker in a batch).
@@ -64,18 +67,19 @@ impl Reader {
         Reader {
             limits,
             scratch: ooxml::Scratch::default(),
+            parts: package::PartCache::default(),
         }
     }
 
     /// Reads the Word file at `path`.
     pub fn read_path(&mut self, path: &Path) -> Result<Document> {
-        let mut pkg = package::Package::open(path, self.limits)?;
+        let mut pkg = package::Package::open(path, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
     /// Reads a Word file held in memory; `name` names it in errors and in the result.
     pub fn read_bytes(&mut self, bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
-        let mut pkg = package::Package::from_bytes(bytes, name, self.limits)?;
+        let mut pkg = package::Package::from_bytes(bytes, name, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 
@@ -86,7 +90,8 @@ impl Reader {
         sha256: String,
         name: Option<&str>,
     ) -> Result<Document> {
-        let mut pkg = package::Package::from_hashed_bytes(bytes, sha256, name, self.limits)?;
+        let mut pkg =
+            package::Package::from_hashed_bytes(bytes, sha256, name, self.limits, &mut self.parts)?;
         ooxml::read_package(&mut pkg, &mut self.scratch)
     }
 }

@@ -5,8 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::package::PackageKind;
-
 /// A read Word document.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,6 +59,20 @@ pub struct Source {
     pub package: PackageKind,
     /// True for Strict OOXML packages.
     pub strict: bool,
+}
+
+/// The flavour of Word package, from the main part's content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PackageKind {
+    /// `.docx`
+    Document,
+    /// `.docm`
+    MacroEnabledDocument,
+    /// `.dotx`
+    Template,
+    /// `.dotm`
+    MacroEnabledTemplate,
 }
 
 /// The story (part kind) a control or paragraph stands in.

@@ -1,5 +1,6 @@
 //! The one place XML readers are made: configuration, namespace constants, attribute lookup
-//! by namespace URI (never by prefix), and the small package parts (relationships, content types).
+//! by namespace URI (never by prefix), and which characters XML 1.0 can hold. It knows nothing
+//! of packages: the package parts (relationships, content types) are read in `package::opc`.
 //!
 //! Transitional (`schemas.openxmlformats.org`) and Strict (`purl.oclc.org/ooxml`) namespaces
 //! map to the same [`Ns`], so nothing downstream cares which one a file uses.
@@ -7,11 +8,10 @@
 use std::borrow::Cow;
 
 use quick_xml::NsReader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 use quick_xml::name::ResolveResult;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::package::{Relationship, normalize_part_name};
+use crate::error::{Error, ErrorKind};
 
 /// WordprocessingML main namespace, Transitional.
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -331,7 +331,7 @@ pub fn plain_attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 
 /// An attribute's value with XML's normalization (entities expanded, tabs and line ends as
 /// spaces) and without the characters XML 1.0 cannot hold (a tag, a title or a list item
-/// reaches every export: [`crate::ooxml::text::is_xml_illegal`]); `None` when it is malformed.
+/// reaches every export: [`is_xml_illegal`]); `None` when it is malformed.
 /// Most values need none of it and are borrowed as they stand.
 pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option<Cow<'a, str>> {
     // Plain: no reference, no tab or line end, no other control, no lead byte `0xEF` of
@@ -354,10 +354,50 @@ pub fn attr_value<'a>(a: quick_xml::events::attributes::Attribute<'a>) -> Option
     let value = a
         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
         .ok()?;
-    Some(match crate::ooxml::text::without_xml_illegal(&value) {
+    Some(match without_xml_illegal(&value) {
         Cow::Borrowed(_) => value,
         Cow::Owned(clean) => Cow::Owned(clean),
     })
+}
+
+/// True for the characters XML 1.0 cannot hold (§2.2, `Char`): the C0 controls but tab, line
+/// feed and carriage return, and U+FFFE and U+FFFF. A form can carry them all the same, as
+/// character references (`&#xFFFE;`, `&#x1;`) or raw, and quick-xml passes them on; an export
+/// that wrote one into its XML would not open (Word refuses such a `document.xml`). Surrogates
+/// (U+D800–U+DFFF) are not `char`s: quick-xml refuses `&#xD800;` as an invalid code point, and
+/// the reader drops such a reference as it drops an undefined entity.
+#[inline]
+pub fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The text without the characters XML 1.0 cannot hold ([`is_xml_illegal`]); borrowed when it
+/// holds none.
+pub fn without_xml_illegal(s: &str) -> Cow<'_, str> {
+    if !may_hold_xml_illegal(s.as_bytes()) || !s.chars().any(is_xml_illegal) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !is_xml_illegal(*c)).collect())
+}
+
+/// False when no byte could start a character XML 1.0 cannot hold: no control below U+0020
+/// other than tab, line feed and carriage return, and no lead byte `0xEF` (U+F000–U+FFFF).
+/// Tested 32 bytes at a time, without a branch per byte, so that the compiler can use vector
+/// instructions.
+#[inline]
+fn may_hold_xml_illegal(s: &[u8]) -> bool {
+    let test = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let mut chunks = s.chunks_exact(32);
+    for c in &mut chunks {
+        let mut acc = 0u8;
+        for &b in c {
+            acc |= u8::from(test(b));
+        }
+        if acc != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| test(b))
 }
 
 /// ST_OnOff (ECMA-376 Part 1 §22.9.2.7): absent value means on.
@@ -368,82 +408,10 @@ pub fn on_off(value: Option<&str>) -> bool {
     )
 }
 
-/// Parses a `.rels` part. Targets are left as written; the package resolves them.
-pub fn parse_relationships(bytes: &[u8]) -> Result<Vec<Relationship>> {
-    let text = utf8_view(bytes);
-    let mut r = fast_reader(&text);
-    let mut out = Vec::new();
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e))
-                if e.local_name().as_ref() == b"Relationship" =>
-            {
-                let (Some(id), Some(ty), Some(target)) = (
-                    plain_attr(&e, b"Id"),
-                    plain_attr(&e, b"Type"),
-                    plain_attr(&e, b"Target"),
-                ) else {
-                    continue;
-                };
-                let external = plain_attr(&e, b"TargetMode")
-                    .is_some_and(|m| m.eq_ignore_ascii_case("External"));
-                let kind = ty
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_owned();
-                out.push(Relationship {
-                    id,
-                    kind,
-                    strict: ty.starts_with("http://purl.oclc.org/ooxml/"),
-                    target,
-                    external,
-                });
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => return Err(malformed_at(&r, e)),
-        }
-    }
-    Ok(out)
-}
-
-/// The content type `[Content_Types].xml` gives a part: its `Override`, else the `Default`
-/// for its extension (OPC §10.1.2.4). Only the matching entries are kept.
-pub fn content_type_of(bytes: &[u8], part: &str) -> Result<Option<String>> {
-    let text = utf8_view(bytes);
-    let mut r = fast_reader(&text);
-    let wanted = normalize_part_name(part);
-    let ext = wanted.rsplit_once('.').map(|(_, e)| e.to_owned());
-    let mut by_default = None;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"Override"
-                    if plain_attr(&e, b"PartName")
-                        .is_some_and(|p| normalize_part_name(&p) == wanted) =>
-                {
-                    return Ok(plain_attr(&e, b"ContentType"));
-                }
-                b"Default"
-                    if by_default.is_none()
-                        && plain_attr(&e, b"Extension")
-                            .is_some_and(|x| Some(x.to_lowercase()) == ext) =>
-                {
-                    by_default = plain_attr(&e, b"ContentType");
-                }
-                _ => {}
-            },
-            Ok(Event::Eof) => return Ok(by_default),
-            Ok(_) => {}
-            Err(e) => return Err(malformed_at(&r, e)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use quick_xml::events::Event;
+
     use super::*;
 
     #[test]
@@ -488,21 +456,6 @@ mod tests {
     }
 
     #[test]
-    fn relationships_of_both_flavours() {
-        let xml = br#"<?xml version="1.0"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-  <Relationship Id="rId1" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" Target="word/document.xml"/>
-  <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/" TargetMode="External"/>
-</Relationships>"#;
-        let rels = parse_relationships(xml).unwrap();
-        assert_eq!(rels.len(), 2);
-        assert_eq!(rels[0].kind, "officeDocument");
-        assert!(rels[0].strict);
-        assert!(rels[1].external);
-        assert!(!rels[1].strict);
-    }
-
-    #[test]
     fn utf16_parts_are_transcoded() {
         let s = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>å</a>";
         let mut bytes = vec![0xFF, 0xFE];
@@ -512,6 +465,14 @@ mod tests {
             std::str::from_utf8(&v).unwrap(),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>å</a>"
         );
+    }
+
+    #[test]
+    fn text_without_illegal_characters_is_borrowed() {
+        for s in ["", "Östermalm\tT1\r\n", "\u{FFFD}\u{FFEF}😀"] {
+            assert!(matches!(without_xml_illegal(s), Cow::Borrowed(b) if b == s));
+        }
+        assert_eq!(without_xml_illegal("\u{FFFF}x\u{2}"), "x");
     }
 
     #[test]

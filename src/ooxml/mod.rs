@@ -624,7 +624,9 @@ mod tests {
     #[test]
     fn each_part_is_inflated_once_however_many_names_in_whatever_case_point_at_it() {
         let bytes = form_naming_its_header_in_every_case();
-        let mut pkg = Package::from_bytes(bytes, Some("x.docx"), Limits::default()).unwrap();
+        let mut parts = crate::package::PartCache::default();
+        let mut pkg =
+            Package::from_bytes(bytes, Some("x.docx"), Limits::default(), &mut parts).unwrap();
         let doc = read_package(&mut pkg, &mut Scratch::default()).unwrap();
         let inflated = pkg.inflated();
         // All six parts, each once: the header once for 8,192 names, the core properties once

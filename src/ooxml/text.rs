@@ -4,9 +4,9 @@
 //! separators) collapse to one space; lines are trimmed; empty lines are dropped; characters
 //! XML 1.0 cannot hold are dropped (see [`is_xml_illegal`]).
 
-use std::borrow::Cow;
-
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+pub use crate::xml::{is_xml_illegal, without_xml_illegal};
 
 /// True for the characters that count as spaces within a line.
 #[inline]
@@ -16,35 +16,6 @@ fn is_space(c: char) -> bool {
         ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
             ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\r' | '\u{B}' | '\u{C}'
     )
-}
-
-/// True for the characters XML 1.0 cannot hold (§2.2, `Char`): the C0 controls but tab, line
-/// feed and carriage return, and U+FFFE and U+FFFF. A form can carry them all the same, as
-/// character references (`&#xFFFE;`, `&#x1;`) or raw, and quick-xml passes them on; an export
-/// that wrote one into its XML would not open (Word refuses such a `document.xml`). Surrogates
-/// (U+D800–U+DFFF) are not `char`s: quick-xml refuses `&#xD800;` as an invalid code point, and
-/// the reader drops such a reference as it drops an undefined entity.
-#[inline]
-pub fn is_xml_illegal(c: char) -> bool {
-    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-}
-
-/// The text without the characters XML 1.0 cannot hold ([`is_xml_illegal`]); borrowed when it
-/// holds none.
-pub fn without_xml_illegal(s: &str) -> Cow<'_, str> {
-    if !may_hold_xml_illegal(s.as_bytes()) || !s.chars().any(is_xml_illegal) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(s.chars().filter(|c| !is_xml_illegal(*c)).collect())
-}
-
-/// False when no byte could start a character XML 1.0 cannot hold: no control below U+0020
-/// other than tab, line feed and carriage return, and no lead byte `0xEF` (U+F000–U+FFFF).
-#[inline]
-fn may_hold_xml_illegal(s: &[u8]) -> bool {
-    any_byte(s, |b| {
-        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
-    })
 }
 
 /// True when a line needs no change: no space-like character other than single ASCII
@@ -241,14 +212,6 @@ mod tests {
                 assert_eq!(normalize(&s), plain, "{odd:?} at {at}");
             }
         }
-    }
-
-    #[test]
-    fn text_without_illegal_characters_is_borrowed() {
-        for s in ["", "Östermalm\tT1\r\n", "\u{FFFD}\u{FFEF}😀"] {
-            assert!(matches!(without_xml_illegal(s), Cow::Borrowed(b) if b == s));
-        }
-        assert_eq!(without_xml_illegal("\u{FFFF}x\u{2}"), "x");
     }
 
     #[test]
