@@ -9,8 +9,6 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
 mod archive;
 mod cache;
 mod directory;
@@ -86,7 +84,7 @@ impl<'c> Package<'c> {
         cache: &'c mut PartCache,
     ) -> Result<Package<'c>> {
         sniff::refuse_what_is_not_a_zip(&bytes, &limits)?;
-        let sha256 = sha256.unwrap_or_else(|| crate::hex(&Sha256::digest(&bytes)));
+        let sha256 = sha256.unwrap_or_else(|| crate::hash::sha256_hex(&bytes));
         let mut pkg = Package {
             file: file.map(str::to_owned),
             archive: Archive::open(bytes, limits)?,
