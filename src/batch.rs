@@ -19,7 +19,9 @@ use crate::output::clean_temporary_files;
 /// What a folder holds: the files read as forms, and the others with why not.
 #[derive(Debug, Default)]
 pub struct Found {
+    /// The files to read as forms, sorted (each path starts with the folder searched).
     pub forms: Vec<PathBuf>,
+    /// The other files, each with why it is not read, sorted.
     pub skipped: Vec<(PathBuf, SkipReason)>,
 }
 

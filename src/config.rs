@@ -77,14 +77,17 @@ impl Config {
         .expect("no overrides are always valid")
     }
 
+    /// The limits forms are read within.
     pub fn limits(&self) -> Limits {
         self.limits
     }
 
+    /// The questionnaire forms are mapped with.
     pub fn questionnaire(&self) -> &Questionnaire {
         &self.questionnaire
     }
 
+    /// The registry respondents are found in.
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
@@ -104,6 +107,7 @@ impl Config {
         self.round.as_deref()
     }
 
+    /// True when submissions leave the contact details (personal data) out.
     pub fn redact_contact(&self) -> bool {
         self.redact_contact
     }

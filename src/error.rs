@@ -25,68 +25,154 @@ pub struct Error {
 /// What is wrong with a file. Each kind has a stable [`code`](ErrorKind::code).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ErrorKind {
+    /// The file holds nothing (0 bytes); the sender should save the form and send it again.
     #[error("the file is empty (0 bytes); ask the sender to save the form and send it again")]
     Empty,
+    /// The file is not a zip package, so no Word document (an RTF, PDF, HTML or text file …); it
+    /// must be saved as a Word document (.docx).
     #[error(
         "not a Word document: the file is not a zip package ({found}); open it in Word and save it as a Word document (.docx)"
     )]
-    NotZip { found: String },
+    NotZip {
+        /// What the file looks like instead (`a PDF document`, `unrecognised content`).
+        found: String,
+    },
+    /// The zip package cannot be read: cut short, changed in transfer or otherwise damaged; ask for
+    /// the file again.
     #[error(
         "damaged zip package ({detail}); the file was probably cut short or changed in transfer, ask for it again"
     )]
-    DamagedZip { detail: String },
+    DamagedZip {
+        /// What is wrong with it (`the compressed data ends too soon`).
+        detail: String,
+    },
+    /// A Word 97-2003 document (.doc); it must be saved as a Word document (.docx) and sent again.
     #[error(
         "a Word 97-2003 document (.doc), not a .docx; open it in Word, save it as a Word document (.docx) and send it again"
     )]
     LegacyDoc,
+    /// An Office file encrypted with a password, or a package with an encrypted entry; the password
+    /// must be removed in Word and the file sent again.
     #[error(
         "the document is encrypted with a password; remove the password in Word (File > Info > Protect Document) and send it again"
     )]
     Encrypted,
+    /// Another kind of file or package (an Excel workbook, a PowerPoint presentation, an
+    /// OpenDocument file …); the filled-in Word form is wanted instead.
     #[error("not a Word document: {what}; send the filled-in Word form (.docx) instead")]
-    NotWord { what: String },
+    NotWord {
+        /// What the file is (`an Excel workbook (.xlsx)`).
+        what: String,
+    },
+    /// A part the document cannot do without (the main document part) is not in the package
+    /// although `referrer` names it; the file is damaged, ask for it again.
     #[error(
         "the package has no part {name} although {referrer} refers to it; the file is damaged, ask for it again"
     )]
-    MissingPart { name: String, referrer: String },
+    MissingPart {
+        /// The missing part's name (`word/document.xml`).
+        name: String,
+        /// What names it (`_rels/.rels`).
+        referrer: String,
+    },
+    /// A part's XML does not parse, or ends inside an open element; the file is damaged, ask for it
+    /// again.
     #[error("malformed XML: {detail}; the file is damaged, ask for it again")]
-    MalformedXml { detail: String },
+    MalformedXml {
+        /// What the XML reader found wrong; the error's `position` says where.
+        detail: String,
+    },
+    /// A part inflates to more than the part size limit; `--max-part-size` raises the limit for a
+    /// trusted file.
     #[error(
         "part inflates to more than {limit} bytes (declared {declared}); over the part size limit, raise it with --max-part-size if the file is trusted"
     )]
-    PartTooLarge { declared: u64, limit: u64 },
+    PartTooLarge {
+        /// The part's inflated size as its zip entry declares it, in bytes.
+        declared: u64,
+        /// The part size limit, in bytes.
+        limit: u64,
+    },
+    /// A part's declared inflated size is too many times its compressed size (a zip bomb?);
+    /// `--max-ratio` raises the limit for a trusted file.
     #[error(
         "part compresses {ratio}:1, over the ratio limit of {limit}:1 (a zip bomb?); raise it with --max-ratio if the file is trusted"
     )]
-    RatioTooHigh { ratio: u64, limit: u64 },
+    RatioTooHigh {
+        /// Declared inflated size divided by compressed size, rounded down.
+        ratio: u64,
+        /// The highest ratio allowed.
+        limit: u64,
+    },
+    /// The zip package has more entries than allowed; `--max-entries` raises the limit for a
+    /// trusted file.
     #[error(
         "the package has {count} entries, over the limit of {limit}; raise it with --max-entries if the file is trusted"
     )]
-    TooManyEntries { count: usize, limit: usize },
+    TooManyEntries {
+        /// How many entries the package has.
+        count: usize,
+        /// The most entries allowed.
+        limit: usize,
+    },
+    /// XML elements nest deeper than allowed; `--max-depth` raises the limit for a trusted file.
     #[error(
         "XML nested more than {limit} elements deep; raise the limit with --max-depth if the file is trusted"
     )]
-    TooDeep { limit: usize },
+    TooDeep {
+        /// The deepest nesting allowed.
+        limit: usize,
+    },
+    /// The file is larger than the file size limit; `--max-file-size` raises the limit for a
+    /// trusted file.
     #[error(
         "the file is {size} bytes, over the file size limit of {limit} bytes; raise it with --max-file-size if the file is trusted"
     )]
-    FileTooLarge { size: u64, limit: u64 },
+    FileTooLarge {
+        /// The file's size in bytes (for a file that grew while it was read, the bytes read: one
+        /// past the limit).
+        size: u64,
+        /// The file size limit, in bytes.
+        limit: u64,
+    },
+    /// The form holds more than a per-form budget allows (XML elements, controls, bytes once
+    /// inflated, text held in controls); the option named by `flag` raises it for a trusted file.
     #[error(
         "the form holds more than {limit} {what}, over the limit; raise it with {flag} if the file is trusted"
     )]
     TooLarge {
+        /// What was counted (`XML elements`, `content controls and form fields` …).
         what: &'static str,
+        /// The budget for it.
         limit: u64,
+        /// The command-line option that raises the budget (`--max-elements` …).
         flag: &'static str,
     },
+    /// A part is compressed with a method Word never writes (bzip2, LZMA, zstd …); the file must be
+    /// saved again in Word.
     #[error(
         "part is compressed with {method}, which Word never writes; open the file in Word, save it as a Word document (.docx) and send it again"
     )]
-    UnsupportedCompression { method: String },
+    UnsupportedCompression {
+        /// The method's name (`bzip2`, `LZMA`, `an unknown method` …).
+        method: String,
+    },
+    /// The path names no regular file: a folder, a named pipe, a device, a socket, or a symbolic
+    /// link met in a folder (never followed).
     #[error("not a regular file ({what}); only Word files can be read")]
-    NotAFile { what: String },
+    NotAFile {
+        /// What it is instead (`a folder`, `a named pipe`, `a symbolic link` …).
+        what: String,
+    },
+    /// A bug in blankett: reading or mapping the form panicked, or mapping refused options already
+    /// checked; the form is skipped, report it with the file.
     #[error("internal error: {message}; the form was skipped, please report it with the file")]
-    Internal { message: String },
+    Internal {
+        /// The panic's message, or the mapping error.
+        message: String,
+    },
+    /// The file could not be read (`no such file`, `permission denied` …), or a submission could
+    /// not be written (`cannot write …`).
     #[error("cannot read the file: {0}")]
     Io(String),
 }

@@ -27,6 +27,7 @@ pub enum Links {
 /// A form's bytes as read, with what the file system says of it.
 #[derive(Debug)]
 pub struct FormFile {
+    /// The file's content, at most the limit's `max_file_bytes` long.
     pub bytes: Vec<u8>,
     /// SHA-256 of the bytes, lower-case hex.
     pub sha256: String,

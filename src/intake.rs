@@ -26,7 +26,9 @@ use crate::{Limits, Reader, output};
 
 /// What a conversion is measured against: the configuration, prepared once, and the clock.
 pub struct Context<'a> {
+    /// The configuration forms are converted under.
     pub cfg: &'a Config,
+    /// Its questionnaire and registry prepared for mapping ([`Config::prepare`]).
     pub prepared: &'a Prepared<'a>,
     /// The time of the conversion; a document claiming to be saved more than a day later is
     /// not believed.
@@ -45,6 +47,7 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// A worker whose reader reads within `limits`.
     pub fn new(limits: Limits) -> Self {
         Worker {
             reader: Reader::new(limits),

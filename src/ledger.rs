@@ -40,8 +40,11 @@ pub const FORMAT_VERSION: &str = "1.1";
 /// spellings of one folder agree) and the form's path under it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
+    /// The front end that met the form.
     pub origin: Origin,
+    /// The folder it read, canonical: the input folder or the inbox.
     pub input: String,
+    /// The form's path under that folder, `/` between names.
     pub path: String,
 }
 
@@ -49,15 +52,20 @@ pub struct Source {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
+    /// The front end that met the form.
     pub origin: Origin,
     /// The folder the front end read; absent in indexes written before it was recorded.
     #[serde(default)]
     pub input: Option<String>,
     /// The form's path under that folder.
     pub path: String,
+    /// SHA-256 of the form's bytes, lower-case hex.
     pub sha256: String,
+    /// The respondent's registry id, when the submission names one.
     pub respondent: Option<String>,
+    /// The submission's round (`2022-T1`), when known.
     pub round: Option<String>,
+    /// How many warnings the submission carries.
     pub warnings: usize,
     /// The submission's length in bytes (0 when not recorded): a submission of another length
     /// did not survive and is written again.
@@ -93,7 +101,10 @@ impl Entry {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Index {
+    /// The version of the index format: [`FORMAT_VERSION`] as written now.
     pub format_version: String,
+    /// Every submission by its name (its file name under `submissions/` without `.json`), sorted by
+    /// name.
     pub submissions: BTreeMap<String, Entry>,
 }
 
@@ -190,12 +201,15 @@ pub fn output_intact(out: &Path, name: &str, entry: &Entry) -> bool {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum FileStatus {
+    /// Converted into a submission when the file was last met.
     Converted,
     /// Converted by an earlier run, and neither the form nor the configuration changed since.
     Unchanged,
+    /// Could not be read or converted; `error` says why.
     Failed,
 }
 
+/// Why a file failed: the `error` of a `report.json` file entry.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct FileError {
@@ -205,6 +219,7 @@ pub struct FileError {
     pub message: String,
 }
 
+/// What happened to one input file, its latest result: an entry of `report.json`'s `files`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct FileReport {
@@ -216,14 +231,19 @@ pub struct FileReport {
     /// The folder it was found in.
     #[serde(default)]
     pub input: String,
+    /// What happened to it.
     pub status: FileStatus,
     /// The submission written, relative to the output folder.
     pub output: Option<String>,
+    /// SHA-256 of the file's bytes, lower-case hex; `None` when the file could not be read at all.
     pub sha256: Option<String>,
+    /// The respondent's registry id, when told.
     pub respondent: Option<String>,
+    /// The round (`2022-T1`), when told.
     pub round: Option<String>,
     /// How many warnings the submission carries.
     pub warnings: usize,
+    /// Why the file failed; `None` otherwise.
     pub error: Option<FileError>,
 }
 
@@ -288,6 +308,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// The reason in words, for a message (`a hidden file`).
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::SymbolicLink => "a symbolic link, not followed",
@@ -304,9 +325,13 @@ impl SkipReason {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Skipped {
+    /// The file's path under its input folder, `/` between names.
     pub path: String,
+    /// The front end that met the file.
     pub origin: Origin,
+    /// The input folder or inbox it lies in (canonical path).
     pub input: String,
+    /// Why it was not read.
     pub reason: SkipReason,
 }
 
@@ -314,15 +339,20 @@ pub struct Skipped {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
+    /// The version of the format: [`FORMAT_VERSION`] as written now; `1.0` reports are read too.
     pub format_version: String,
     /// The input folder of the run that wrote the report last.
     pub input: String,
+    /// One entry per input file, its latest result, sorted by origin, input folder and path.
     pub files: Vec<FileReport>,
     /// Files not read as forms, and why (new in 1.1).
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// How many files have status `converted`.
     pub converted: usize,
+    /// How many files have status `unchanged`.
     pub unchanged: usize,
+    /// How many files have status `failed`.
     pub failed: usize,
     /// Submissions of forms no longer in the input folder (or changed since), removed by the
     /// last batch run.
@@ -354,6 +384,8 @@ impl Report {
             .unwrap_or_else(|| Report::new("", Vec::new(), Vec::new()))
     }
 
+    /// Writes the report as `report.json` in `out`, whole and durably, in the current format
+    /// version.
     pub fn save(&mut self, out: &Path) -> std::io::Result<()> {
         self.format_version = FORMAT_VERSION.into();
         output::write_json(&out.join("report.json"), self, true).map(|_| ())

@@ -32,12 +32,25 @@ impl FolderLock {
 /// Why a folder could not be locked.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// Another process holds the folder's lock; wait until it has finished, or stop it.
     #[error(
         "{folder} is in use by another blankett ({holder}); wait until it has finished, or stop it"
     )]
-    Held { folder: String, holder: String },
+    Held {
+        /// The folder, as given.
+        folder: String,
+        /// What the holder wrote into the lock file (`watch, process 4711, since …`).
+        holder: String,
+    },
+    /// The lock file could not be created, opened, locked or written (for `watch`, also: the output
+    /// folder could not be created).
     #[error("{folder}: cannot lock it: {detail}")]
-    Io { folder: String, detail: String },
+    Io {
+        /// The folder, as given.
+        folder: String,
+        /// What the system reported, lower case.
+        detail: String,
+    },
 }
 
 /// Locks `folder` for `command` (`batch`, `watch` …), or says who holds it.

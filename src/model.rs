@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
+    /// Where the document came from: its file, hash and size, and the package's properties.
     pub source: Source,
     /// Every content control and legacy form field, in reading order: headers, body, footers,
     /// footnotes, endnotes, comments. Nested controls follow their parent.
     pub controls: Vec<Control>,
     /// The document's paragraphs outside controls and its top-level controls, in reading order.
     pub flow: Vec<FlowItem>,
+    /// The review comments, each tied to the control and flow item it is anchored in.
     pub comments: Vec<Comment>,
+    /// Problems met while reading that did not stop it, each with a stable code.
     pub warnings: Vec<Warning>,
 }
 
@@ -46,8 +49,11 @@ impl Document {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
+    /// The file's name without its folder; `None` when the bytes were read without a name.
     pub file: Option<String>,
+    /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+    /// The file's size in bytes.
     pub bytes: u64,
     /// `Application` and `AppVersion` from `docProps/app.xml` (`Microsoft Office Word 16.0000`).
     pub producer: Option<String>,
@@ -55,7 +61,9 @@ pub struct Source {
     pub template: Option<String>,
     /// When the document was last saved (`docProps/core.xml` `dcterms:modified`).
     pub modified: Option<String>,
+    /// The name of the main document part (`word/document.xml`).
     pub main_part: String,
+    /// The kind of Word package, from the main part's content type (`document`, `template` …).
     pub package: PackageKind,
     /// True for Strict OOXML packages.
     pub strict: bool,
@@ -79,11 +87,17 @@ pub enum PackageKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
 pub enum Story {
+    /// A header part (`word/header1.xml`).
     Header,
+    /// The main document part.
     Body,
+    /// A footer part.
     Footer,
+    /// The footnotes part.
     Footnote,
+    /// The endnotes part.
     Endnote,
+    /// The comments part.
     Comment,
 }
 
@@ -105,7 +119,9 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Origin {
+    /// A content control (`w:sdt`).
     ContentControl,
+    /// A legacy form field (a field whose `w:fldChar` carries `w:ffData`).
     LegacyFormField,
 }
 
@@ -113,22 +129,35 @@ pub enum Origin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ControlType {
+    /// Rich text (`w:richText`); also a control whose properties name no type.
     RichText,
+    /// Plain text (`w:text`); `multiLine` says whether it takes line breaks.
     PlainText,
+    /// Date picker (`w:date`).
     Date,
+    /// Drop-down list (`w:dropDownList`): one of its entries.
     DropDownList,
+    /// Combo box (`w:comboBox`): one of its entries or free text.
     ComboBox,
+    /// Checkbox (`w14:checkbox`).
     Checkbox,
+    /// Picture (`w:picture`).
     Picture,
+    /// Repeating section (`w15:repeatingSection`); its items are its children.
     RepeatingSection,
+    /// One item of a repeating section (`w15:repeatingSectionItem`).
     RepeatingSectionItem,
+    /// Group (`w:group`); the controls in it stand in the flow themselves.
     Group,
     /// Building-block gallery (`w:docPartObj`: cover pages, page numbers, tables of contents).
     BuildingBlockGallery,
     /// Building-block list (`w:docPartList`).
     BuildingBlockList,
+    /// Citation (`w:citation`).
     Citation,
+    /// Bibliography (`w:bibliography`).
     Bibliography,
+    /// Equation (`w:equation`).
     Equation,
     /// Legacy `FORMTEXT`.
     LegacyText,
@@ -177,6 +206,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The camelCase name used in JSON and tables (`answered`, `placeholder`, `empty`).
     pub fn name(self) -> &'static str {
         match self {
             Status::Answered => "answered",
@@ -204,7 +234,10 @@ pub enum PlaceholderSignal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListItem {
+    /// The text the list shows for the entry (`w:displayText`, else the value).
     pub display_text: String,
+    /// The entry's value (`w:value`, else the display text); a legacy drop-down field's entry is
+    /// its text.
     pub value: String,
 }
 
@@ -219,7 +252,10 @@ pub enum Value {
     /// The selected entry of a drop-down list or combo box (free text in a combo box has
     /// the text as its value).
     Choice {
+        /// The selected entry's value; for text that matches no entry, the text itself (a drop-down
+        /// list's `w:lastValue`, when it has one).
         value: String,
+        /// The control's visible text.
         #[serde(rename = "displayText")]
         display_text: String,
     },
@@ -229,8 +265,12 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataBinding {
+    /// The XPath of the bound node in the custom XML (`w:xpath`).
     pub xpath: String,
+    /// The id of the custom XML part bound to (`w:storeItemID`); `None` when the binding names
+    /// none.
     pub store_item_id: Option<String>,
+    /// The namespace prefixes the XPath uses (`w:prefixMappings`), as written.
     pub prefix_mappings: Option<String>,
     /// The bound value, when the store and node were found.
     pub value: Option<String>,
@@ -242,7 +282,9 @@ pub struct DataBinding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
+    /// The link's visible text (normalized).
     pub text: String,
+    /// Where it points: the URL, `#name` for a bookmark in the document, empty when unknown.
     pub target: String,
 }
 
@@ -250,27 +292,45 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Block {
+    /// A paragraph.
     Paragraph {
+        /// Its text (normalized).
         text: String,
+        /// Its hyperlinks, in order; left out of JSON when none.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         links: Vec<Link>,
     },
+    /// A paragraph that is a list item, without its bullet or number.
     ListItem {
+        /// Its text (normalized).
         text: String,
+        /// 0-based list level (`w:ilvl`).
         level: u8,
+        /// Its hyperlinks, in order; left out of JSON when none.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         links: Vec<Link>,
     },
     /// Rows of cells; a cell's paragraphs are joined with line breaks.
-    Table { rows: Vec<Vec<String>> },
+    Table {
+        /// The rows, each a list of its cells' text.
+        rows: Vec<Vec<String>>,
+    },
     /// The text of a footnote or endnote referenced where it stands.
-    Note { note: NoteKind, text: String },
+    Note {
+        /// Footnote or endnote.
+        note: NoteKind,
+        /// The note's whole text, controls in it included.
+        text: String,
+    },
 }
 
+/// Which kind of note a [`Block::Note`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum NoteKind {
+    /// A footnote (`w:footnoteReference`).
     Footnote,
+    /// An endnote (`w:endnoteReference`).
     Endnote,
 }
 
@@ -342,42 +402,73 @@ pub fn blocks_text(blocks: &[Block]) -> String {
 pub struct Control {
     /// Position among all controls of the document (reading order).
     pub index: usize,
+    /// The index of the control this one is nested in; `None` when no control holds it.
     pub parent: Option<usize>,
+    /// The indices of the controls nested directly in this one, in reading order; left out of JSON
+    /// when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<usize>,
+    /// The part the control stands in (`word/document.xml`).
     pub part: String,
+    /// The kind of part the control stands in.
     pub story: Story,
+    /// Where the control sits: around blocks, inline, around a row or around a cell.
     pub level: Level,
+    /// True when the control stands inside a table.
     pub in_table: bool,
+    /// True when the control stands inside a text box.
     pub in_text_box: bool,
+    /// Content control or legacy form field.
     pub origin: Origin,
+    /// The control's type (`type` in JSON).
     #[serde(rename = "type")]
     pub control_type: ControlType,
+    /// The control's id (`w:id`); `None` for a legacy form field and when it is missing or not a
+    /// number.
     pub id: Option<i64>,
+    /// The tag (`w:tag`), or a legacy form field's name (`w:ffData/w:name`); `None` when missing or
+    /// blank.
     pub tag: Option<String>,
     /// The title (`w:alias`).
     pub alias: Option<String>,
+    /// The lock (`w:lock`: `sdtLocked`, `contentLocked`, `sdtContentLocked`, `unlocked`), as
+    /// written.
     pub lock: Option<String>,
     /// The glossary document part holding the placeholder (`w:placeholder/w:docPart`).
     pub placeholder_doc_part: Option<String>,
     /// That document part's text.
     pub placeholder_text: Option<String>,
+    /// True when Word marks the control as showing its placeholder (`w:showingPlcHdr`).
     pub showing_placeholder: bool,
+    /// Whether the control holds an answer.
     pub status: Status,
+    /// Which signal said the control shows its placeholder; `None` unless `status` is
+    /// `placeholder`.
     pub placeholder_signal: Option<PlaceholderSignal>,
     /// Visible text (normalized).
     pub text: String,
+    /// The structure of the visible text: paragraphs, list items, tables and notes.
     pub blocks: Vec<Block>,
+    /// The typed value beside the text: a checkbox's state, an answered date, an answered list's
+    /// choice; `None` otherwise.
     pub value: Option<Value>,
+    /// The entries of a drop-down list, combo box or legacy drop-down field, in order; left out of
+    /// JSON when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list_items: Vec<ListItem>,
+    /// A date control's display format (`w:dateFormat`, e.g. `yyyy-MM-dd`); left out of JSON when
+    /// none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// True for a plain-text control that takes line breaks (`w:multiLine`); left out of JSON when
+    /// false.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub multi_line: bool,
     /// The gallery of a building-block control (`Table of Contents`, `Cover Pages` …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gallery: Option<String>,
+    /// The control's data binding (`w:dataBinding`) and what the bound data holds; left out of JSON
+    /// when unbound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_binding: Option<DataBinding>,
     /// True when the control's content holds unaccepted tracked changes.
@@ -392,9 +483,13 @@ pub struct Control {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum FlowItem {
+    /// A paragraph with text outside controls, inline controls or comment anchors; also a
+    /// footnote's or endnote's text, where it is referenced.
     #[serde(rename_all = "camelCase")]
     Paragraph {
+        /// The part it comes from (`word/document.xml`; for a note's text, the notes part).
         part: String,
+        /// The kind of part it comes from.
         story: Story,
         /// Text outside controls (normalized).
         text: String,
@@ -410,6 +505,7 @@ pub enum FlowItem {
         list_level: Option<u8>,
         /// Where in a table the paragraph stands.
         cell: Option<CellRef>,
+        /// True when the paragraph stands in a text box.
         in_text_box: bool,
         /// Inline controls inside this paragraph.
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -418,11 +514,18 @@ pub enum FlowItem {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         comments: Vec<String>,
     },
+    /// A control that no control but a group holds and that stands outside any paragraph (a block,
+    /// row or cell control).
     #[serde(rename_all = "camelCase")]
     Control {
+        /// The part it stands in.
         part: String,
+        /// The kind of part it stands in.
         story: Story,
+        /// Its index in `controls`.
         control: usize,
+        /// Where in a table it stands (for a row control the row it wraps, for a cell control the
+        /// cell); `None` outside tables.
         cell: Option<CellRef>,
     },
 }
@@ -431,8 +534,11 @@ pub enum FlowItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CellRef {
+    /// The table's number in its part, from 0, in the order the tables start.
     pub table: usize,
+    /// The row, from 0.
     pub row: usize,
+    /// The cell in the row, from 0.
     pub column: usize,
 }
 
@@ -440,9 +546,13 @@ pub struct CellRef {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comment {
+    /// The comment's id (`w:id`), as its anchors name it.
     pub id: String,
+    /// Its author (`w:author`), when given.
     pub author: Option<String>,
+    /// When it was written (`w:date`, as the file writes it: `2022-04-21T10:00:00Z`), when given.
     pub date: Option<String>,
+    /// Its text, paragraphs joined by line breaks.
     pub text: String,
     /// The innermost control the comment is anchored in.
     pub control: Option<usize>,
@@ -454,13 +564,17 @@ pub struct Comment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
+    /// Stable code (`tracked-changes`, `binding-mismatch`, `missing-part` …).
     pub code: String,
+    /// What is wrong, in one line.
     pub message: String,
+    /// The index of the control it concerns, when it concerns one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<usize>,
 }
 
 impl Warning {
+    /// A warning with `code` and `message`, about no control in particular.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Warning {
             code: code.to_owned(),
@@ -469,6 +583,7 @@ impl Warning {
         }
     }
 
+    /// The same warning, about the control at index `control`.
     pub fn for_control(mut self, control: usize) -> Self {
         self.control = Some(control);
         self

@@ -64,13 +64,17 @@ const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main
 /// Why a template could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
+    /// The questionnaire has no variant with the id asked for.
     #[error(
         "questionnaire {questionnaire} has no variant {variant}; the variants are: {}",
         .available.join(", ")
     )]
     UnknownVariant {
+        /// The questionnaire's id.
         questionnaire: String,
+        /// The variant id asked for.
         variant: String,
+        /// The ids of the questionnaire's variants.
         available: Vec<String>,
     },
     /// docx-rs failed to write the package.

@@ -38,7 +38,11 @@ use crate::output::clean_temporary_files;
 /// How to watch.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The folder forms are dropped into; converted forms move to its `processed/`, unreadable ones
+    /// to its `failed/`.
     pub inbox: PathBuf,
+    /// The output folder: `submissions/`, `index.json`, `report.json`, and `round.json` with
+    /// `consolidate`.
     pub out: PathBuf,
     /// How long a file must stay unchanged before it is read.
     pub settle: Duration,
@@ -58,26 +62,40 @@ pub struct Settings {
 /// What happened to a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
+    /// A form was converted and its submission written; the form is moved to `processed/`.
     Converted {
+        /// The form's file name in the inbox.
         form: String,
+        /// The submission written, relative to the output folder (`submissions/<name>.json`).
         submission: String,
+        /// The respondent's registry id, when the submission names one.
         respondent: Option<String>,
     },
+    /// A form could not be read or converted; it is moved to `failed/` with a `.error.txt` beside
+    /// it.
     Failed {
+        /// The form's file name in the inbox.
         form: String,
+        /// The error in one line: what is wrong and what to do.
         message: String,
     },
     /// A file in the inbox that is not read as a form (told once).
     Skipped {
+        /// The file's name in the inbox.
         form: String,
+        /// Why it is not read.
         reason: SkipReason,
     },
     /// Something in the output folder or the inbox could not be written; the form waits.
     Trouble {
+        /// The name in the inbox of the file concerned.
         form: String,
+        /// What could not be done, and why (`cannot write report.json: …`).
         message: String,
     },
+    /// `OUT/round.json` was written anew (with `consolidate`).
     Consolidated {
+        /// How many submissions it was made from.
         submissions: usize,
     },
 }
@@ -85,8 +103,11 @@ pub enum Event {
 /// What a watch did, for its closing line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Forms converted.
     pub converted: usize,
+    /// Forms that could not be converted, moved to `failed/`.
     pub failed: usize,
+    /// Files in the inbox not read as forms, each counted once.
     pub skipped: usize,
 }
 
@@ -99,6 +120,8 @@ pub struct Locks {
 }
 
 impl Locks {
+    /// Locks the output folder (created when missing) and the inbox for `watch`; refused, naming
+    /// the holder, when another blankett holds either.
     pub fn acquire(s: &Settings) -> Result<Locks, LockError> {
         std::fs::create_dir_all(&s.out).map_err(|e| LockError::Io {
             folder: s.out.display().to_string(),
@@ -128,7 +151,9 @@ struct Seen {
     failed_at: Option<Instant>,
 }
 
+/// The inbox's subfolder converted forms are moved to.
 pub const PROCESSED: &str = "processed";
+/// The inbox's subfolder forms that cannot be read are moved to, each with its `.error.txt`.
 pub const FAILED: &str = "failed";
 
 /// Watches until `stop` is set (or, with `once`, until the inbox is handled). The caller holds

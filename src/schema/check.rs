@@ -12,13 +12,16 @@ const REGISTRY_SCHEMA: &str = include_str!("../../schemas/registry.schema.json")
 /// Which kind of schema file a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
+    /// A questionnaire (the file has `questions`).
     Questionnaire,
+    /// A registry of respondents (the file has `respondents`).
     Registry,
 }
 
 /// What `blankett schema check` finds in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
+    /// Which kind of file it is.
     pub kind: FileKind,
     /// One line about the file when it is sound (`questionnaire naringsliv-uppfoljning 2022 …`).
     pub summary: String,

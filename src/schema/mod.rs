@@ -25,7 +25,10 @@ pub use registry::{Organisation, Registry, Respondent};
 /// A schema file that cannot be used, with what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError {
+    /// The file's path, as given.
     pub file: String,
+    /// What is wrong: that the file cannot be read or is no file of its kind, or each failed check
+    /// with where it is (`questions[2].variants: no variant okand`).
     pub problems: Vec<String>,
 }
 

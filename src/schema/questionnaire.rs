@@ -16,19 +16,25 @@ const BUILTIN_QUESTIONNAIRE: &str = include_str!("../../schemas/naringsliv-uppfo
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Questionnaire {
+    /// `$schema`: where an editor finds the JSON Schema; ignored by blankett.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<String>,
     /// Stable ASCII id (`naringsliv-uppfoljning`).
     pub id: String,
     /// Version of the questionnaire (`2022`).
     pub version: String,
+    /// Title of the questionnaire as the template shows it (`Uppföljningsrapport näringsliv`).
     pub title: String,
+    /// The focus areas of the policy, the headings the questions stand under; empty when left out.
     #[serde(default)]
     pub areas: Vec<Area>,
     /// Fields that say who answers and how to reach them (committee, contact person …).
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// The questions, in template order; every answer in every output is keyed by a question's
+    /// `id`.
     pub questions: Vec<Question>,
+    /// The template variants: which kinds of respondent get which template. At least one.
     pub variants: Vec<Variant>,
     /// Text every template variant holds that is never an answer (titles, instructions).
     #[serde(default)]
@@ -39,7 +45,9 @@ pub struct Questionnaire {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Area {
+    /// The area's number (1–4 in the business policy), unique; `questions[].area` refers to it.
     pub number: u8,
+    /// The area's heading as the current template writes it.
     pub title: String,
     /// Other wordings templates use for the heading (`… och bättre framkomlighet`).
     #[serde(default)]
@@ -52,8 +60,11 @@ pub struct Area {
 pub enum Role {
     /// The committee or board answering.
     Respondent,
+    /// The name of the person to contact.
     ContactName,
+    /// The contact person's phone number.
     ContactPhone,
+    /// The contact person's e-mail address.
     ContactEmail,
     /// The reporting round (`Tertialrapport 1 2022`).
     Round,
@@ -63,7 +74,9 @@ pub enum Role {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Field {
+    /// Stable ASCII id of the field (`kontaktperson`); unique among fields and questions.
     pub id: String,
+    /// What the field tells.
     pub role: Role,
     /// The label the template shows beside the field.
     pub label: String,
@@ -87,10 +100,14 @@ pub struct Field {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub enum QuestionType {
+    /// Free text; the default.
     #[default]
     Text,
+    /// A checkbox: checked or not.
     Boolean,
+    /// An ISO date.
     Date,
+    /// One of the question's `choices`.
     Choice,
 }
 
@@ -98,7 +115,9 @@ pub enum QuestionType {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Choice {
+    /// The value written into the submission's `answers[].value` when this choice is selected.
     pub value: String,
+    /// The text the template shows for the choice (the drop-down's display text).
     pub label: String,
 }
 
@@ -112,8 +131,11 @@ pub struct Question {
     pub area: Option<u8>,
     /// The question as the template asks it.
     pub text: String,
+    /// The type of answer (`type` in JSON); `text` when left out.
     #[serde(default, rename = "type")]
     pub question_type: QuestionType,
+    /// The choices of a `choice` question, in the order the template lists them; only a `choice`
+    /// question has them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<Choice>,
     /// The control's tag; the id when left out.
@@ -136,7 +158,10 @@ pub struct Question {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variant {
+    /// Stable ASCII id of the variant (`stadsdelsnamnd`), written into submissions as
+    /// `questionnaire.variant`.
     pub id: String,
+    /// Human title of the variant (`Stadsdelsnämnderna`).
     pub title: String,
     /// The kinds of respondent (registry `kind`) that answer this variant.
     pub kinds: Vec<String>,
@@ -146,20 +171,26 @@ pub struct Variant {
 }
 
 impl Field {
+    /// The tag the field's control carries: `tag`, else the `id`.
     pub fn tag(&self) -> &str {
         self.tag.as_deref().unwrap_or(&self.id)
     }
 
+    /// True when the template of `variant` holds the field (every variant does when `variants` is
+    /// empty).
     pub fn in_variant(&self, variant: &str) -> bool {
         self.variants.is_empty() || self.variants.iter().any(|v| v == variant)
     }
 }
 
 impl Question {
+    /// The tag the question's control carries: `tag`, else the `id`.
     pub fn tag(&self) -> &str {
         self.tag.as_deref().unwrap_or(&self.id)
     }
 
+    /// True when the template of `variant` holds the question (every variant does when `variants`
+    /// is empty).
     pub fn in_variant(&self, variant: &str) -> bool {
         self.variants.is_empty() || self.variants.iter().any(|v| v == variant)
     }
@@ -176,10 +207,12 @@ impl Questionnaire {
         load_checked(path)
     }
 
+    /// The variant with id `id`, if there is one.
     pub fn variant(&self, id: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.id == id)
     }
 
+    /// The focus area numbered `number`, if there is one.
     pub fn area(&self, number: u8) -> Option<&Area> {
         self.areas.iter().find(|a| a.number == number)
     }

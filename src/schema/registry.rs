@@ -15,18 +15,24 @@ const BUILTIN_REGISTRY: &str = include_str!("../../schemas/respondents-stockholm
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Registry {
+    /// `$schema`: where an editor finds the JSON Schema; ignored by blankett.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<String>,
+    /// Stable ASCII id of the registry (`stockholm`).
     pub id: String,
     /// The organisation the committees belong to (Stockholms kommun).
     pub organisation: Organisation,
+    /// The committees and company boards, each once, past ones included (with `validTo`).
     pub respondents: Vec<Respondent>,
 }
 
+/// The organisation the committees belong to.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Organisation {
+    /// Official name of the organisation (`Stockholms kommun`).
     pub name: String,
+    /// Its organisation number (`212000-0142`), or `None` when unknown.
     pub organisation_number: Option<String>,
 }
 
@@ -34,6 +40,8 @@ pub struct Organisation {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Respondent {
+    /// Stable ASCII id, never reused for another body (`ostermalm-sdn`); written into submissions
+    /// as `respondent.id`.
     pub id: String,
     /// Official name (`Östermalms stadsdelsnämnd`).
     pub name: String,
@@ -63,6 +71,7 @@ impl Respondent {
 }
 
 impl Registry {
+    /// The registry compiled into the program (`schemas/respondents-stockholm.json`).
     pub fn builtin() -> Registry {
         serde_json::from_str(BUILTIN_REGISTRY).expect("the built-in registry parses")
     }
@@ -72,6 +81,7 @@ impl Registry {
         load_checked(path)
     }
 
+    /// The respondent with id `id`, if there is one.
     pub fn get(&self, id: &str) -> Option<&Respondent> {
         self.respondents.iter().find(|r| r.id == id)
     }
