@@ -7,7 +7,6 @@
 
 mod binding;
 mod controls;
-mod fields;
 mod glossary;
 mod sinks;
 mod styles;
