@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Comment, Document, FlowItem, NoteKind, Source, Story, Warning};
 use crate::package::{Package, Relationship, normalize_part_name};
+
 use binding::Stores;
 use glossary::Glossary;
 use source::{read_properties, source};
@@ -92,6 +93,9 @@ fn kept_part<'a, T>(
     Ok(slot.as_ref().map(|k| &k.value))
 }
 
+/// The steps: the template's parts (styles and glossary, kept from form to form), the notes and
+/// comments, the stories, the document's source, the bound controls' data; then the parts
+/// are put together in reading order.
 fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
     let Scratch {
         buf,

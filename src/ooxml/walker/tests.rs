@@ -1,3 +1,6 @@
+//! The walker tested on whole parts: the controls, flow, notes, comments and warnings that come
+//! out of small WordprocessingML stories, and the limits that refuse hostile ones.
+
 use super::*;
 use crate::model::{ControlType, Level, Origin, PlaceholderSignal, Status, Value};
 use crate::package::Limits;
