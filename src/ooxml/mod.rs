@@ -7,24 +7,22 @@
 
 mod binding;
 mod controls;
-mod fields;
 mod glossary;
 mod sinks;
+mod source;
 mod styles;
 pub mod text;
 mod walker;
 
 use std::collections::{HashMap, HashSet};
 
-use quick_xml::events::Event;
-
 use crate::error::{ErrorKind, Result};
 use crate::model::{Comment, Document, FlowItem, NoteKind, Source, Story, Warning};
 use crate::package::{Package, Relationship, normalize_part_name};
-use crate::xml;
 
 use binding::Stores;
 use glossary::Glossary;
+use source::{read_properties, source};
 use styles::Styles;
 use walker::{Budget, Context, PartResult, walk};
 
@@ -95,164 +93,217 @@ fn kept_part<'a, T>(
     Ok(slot.as_ref().map(|k| &k.value))
 }
 
+/// The steps: the template's parts (styles and glossary, kept from form to form), the notes and
+/// comments, the stories, the document's source, the bound controls' data; then the parts
+/// are put together in reading order.
 fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
-    let buf = &mut scratch.buf;
+    let Scratch {
+        buf,
+        styles,
+        glossary,
+    } = scratch;
     let main = pkg.main_part().to_owned();
     let rels = pkg.relationships(&main)?;
     let mut warnings = Vec::new();
 
     let (no_styles, no_glossary) = (Styles::default(), Glossary::default());
     let styles = match first_of(&rels, "styles") {
-        Some(part) => kept_part(&mut scratch.styles, pkg, buf, &part, &mut warnings, |b| {
-            Styles::new(b)
-        })?,
+        Some(part) => kept_part(styles, pkg, buf, &part, &mut warnings, Styles::new)?,
         None => None,
     }
     .unwrap_or(&no_styles);
     let glossary = match first_of(&rels, "glossaryDocument") {
-        Some(part) => kept_part(&mut scratch.glossary, pkg, buf, &part, &mut warnings, |b| {
-            Glossary::new(b)
-        })?,
+        Some(part) => kept_part(glossary, pkg, buf, &part, &mut warnings, Glossary::new)?,
         None => None,
     }
     .unwrap_or(&no_glossary);
-    let max_depth = pkg.limits().max_depth;
-    // Each story part is read once, however many relationships name it and in what case.
-    let mut seen = HashSet::from([normalize_part_name(&main)]);
-    let budget = Budget::new(pkg.limits());
 
-    let mut notes: HashMap<(NoteKind, String), sinks::NoteText> = HashMap::new();
-    let mut note_results = Vec::new();
-    let mut comment_results = Vec::new();
-    for (kind, story) in [
-        ("footnotes", Story::Footnote),
-        ("endnotes", Story::Endnote),
-        ("comments", Story::Comment),
-    ] {
-        for part in all_of(&rels, kind) {
-            if !seen.insert(normalize_part_name(&part)) {
-                continue;
-            }
-            let links = hyperlinks(pkg, &part)?;
-            let ctx = Context {
-                styles,
-                glossary,
-                notes: &notes,
-                links: &links,
-                max_depth,
-                budget: &budget,
-            };
-            let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
-                walk(&ctx, &part, story, b)
-            })?
-            else {
-                continue;
-            };
-            if story == Story::Comment {
-                comment_results.push(result);
-            } else {
-                note_results.push(result);
-            }
-        }
-    }
-    for r in &mut note_results {
-        for (kind, id, text) in r.notes.drain(..) {
-            notes.insert((kind, id), text);
-        }
-    }
-
-    let mut story_results = Vec::new();
-    let mut unseen = |kind| {
-        let mut parts = all_of(&rels, kind);
-        parts.retain(|p| seen.insert(normalize_part_name(p)));
-        parts
+    let mut reader = StoryReader {
+        styles,
+        glossary,
+        max_depth: pkg.limits().max_depth,
+        budget: Budget::new(pkg.limits()),
+        seen: HashSet::from([normalize_part_name(&main)]),
     };
-    let headers = unseen("header");
-    let footers = unseen("footer");
-    let parts = headers
-        .iter()
-        .map(|p| (p.clone(), Story::Header))
-        .chain(std::iter::once((main.clone(), Story::Body)))
-        .chain(footers.iter().map(|p| (p.clone(), Story::Footer)));
-    for (part, story) in parts {
-        let links = hyperlinks(pkg, &part)?;
-        let ctx = Context {
-            styles,
-            glossary,
-            notes: &notes,
-            links: &links,
-            max_depth,
-            budget: &budget,
-        };
-        if story == Story::Body {
-            if !pkg.read_part(&part, buf)? {
-                return Err(crate::error::Error::new(ErrorKind::MissingPart {
-                    name: part.clone(),
-                    referrer: "_rels/.rels".into(),
-                }));
-            }
-            let result = walk(&ctx, &part, story, buf).map_err(|e| e.in_part(&part))?;
-            story_results.push(result);
-        } else if let Some(result) = optional(pkg, buf, &part, &mut warnings, |b| {
-            walk(&ctx, &part, story, b)
-        })? {
-            story_results.push(result);
-        }
-    }
+    let (notes, note_results, comment_results) =
+        reader.notes_and_comments(pkg, buf, &rels, &mut warnings)?;
+    let story_results = reader.stories(pkg, buf, &rels, &main, &notes, &mut warnings)?;
+    let mut parts = [story_results, note_results, comment_results];
 
     let app = read_properties(pkg, "docProps/app.xml")?;
     let core = read_properties(pkg, "docProps/core.xml")?;
-    let (producer, template) = app.as_deref().map(app_properties).unwrap_or_default();
-    let modified = core.as_deref().and_then(core_modified);
-    let bound = story_results
-        .iter()
-        .chain(&note_results)
-        .chain(&comment_results)
-        .any(|r| r.controls.iter().any(|c| c.data_binding.is_some()));
-    if bound {
-        let mut stores = data_stores(pkg, buf, &rels)?;
-        for (xml, id) in [
-            (core, binding::CORE_PROPERTIES_STORE),
-            (app, binding::EXTENDED_PROPERTIES_STORE),
+    let source = source(pkg, main, app.as_deref(), core.as_deref());
+    check_bindings(pkg, buf, &rels, core, app, &mut parts)?;
+    warnings.extend(pkg.take_warnings());
+    let [stories, notes, comments] = parts;
+    Ok(assemble(source, stories, notes, comments, warnings))
+}
+
+/// Footnote and endnote texts by kind and id.
+type NoteTexts = HashMap<(NoteKind, String), sinks::NoteText>;
+
+/// What the story parts of one form share while they are read.
+struct StoryReader<'a> {
+    styles: &'a Styles,
+    glossary: &'a Glossary,
+    max_depth: usize,
+    /// What the form may still hold, across all its parts.
+    budget: Budget,
+    /// Each story part is read once, however many relationships name it and in what case.
+    seen: HashSet<String>,
+}
+
+impl StoryReader<'_> {
+    /// The footnotes, endnotes and comments parts, and the note texts they hold, by kind and
+    /// id, for the stories that reference them.
+    fn notes_and_comments(
+        &mut self,
+        pkg: &mut Package,
+        buf: &mut Vec<u8>,
+        rels: &[Relationship],
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(NoteTexts, Vec<PartResult>, Vec<PartResult>)> {
+        let mut notes = NoteTexts::new();
+        let mut note_results = Vec::new();
+        let mut comment_results = Vec::new();
+        for (kind, story) in [
+            ("footnotes", Story::Footnote),
+            ("endnotes", Story::Endnote),
+            ("comments", Story::Comment),
         ] {
-            if let Some(xml) = xml {
-                stores.add(Some(id.to_owned()), xml);
+            for part in all_of(rels, kind) {
+                if !self.seen.insert(normalize_part_name(&part)) {
+                    continue;
+                }
+                let Some(result) = self.optional_part(pkg, buf, &part, story, &notes, warnings)?
+                else {
+                    continue;
+                };
+                if story == Story::Comment {
+                    comment_results.push(result);
+                } else {
+                    note_results.push(result);
+                }
             }
         }
-        for r in story_results
-            .iter_mut()
-            .chain(&mut note_results)
-            .chain(&mut comment_results)
-        {
-            for c in &mut r.controls {
-                controls::check_binding(c, &stores, &mut r.warnings);
+        for r in &mut note_results {
+            for (kind, id, text) in r.notes.drain(..) {
+                notes.insert((kind, id), text);
             }
+        }
+        Ok((notes, note_results, comment_results))
+    }
+
+    /// The headers, the body and the footers, in that order.
+    fn stories(
+        &mut self,
+        pkg: &mut Package,
+        buf: &mut Vec<u8>,
+        rels: &[Relationship],
+        main: &str,
+        notes: &NoteTexts,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<PartResult>> {
+        let mut unseen = |kind| {
+            let mut parts = all_of(rels, kind);
+            parts.retain(|p| self.seen.insert(normalize_part_name(p)));
+            parts
+        };
+        let headers = unseen("header");
+        let footers = unseen("footer");
+        let mut results = Vec::new();
+        for part in &headers {
+            results.extend(self.optional_part(pkg, buf, part, Story::Header, notes, warnings)?);
+        }
+        results.push(self.main_part(pkg, buf, main, notes)?);
+        for part in &footers {
+            results.extend(self.optional_part(pkg, buf, part, Story::Footer, notes, warnings)?);
+        }
+        Ok(results)
+    }
+
+    /// The main part: the document cannot do without it.
+    fn main_part(
+        &self,
+        pkg: &mut Package,
+        buf: &mut Vec<u8>,
+        part: &str,
+        notes: &NoteTexts,
+    ) -> Result<PartResult> {
+        let links = hyperlinks(pkg, part)?;
+        let ctx = self.context(notes, &links);
+        if !pkg.read_part(part, buf)? {
+            return Err(crate::error::Error::new(ErrorKind::MissingPart {
+                name: part.to_owned(),
+                referrer: "_rels/.rels".into(),
+            }));
+        }
+        walk(&ctx, part, Story::Body, buf).map_err(|e| e.in_part(part))
+    }
+
+    /// A story part the document can do without (see [`optional`]).
+    fn optional_part(
+        &self,
+        pkg: &mut Package,
+        buf: &mut Vec<u8>,
+        part: &str,
+        story: Story,
+        notes: &NoteTexts,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Option<PartResult>> {
+        let links = hyperlinks(pkg, part)?;
+        let ctx = self.context(notes, &links);
+        optional(pkg, buf, part, warnings, |b| walk(&ctx, part, story, b))
+    }
+
+    fn context<'a>(
+        &'a self,
+        notes: &'a NoteTexts,
+        links: &'a HashMap<String, String>,
+    ) -> Context<'a> {
+        Context {
+            styles: self.styles,
+            glossary: self.glossary,
+            notes,
+            links,
+            max_depth: self.max_depth,
+            budget: &self.budget,
         }
     }
-    let source = Source {
-        file: pkg.file().map(|f| {
-            std::path::Path::new(f)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| f.to_owned())
-        }),
-        sha256: pkg.sha256().to_owned(),
-        bytes: pkg.byte_len(),
-        producer,
-        template,
-        modified,
-        main_part: main,
-        package: pkg.kind(),
-        strict: pkg.is_strict(),
-    };
-    warnings.extend(pkg.take_warnings());
-    Ok(assemble(
-        source,
-        story_results,
-        note_results,
-        comment_results,
-        warnings,
-    ))
+}
+
+/// Checks what the bound controls show against their data stores. The stores are read only
+/// when some control is bound; the core and extended properties are stores too.
+fn check_bindings(
+    pkg: &mut Package,
+    buf: &mut Vec<u8>,
+    rels: &[Relationship],
+    core: Option<Vec<u8>>,
+    app: Option<Vec<u8>>,
+    parts: &mut [Vec<PartResult>],
+) -> Result<()> {
+    let bound = parts
+        .iter()
+        .flatten()
+        .any(|r| r.controls.iter().any(|c| c.data_binding.is_some()));
+    if !bound {
+        return Ok(());
+    }
+    let mut stores = data_stores(pkg, buf, rels)?;
+    for (xml, id) in [
+        (core, binding::CORE_PROPERTIES_STORE),
+        (app, binding::EXTENDED_PROPERTIES_STORE),
+    ] {
+        if let Some(xml) = xml {
+            stores.add(Some(id.to_owned()), xml);
+        }
+    }
+    for r in parts.iter_mut().flatten() {
+        for c in &mut r.controls {
+            controls::check_binding(c, &stores, &mut r.warnings);
+        }
+    }
+    Ok(())
 }
 
 /// Concatenates the parts in reading order, renumbering controls, and ties comments and
@@ -457,81 +508,6 @@ fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship])
         stores.add(id, xml);
     }
     Ok(stores)
-}
-
-/// A properties part (`docProps/core.xml`, `docProps/app.xml`), read once for all its uses.
-/// Absent or unreadable properties are simply unknown; only the form's limits are errors.
-fn read_properties(pkg: &mut Package, part: &str) -> Result<Option<Vec<u8>>> {
-    let mut buf = Vec::new();
-    match pkg.read_part(part, &mut buf) {
-        Ok(true) => Ok(Some(buf)),
-        Ok(false) => Ok(None),
-        Err(e) if matches!(e.kind, ErrorKind::TooLarge { .. }) => Err(e),
-        Err(_) => Ok(None),
-    }
-}
-
-/// `dcterms:modified` from `docProps/core.xml`, when it is an RFC 3339 time.
-fn core_modified(buf: &[u8]) -> Option<String> {
-    let text = xml::utf8_view(buf);
-    let mut r = xml::fast_reader(&text);
-    let mut inside = false;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) => inside = e.local_name().as_ref() == b"modified",
-            Ok(Event::Text(t)) if inside => {
-                let v = t.decode().ok()?.trim().to_owned();
-                // 2022-04-20T14:12:00Z: a date, a time and a zone.
-                // Checked byte by byte: the text may hold any character (a slice could split one).
-                let ok = v.len() >= 20
-                    && v.get(..10).is_some_and(crate::schema::is_iso_date)
-                    && v.as_bytes()[10] == b'T';
-                return ok.then_some(v);
-            }
-            Ok(Event::End(_)) => inside = false,
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
-
-/// `Application` + `AppVersion` and `Template` from `docProps/app.xml`.
-fn app_properties(buf: &[u8]) -> (Option<String>, Option<String>) {
-    let text = xml::utf8_view(buf);
-    let mut r = xml::fast_reader(&text);
-    let (mut app, mut version, mut template) = (None, None, None);
-    let mut current: Option<u8> = None;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) => {
-                current = match e.local_name().as_ref() {
-                    b"Application" => Some(0),
-                    b"AppVersion" => Some(1),
-                    b"Template" => Some(2),
-                    _ => None,
-                }
-            }
-            Ok(Event::Text(t)) => {
-                let v = t.decode().map(|s| s.trim().to_owned()).unwrap_or_default();
-                if !v.is_empty() {
-                    match current {
-                        Some(0) => app = Some(v),
-                        Some(1) => version = Some(v),
-                        Some(2) => template = Some(v),
-                        _ => {}
-                    }
-                }
-            }
-            Ok(Event::End(_)) => current = None,
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
-        }
-    }
-    let producer = match (app, version) {
-        (Some(a), Some(v)) => Some(format!("{a} {v}")),
-        (a, v) => a.or(v),
-    };
-    (producer, template)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The text rules: what a run of raw Word text becomes once it is an answer.
+//! The text rules: what a run of raw Word text becomes once it is an answer, and which
+//! character a symbol (`w:sym`) stands for.
 //!
 //! Unicode NFC; within a line, runs of spaces (also non-breaking and the other Unicode space
 //! separators) collapse to one space; lines are trimmed; empty lines are dropped; characters
@@ -152,6 +153,73 @@ pub fn same_loosely(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 8 && loose(a) == loose(b)
 }
 
+/// The character a `w:sym` shows (§17.3.3.30). Word stores symbol-font characters in the
+/// private use area (U+F020–U+F0FF, the font's own code plus F000); the common ones of the
+/// Symbol and Wingdings fonts are given as the Unicode characters they draw, anything else
+/// as stored.
+pub(crate) fn symbol_char(font: Option<&str>, code: u32) -> Option<char> {
+    let low = if (0xF020..=0xF0FF).contains(&code) {
+        code - 0xF000
+    } else {
+        code
+    };
+    let font = font.unwrap_or("").trim().to_ascii_lowercase();
+    let mapped = match (font.as_str(), low) {
+        // Symbol: the Greek letters and the mathematical signs (Adobe Symbol encoding).
+        ("symbol", 0x41..=0x5A) => {
+            let greek = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
+            greek.chars().nth((low - 0x41) as usize)
+        }
+        ("symbol", 0x61..=0x7A) => {
+            let greek = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+            greek.chars().nth((low - 0x61) as usize)
+        }
+        ("symbol", 0x20..=0x40) => char::from_u32(low).map(|c| match c {
+            '"' => '∀',
+            '$' => '∃',
+            '\'' => '∋',
+            '*' => '∗',
+            '-' => '−',
+            '@' => '≅',
+            other => other,
+        }),
+        ("symbol", _) => match low {
+            0xA3 => Some('≤'),
+            0xA5 => Some('∞'),
+            0xAB => Some('↔'),
+            0xAC => Some('←'),
+            0xAD => Some('↑'),
+            0xAE => Some('→'),
+            0xAF => Some('↓'),
+            0xB0 => Some('°'),
+            0xB1 => Some('±'),
+            0xB3 => Some('≥'),
+            0xB4 => Some('×'),
+            0xB7 => Some('•'),
+            0xB8 => Some('÷'),
+            0xB9 => Some('≠'),
+            0xBA => Some('≡'),
+            0xBB => Some('≈'),
+            0xBC => Some('…'),
+            0xD6 => Some('√'),
+            0xD7 => Some('⋅'),
+            0xE0 => Some('◊'),
+            _ => None,
+        },
+        // Wingdings: the marks forms use for ticks and crosses.
+        ("wingdings", 0x9F) => Some('•'),
+        ("wingdings", 0xA7) => Some('▪'),
+        ("wingdings", 0xA8) => Some('◻'),
+        ("wingdings", 0xD8) => Some('➢'),
+        ("wingdings", 0xFB) => Some('✗'),
+        ("wingdings", 0xFC) => Some('✓'),
+        ("wingdings", 0xFD) => Some('☒'),
+        ("wingdings", 0xFE) => Some('☑'),
+        _ => None,
+    };
+    mapped.or_else(|| char::from_u32(code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +297,14 @@ mod tests {
             "Klicka här för att ange text. Vi har gjort mycket."
         ));
         assert!(!is_default_placeholder(""));
+    }
+
+    #[test]
+    fn symbol_fonts_give_the_characters_they_draw() {
+        assert_eq!(symbol_char(Some("Symbol"), 0xF0B3), Some('≥'));
+        assert_eq!(symbol_char(Some("Symbol"), 0xF061), Some('α'));
+        assert_eq!(symbol_char(Some("Wingdings"), 0xF0FC), Some('✓'));
+        assert_eq!(symbol_char(Some("Webdings"), 0xF061), Some('\u{F061}'));
+        assert_eq!(symbol_char(None, 0x2714), Some('✔'));
     }
 }

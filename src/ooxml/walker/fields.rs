@@ -11,12 +11,82 @@
 //! <w:r><w:t>Svaret</w:t></w:r>                            <- result: the field's text
 //! <w:r><w:fldChar w:fldCharType="end"/></w:r>
 //! ```
+//!
+//! Here are the fields' state machine (which fields are open, in which phase, whether text is
+//! visible), the form field data, and the walker's side of both: where a field's link starts
+//! and ends, when a form field's control opens and finishes. Simple fields (`w:fldSimple`)
+//! only show their result; they matter as links.
 
 use quick_xml::events::BytesStart;
 
-use crate::model::{Control, ControlType, PlaceholderSignal, Status, Value};
+use crate::model::{Control, ControlType, Level, Origin, PlaceholderSignal, Status, Value};
 use crate::ooxml::text::normalize;
 use crate::xml::{Namespaces, Ns, on_off};
+
+use super::{Kind, Reading, Scope, Walker};
+
+/// What a `w:fldChar` marks (`w:fldCharType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FldCharType {
+    Begin,
+    Separate,
+    End,
+    Other,
+}
+
+/// The complex fields open at this point of the story, innermost last. Fields nest by their
+/// `begin` and `end` characters, which may stand in different paragraphs: not by elements.
+#[derive(Debug, Default)]
+pub(super) struct Fields {
+    open: Vec<(Field, Option<FfData>)>,
+    /// How many of `open` are still in their instruction: text is hidden while any is.
+    /// Counted, not looked up, so that a run of unfinished fields costs linear time.
+    instructions: usize,
+    /// The form field data of the `w:fldChar` being read.
+    ff: Option<FfData>,
+}
+
+impl Fields {
+    /// True while any open field is in its instruction: no text is visible then (§17.16.18).
+    #[inline]
+    pub fn hiding(&self) -> bool {
+        self.instructions > 0
+    }
+
+    /// Instruction text (`w:instrText`), for the innermost field while in its instruction.
+    pub fn instruction(&mut self, s: &str) {
+        if let Some((field, _)) = self.open.last_mut()
+            && field.phase == Phase::Instruction
+        {
+            field.push_instruction(s);
+        }
+    }
+
+    fn begin(&mut self, control: Option<usize>, ff: Option<FfData>) {
+        self.open.push((Field::new(control), ff));
+        self.instructions += 1;
+    }
+
+    /// The innermost field's result starts; the target it links to, if it is a link.
+    fn separate(&mut self) -> Option<String> {
+        let (field, _) = self.open.last_mut()?;
+        if field.phase == Phase::Instruction {
+            self.instructions -= 1;
+        }
+        field.phase = Phase::Result;
+        let target = field.hyperlink_target();
+        field.link = target.is_some();
+        target
+    }
+
+    fn end(&mut self) -> Option<(Field, Option<FfData>)> {
+        let (field, ff) = self.open.pop()?;
+        if field.phase == Phase::Instruction {
+            self.instructions -= 1;
+        }
+        Some((field, ff))
+    }
+}
 
 /// Where in a complex field the reader is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +244,93 @@ impl FfData {
                 } else {
                     Status::Answered
                 };
+            }
+        }
+    }
+}
+
+impl Walker<'_> {
+    pub(super) fn field_char_start(&mut self, e: &BytesStart<'_>, here: Scope, empty: bool) {
+        let kind = match self.names.attr(e, Ns::W, b"fldCharType").as_deref() {
+            Some("begin") => FldCharType::Begin,
+            Some("separate") => FldCharType::Separate,
+            Some("end") => FldCharType::End,
+            _ => FldCharType::Other,
+        };
+        if kind == FldCharType::Begin {
+            self.fields.ff = Some(FfData::default());
+        }
+        self.push(Kind::FldChar(kind), here.read_as(Reading::FieldData), empty);
+    }
+
+    /// Elements inside `w:fldChar`: the form field data.
+    pub(super) fn field_data(
+        &mut self,
+        ns: Ns,
+        local: &[u8],
+        e: &BytesStart<'_>,
+        here: Scope,
+        empty: bool,
+    ) {
+        if ns == Ns::W
+            && let Some(ff) = self.fields.ff.as_mut()
+        {
+            ff.element(&self.names, local, e);
+        }
+        self.push(Kind::Other, here, empty);
+    }
+
+    /// A `w:fldChar` ended: what it marks takes effect.
+    pub(super) fn field_char(&mut self, kind: FldCharType) {
+        match kind {
+            FldCharType::Begin => {
+                let ff = self.fields.ff.take().filter(|ff| ff.present);
+                let control = ff.as_ref().map(|ff| {
+                    let c = self.open_control(Origin::LegacyFormField, Level::Inline);
+                    ff.apply(&mut self.out.controls[c]);
+                    c
+                });
+                self.fields.begin(control, ff);
+            }
+            FldCharType::Separate => {
+                if let Some(t) = self.fields.separate() {
+                    self.sinks.content(|s| s.link_start(&t));
+                }
+            }
+            FldCharType::End => {
+                if let Some((field, ff)) = self.fields.end() {
+                    if field.link {
+                        self.sinks.content(|s| s.link_end());
+                    }
+                    if let Some(c) = field.control {
+                        self.finish_legacy(c, ff.unwrap_or_default());
+                    }
+                }
+            }
+            FldCharType::Other => {}
+        }
+    }
+
+    pub(super) fn simple_field_start(&mut self, e: &BytesStart<'_>, here: Scope, empty: bool) {
+        let mut field = Field::new(None);
+        if let Some(instr) = self.names.attr(e, Ns::W, b"instr") {
+            field.push_instruction(&instr);
+        }
+        let link = match field.hyperlink_target() {
+            Some(target) => {
+                self.sinks.content(|s| s.link_start(&target));
+                true
+            }
+            None => false,
+        };
+        self.push(Kind::FldSimple { link }, here, empty);
+    }
+
+    /// Fields left open at the end of the part close here.
+    pub(super) fn close_fields(&mut self) {
+        while let Some((field, ff)) = self.fields.open.pop() {
+            if let Some(c) = field.control {
+                self.finish_legacy(c, ff.unwrap_or_default());
             }
         }
     }

@@ -1,0 +1,189 @@
+//! The control lifecycle. A `w:sdt` is pending while its properties (`w:sdtPr`) are read; it
+//! opens as a control when its content starts (or at its end, when it has none), collects what
+//! is read while open (see [`routing`](super::routing)), and is finished at its end: text,
+//! blocks, status and value. A legacy form field opens and finishes through the same steps
+//! (see [`fields`](super::fields)). What the properties mean is
+//! [`controls`](crate::ooxml::controls)'.
+
+use quick_xml::events::BytesStart;
+
+use crate::model::{Control, ControlType, Level, Origin, Status, blocks_text};
+use crate::ooxml::controls::{SdtProps, finish_sdt};
+use crate::ooxml::sinks::BlockBuilder;
+use crate::xml::Ns;
+
+use super::fields::FfData;
+use super::routing::OpenControl;
+use super::{Container, Kind, Scope, Walker};
+
+/// A `w:sdt` being read.
+pub(super) struct PendingSdt {
+    props: SdtProps,
+    level: Level,
+    /// Its control, once opened.
+    control: Option<usize>,
+}
+
+impl Walker<'_> {
+    #[inline]
+    pub(super) fn sdt_start(&mut self, here: Scope, empty: bool) {
+        let level = match here.container {
+            Container::Paragraph => Level::Inline,
+            Container::Table => Level::Row,
+            Container::Row => Level::Cell,
+            Container::Blocks => Level::Block,
+        };
+        self.sdts.push(PendingSdt {
+            props: SdtProps::default(),
+            level,
+            control: None,
+        });
+        self.push(Kind::Sdt, here, empty);
+    }
+
+    /// Elements inside `w:sdtPr`, at any depth.
+    #[inline]
+    pub(super) fn control_property(
+        &mut self,
+        ns: Ns,
+        local: &[u8],
+        e: &BytesStart<'_>,
+        here: Scope,
+        empty: bool,
+    ) {
+        let skip = match self.sdts.last_mut() {
+            Some(p) => p.props.element(&self.names, ns, local, e),
+            None => false,
+        };
+        if skip {
+            self.skip_subtree(empty);
+        } else {
+            self.push(Kind::Other, here, empty);
+        }
+    }
+
+    pub(super) fn sdt_content_start(&mut self, here: Scope, empty: bool) {
+        self.open_pending_sdt();
+        self.push(Kind::Other, here, empty);
+    }
+
+    pub(super) fn sdt_end(&mut self) {
+        self.open_pending_sdt();
+        if let Some(pending) = self.sdts.pop()
+            && let Some(c) = pending.control
+        {
+            self.finish_sdt(c, &pending.props);
+        }
+    }
+
+    /// Opens the innermost pending `w:sdt` as a control, once.
+    fn open_pending_sdt(&mut self) {
+        let Some(pending) = self.sdts.last() else {
+            return;
+        };
+        if pending.control.is_some() {
+            return;
+        }
+        let level = pending.level;
+        let c = self.open_control(Origin::ContentControl, level);
+        if let Some(pending) = self.sdts.last_mut() {
+            pending.props.apply(&mut self.out.controls[c]);
+            pending.control = Some(c);
+            if let Some(open) = self.sinks.open.last_mut() {
+                open.placeholder = pending.props.showing_placeholder;
+                open.group = pending.props.control_type == Some(ControlType::Group);
+            }
+        }
+    }
+
+    /// Adds a control here, inside the innermost open one, and starts collecting its text.
+    pub(super) fn open_control(&mut self, origin: Origin, level: Level) -> usize {
+        let index = self.out.controls.len();
+        let parent = self.sinks.innermost();
+        if let Some(p) = parent {
+            self.out.controls[p].children.push(index);
+        }
+        let here = self.here();
+        self.out.controls.push(Control {
+            index,
+            parent,
+            children: Vec::new(),
+            part: self.part.clone(),
+            story: self.story,
+            level,
+            in_table: here.in_table,
+            in_text_box: here.in_text_box,
+            origin,
+            control_type: ControlType::RichText,
+            id: None,
+            tag: None,
+            alias: None,
+            lock: None,
+            placeholder_doc_part: None,
+            placeholder_text: None,
+            showing_placeholder: false,
+            status: Status::Empty,
+            placeholder_signal: None,
+            text: String::new(),
+            blocks: Vec::new(),
+            value: None,
+            list_items: Vec::new(),
+            date_format: None,
+            multi_line: false,
+            gallery: None,
+            data_binding: None,
+            tracked_changes: false,
+            flow_index: None,
+        });
+        // A control stands in the flow when no control holds it but groups.
+        if self.sinks.in_flow()
+            && let Some(flow) = self.sinks.flow.as_mut()
+        {
+            match level {
+                Level::Inline => flow.inline_control(index),
+                _ => flow.control(index, level),
+            }
+        }
+        self.sinks.open.push(OpenControl {
+            control: index,
+            level,
+            builder: BlockBuilder::new(),
+            placeholder: false,
+            group: false,
+        });
+        index
+    }
+
+    /// Stops collecting a control's text and stores its blocks and text.
+    fn close_control(&mut self, index: usize) {
+        let Some(pos) = self.sinks.open.iter().rposition(|o| o.control == index) else {
+            return;
+        };
+        let open = self.sinks.open.remove(pos);
+        let blocks = open.builder.finish();
+        let c = &mut self.out.controls[index];
+        c.text = blocks_text(&blocks);
+        c.blocks = blocks;
+    }
+
+    fn finish_sdt(&mut self, index: usize, props: &SdtProps) {
+        self.close_control(index);
+        finish_sdt(&mut self.out.controls[index], props, self.ctx.glossary);
+    }
+
+    pub(super) fn finish_legacy(&mut self, index: usize, ff: FfData) {
+        // Word draws a drop-down field's selected entry; the XML holds no result text for it.
+        // It is visible text all the same, so it goes where result text would have gone.
+        if let Some(entry) = ff.selected_entry()
+            && self
+                .sinks
+                .open
+                .iter()
+                .any(|o| o.control == index && !o.builder.has_text())
+        {
+            self.text(entry);
+        }
+        self.close_control(index);
+        ff.finish(&mut self.out.controls[index]);
+    }
+}
