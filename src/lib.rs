@@ -17,6 +17,7 @@
 //! [`model`] (what it produces).
 
 pub mod batch;
+mod cache;
 pub mod config;
 pub mod error;
 pub mod export;
@@ -52,8 +53,7 @@ pub use model::{Control, Document, Warning};
 #[derive(Debug, Default)]
 pub struct Reader {
     limits: Limits,
-    scratch: ooxml::Scratch,
-    parts: package::PartCache,
+    cache: cache::Cache,
 }
 
 // A reader can be handed to another thread (one per worker in a batch).
@@ -66,21 +66,21 @@ impl Reader {
     pub fn new(limits: Limits) -> Self {
         Reader {
             limits,
-            scratch: ooxml::Scratch::default(),
-            parts: package::PartCache::default(),
+            cache: cache::Cache::default(),
         }
     }
 
     /// Reads the Word file at `path`.
     pub fn read_path(&mut self, path: &Path) -> Result<Document> {
-        let mut pkg = package::Package::open(path, self.limits, &mut self.parts)?;
-        ooxml::read_package(&mut pkg, &mut self.scratch)
+        let mut pkg = package::Package::open(path, self.limits, &mut self.cache.parts)?;
+        ooxml::read_package(&mut pkg, &mut self.cache.template)
     }
 
     /// Reads a Word file held in memory; `name` names it in errors and in the result.
     pub fn read_bytes(&mut self, bytes: Vec<u8>, name: Option<&str>) -> Result<Document> {
-        let mut pkg = package::Package::from_bytes(bytes, name, self.limits, &mut self.parts)?;
-        ooxml::read_package(&mut pkg, &mut self.scratch)
+        let mut pkg =
+            package::Package::from_bytes(bytes, name, self.limits, &mut self.cache.parts)?;
+        ooxml::read_package(&mut pkg, &mut self.cache.template)
     }
 
     /// [`read_bytes`](Reader::read_bytes) for bytes whose SHA-256 (lower-case hex) is known.
@@ -90,9 +90,14 @@ impl Reader {
         sha256: String,
         name: Option<&str>,
     ) -> Result<Document> {
-        let mut pkg =
-            package::Package::from_hashed_bytes(bytes, sha256, name, self.limits, &mut self.parts)?;
-        ooxml::read_package(&mut pkg, &mut self.scratch)
+        let mut pkg = package::Package::from_hashed_bytes(
+            bytes,
+            sha256,
+            name,
+            self.limits,
+            &mut self.cache.parts,
+        )?;
+        ooxml::read_package(&mut pkg, &mut self.cache.template)
     }
 }
 

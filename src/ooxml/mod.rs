@@ -31,7 +31,7 @@ use walker::{Budget, Context, PartResult, walk};
 /// and placeholder texts, stored as the same bytes; those are then neither inflated nor parsed
 /// again, and the styles already looked up stay looked up.
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub struct TemplateCache {
     buf: Vec<u8>,
     styles: Option<Kept<Styles>>,
     glossary: Option<Kept<Glossary>>,
@@ -48,9 +48,9 @@ struct Kept<T> {
 }
 
 /// Reads the document out of an opened package.
-pub fn read_package(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
+pub fn read_package(pkg: &mut Package, cache: &mut TemplateCache) -> Result<Document> {
     let file = pkg.file().map(str::to_owned);
-    read_inner(pkg, scratch).map_err(|e| e.in_file(file.as_deref()))
+    read_inner(pkg, cache).map_err(|e| e.in_file(file.as_deref()))
 }
 
 /// The styles or glossary part `part`: the one kept in `slot` when the package stores it exactly
@@ -96,12 +96,12 @@ fn kept_part<'a, T>(
 /// The steps: the template's parts (styles and glossary, kept from form to form), the notes and
 /// comments, the stories, the document's source, the bound controls' data; then the parts
 /// are put together in reading order.
-fn read_inner(pkg: &mut Package, scratch: &mut Scratch) -> Result<Document> {
-    let Scratch {
+fn read_inner(pkg: &mut Package, cache: &mut TemplateCache) -> Result<Document> {
+    let TemplateCache {
         buf,
         styles,
         glossary,
-    } = scratch;
+    } = cache;
     let main = pkg.main_part().to_owned();
     let rels = pkg.relationships(&main)?;
     let mut warnings = Vec::new();
@@ -603,7 +603,7 @@ mod tests {
         let mut parts = crate::package::PartCache::default();
         let mut pkg =
             Package::from_bytes(bytes, Some("x.docx"), Limits::default(), &mut parts).unwrap();
-        let doc = read_package(&mut pkg, &mut Scratch::default()).unwrap();
+        let doc = read_package(&mut pkg, &mut TemplateCache::default()).unwrap();
         let inflated = pkg.inflated();
         // All six parts, each once: the header once for 8,192 names, the core properties once
         // for both the modification time and the data binding.
