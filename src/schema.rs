@@ -9,6 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::output::plural;
+
 /// A questionnaire: focus areas, the fields that say who answers, the questions, and the
 /// template variants that hold them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -433,10 +435,6 @@ pub fn check_file(path: &Path) -> Result<CheckReport, SchemaError> {
         summary,
         problems,
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Stable ids are lower-case ASCII letters, digits and hyphens.

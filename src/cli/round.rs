@@ -7,7 +7,7 @@ use clap::Args;
 
 use blankett::batch::load_submissions;
 use blankett::mapping::respondent::Matcher;
-use blankett::output::for_terminal;
+use blankett::output::{for_terminal, plural};
 use blankett::round::{Cell, Options, RespondentStatus, Round, consolidate as merge};
 use blankett::schema::{Questionnaire, Registry};
 
@@ -231,10 +231,6 @@ fn parse_formats(list: &[String]) -> Result<Vec<blankett::export::Format>, Failu
         }
     }
     Ok(out)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 pub fn status(args: StatusArgs) -> Result<u8, Failure> {
