@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::mapping::round;
 use crate::model::Block;
+use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
 
@@ -21,7 +21,7 @@ pub const FORMAT_VERSION: &str = "1.1";
 pub struct Round {
     pub format_version: String,
     /// The round (`2022-T1`), when known.
-    pub round: Option<String>,
+    pub round: Option<RoundId>,
     pub questionnaire: RoundQuestionnaire,
     /// Everyone expected to answer and everyone who did, by name.
     pub respondents: Vec<RoundRespondent>,
@@ -175,7 +175,7 @@ pub struct Superseded {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The round; when absent, the round most submissions name.
-    pub round: Option<String>,
+    pub round: Option<RoundId>,
     /// Who is expected to answer (registry ids); when absent, the registry's respondents of
     /// the kinds the submissions' variants are for, that exist at the end of the round.
     pub expected: Option<Vec<String>>,
@@ -230,17 +230,17 @@ pub fn consolidate(
 ) -> Round {
     let mut conflicts = Vec::new();
     // The round: as given, else the one most submissions name.
-    let round_id = opts.round.clone().or_else(|| {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let round_id = opts.round.or_else(|| {
+        let mut counts: BTreeMap<RoundId, usize> = BTreeMap::new();
         for s in &submissions {
-            if let Some(r) = &s.round {
-                *counts.entry(r.as_str()).or_default() += 1;
+            if let Some(r) = s.round {
+                *counts.entry(r).or_default() += 1;
             }
         }
         counts
             .into_iter()
             .max_by_key(|(r, n)| (*n, std::cmp::Reverse(*r)))
-            .map(|(r, _)| r.to_owned())
+            .map(|(r, _)| r)
     });
     let mut kept: Vec<Submission> = Vec::new();
     for s in submissions {
@@ -323,7 +323,7 @@ pub fn consolidate(
     unresolved_subs.sort_by_key(received_key);
 
     // Who is expected.
-    let end = round_id.as_deref().and_then(round::end_date);
+    let end = round_id.map(RoundId::end_date);
     let mut variants: Vec<String> = current
         .iter()
         .chain(&unresolved_subs)

@@ -9,6 +9,7 @@ use blankett::batch::load_submissions;
 use blankett::mapping::respondent::Matcher;
 use blankett::output::{for_terminal, plural};
 use blankett::round::{Cell, Options, RespondentStatus, Round, consolidate as merge};
+use blankett::round_id::NotARoundId;
 use blankett::schema::{Questionnaire, Registry};
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
@@ -131,11 +132,10 @@ fn build_round(
     reg: &Registry,
 ) -> Result<(Round, usize), Failure> {
     let round = match round {
-        Some(r) => Some(blankett::mapping::round::parse(r).ok_or_else(|| {
-            Failure::Usage(format!(
-                "{r:?} is not a round; write it as 2022-T1, 2022-T2 or 2022-VB"
-            ))
-        })?),
+        Some(r) => Some(
+            blankett::mapping::round::parse(r)
+                .ok_or_else(|| Failure::Usage(NotARoundId(r.to_owned()).to_string()))?,
+        ),
         None => None,
     };
     let expected = expected.map(|p| expected_list(p, reg)).transpose()?;
@@ -272,7 +272,9 @@ pub fn status_text(round: &Round, q: &Questionnaire) -> String {
         s,
         "{} – {}: {} respondent{}, {} complete, {} incomplete, {} not submitted",
         q.title,
-        round.round.as_deref().unwrap_or("(round unknown)"),
+        round
+            .round
+            .map_or_else(|| "(round unknown)".to_owned(), |r| r.to_string()),
         round.respondents.len(),
         plural(round.respondents.len()),
         round

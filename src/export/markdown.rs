@@ -30,7 +30,7 @@ use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 
-use super::{Grid, STATUSES, area_heading, clean, round_sv, status_mark, title, value_sv};
+use super::{Grid, STATUSES, area_heading, clean, status_mark, title, value_sv};
 
 /// The Markdown export of a round.
 pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
@@ -46,7 +46,7 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     let expected = grid.rows.iter().filter(|r| r.respondent.expected).count();
     let mut intro = Vec::new();
     if let Some(r) = &round.round {
-        intro.push(format!("{}.", round_sv(r)));
+        intro.push(format!("{}.", r.in_words()));
     }
     intro.push(format!(
         "{} av {} förväntade har lämnat in.",
