@@ -359,15 +359,7 @@ impl<'a> Grid<'a> {
 
 /// A question's status for a form, when the matrix does not say.
 fn cell_of(submission: Option<&Submission>, question_id: &str) -> Cell {
-    use crate::submission::AnswerStatus;
-    match submission {
-        None => Cell::NotSubmitted,
-        Some(s) => match s.answer(question_id).map(|a| a.status) {
-            Some(AnswerStatus::Answered) => Cell::Answered,
-            Some(AnswerStatus::Unanswered) => Cell::Unanswered,
-            Some(AnswerStatus::Missing) | None => Cell::Missing,
-        },
-    }
+    submission.map_or(Cell::NotSubmitted, |s| Cell::of(s, question_id))
 }
 
 /// Every status, in the order legends list them.
