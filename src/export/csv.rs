@@ -34,7 +34,9 @@ use std::borrow::Cow;
 use crate::round::Round;
 use crate::schema::Questionnaire;
 
-use super::{ExportOptions, Grid, contact_email, contact_name, contact_phone, status_code};
+use super::ExportOptions;
+use super::grid::Grid;
+use super::text::{contact_email, contact_name, contact_phone, status_code};
 
 /// The header row.
 pub const COLUMNS: [&str; 13] = [

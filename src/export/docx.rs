@@ -39,7 +39,9 @@ use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
-use super::{ExportError, Grid, STATUSES, area_heading, clean, status_mark, status_sv, value_sv};
+use super::ExportError;
+use super::grid::Grid;
+use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
