@@ -92,7 +92,7 @@ impl RoundId {
 
     /// Reads a round from the words of a text, folded as
     /// [`text_match::ascii_key`](crate::mapping::text_match::ascii_key) folds it (lower case,
-    /// no diacritics, words separated by one space): the first year (`2022`, from 1900 on) and
+    /// no diacritics, words separated by one space): the first year (`2022`: 19xx or 20xx) and
     /// the first word that names a term (`t1`, `tertialrapport 1`, `vb`,
     /// `verksamhetsberattelse` …), wherever they stand.
     pub fn from_words(folded: &str) -> Option<RoundId> {
@@ -127,9 +127,7 @@ impl RoundId {
             Term::VB => format!("Verksamhetsberättelse {year:04}"),
         }
     }
-}
 
-impl RoundId {
     /// The written id, `2022-T1`: seven ASCII bytes, made without the formatting machinery (a
     /// submission writes its round once per form).
     #[inline]
