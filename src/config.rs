@@ -57,7 +57,8 @@ impl Config {
             round: overrides
                 .round
                 .as_deref()
-                .and_then(crate::mapping::round::parse),
+                .and_then(crate::mapping::round::parse)
+                .map(|r| r.to_string()),
             questionnaire,
             registry,
             variant: overrides.variant,

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::model::{Control, Document, Level, Value};
+use crate::output::plural;
 
 /// Renders the controls of a document as a table no wider than `width` columns; with no
 /// width (output to a file or a pipe) nothing is cut.
@@ -148,10 +149,6 @@ fn clip(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ impl Entry {
             path: source.path.clone(),
             sha256: sha256.to_owned(),
             respondent: s.respondent.as_ref().map(|r| r.id.clone()),
-            round: s.round.clone(),
+            round: s.round.map(|r| r.to_string()),
             warnings: s.warnings.len(),
             bytes,
             config: config.to_owned(),

@@ -34,6 +34,7 @@ pub mod ooxml;
 pub mod output;
 pub mod package;
 pub mod round;
+pub mod round_id;
 pub mod schema;
 pub mod submission;
 pub mod template;

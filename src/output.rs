@@ -1,5 +1,6 @@
 //! Writing results: every output file is written whole or not at all (a temporary file in the
 //! same folder, renamed over the target), so a crash or a full disk never leaves half a file.
+//! Also the small helpers for text a terminal shows ([`for_terminal`], [`plural`]).
 
 use std::io::Write;
 use std::path::Path;
@@ -81,6 +82,11 @@ pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// The plural ending of an English noun for a count: `1 control`, `2 controls`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Serializes a value as the project writes JSON: pretty, UTF-8, a final line break.

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Block, Story};
+use crate::round_id::RoundId;
 
 /// The version of the submission format. Adding an optional field is a minor change, anything
 /// else a major one.
@@ -16,7 +17,7 @@ pub struct Submission {
     pub format_version: String,
     pub questionnaire: QuestionnaireRef,
     /// The reporting round (`2022-T1`), when known.
-    pub round: Option<String>,
+    pub round: Option<RoundId>,
     pub respondent: Option<RespondentRef>,
     /// Personal data; left out (`null`) with `--redact-contact`.
     pub contact: Option<Contact>,

@@ -249,7 +249,7 @@ fn consolidate(
         cfg.questionnaire(),
         cfg.registry(),
         &crate::round::Options {
-            round: cfg.round().map(str::to_owned),
+            round: cfg.round().and_then(|r| r.parse().ok()),
             expected: None,
             redact_contact: cfg.redact_contact(),
         },

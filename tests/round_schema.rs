@@ -120,7 +120,7 @@ fn full_round(redact_contact: bool) -> Round {
         ),
     ];
     let opts = round::Options {
-        round: Some("2022-T1".into()),
+        round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
     };

@@ -421,7 +421,7 @@ fn what_the_program_writes_validates() {
             variant: "stadsdelsnamnd".into(),
             variant_by: "detected".into(),
         },
-        round: Some("2022-VB".into()),
+        round: "2022-VB".parse().ok(),
         respondent: None,
         contact: Some(Default::default()),
         answers: vec![Answer {

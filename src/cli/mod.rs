@@ -3,10 +3,11 @@
 //! file gets one line on stderr and the run goes on; the exit code says whether anything failed.
 
 mod batch;
+mod consolidate;
 mod convert;
 mod inspect;
-mod round;
 mod schema;
+mod status;
 mod template;
 mod watch;
 
@@ -53,8 +54,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     Batch(batch::BatchArgs),
     Watch(watch::WatchArgs),
-    Consolidate(round::ConsolidateArgs),
-    Status(round::StatusArgs),
+    Consolidate(consolidate::ConsolidateArgs),
+    Status(status::StatusArgs),
     Template(template::TemplateArgs),
     /// Work with questionnaire and registry files
     #[command(subcommand)]
@@ -69,8 +70,8 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Watch(args) => watch::run(args),
-        Command::Consolidate(args) => round::consolidate(args),
-        Command::Status(args) => round::status(args),
+        Command::Consolidate(args) => consolidate::run(args),
+        Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
         Command::Schema(cmd) => schema::run(cmd),
     };

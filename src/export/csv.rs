@@ -34,7 +34,9 @@ use std::borrow::Cow;
 use crate::round::Round;
 use crate::schema::Questionnaire;
 
-use super::{ExportOptions, Grid, contact_email, contact_name, contact_phone, status_code};
+use super::ExportOptions;
+use super::grid::Grid;
+use super::text::{contact_email, contact_name, contact_phone, status_code};
 
 /// The header row.
 pub const COLUMNS: [&str; 13] = [
@@ -71,7 +73,7 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
     // Writing to memory fails only on rows of unequal length, which this never writes.
     const IN_MEMORY: &str = "a CSV in memory is written";
     w.write_record(COLUMNS).expect(IN_MEMORY);
-    let round_id = round.round.as_deref().unwrap_or("");
+    let round_id = round.round.map(|r| r.to_string()).unwrap_or_default();
     for row in &grid.rows {
         let r = row.respondent;
         let contact = r.contact.as_ref();
@@ -83,7 +85,7 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
             let area = question.area.map(|a| a.to_string()).unwrap_or_default();
             let value = answer.map(|a| value_csv(&a.value)).unwrap_or_default();
             let record = [
-                round_id,
+                round_id.as_str(),
                 r.id.as_deref().unwrap_or(""),
                 r.label.as_str(),
                 r.kind.as_deref().unwrap_or(""),

@@ -39,9 +39,9 @@ use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
-use super::{
-    ExportError, Grid, STATUSES, area_heading, clean, round_sv, status_mark, status_sv, value_sv,
-};
+use super::ExportError;
+use super::grid::Grid;
+use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -128,7 +128,7 @@ impl Builder {
         let p = self.text(Some(TITLE_STYLE), q.title.trim());
         docx = docx.add_paragraph(p);
         if let Some(r) = &round.round {
-            let p = self.text(Some(SUBTITLE_STYLE), &format!("{r} · {}", round_sv(r)));
+            let p = self.text(Some(SUBTITLE_STYLE), &format!("{r} · {}", r.in_words()));
             docx = docx.add_paragraph(p);
         }
         let forms = grid.rows.iter().filter(|r| r.submission.is_some()).count();

@@ -19,7 +19,7 @@
 //! (`*`, `_`, `` ` ``, `[`, `]`, `<`, a `#` or `- ` or `1. ` starting a line, `|` in a table)
 //! are escaped with a backslash, so that no answer can break the table or the headings or turn
 //! into a heading, a list or a link. The respondents' own line breaks are kept (hard breaks).
-//! Text is [cleaned](super::clean) first: a carriage return is a line break like any other (so
+//! Text is [cleaned](super::text::clean) first: a carriage return is a line break like any other (so
 //! it cannot start an unescaped line), and no control character reaches the terminal showing
 //! the report (an escape sequence could rewrite what it shows).
 
@@ -30,14 +30,29 @@ use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 
-use super::{Grid, STATUSES, area_heading, clean, round_sv, status_mark, title, value_sv};
+use super::grid::Grid;
+use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, title, value_sv};
 
 /// The Markdown export of a round.
 pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     let grid = Grid::new(round, q);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", heading(&title(round, q)));
+    intro(&mut out, round, &grid);
+    completeness(&mut out, &grid);
+    areas(&mut out, round);
+    missing(&mut out, round);
+    unresolved(&mut out, round);
+    conflicts(&mut out, round);
+    // One line break at the end.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
 
+/// The round in words and how many of those expected have answered.
+fn intro(out: &mut String, round: &Round, grid: &Grid<'_>) {
     let submitted = grid
         .rows
         .iter()
@@ -46,68 +61,70 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     let expected = grid.rows.iter().filter(|r| r.respondent.expected).count();
     let mut intro = Vec::new();
     if let Some(r) = &round.round {
-        intro.push(format!("{}.", round_sv(r)));
+        intro.push(format!("{}.", r.in_words()));
     }
     intro.push(format!(
         "{} av {} förväntade har lämnat in.",
         submitted, expected
     ));
     let _ = writeln!(out, "{}\n", inline(&intro.join(" ")));
+}
 
-    // Completeness.
+/// The completeness table: a row per respondent, a column per question (its short label), a
+/// mark per status, and the legend.
+fn completeness(out: &mut String, grid: &Grid<'_>) {
     out.push_str("## Inkomna svar\n\n");
     if grid.rows.is_empty() || grid.questions.is_empty() {
         out.push_str("Inga formulär har kommit in.\n\n");
-    } else {
-        out.push_str("| Nämnd/bolag |");
-        for question in &grid.questions {
-            let _ = write!(out, " {} |", cell(question.label));
-        }
-        out.push_str("\n| --- |");
-        for _ in &grid.questions {
-            out.push_str(" :-: |");
+        return;
+    }
+    out.push_str("| Nämnd/bolag |");
+    for question in &grid.questions {
+        let _ = write!(out, " {} |", cell(question.label));
+    }
+    out.push_str("\n| --- |");
+    for _ in &grid.questions {
+        out.push_str(" :-: |");
+    }
+    out.push('\n');
+    for row in &grid.rows {
+        let _ = write!(out, "| {} |", cell(&row.respondent.label));
+        for c in &row.cells {
+            let _ = write!(out, " {} |", status_mark(*c));
         }
         out.push('\n');
-        for row in &grid.rows {
-            let _ = write!(out, "| {} |", cell(&row.respondent.label));
-            for c in &row.cells {
-                let _ = write!(out, " {} |", status_mark(*c));
-            }
-            out.push('\n');
-        }
-        let legend: Vec<String> = STATUSES
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {}",
-                    status_mark(*s),
-                    super::status_sv(*s).to_lowercase()
-                )
-            })
-            .collect();
-        let _ = writeln!(out, "\n{}\n", legend.join(" · "));
     }
+    let legend: Vec<String> = STATUSES
+        .iter()
+        .map(|s| format!("{} {}", status_mark(*s), status_sv(*s).to_lowercase()))
+        .collect();
+    let _ = writeln!(out, "\n{}\n", legend.join(" · "));
+}
 
-    // The answers, per focus area and question.
+/// The answers, per focus area and question.
+fn areas(out: &mut String, round: &Round) {
     for area in &round.areas {
         match area.number {
             Some(n) => {
                 let _ = writeln!(out, "## {}\n", heading(&area_heading(n, &area.title)));
                 for question in &area.questions {
                     let _ = writeln!(out, "### {}\n", heading(&question.question));
-                    answers(&mut out, &question.answers);
+                    answers(out, &question.answers);
                 }
             }
             // Questions outside the areas stand under their own heading, as in the template.
             None => {
                 for question in &area.questions {
                     let _ = writeln!(out, "## {}\n", heading(&question.question));
-                    answers(&mut out, &question.answers);
+                    answers(out, &question.answers);
                 }
             }
         }
     }
+}
 
+/// The expected respondents without a form.
+fn missing(out: &mut String, round: &Round) {
     out.push_str("## Saknade svar\n\n");
     if round.missing.is_empty() {
         out.push_str("Alla förväntade har lämnat in.\n\n");
@@ -117,37 +134,42 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
         }
         out.push('\n');
     }
-    if !round.unresolved.is_empty() {
-        out.push_str("## Formulär med okänd avsändare\n\n");
-        for u in &round.unresolved {
-            let name = u.file.clone().unwrap_or_else(|| u.sha256.clone());
-            let _ = writeln!(out, "- {}", inline(&name));
-        }
-        out.push('\n');
+}
+
+/// The forms whose respondent is unknown, when there are any.
+fn unresolved(out: &mut String, round: &Round) {
+    if round.unresolved.is_empty() {
+        return;
     }
-    if !round.conflicts.is_empty() {
-        out.push_str("## Konflikter\n\n");
-        for c in &round.conflicts {
-            let name = c
-                .source
-                .file
-                .clone()
-                .unwrap_or_else(|| c.source.sha256.clone());
-            let _ = writeln!(
-                out,
-                "- {} ({}): {}",
-                inline(&name),
-                inline(&c.code),
-                inline(&c.message)
-            );
-        }
-        out.push('\n');
+    out.push_str("## Formulär med okänd avsändare\n\n");
+    for u in &round.unresolved {
+        let name = u.file.clone().unwrap_or_else(|| u.sha256.clone());
+        let _ = writeln!(out, "- {}", inline(&name));
     }
-    // One line break at the end.
-    while out.ends_with("\n\n") {
-        out.pop();
+    out.push('\n');
+}
+
+/// The conflicts, when there are any.
+fn conflicts(out: &mut String, round: &Round) {
+    if round.conflicts.is_empty() {
+        return;
     }
-    out
+    out.push_str("## Konflikter\n\n");
+    for c in &round.conflicts {
+        let name = c
+            .source
+            .file
+            .clone()
+            .unwrap_or_else(|| c.source.sha256.clone());
+        let _ = writeln!(
+            out,
+            "- {} ({}): {}",
+            inline(&name),
+            inline(&c.code),
+            inline(&c.message)
+        );
+    }
+    out.push('\n');
 }
 
 /// Each form's answer to one question, under the respondent's name.

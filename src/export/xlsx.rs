@@ -13,7 +13,7 @@
 //!   (a round consolidated with `redact_contact` carries none).
 //!
 //! Every cell is written as text (or a number), never as a formula, whatever the answer starts
-//! with. Text goes through [`clean`](super::clean): no character XML 1.0 cannot hold (which
+//! with. Text goes through [`clean`](super::text::clean): no character XML 1.0 cannot hold (which
 //! rust_xlsxwriter would write as `_xFFFE_`, shown as such). Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
 //! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
 //! that the same round gives the same file.
@@ -26,9 +26,11 @@ use rust_xlsxwriter::{
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
 
-use super::{
-    ExportError, Grid, STATUSES, area_heading, contact_email, contact_name, contact_of,
-    contact_phone, status_sv, title, value_sv,
+use super::ExportError;
+use super::grid::Grid;
+use super::text::{
+    STATUSES, area_heading, clean, contact_email, contact_name, contact_of, contact_phone,
+    status_sv, title, value_sv,
 };
 
 /// The sheets' names.
@@ -137,7 +139,7 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(super::clean(&title(round, q)).into_owned())
+            .set_title(clean(&title(round, q)).into_owned())
             .set_author("blankett")
             .set_creation_datetime(&created),
     );
@@ -348,10 +350,10 @@ fn contacts(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
-/// Text [cleaned](super::clean) and cut to `limit` UTF-16 code units, with a marker when it
+/// Text [cleaned](super::text::clean) and cut to `limit` UTF-16 code units, with a marker when it
 /// was cut: every text cell is written through it.
 fn fit(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
-    let text = super::clean(text);
+    let text = clean(text);
     if text.encode_utf16().count() <= limit {
         return text;
     }

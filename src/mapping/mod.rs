@@ -19,6 +19,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::model::{Block, Control, ControlType, Document, FlowItem, Status, Story, Value};
+use crate::round_id::RoundId;
 use crate::schema::{Question, QuestionType, Questionnaire, Registry, Role};
 use crate::submission::{
     Answer, AnswerStatus, ControlRef, FORMAT_VERSION, Location, MatchedBy, QuestionnaireRef,
@@ -576,7 +577,7 @@ fn map_prepared(
         &prepared.matcher,
         opts,
         &field_text,
-        round.as_deref().and_then(round::end_date).as_deref(),
+        round.map(RoundId::end_date).as_deref(),
         &mut warnings,
     );
     let text_of = |role: Role| field_text.get(&role).and_then(|(t, _)| t.as_deref());
@@ -1283,7 +1284,7 @@ fn resolve_round(
     opts: &Options<'_>,
     fields: &HashMap<Role, (Option<String>, Option<&Control>)>,
     warnings: &mut Vec<SubmissionWarning>,
-) -> Option<String> {
+) -> Option<RoundId> {
     if let Some(r) = opts.round {
         return round::parse(r);
     }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::{Questionnaire, Registry, SchemaError};
+use crate::output::plural;
 
 /// The JSON Schemas of the two data formats.
 const QUESTIONNAIRE_SCHEMA: &str = include_str!("../../schemas/questionnaire.schema.json");
@@ -110,8 +111,4 @@ pub fn check_file(path: &Path) -> Result<CheckReport, SchemaError> {
         summary,
         problems,
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,0 +1,211 @@
+//! `blankett consolidate`: merge the submissions of a round and write its exports. Also how
+//! both `consolidate` and `status` merge their inputs ([`build_round`]).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use blankett::ledger::load_submissions;
+use blankett::mapping::respondent::Matcher;
+use blankett::output::{for_terminal, plural};
+use blankett::round::{Options, Round, consolidate as merge};
+use blankett::round_id::NotARoundId;
+use blankett::schema::{Questionnaire, Registry};
+
+use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
+
+/// Merge the submissions of a round and write the exports
+#[derive(Args)]
+#[command(
+    long_about = "Merge the submissions of a reporting round (output folders of `batch` \
+    or `watch`, or submission files) into the round file: per focus area and question each \
+    respondent's answer; the completeness matrix (respondent × question → status); expected \
+    respondents that have not answered (from the registry and the variant, or --expected); a \
+    later form from the same respondent replaces an earlier one, which is kept as superseded; \
+    conflicts and unresolved respondents are listed, not hidden.\n\n\
+    --format writes the exports next to the -o base: json (the round file, \
+    schemas/round.schema.json), csv (one row per respondent × question), xlsx (completeness \
+    and answers sheets), md (for reading), docx (the draft of the round's report)."
+)]
+pub struct ConsolidateArgs {
+    /// Output folders of `batch`/`watch`, or submission files
+    #[arg(required = true, value_name = "OUT")]
+    inputs: Vec<PathBuf>,
+
+    /// Base path of the exports (`-o out/2022-T1` writes out/2022-T1.json …); an extension is
+    /// dropped
+    #[arg(short, long, value_name = "ROUND")]
+    output: PathBuf,
+
+    /// Exports to write, comma-separated: json, csv, xlsx, md, docx
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        default_value = "json",
+        value_delimiter = ','
+    )]
+    format: Vec<String>,
+
+    /// The round (default: the round most submissions name)
+    #[arg(long, value_name = "ROUND")]
+    round: Option<String>,
+
+    /// Who is expected to answer: a file with one registry id or name per line (default: the
+    /// registry's respondents of the variant's kinds that exist at the end of the round)
+    #[arg(long, value_name = "FILE")]
+    expected: Option<PathBuf>,
+
+    /// CSV field delimiter; `;` for Swedish Excel (then a byte order mark is written, and fields
+    /// that start like a formula get a leading `'`)
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    delimiter: char,
+
+    /// Leave the contact details (personal data) out of every export
+    #[arg(long)]
+    redact_contact: bool,
+
+    #[command(flatten)]
+    schemas: SchemaArgs,
+}
+
+/// Reads `--expected`: one registry id or name per line; `#` starts a comment.
+fn expected_list(path: &Path, reg: &Registry) -> Result<Vec<String>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: cannot read it: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ))
+    })?;
+    let matcher = Matcher::new(reg);
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        match matcher.by_id_or_name(reg, line) {
+            Some(r) => ids.push(r.id.clone()),
+            None => {
+                return Err(Failure::Usage(format!(
+                    "{}:{}: {line:?} is no respondent in the registry",
+                    path.display(),
+                    n + 1
+                )));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Merges the inputs (output folders, submission files) into a round; also the number of files
+/// that could not be read, each reported on stderr.
+pub(super) fn build_round(
+    inputs: &[PathBuf],
+    round: Option<&str>,
+    expected: Option<&Path>,
+    redact: bool,
+    q: &Questionnaire,
+    reg: &Registry,
+) -> Result<(Round, usize), Failure> {
+    let round = match round {
+        Some(r) => Some(
+            blankett::mapping::round::parse(r)
+                .ok_or_else(|| Failure::Usage(NotARoundId(r.to_owned()).to_string()))?,
+        ),
+        None => None,
+    };
+    let expected = expected.map(|p| expected_list(p, reg)).transpose()?;
+    for p in inputs {
+        if !p.exists() {
+            return Err(Failure::Usage(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
+        }
+    }
+    let (subs, problems) = load_submissions(inputs);
+    for p in &problems {
+        eprintln!("{}", for_terminal(p));
+    }
+    let opts = Options {
+        round,
+        expected,
+        redact_contact: redact,
+    };
+    Ok((merge(subs, q, reg, &opts), problems.len()))
+}
+
+pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
+    let (q, reg) = args.schemas.load()?;
+    let formats = parse_formats(&args.format)?;
+    if !args.delimiter.is_ascii() {
+        return Err(Failure::Usage(
+            "--delimiter must be one ASCII character".into(),
+        ));
+    }
+    let (round, problems) = build_round(
+        &args.inputs,
+        args.round.as_deref(),
+        args.expected.as_deref(),
+        args.redact_contact,
+        &q,
+        &reg,
+    )?;
+    let base = args.output.with_extension("");
+    let written = blankett::export::write_exports(
+        &round,
+        &q,
+        &formats,
+        &base,
+        &blankett::export::ExportOptions {
+            delimiter: args.delimiter as u8,
+        },
+    )
+    .map_err(|e| io_failure(&base, "write the exports", io::Error::other(e.to_string())))?;
+    eprintln!("consolidate: {}", summary(&round, &written));
+    Ok(if problems > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// What was merged and written, in one line.
+fn summary(round: &Round, written: &[PathBuf]) -> String {
+    let submissions = round.submissions.len();
+    let respondents = round
+        .respondents
+        .iter()
+        .filter(|r| r.source.is_some())
+        .count();
+    let conflicts = round.conflicts.len();
+    format!(
+        "{submissions} submission{} from {respondents} respondent{}, {} missing, {} superseded, {conflicts} conflict{}; wrote {}",
+        plural(submissions),
+        plural(respondents),
+        round.missing.len(),
+        round.superseded.len(),
+        plural(conflicts),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn parse_formats(list: &[String]) -> Result<Vec<blankett::export::Format>, Failure> {
+    let mut out = Vec::new();
+    for f in list {
+        let f: blankett::export::Format = f
+            .trim()
+            .parse()
+            .map_err(|e: blankett::export::ExportError| Failure::Usage(e.to_string()))?;
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
