@@ -537,7 +537,7 @@ pub(crate) mod testing {
                     id: q.id.clone(),
                     version: q.version.clone(),
                     variant: "stadsdelsnamnd".into(),
-                    variant_by: "detected".into(),
+                    variant_by: crate::submission::VariantBy::Detected,
                 },
                 round: Some("2022-T1".into()),
                 respondent: resp.map(|(id, name)| RespondentRef {

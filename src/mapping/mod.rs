@@ -23,7 +23,7 @@ use crate::schema::{Question, QuestionType, Questionnaire, Registry, Role};
 use crate::submission::{
     Answer, AnswerStatus, ControlRef, FORMAT_VERSION, Location, MatchedBy, QuestionnaireRef,
     ResolvedBy, RespondentRef, SourceRef, Submission, SubmissionComment, SubmissionWarning,
-    Unmapped,
+    Unmapped, UnmappedReason, VariantBy,
 };
 use text_match::{SAME_QUESTION, TextKey, key};
 
@@ -316,10 +316,10 @@ fn map_prepared(
         })
         .collect();
     let (variant, variant_by) = match opts.variant {
-        Some(v) => (v.to_owned(), "option"),
+        Some(v) => (v.to_owned(), VariantBy::Option),
         None => (
             detect_variant(doc, prepared, &candidates, &flow_keys),
-            "detected",
+            VariantBy::Detected,
         ),
     };
     let data = prepared
@@ -403,7 +403,7 @@ fn map_prepared(
             None => unmapped.push(Unmapped {
                 text: own.clone(),
                 blocks: vec![paragraph(&own)],
-                reason: "outsideQuestions".into(),
+                reason: UnmappedReason::OutsideQuestions,
                 control: None,
                 location: Location {
                     part: part.clone(),
@@ -502,7 +502,7 @@ fn map_prepared(
         }
         let (reason, code, message, qid) = match duplicate {
             Some(i) => (
-                "duplicateAnswer",
+                UnmappedReason::DuplicateAnswer,
                 "duplicate-answer",
                 format!(
                     "a second control answers {}; its text is kept in unmapped",
@@ -511,7 +511,7 @@ fn map_prepared(
                 Some(item_id(q, &items[i]).to_owned()),
             ),
             None if unknown_tag => (
-                "unknownControl",
+                UnmappedReason::UnknownControl,
                 "unknown-tag",
                 format!(
                     "the control tagged {:?} answers no question of the questionnaire",
@@ -520,7 +520,7 @@ fn map_prepared(
                 None,
             ),
             None => (
-                "unknownControl",
+                UnmappedReason::UnknownControl,
                 "unknown-control",
                 format!(
                     "the control {} answers no question of the questionnaire",
@@ -554,7 +554,7 @@ fn map_prepared(
         unmapped.push(Unmapped {
             text,
             blocks,
-            reason: reason.into(),
+            reason,
             control: Some(control_ref(control)),
             location: Location {
                 part: control.part.clone(),
@@ -669,7 +669,7 @@ fn map_prepared(
         id: q.id.clone(),
         version: q.version.clone(),
         variant,
-        variant_by: variant_by.into(),
+        variant_by,
     };
     Ok(Submission {
         format_version: FORMAT_VERSION.into(),
