@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
 use crate::ledger::{Entry, Source};
 pub use crate::ledger::{Origin, SUBMISSIONS};
-use crate::mapping::{Options as MapOptions, Prepared};
+use crate::mapping::{Options as MapOptions, Prepared, TextKeys};
 use crate::submission::{Submission, SubmissionWarning};
 use crate::{Limits, Reader, output};
 
@@ -37,10 +37,12 @@ pub struct Context<'a> {
 /// hours, not days).
 const FUTURE_TOLERANCE: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// Converts forms one after the other; one per worker thread. After a panic its reader is
-/// replaced, since the reader's remembered parts may be half updated.
+/// Converts forms one after the other; one per worker thread. After a panic its reader and
+/// paragraph keys are replaced, since what they remember may be half updated.
 pub struct Worker {
     reader: Reader,
+    /// Paragraph keys met in this worker's earlier forms (the template's text repeats).
+    keys: TextKeys,
     limits: Limits,
 }
 
@@ -48,6 +50,7 @@ impl Worker {
     pub fn new(limits: Limits) -> Self {
         Worker {
             reader: Reader::new(limits),
+            keys: TextKeys::new(),
             limits,
         }
     }
@@ -67,15 +70,16 @@ impl Worker {
         ctx: &Context<'_>,
     ) -> Result<Submission, Error> {
         let name = path.display().to_string();
-        let reader = &mut self.reader;
+        let (reader, keys) = (&mut self.reader, &mut self.keys);
         let converted = catch_unwind(AssertUnwindSafe(|| {
             fault_injection(path);
-            to_submission(reader, file, path, ctx)
+            to_submission(reader, keys, file, path, ctx)
         }));
         match converted {
             Ok(result) => result,
             Err(payload) => {
                 self.reader = Reader::new(self.limits);
+                self.keys = TextKeys::new();
                 Err(Error::new(ErrorKind::Internal {
                     message: panic_message(payload.as_ref()),
                 })
@@ -87,6 +91,7 @@ impl Worker {
 
 fn to_submission(
     reader: &mut Reader,
+    keys: &mut TextKeys,
     file: FormFile,
     path: &Path,
     ctx: &Context<'_>,
@@ -102,7 +107,7 @@ fn to_submission(
     };
     // The options were checked when the configuration was made; should mapping still refuse
     // them, this form fails, nothing else.
-    let mut s = ctx.prepared.map_owned(doc, &opts).map_err(|e| {
+    let mut s = ctx.prepared.map_owned_with(doc, &opts, keys).map_err(|e| {
         Error::new(ErrorKind::Internal {
             message: e.to_string(),
         })
