@@ -233,3 +233,129 @@ pub(super) fn strip_placeholder(text: &str, c: &Control) -> (String, bool) {
         None => (text.to_owned(), false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::testing::{DocBuilder, Q1, answer, map, warnings};
+
+    #[test]
+    fn a_placeholder_left_at_the_start_of_an_answer_is_cut() {
+        let doc = DocBuilder::new()
+            .control(|c| {
+                c.placeholder_text("Skriv ditt svar här.")
+                    .text("Skriv ditt svar här. Vi har en lots.")
+            })
+            .control(|c| c.text("Klicka här för att ange text.Svar"))
+            .control(|c| c.placeholder_text("Skriv här.").text("Skriv här.  "))
+            .control(|c| c.placeholder_text("Skriv här.").text("Vi skriver här."))
+            .build();
+        let cut = |i: usize| strip_placeholder(&doc.controls[i].text, &doc.controls[i]);
+        assert_eq!(cut(0), ("Vi har en lots.".into(), true));
+        // Word's own placeholder texts are known without the control's.
+        assert_eq!(cut(1), ("Svar".into(), true));
+        // A placeholder with nothing after it is left as it is.
+        assert_eq!(cut(2), ("Skriv här.  ".into(), false));
+        assert_eq!(cut(3), ("Vi skriver här.".into(), false));
+    }
+
+    #[test]
+    fn an_answer_begun_with_its_placeholder_is_the_rest_and_warned_of() {
+        let s = map(&DocBuilder::new()
+            .control(|c| {
+                c.tag("q1")
+                    .placeholder_text("Skriv här.")
+                    .text("Skriv här. Vi har en lots.")
+            })
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!(a.text, "Vi har en lots.");
+        assert_eq!(a.blocks, [paragraph("Vi har en lots.")]);
+        assert!(warnings(&s).contains(&("placeholder-in-answer", Some("q1"))));
+    }
+
+    #[test]
+    fn an_answer_keeps_its_controls_blocks_and_says_which_control() {
+        let s = map(&DocBuilder::new()
+            .control(|c| c.tag("q1").alias("Förenkling").text("Rad ett\nRad två"))
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!(a.blocks, [paragraph("Rad ett"), paragraph("Rad två")]);
+        let c = a.control.as_ref().unwrap();
+        assert_eq!(
+            (c.index, c.tag.as_deref(), c.control_type.as_str()),
+            (0, Some("q1"), "richText")
+        );
+        assert_eq!(a.question, Q1);
+        assert_eq!(a.area, Some(1));
+    }
+
+    #[test]
+    fn a_control_still_showing_its_placeholder_is_unanswered_and_warned_of() {
+        let s = map(&DocBuilder::new()
+            .control(|c| c.tag("q1").placeholder("Skriv här."))
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!((a.status, a.text.as_str()), (AnswerStatus::Unanswered, ""));
+        assert!(a.blocks.is_empty());
+        // Which control it is, all the same.
+        assert_eq!(a.matched_by, Some(MatchedBy::Tag));
+        assert!(a.control.is_some());
+        assert!(warnings(&s).contains(&("placeholder-left", Some("q1"))));
+    }
+
+    #[test]
+    fn text_under_a_control_showing_its_placeholder_is_the_answer() {
+        let s = map(&DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.placeholder("Skriv här."))
+            .paragraph("Svar under.")
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!(
+            (a.status, a.text.as_str()),
+            (AnswerStatus::Answered, "Svar under.")
+        );
+        assert_eq!(a.matched_by, Some(MatchedBy::QuestionText));
+        assert!(!warnings(&s).contains(&("placeholder-left", Some("q1"))));
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "answer-outside-control")
+            .unwrap();
+        assert_eq!(
+            w.message,
+            "1 paragraph written under the question outside its control was taken into the answer"
+        );
+    }
+
+    #[test]
+    fn every_question_of_the_variant_is_answered_in_order_missing_ones_warned_of() {
+        let s = map(&DocBuilder::new().build());
+        let ids: Vec<&str> = s.answers.iter().map(|a| a.question_id.as_str()).collect();
+        assert_eq!(ids, ["q1", "q2", "q3", "q4", "q5", "q7"]);
+        assert!(s.answers.iter().all(|a| a.status == AnswerStatus::Missing));
+        assert!(warnings(&s).contains(&("question-missing", Some("q7"))));
+        // Fields are not answers, and are not warned of as missing.
+        assert!(!warnings(&s).iter().any(|w| w.1 == Some("namnd")));
+    }
+
+    #[test]
+    fn a_field_is_its_control_continued_by_text_beside_it() {
+        let doc = DocBuilder::new()
+            .control(|c| c.placeholder_text("Namn").text("Namn Helena"))
+            .control(|c| c.placeholder("Namn"))
+            .build();
+        let value = |i: usize, loose: &[&str]| {
+            field_value(
+                Some(&doc.controls[i]),
+                loose.iter().map(|l| l.to_string()).collect(),
+            )
+        };
+        assert_eq!(value(0, &[]).as_deref(), Some("Helena"));
+        assert_eq!(value(0, &["Näslund"]).as_deref(), Some("Helena Näslund"));
+        assert_eq!(value(1, &["Helena"]).as_deref(), Some("Helena"));
+        assert_eq!(value(1, &[]), None);
+        assert_eq!(field_value(None, Vec::new()), None);
+    }
+}

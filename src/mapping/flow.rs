@@ -190,3 +190,190 @@ pub(super) fn loose_text(
     }
     Some(text.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ParagraphRole::{Anchor, Heading, Template, Text};
+    use super::*;
+    use crate::mapping::Prepared;
+    use crate::mapping::testing::{
+        DocBuilder, Q1, Q2, answer, map, questionnaire, registry, warnings,
+    };
+    use crate::submission::{AnswerStatus, MatchedBy, UnmappedReason};
+
+    #[test]
+    fn each_paragraph_gets_its_role() {
+        let (q, reg) = (questionnaire(), registry());
+        let p = Prepared::new(&q, &reg);
+        let data = p.variant("namnd").unwrap();
+        let item = |id: &str| data.items.iter().position(|i| i.id(&q) == id).unwrap();
+        let doc = DocBuilder::new()
+            .paragraph("Uppföljning av testpolicyn")
+            .paragraph("Bättre företagsklimat")
+            .heading("Bilaga")
+            .paragraph(&format!("1. {Q1}"))
+            .paragraph("Hur arbetar nämnden med att förenkla för företag i stadsdelen")
+            .paragraph("Nämnd:")
+            .paragraph("Finns det företagslots?")
+            .paragraph("")
+            .paragraph("Bolagsstyrelsen besvarar frågorna.")
+            .paragraph("Vi har anställt en lots.")
+            .control(|c| c)
+            .build();
+        let roles = roles(&doc, data, &paragraph_keys(&doc, &mut TextKeys::new()));
+        assert_eq!(
+            roles,
+            [
+                Template,           // the questionnaire's title
+                Heading,            // an area's other wording, in any style
+                Heading,            // any other heading style
+                Anchor(item("q1")), // numbering dropped
+                Anchor(item("q1")), // a long question edited a little
+                Anchor(item("namnd")),
+                Text,     // a short question text must be exact
+                Template, // nothing to say
+                Text,     // the other variant's template text
+                Text,
+                Text, // a control
+            ]
+        );
+    }
+
+    #[test]
+    fn text_under_a_question_continues_the_answer_in_its_control() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.text("I kontrollen."))
+            .paragraph("Under den.")
+            .paragraph("Och mer.")
+            .build();
+        let s = map(&doc);
+        let a = answer(&s, "q1");
+        assert_eq!(a.text, "I kontrollen.\nUnder den.\nOch mer.");
+        assert_eq!(a.blocks.len(), 3);
+        assert_eq!(a.matched_by, Some(MatchedBy::QuestionText));
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "answer-outside-control")
+            .unwrap();
+        assert_eq!(w.question_id.as_deref(), Some("q1"));
+        assert!(w.message.starts_with("2 paragraphs"), "{}", w.message);
+    }
+
+    #[test]
+    fn text_under_a_question_without_a_control_is_the_answer() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .paragraph("Svar utan kontroll.")
+            .build();
+        let s = map(&doc);
+        let a = answer(&s, "q1");
+        assert_eq!(a.status, AnswerStatus::Answered);
+        assert_eq!(a.text, "Svar utan kontroll.");
+        assert_eq!(a.matched_by, Some(MatchedBy::OutsideControl));
+        assert!(a.control.is_none());
+    }
+
+    #[test]
+    fn the_next_question_starts_a_new_region() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .paragraph("Svar ett.")
+            .paragraph(Q2)
+            .paragraph("Svar två.")
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q1").text, "Svar ett.");
+        assert_eq!(answer(&s, "q2").text, "Svar två.");
+    }
+
+    #[test]
+    fn a_heading_ends_a_region_and_text_after_it_is_unmapped() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.text("svar"))
+            .heading("Övrigt")
+            .paragraph("Lös text.")
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q1").text, "svar");
+        let u = &s.unmapped[0];
+        assert_eq!(u.reason, UnmappedReason::OutsideQuestions);
+        assert_eq!(u.text, "Lös text.");
+        assert_eq!(u.blocks.len(), 1);
+        assert_eq!(u.location.flow_index, Some(3));
+        assert_eq!(u.location.story, Story::Body);
+        assert!(u.control.is_none());
+    }
+
+    #[test]
+    fn header_text_outside_controls_is_no_answer_and_not_kept() {
+        let doc = DocBuilder::new()
+            .header("Sida 1 av 2")
+            .paragraph("Före första frågan.")
+            .paragraph(Q1)
+            .control(|c| c.text("svar"))
+            .build();
+        let s = map(&doc);
+        let texts: Vec<&str> = s.unmapped.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, ["Före första frågan."]);
+        assert_eq!(answer(&s, "q1").text, "svar");
+    }
+
+    #[test]
+    fn a_label_beside_an_inline_control_is_left_out_and_text_after_it_kept() {
+        let doc = DocBuilder::new()
+            .inline("Kontaktperson:", |c| c.text("Helena Näslund"))
+            .paragraph(", utvecklingsstrateg")
+            .build();
+        let s = map(&doc);
+        assert_eq!(
+            s.contact.as_ref().unwrap().name.as_deref(),
+            Some("Helena Näslund , utvecklingsstrateg")
+        );
+        assert!(warnings(&s).contains(&("answer-outside-control", Some("kontakt"))));
+    }
+
+    #[test]
+    fn an_inline_control_that_answers_nothing_keeps_its_line() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.text("svar"))
+            .inline("Diarienummer:", |c| c.alias("Diarienr").text("KS 2022/1"))
+            .inline("Beslutsdatum:", |c| c.alias("Beslut"))
+            .build();
+        let s = map(&doc);
+        // Neither the line nor its label is taken into the question above.
+        assert_eq!(answer(&s, "q1").text, "svar");
+        let kept: Vec<(&str, usize)> = s
+            .unmapped
+            .iter()
+            .map(|u| (u.text.as_str(), u.blocks.len()))
+            .collect();
+        assert_eq!(kept, [("Diarienummer: KS 2022/1", 1), ("Beslutsdatum:", 1)]);
+        assert_eq!(s.unmapped[0].location.after_question.as_deref(), Some("q1"));
+        assert!(
+            s.warnings.iter().any(|w| w.message
+                == "the control \"Diarienr\" answers no question of the questionnaire")
+        );
+    }
+
+    #[test]
+    fn loose_text_is_the_respondents_own_only() {
+        let labels: HashMap<String, usize> = [(key("Nämnd"), 0)].into();
+        assert_eq!(loose_text("", false, Text, &labels), None);
+        assert_eq!(loose_text("Rubrik", false, Heading, &labels), None);
+        assert_eq!(loose_text("Mall", false, Template, &labels), None);
+        assert_eq!(loose_text("Nämnd", false, Anchor(0), &labels), None);
+        assert_eq!(loose_text("Nämnd:", true, Anchor(0), &labels), None);
+        assert_eq!(
+            loose_text("Nämnd: se ovan", true, Text, &labels).as_deref(),
+            Some("Nämnd: se ovan")
+        );
+        assert_eq!(
+            loose_text("Eget", false, Text, &labels).as_deref(),
+            Some("Eget")
+        );
+    }
+}

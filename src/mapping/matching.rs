@@ -286,3 +286,250 @@ fn match_by_position(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::testing::{DocBuilder, Q1, Q6, answer, map, map_with, warnings};
+    use crate::submission::{AnswerStatus, UnmappedReason};
+
+    #[test]
+    fn a_tag_matches_whatever_its_case_and_surrounding_spaces() {
+        let s = map(&DocBuilder::new()
+            .control(|c| c.tag(" FORETAGSLOTS ").text("Ja"))
+            .build());
+        let a = answer(&s, "q3");
+        assert_eq!(a.matched_by, Some(MatchedBy::Tag));
+        assert_eq!(a.text, "Ja");
+        assert!(s.unmapped.is_empty());
+    }
+
+    #[test]
+    fn a_tag_wins_over_a_title_and_the_text_before() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.tag("q2").alias("Företagslots").text("svar"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q2").matched_by, Some(MatchedBy::Tag));
+        assert_eq!(answer(&s, "q2").text, "svar");
+        assert_eq!(answer(&s, "q3").status, AnswerStatus::Missing);
+        // Its text stands in the form, without a control: unanswered, not missing.
+        assert_eq!(answer(&s, "q1").status, AnswerStatus::Unanswered);
+    }
+
+    #[test]
+    fn a_title_matches_by_its_comparison_key() {
+        let s = map(&DocBuilder::new()
+            .control(|c| c.alias("VÄXLA UPP!").text("svar"))
+            .build());
+        assert_eq!(answer(&s, "q2").matched_by, Some(MatchedBy::Alias));
+        assert_eq!(answer(&s, "q2").text, "svar");
+    }
+
+    #[test]
+    fn the_question_text_before_a_control_matches_it_through_empty_paragraphs() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .paragraph("")
+            .paragraph("")
+            .control(|c| c.text("svar"))
+            .build();
+        let a = answer(&map(&doc), "q1").clone();
+        assert_eq!(a.matched_by, Some(MatchedBy::QuestionText));
+        assert_eq!(a.text, "svar");
+    }
+
+    #[test]
+    fn a_question_text_edited_a_little_still_matches() {
+        let doc = DocBuilder::new()
+            .paragraph("Hur arbetar nämnden med att förenkla för företag i stadsdelen")
+            .control(|c| c.text("svar"))
+            .build();
+        assert_eq!(
+            answer(&map(&doc), "q1").matched_by,
+            Some(MatchedBy::QuestionText)
+        );
+    }
+
+    #[test]
+    fn a_label_beside_an_inline_control_matches_it() {
+        let s = map(&DocBuilder::new()
+            .inline("Nämnd:", |c| c.text("Östermalms SDN"))
+            .build());
+        let r = s.respondent.expect("the committee field is read");
+        assert_eq!(r.as_written.as_deref(), Some("Östermalms SDN"));
+        assert_eq!(r.id, "ostermalm-sdn");
+    }
+
+    #[test]
+    fn a_heading_between_question_and_control_breaks_the_match() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .heading("Övrigt")
+            .control(|c| c.tag("okand").text("svar"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q1").status, AnswerStatus::Unanswered);
+        assert_eq!(s.unmapped.len(), 1);
+        assert_eq!(s.unmapped[0].reason, UnmappedReason::UnknownControl);
+        assert_eq!(s.unmapped[0].location.after_question, None);
+        assert!(warnings(&s).contains(&("unknown-tag", None)));
+    }
+
+    #[test]
+    fn text_between_question_and_control_answers_and_the_control_does_not() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .paragraph("Skrivet under frågan.")
+            .control(|c| c.tag("okand").text("svar"))
+            .build();
+        let s = map(&doc);
+        let a = answer(&s, "q1");
+        assert_eq!(a.text, "Skrivet under frågan.");
+        assert_eq!(a.matched_by, Some(MatchedBy::OutsideControl));
+        assert_eq!(s.unmapped[0].location.after_question.as_deref(), Some("q1"));
+    }
+
+    #[test]
+    fn controls_between_matched_ones_match_by_position_when_the_counts_agree() {
+        // Between q1 and q4 the questionnaire has q2 and q3.
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("ett"))
+            .control(|c| c.text("två"))
+            .control(|c| c.text("Ja"))
+            .control(|c| c.tag("q4").text("2022-04-30"))
+            .build();
+        let s = map(&doc);
+        for (id, text) in [("q2", "två"), ("q3", "Ja")] {
+            assert_eq!(answer(&s, id).matched_by, Some(MatchedBy::Position), "{id}");
+            assert_eq!(answer(&s, id).text, text);
+        }
+        assert_eq!(answer(&s, "q3").value, Some(serde_json::Value::Bool(true)));
+    }
+
+    #[test]
+    fn no_position_match_when_the_counts_differ() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("ett"))
+            .control(|c| c.text("två"))
+            .control(|c| c.text("tre"))
+            .control(|c| c.text("fyra"))
+            .control(|c| c.tag("q4").text("2022-04-30"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q2").status, AnswerStatus::Missing);
+        let texts: Vec<&str> = s.unmapped.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, ["två", "tre", "fyra"]);
+        assert_eq!(
+            warnings(&s)
+                .iter()
+                .filter(|w| w.0 == "unknown-control")
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn a_control_with_a_tag_of_its_own_is_not_matched_by_position() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("ett"))
+            .control(|c| c.tag("okand").text("egen"))
+            .control(|c| c.text("två"))
+            .control(|c| c.text("Ja"))
+            .control(|c| c.tag("q4").text("2022-04-30"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q2").text, "två");
+        assert_eq!(answer(&s, "q3").text, "Ja");
+        assert_eq!(s.unmapped.len(), 1);
+        assert_eq!(s.unmapped[0].text, "egen");
+    }
+
+    #[test]
+    fn a_second_control_for_an_answered_question_is_kept_in_unmapped() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("första"))
+            .control(|c| c.tag("Q1").text("andra"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(answer(&s, "q1").text, "första");
+        let u = &s.unmapped[0];
+        assert_eq!(u.reason, UnmappedReason::DuplicateAnswer);
+        assert_eq!(u.text, "andra");
+        assert_eq!(u.location.after_question.as_deref(), Some("q1"));
+        assert!(warnings(&s).contains(&("duplicate-answer", Some("q1"))));
+    }
+
+    #[test]
+    fn candidates_are_the_outermost_controls_that_are_not_containers() {
+        let doc = DocBuilder::new()
+            .control(|c| c.kind(ControlType::Group))
+            .child(|c| c.tag("q1"))
+            .control(|c| c.tag("q2"))
+            .child(|c| c.tag("q3"))
+            .control(|c| c.kind(ControlType::RepeatingSection))
+            .child(|c| c.kind(ControlType::RepeatingSectionItem))
+            .control(|c| c.story(Story::Header))
+            .control(|c| c.story(Story::Footnote))
+            .build();
+        // 0 is a group; 3 stands inside 2; 5 is a section's item; 7 is in a note.
+        assert_eq!(candidates(&doc), [1, 2, 4, 6]);
+    }
+
+    #[test]
+    fn the_variant_is_the_one_whose_questions_the_form_holds_most_of() {
+        let bolag = DocBuilder::new()
+            .paragraph(Q6)
+            .control(|c| c.text("svar"))
+            .build();
+        let s = map(&bolag);
+        assert_eq!(s.questionnaire.variant, "bolag");
+        assert_eq!(s.questionnaire.variant_by, VariantBy::Detected);
+        assert_eq!(answer(&s, "q6").text, "svar");
+        // A control's title or tag counts for its variant.
+        for doc in [
+            DocBuilder::new().control(|c| c.alias("Ägardirektiv").text("svar")),
+            DocBuilder::new().control(|c| c.tag("q6").text("svar")),
+        ] {
+            assert_eq!(map(&doc.build()).questionnaire.variant, "bolag");
+        }
+        // A control of one variant weighs more than a question text of the other.
+        let namnd = DocBuilder::new()
+            .paragraph(Q6)
+            .control(|c| c.tag("q7").text("svar"))
+            .build();
+        assert_eq!(map(&namnd).questionnaire.variant, "namnd");
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_first_variant() {
+        let shared = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.text("svar"))
+            .build();
+        assert_eq!(map(&shared).questionnaire.variant, "namnd");
+        assert_eq!(
+            map(&DocBuilder::new().build()).questionnaire.variant,
+            "namnd"
+        );
+    }
+
+    #[test]
+    fn the_variant_option_wins_over_the_form() {
+        let bolag = DocBuilder::new()
+            .paragraph(Q6)
+            .control(|c| c.text("svar"))
+            .build();
+        let s = map_with(
+            &bolag,
+            Options {
+                variant: Some("namnd"),
+                ..Options::default()
+            },
+        );
+        assert_eq!(s.questionnaire.variant, "namnd");
+        assert_eq!(s.questionnaire.variant_by, VariantBy::Option);
+        assert!(s.answer("q6").is_none());
+    }
+}

@@ -35,6 +35,8 @@ mod options;
 mod prepare;
 mod remarks;
 mod resolve;
+#[cfg(test)]
+mod testing;
 mod unmapped;
 mod values;
 
@@ -281,5 +283,77 @@ fn move_blocks(doc: &mut Document, s: &mut Submission, moves: Vec<BlocksMove>) {
         // The control's blocks come first, then what was written beside it.
         taken.append(target);
         *target = taken;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{DocBuilder, Q1, Q6, map as map_test, questionnaire, registry};
+    use super::*;
+
+    #[test]
+    fn bad_options_are_refused_before_the_form_is_read() {
+        let (q, reg) = (questionnaire(), registry());
+        let opts = Options {
+            round: Some("snart"),
+            ..Options::default()
+        };
+        let doc = DocBuilder::new().build();
+        assert_eq!(
+            map(&doc, &q, &reg, &opts),
+            Err(OptionError::BadRound("snart".into()))
+        );
+        let prepared = Prepared::new(&q, &reg);
+        assert!(prepared.map_owned(doc, &opts).is_err());
+    }
+
+    #[test]
+    fn remembered_paragraph_keys_change_no_submission() {
+        let (q, reg) = (questionnaire(), registry());
+        let prepared = Prepared::new(&q, &reg);
+        let forms = [
+            DocBuilder::new()
+                .paragraph(Q1)
+                .control(|c| c.text("ett"))
+                .build(),
+            DocBuilder::new().paragraph(Q6).paragraph("Svar.").build(),
+            DocBuilder::new().paragraph(Q1).paragraph("Under.").build(),
+        ];
+        let mut keys = TextKeys::new();
+        for doc in &forms {
+            let opts = Options::default();
+            let fresh = prepared.map(doc, &opts).unwrap();
+            assert_eq!(prepared.map_with(doc, &opts, &mut keys).unwrap(), fresh);
+            let owned = prepared.map_owned_with(doc.clone(), &opts, &mut keys);
+            assert_eq!(owned.unwrap(), fresh);
+        }
+    }
+
+    #[test]
+    fn a_handed_over_form_gives_its_blocks_to_the_answers() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("Rad ett\nRad två"))
+            .paragraph("Rad tre")
+            .build();
+        let (q, reg) = (questionnaire(), registry());
+        let s = Prepared::new(&q, &reg)
+            .map_owned(doc, &Options::default())
+            .unwrap();
+        let texts: Vec<String> = s.answers[0].blocks.iter().map(Block::text).collect();
+        assert_eq!(texts, ["Rad ett", "Rad två", "Rad tre"]);
+    }
+
+    /// The fault kept in `unmapped::collect`: an unmapped control's blocks, moved in after the
+    /// entries are sorted, land on the entry that stood at its place before the sort.
+    #[test]
+    #[ignore = "known fault, kept while outputs must stay byte-identical"]
+    fn a_handed_over_form_gives_unmapped_controls_their_own_blocks() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("okand").text("I kontrollen"))
+            .paragraph("Utanför frågorna")
+            .build();
+        let s = map_test(&doc);
+        assert_eq!(s.unmapped[0].blocks, [paragraph("I kontrollen")]);
+        assert_eq!(s.unmapped[1].blocks, [paragraph("Utanför frågorna")]);
     }
 }

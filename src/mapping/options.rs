@@ -78,3 +78,67 @@ pub(super) fn check_with(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::testing::{questionnaire, registry};
+
+    fn check(opts: Options<'_>) -> Result<(), OptionError> {
+        check_options(&questionnaire(), &registry(), &opts)
+    }
+
+    #[test]
+    fn options_the_questionnaire_and_registry_know_pass() {
+        assert_eq!(check(Options::default()), Ok(()));
+        let known = Options {
+            variant: Some("bolag"),
+            round: Some("T2 2022"),
+            respondent: Some("Östermalms SDN"),
+            path: None,
+        };
+        assert_eq!(check(known), Ok(()));
+        let by_id = Options {
+            respondent: Some("norrmalm-sdn"),
+            ..Options::default()
+        };
+        assert_eq!(check(by_id), Ok(()));
+    }
+
+    #[test]
+    fn an_unknown_variant_is_refused_with_the_known_ones() {
+        let e = check(Options {
+            variant: Some("skola"),
+            ..Options::default()
+        });
+        assert_eq!(
+            e,
+            Err(OptionError::UnknownVariant {
+                given: "skola".into(),
+                questionnaire: "test".into(),
+                known: "namnd, bolag".into(),
+            })
+        );
+    }
+
+    #[test]
+    fn a_round_that_is_no_round_is_refused() {
+        let e = check(Options {
+            round: Some("snart"),
+            ..Options::default()
+        });
+        assert_eq!(e, Err(OptionError::BadRound("snart".into())));
+    }
+
+    #[test]
+    fn a_respondent_the_registry_lacks_is_refused() {
+        let e = check(Options {
+            respondent: Some("Atlantis SDN"),
+            ..Options::default()
+        });
+        assert_eq!(
+            e,
+            Err(OptionError::UnknownRespondent("Atlantis SDN".into()))
+        );
+    }
+}

@@ -187,3 +187,76 @@ impl TextKeys {
         k
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::testing::{questionnaire, registry};
+
+    #[test]
+    fn items_are_the_variants_fields_then_its_questions() {
+        let (q, reg) = (questionnaire(), registry());
+        let p = Prepared::new(&q, &reg);
+        let ids = |v: &str| -> Vec<&str> {
+            p.variant(v)
+                .unwrap()
+                .items
+                .iter()
+                .map(|i| i.id(&q))
+                .collect()
+        };
+        assert_eq!(
+            ids("namnd"),
+            [
+                "namnd", "period", "kontakt", "telefon", "epost", "q1", "q2", "q3", "q4", "q5",
+                "q7"
+            ]
+        );
+        assert_eq!(ids("bolag")[9..], ["q5", "q6"]);
+        assert!(p.variant("skola").is_none());
+    }
+
+    #[test]
+    fn look_up_tables_key_tags_titles_and_texts() {
+        let (q, reg) = (questionnaire(), registry());
+        let p = Prepared::new(&q, &reg);
+        let v = p.variant("namnd").unwrap();
+        let id = |i: Option<&usize>| i.map(|&i| v.items[i].id(&q));
+        // A tag left out is the id; tags are kept lower case.
+        assert_eq!(id(v.tags.get("q1")), Some("q1"));
+        assert_eq!(id(v.tags.get("foretagslots")), Some("q3"));
+        // Titles and other titles, by key.
+        assert_eq!(id(v.aliases.get("växla upp")), Some("q2"));
+        assert_eq!(id(v.aliases.get("e post")), Some("epost"));
+        // Texts, labels and older wordings, by key.
+        assert_eq!(id(v.exact.get(&key("Nämnd:"))), Some("namnd"));
+        assert_eq!(
+            id(v.exact.get(&key(
+                "Berätta om arbetet med Växla upp Stockholm under perioden"
+            ))),
+            Some("q2")
+        );
+        assert!(v.template.iter().any(|t| t.key == key(&q.title)));
+        assert!(
+            v.areas
+                .iter()
+                .any(|a| a.key == "ett bättre klimat för företag")
+        );
+    }
+
+    #[test]
+    fn text_keys_remember_a_bounded_number_of_texts() {
+        let mut keys = TextKeys::new();
+        let a = keys.key("1. Fråga ett?");
+        assert_eq!(a.key, "fråga ett");
+        assert!(Arc::ptr_eq(&a, &keys.key("1. Fråga ett?")));
+        for i in 0..SEEN_TEXTS * 2 {
+            keys.key(&format!("text {i}"));
+        }
+        assert_eq!(keys.seen.len(), SEEN_TEXTS);
+        // Past the bound a text is keyed all the same.
+        let late = keys.key("Sent stycke");
+        assert_eq!(late.key, "sent stycke");
+        assert!(!Arc::ptr_eq(&late, &keys.key("Sent stycke")));
+    }
+}

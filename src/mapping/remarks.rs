@@ -85,3 +85,89 @@ fn top_candidate(doc: &Document, c: usize, item_of: &HashMap<usize, usize>) -> O
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::mapping::testing::{DocBuilder, Q1, Q2, map};
+    use crate::model::Warning;
+    use crate::submission::Submission;
+
+    /// The warnings of the given codes, as (code, question).
+    fn told<'s>(s: &'s Submission, codes: &[&str]) -> Vec<(&'s str, Option<&'s str>)> {
+        s.warnings
+            .iter()
+            .filter(|w| codes.contains(&w.code.as_str()))
+            .map(|w| (w.code.as_str(), w.question_id.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn a_comment_is_tied_to_the_question_of_its_control_or_its_region() {
+        let doc = DocBuilder::new()
+            .paragraph(Q1)
+            .control(|c| c.tag("q1").text("svar"))
+            .child(|c| c.text("inuti"))
+            .paragraph(Q2)
+            .paragraph("Svar två.")
+            .comment("Om kontrollen", Some(1), None)
+            .comment("Om texten", None, Some(3))
+            .comment("Överst", None, None)
+            .build();
+        let s = map(&doc);
+        let tied: Vec<(&str, Option<&str>)> = s
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), c.question_id.as_deref()))
+            .collect();
+        assert_eq!(
+            tied,
+            [
+                ("Om kontrollen", Some("q1")),
+                ("Om texten", Some("q2")),
+                ("Överst", None)
+            ]
+        );
+        assert_eq!(s.comments[0].author.as_deref(), Some("Granskare"));
+    }
+
+    #[test]
+    fn the_readers_warnings_are_tied_to_the_questions_they_concern() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("a").tracked_changes())
+            .child(|c| c.text("inuti").tracked_changes())
+            .control(|c| c.tag("q2").text("b"))
+            .control(|c| c.tag("q4").text("2022-04-30").tracked_changes())
+            .warning(Warning::new(
+                "tracked-changes",
+                "the form holds tracked changes",
+            ))
+            .warning(Warning::new("binding-differs", "the bound value differs").for_control(2))
+            .warning(Warning::new("macros", "the form holds macros"))
+            .build();
+        let s = map(&doc);
+        assert_eq!(
+            told(&s, &["tracked-changes", "binding-differs", "macros"]),
+            [
+                ("tracked-changes", Some("q1")),
+                ("tracked-changes", Some("q4")),
+                ("binding-differs", Some("q2")),
+                ("macros", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn tracked_changes_outside_answering_controls_are_told_once_for_the_form() {
+        let doc = DocBuilder::new()
+            .control(|c| c.tag("q1").text("a"))
+            .warning(Warning::new(
+                "tracked-changes",
+                "the form holds tracked changes",
+            ))
+            .build();
+        assert_eq!(
+            told(&map(&doc), &["tracked-changes"]),
+            [("tracked-changes", None)]
+        );
+    }
+}

@@ -181,3 +181,194 @@ fn respondent_ref(r: &Respondent, by: ResolvedBy, as_written: Option<String>) ->
         as_written,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::mapping::Options;
+    use crate::mapping::testing::{DocBuilder, map, map_with, warnings};
+    use crate::model::Document;
+    use crate::submission::ResolvedBy;
+
+    fn committee(name: &str) -> Document {
+        DocBuilder::new().inline("Nämnd:", |c| c.text(name)).build()
+    }
+
+    #[test]
+    fn the_round_comes_from_the_option_the_form_the_folder_then_the_file() {
+        let field = DocBuilder::new()
+            .inline("Period:", |c| c.text("Tertialrapport 1 2022"))
+            .build();
+        let bare = DocBuilder::new().file("Östermalm VB 2021.docx").build();
+        let in_folder = Path::new("in/2022 T2/Östermalm T1 2023.docx");
+        let round = |doc: &Document, round: Option<&str>, path: Option<&Path>| {
+            map_with(
+                doc,
+                Options {
+                    round,
+                    path,
+                    ..Options::default()
+                },
+            )
+            .round
+        };
+        let is = |r: &str| Some(r.to_owned());
+        assert_eq!(
+            round(&field, Some("VB 2022"), Some(in_folder)),
+            is("2022-VB")
+        );
+        assert_eq!(round(&field, None, Some(in_folder)), is("2022-T1"));
+        assert_eq!(round(&bare, None, Some(in_folder)), is("2022-T2"));
+        assert_eq!(
+            round(&bare, None, Some(Path::new("in/Östermalm T1 2023.docx"))),
+            is("2023-T1")
+        );
+        // Without a path, the file name the reader was given.
+        assert_eq!(round(&bare, None, None), is("2021-VB"));
+    }
+
+    #[test]
+    fn a_round_found_nowhere_is_warned_of() {
+        let s = map(&DocBuilder::new().build());
+        assert_eq!(s.round, None);
+        assert!(warnings(&s).contains(&("round-unresolved", None)));
+    }
+
+    #[test]
+    fn the_committee_field_names_the_respondent() {
+        let s = map(&committee("Östermalms SDN"));
+        let r = s.respondent.unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by, r.as_written.as_deref()),
+            ("ostermalm-sdn", ResolvedBy::Control, Some("Östermalms SDN"))
+        );
+        assert_eq!(r.committee, "Östermalms stadsdelsnämnd");
+        assert_eq!(r.kind, "stadsdelsnamnd");
+    }
+
+    #[test]
+    fn the_respondent_option_wins_and_a_conflict_is_warned_of() {
+        let given = |who: &'static str| {
+            map_with(
+                &committee("Östermalms SDN"),
+                Options {
+                    respondent: Some(who),
+                    ..Options::default()
+                },
+            )
+        };
+        let s = given("norrmalm-sdn");
+        let r = s.respondent.as_ref().unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by),
+            ("norrmalm-sdn", ResolvedBy::Option)
+        );
+        assert_eq!(r.as_written.as_deref(), Some("Östermalms SDN"));
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-conflict")
+            .unwrap();
+        assert_eq!(
+            w.message,
+            "the form names Östermalms stadsdelsnämnd but --respondent says Norrmalms stadsdelsnämnd; --respondent was used"
+        );
+        assert!(
+            !warnings(&given("Östermalms stadsdelsnämnd")).contains(&("respondent-conflict", None))
+        );
+    }
+
+    #[test]
+    fn the_file_name_names_the_respondent_when_the_form_does_not() {
+        let s = map_with(
+            &DocBuilder::new().build(),
+            Options {
+                path: Some(Path::new("inkommet/Norrmalm T1 2022.docx")),
+                ..Options::default()
+            },
+        );
+        let r = s.respondent.unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by),
+            ("norrmalm-sdn", ResolvedBy::FileName)
+        );
+        assert_eq!(r.as_written, None);
+    }
+
+    #[test]
+    fn a_committee_the_registry_lacks_is_warned_of_as_written() {
+        let s = map(&committee("Atlantis SDN"));
+        assert!(s.respondent.is_none());
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-unresolved")
+            .unwrap();
+        assert!(
+            w.message
+                .starts_with("the form's committee field says \"Atlantis SDN\""),
+            "{}",
+            w.message
+        );
+        let s = map(&DocBuilder::new().build());
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-unresolved")
+            .unwrap();
+        assert!(
+            w.message.starts_with("neither the form nor its file name"),
+            "{}",
+            w.message
+        );
+    }
+
+    #[test]
+    fn a_respondent_ended_before_the_round_is_warned_of() {
+        let s = map_with(
+            &committee("Västra innerstadens stadsdelsnämnd"),
+            Options {
+                round: Some("2022-T1"),
+                ..Options::default()
+            },
+        );
+        assert_eq!(s.respondent.unwrap().id, "vastra-sdn");
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-not-valid")
+            .unwrap();
+        assert_eq!(
+            w.message,
+            "Västra innerstadens stadsdelsnämnd did not exist at the end of the round (2022-04-30)"
+        );
+    }
+
+    #[test]
+    fn contact_details_are_read_and_doubtful_ones_warned_of() {
+        let contact = |phone: &str, email: &str| {
+            map(&DocBuilder::new()
+                .inline("Kontaktperson:", |c| c.text("Helena Näslund"))
+                .inline("Telefon:", |c| c.text(phone))
+                .inline("E-post:", |c| c.text(email))
+                .build())
+        };
+        let s = contact("08-508 100 51", "Helena.Naslund@Stockholm.se");
+        let c = s.contact.as_ref().unwrap();
+        assert_eq!(c.name.as_deref(), Some("Helena Näslund"));
+        assert_eq!(c.phone.as_deref(), Some("+46 8 508 100 51"));
+        assert_eq!(c.email.as_deref(), Some("helena.naslund@stockholm.se"));
+        assert!(!s.warnings.iter().any(|w| w.code.starts_with("contact-")));
+        let s = contact("+1 555 0100", "helena at stockholm");
+        let codes = warnings(&s);
+        assert!(
+            codes.contains(&("contact-email-invalid", None)),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&("contact-phone-unrecognised", None)),
+            "{codes:?}"
+        );
+    }
+}

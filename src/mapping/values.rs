@@ -104,3 +104,119 @@ pub(super) fn parse_date(text: &str) -> Option<String> {
     let iso = format!("{year:04}-{month:02}-{day:02}");
     crate::schema::is_iso_date(&iso).then_some(iso)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value as J, json};
+
+    use super::*;
+    use crate::mapping::testing::{DocBuilder, questionnaire};
+    use crate::model::ControlType;
+
+    /// The value of question `id` answered `text` (by `control`, if given), and the warnings.
+    fn value_of(id: &str, control: Option<&Control>, text: &str) -> (Option<J>, Vec<String>) {
+        let q = questionnaire();
+        let q = q.questions.iter().find(|q| q.id == id).unwrap();
+        let mut warnings = Vec::new();
+        let v = typed_value(q, control, text, &mut warnings);
+        (v, warnings.into_iter().map(|w| w.message).collect())
+    }
+
+    fn control_with(value: Value) -> Control {
+        DocBuilder::new()
+            .control(|c| c.kind(ControlType::Checkbox).value(value))
+            .build()
+            .controls
+            .remove(0)
+    }
+
+    #[test]
+    fn yes_and_no_as_people_write_them() {
+        for (text, v) in [
+            ("Ja", true),
+            ("JA.", true),
+            ("x", true),
+            ("Nej", false),
+            ("false", false),
+        ] {
+            assert_eq!(
+                value_of("q3", None, text),
+                (Some(json!(v)), vec![]),
+                "{text}"
+            );
+        }
+        let (v, warned) = value_of("q3", None, "kanske");
+        assert_eq!(v, None);
+        assert_eq!(warned, ["the answer \"kanske\" is not a yes/no value"]);
+    }
+
+    #[test]
+    fn a_controls_own_value_wins_over_its_text() {
+        let checkbox = control_with(Value::Boolean(false));
+        assert_eq!(value_of("q3", Some(&checkbox), "Ja").0, Some(json!(false)));
+        let date = control_with(Value::Date("2022-04-30".into()));
+        assert_eq!(
+            value_of("q4", Some(&date), "snart").0,
+            Some(json!("2022-04-30"))
+        );
+        let list = control_with(Value::Choice {
+            value: "kvartal".into(),
+            display_text: "Varje månad".into(),
+        });
+        assert_eq!(
+            value_of("q5", Some(&list), "Varje månad").0,
+            Some(json!("kvartal"))
+        );
+    }
+
+    #[test]
+    fn a_choice_is_found_by_its_value_its_label_or_its_value_written_out() {
+        assert_eq!(value_of("q5", None, "manad").0, Some(json!("manad")));
+        assert_eq!(value_of("q5", None, "varje månad").0, Some(json!("manad")));
+        assert_eq!(value_of("q5", None, "KVARTAL").0, Some(json!("kvartal")));
+        // A list entry the questionnaire lacks: its display text decides.
+        let list = control_with(Value::Choice {
+            value: "3".into(),
+            display_text: "Varje kvartal".into(),
+        });
+        assert_eq!(
+            value_of("q5", Some(&list), "Varje kvartal").0,
+            Some(json!("kvartal"))
+        );
+        let (v, warned) = value_of("q5", None, "Ibland");
+        assert_eq!(v, None);
+        assert_eq!(warned, ["the answer \"Ibland\" is not a choice value"]);
+    }
+
+    #[test]
+    fn dates_are_read_from_the_text_and_a_wrong_one_is_warned_of() {
+        assert_eq!(
+            value_of("q4", None, "30 april 2022").0,
+            Some(json!("2022-04-30"))
+        );
+        let (v, warned) = value_of("q4", None, "i våras");
+        assert_eq!(v, None);
+        assert_eq!(warned, ["the answer \"i våras\" is not a date value"]);
+    }
+
+    #[test]
+    fn text_questions_and_empty_answers_have_no_value_and_no_warning() {
+        assert_eq!(value_of("q1", None, "Ja"), (None, vec![]));
+        assert_eq!(value_of("q3", None, ""), (None, vec![]));
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        assert_eq!(parse_date("2022-04-30").as_deref(), Some("2022-04-30"));
+        assert_eq!(parse_date(" 30/4/2022 ").as_deref(), Some("2022-04-30"));
+        assert_eq!(parse_date("30.4.2022").as_deref(), Some("2022-04-30"));
+        assert_eq!(parse_date("1 okt 2021").as_deref(), Some("2021-10-01"));
+        assert_eq!(parse_date("1 October 2021").as_deref(), Some("2021-10-01"));
+        assert_eq!(parse_date("3 May, 2022").as_deref(), Some("2022-05-03"));
+        assert_eq!(parse_date("30 april 2022").as_deref(), Some("2022-04-30"));
+        assert_eq!(parse_date("32/1/2022"), None);
+        assert_eq!(parse_date("1/13/2022"), None);
+        assert_eq!(parse_date("april 2022"), None);
+        assert_eq!(parse_date("snart"), None);
+    }
+}
