@@ -8,6 +8,7 @@
 //! what is remembered (a test reads every fixture with one reader in several orders and
 //! compares each result with a fresh reader's).
 
+use crate::mapping::TextKeys;
 use crate::ooxml::TemplateCache;
 use crate::package::PartCache;
 
@@ -18,4 +19,6 @@ pub(crate) struct Cache {
     pub(crate) parts: PartCache,
     /// The buffer parts are inflated into, and the styles and glossary last read.
     pub(crate) template: TemplateCache,
+    /// The comparison keys of paragraphs met in earlier forms, for mapping.
+    pub(crate) text_keys: TextKeys,
 }

@@ -40,7 +40,7 @@ pub struct Context<'a> {
 const FUTURE_TOLERANCE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Converts forms one after the other; one per worker thread. After a panic its reader is
-/// replaced, since the reader's remembered parts may be half updated.
+/// replaced, cache and all, since what the cache remembers may be half updated.
 pub struct Worker {
     reader: Reader,
     limits: Limits,
@@ -105,12 +105,15 @@ fn to_submission(
     };
     // The options were checked when the configuration was made; should mapping still refuse
     // them, this form fails, nothing else.
-    let mut s = ctx.prepared.map_owned(doc, &opts).map_err(|e| {
-        Error::new(ErrorKind::Internal {
-            message: e.to_string(),
-        })
-        .in_file(Some(&name))
-    })?;
+    let mut s = ctx
+        .prepared
+        .map_owned_with(doc, &opts, reader.text_keys())
+        .map_err(|e| {
+            Error::new(ErrorKind::Internal {
+                message: e.to_string(),
+            })
+            .in_file(Some(&name))
+        })?;
     s.source.file_modified = file.modified.map(rfc3339);
     check_saved_date(&mut s, ctx.now);
     if cfg.redact_contact() {

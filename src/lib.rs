@@ -71,6 +71,11 @@ impl Reader {
         }
     }
 
+    /// The paragraph keys this reader's earlier forms were mapped with, for mapping the next.
+    pub(crate) fn text_keys(&mut self) -> &mut mapping::TextKeys {
+        &mut self.cache.text_keys
+    }
+
     /// Reads the Word file at `path`.
     pub fn read_path(&mut self, path: &Path) -> Result<Document> {
         let mut pkg = package::Package::open(path, self.limits, &mut self.cache.parts)?;

@@ -36,8 +36,17 @@ pub struct QuestionnaireRef {
     pub id: String,
     pub version: String,
     pub variant: String,
-    /// How the variant was chosen: `option` (`--variant`) or `detected`.
-    pub variant_by: String,
+    pub variant_by: VariantBy,
+}
+
+/// How the variant was chosen.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum VariantBy {
+    /// `--variant`.
+    Option,
+    /// From the controls and question texts the form holds.
+    Detected,
 }
 
 /// How the respondent was found.
@@ -137,12 +146,23 @@ pub struct ControlRef {
 pub struct Unmapped {
     pub text: String,
     pub blocks: Vec<Block>,
-    /// Why it is here: `unknownControl`, `duplicateAnswer`, `outsideQuestions`.
-    pub reason: String,
+    pub reason: UnmappedReason,
     /// The control that holds it, if one does.
     pub control: Option<ControlRef>,
     /// Where it stood.
     pub location: Location,
+}
+
+/// Why text is in `unmapped`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum UnmappedReason {
+    /// A control that answers no question of the questionnaire.
+    UnknownControl,
+    /// A second control answering a question another control answers already.
+    DuplicateAnswer,
+    /// Text outside controls and outside every question's region.
+    OutsideQuestions,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use blankett::mapping::{self, Options};
 use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::{AnswerStatus, MatchedBy, ResolvedBy, Submission};
+use blankett::submission::{
+    AnswerStatus, MatchedBy, ResolvedBy, Submission, UnmappedReason, VariantBy,
+};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -256,7 +258,7 @@ fn typed_questions_get_typed_values() {
         .starts_with("Aktivitet: Trygghetsvandring Stureplan\nAnsvarig: Trygghets- och säkerhetssamordnare\nAktivitet: Grönare Stockholm"));
     // The picture control answers no question: kept, with where it stood.
     let u = &s.unmapped[0];
-    assert_eq!(u.reason, "unknownControl");
+    assert_eq!(u.reason, UnmappedReason::UnknownControl);
     assert_eq!(
         u.control.as_ref().unwrap().tag.as_deref(),
         Some("bild-platsaktivering")
@@ -282,7 +284,7 @@ fn options_override_what_the_form_says() {
         (r.id.as_str(), r.resolved_by),
         ("norrmalm-sdn", ResolvedBy::Option)
     );
-    assert_eq!(s.questionnaire.variant_by, "option");
+    assert_eq!(s.questionnaire.variant_by, VariantBy::Option);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use blankett::model::Block;
 use blankett::schema::{Questionnaire, Registry};
 use blankett::submission::{
-    Answer, AnswerStatus, FORMAT_VERSION, QuestionnaireRef, SourceRef, Submission,
+    Answer, AnswerStatus, FORMAT_VERSION, QuestionnaireRef, SourceRef, Submission, VariantBy,
 };
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
@@ -419,7 +419,7 @@ fn what_the_program_writes_validates() {
             id: "naringsliv-uppfoljning".into(),
             version: "2022".into(),
             variant: "stadsdelsnamnd".into(),
-            variant_by: "detected".into(),
+            variant_by: VariantBy::Detected,
         },
         round: "2022-VB".parse().ok(),
         respondent: None,

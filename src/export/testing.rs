@@ -58,7 +58,7 @@ pub fn round(redact: bool) -> Round {
                 id: q.id.clone(),
                 version: q.version.clone(),
                 variant: "stadsdelsnamnd".into(),
-                variant_by: "detected".into(),
+                variant_by: crate::submission::VariantBy::Detected,
             },
             round: "2022-T1".parse().ok(),
             respondent: resp.map(|(id, name)| RespondentRef {

@@ -1,0 +1,375 @@
+//! Who answers, for which round, and how to reach them: the round and the respondent from the
+//! options, the form's fields, its folder and file name (in that order); the contact details
+//! from the form's fields. How a name or a round is read from text is [`super::respondent`]'s
+//! and [`super::round`]'s; this module decides which source wins and warns when none does.
+
+use std::collections::HashMap;
+
+use super::respondent::Matcher;
+use super::{Options, Run, contact as contact_details, round, warning};
+use crate::model::Document;
+use crate::round_id::RoundId;
+use crate::schema::{Registry, Respondent, Role};
+use crate::submission::{ResolvedBy, RespondentRef, SubmissionWarning};
+
+/// The fields' values, by role.
+type Fields = HashMap<Role, Option<String>>;
+
+/// Resolves the round, then the respondent as of the round's last day.
+pub(super) fn round_and_respondent(run: &mut Run<'_, '_>) {
+    let warnings = &mut run.out.warnings;
+    let round = resolve_round(run.doc, run.opts, &run.fields, warnings);
+    let prepared = run.prepared;
+    run.out.respondent = resolve_respondent(
+        prepared.reg,
+        &prepared.matcher,
+        run.opts,
+        &run.fields,
+        round.map(RoundId::end_date).as_deref(),
+        warnings,
+    );
+    run.out.round = round;
+}
+
+/// The contact details from the contact fields, warned of where they do not read as an address
+/// or a Swedish phone number.
+pub(super) fn contact(run: &mut Run<'_, '_>) {
+    let text_of = |role: Role| run.fields.get(&role).and_then(|t| t.as_deref());
+    let contact = contact_details::contact(
+        text_of(Role::ContactName),
+        text_of(Role::ContactPhone),
+        text_of(Role::ContactEmail),
+    );
+    if contact.email_valid == Some(false) {
+        run.out.warnings.push(warning(
+            "contact-email-invalid",
+            format!(
+                "the e-mail address {:?} is not a well-formed address",
+                contact.email_as_written.as_deref().unwrap_or("")
+            ),
+            None,
+        ));
+    }
+    if contact.phone.is_some() && contact.phone == contact.phone_as_written {
+        run.out.warnings.push(warning(
+            "contact-phone-unrecognised",
+            format!(
+                "the phone number {:?} is not a Swedish number; kept as written",
+                contact.phone_as_written.as_deref().unwrap_or("")
+            ),
+            None,
+        ));
+    }
+    run.out.contact = Some(contact);
+}
+
+/// The round: `--round`, else the form's round field, else the folder's name, else the
+/// file's.
+pub(super) fn resolve_round(
+    doc: &Document,
+    opts: &Options<'_>,
+    fields: &Fields,
+    warnings: &mut Vec<SubmissionWarning>,
+) -> Option<RoundId> {
+    if let Some(r) = opts.round {
+        return round::parse(r);
+    }
+    if let Some(Some(t)) = fields.get(&Role::Round)
+        && let Some(r) = round::parse(t)
+    {
+        return Some(r);
+    }
+    let folder = opts
+        .path
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    let file = opts
+        .path
+        .and_then(|p| p.file_stem())
+        .map(|n| n.to_string_lossy().into_owned())
+        .or_else(|| doc.source.file.clone());
+    if let Some(r) = folder.as_deref().and_then(round::parse) {
+        return Some(r);
+    }
+    if let Some(r) = file.as_deref().and_then(round::parse) {
+        return Some(r);
+    }
+    warnings.push(warning(
+        "round-unresolved",
+        "the round is not in the form, its folder or its file name; give it with --round",
+        None,
+    ));
+    None
+}
+
+/// The respondent: `--respondent` (warned of when the form names another), else the form's
+/// committee field, else the file name. `date`: the round's last day, on which the respondent
+/// must exist.
+pub(super) fn resolve_respondent(
+    reg: &Registry,
+    matcher: &Matcher<'_>,
+    opts: &Options<'_>,
+    fields: &Fields,
+    date: Option<&str>,
+    warnings: &mut Vec<SubmissionWarning>,
+) -> Option<RespondentRef> {
+    let as_written = fields.get(&Role::Respondent).and_then(Clone::clone);
+    let from_control = as_written.as_deref().and_then(|t| matcher.find(t, date));
+    let file_stem = opts
+        .path
+        .and_then(|p| p.file_stem())
+        .map(|n| n.to_string_lossy().into_owned());
+    let (found, by) = if let Some(given) = opts.respondent {
+        let r = matcher.by_id_or_name(reg, given);
+        if let (Some(r), Some(c)) = (r, from_control)
+            && r.id != c.id
+        {
+            warnings.push(warning(
+                "respondent-conflict",
+                format!(
+                    "the form names {} but --respondent says {}; --respondent was used",
+                    c.name, r.name
+                ),
+                None,
+            ));
+        }
+        (r, ResolvedBy::Option)
+    } else if let Some(r) = from_control {
+        (Some(r), ResolvedBy::Control)
+    } else if let Some(r) = file_stem.as_deref().and_then(|f| matcher.find(f, date)) {
+        (Some(r), ResolvedBy::FileName)
+    } else {
+        (None, ResolvedBy::Option)
+    };
+    let Some(r) = found else {
+        warnings.push(unresolved(as_written.as_deref()));
+        return None;
+    };
+    if !r.valid_on(date) {
+        warnings.push(warning(
+            "respondent-not-valid",
+            format!(
+                "{} did not exist at the end of the round ({})",
+                r.name,
+                date.unwrap_or("")
+            ),
+            None,
+        ));
+    }
+    Some(respondent_ref(r, by, as_written))
+}
+
+fn unresolved(as_written: Option<&str>) -> SubmissionWarning {
+    warning(
+        "respondent-unresolved",
+        match as_written {
+            Some(t) => format!(
+                "the form's committee field says {t:?}, which names no respondent in the registry, and neither does the file name; give it with --respondent"
+            ),
+            None => "neither the form nor its file name names a respondent in the registry; give it with --respondent".into(),
+        },
+        None,
+    )
+}
+
+fn respondent_ref(r: &Respondent, by: ResolvedBy, as_written: Option<String>) -> RespondentRef {
+    RespondentRef {
+        id: r.id.clone(),
+        committee: r.name.clone(),
+        kind: r.kind.clone(),
+        resolved_by: by,
+        as_written,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::mapping::Options;
+    use crate::mapping::testing::{DocBuilder, map, map_with, warnings};
+    use crate::model::Document;
+    use crate::submission::ResolvedBy;
+
+    fn committee(name: &str) -> Document {
+        DocBuilder::new().inline("Nämnd:", |c| c.text(name)).build()
+    }
+
+    #[test]
+    fn the_round_comes_from_the_option_the_form_the_folder_then_the_file() {
+        let field = DocBuilder::new()
+            .inline("Period:", |c| c.text("Tertialrapport 1 2022"))
+            .build();
+        let bare = DocBuilder::new().file("Östermalm VB 2021.docx").build();
+        let in_folder = Path::new("in/2022 T2/Östermalm T1 2023.docx");
+        let round = |doc: &Document, round: Option<&str>, path: Option<&Path>| {
+            map_with(
+                doc,
+                Options {
+                    round,
+                    path,
+                    ..Options::default()
+                },
+            )
+            .round
+        };
+        let is = |r: &str| r.parse::<crate::round_id::RoundId>().ok();
+        assert_eq!(
+            round(&field, Some("VB 2022"), Some(in_folder)),
+            is("2022-VB")
+        );
+        assert_eq!(round(&field, None, Some(in_folder)), is("2022-T1"));
+        assert_eq!(round(&bare, None, Some(in_folder)), is("2022-T2"));
+        assert_eq!(
+            round(&bare, None, Some(Path::new("in/Östermalm T1 2023.docx"))),
+            is("2023-T1")
+        );
+        // Without a path, the file name the reader was given.
+        assert_eq!(round(&bare, None, None), is("2021-VB"));
+    }
+
+    #[test]
+    fn a_round_found_nowhere_is_warned_of() {
+        let s = map(&DocBuilder::new().build());
+        assert_eq!(s.round, None);
+        assert!(warnings(&s).contains(&("round-unresolved", None)));
+    }
+
+    #[test]
+    fn the_committee_field_names_the_respondent() {
+        let s = map(&committee("Östermalms SDN"));
+        let r = s.respondent.unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by, r.as_written.as_deref()),
+            ("ostermalm-sdn", ResolvedBy::Control, Some("Östermalms SDN"))
+        );
+        assert_eq!(r.committee, "Östermalms stadsdelsnämnd");
+        assert_eq!(r.kind, "stadsdelsnamnd");
+    }
+
+    #[test]
+    fn the_respondent_option_wins_and_a_conflict_is_warned_of() {
+        let given = |who: &'static str| {
+            map_with(
+                &committee("Östermalms SDN"),
+                Options {
+                    respondent: Some(who),
+                    ..Options::default()
+                },
+            )
+        };
+        let s = given("norrmalm-sdn");
+        let r = s.respondent.as_ref().unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by),
+            ("norrmalm-sdn", ResolvedBy::Option)
+        );
+        assert_eq!(r.as_written.as_deref(), Some("Östermalms SDN"));
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-conflict")
+            .unwrap();
+        assert_eq!(
+            w.message,
+            "the form names Östermalms stadsdelsnämnd but --respondent says Norrmalms stadsdelsnämnd; --respondent was used"
+        );
+        assert!(
+            !warnings(&given("Östermalms stadsdelsnämnd")).contains(&("respondent-conflict", None))
+        );
+    }
+
+    #[test]
+    fn the_file_name_names_the_respondent_when_the_form_does_not() {
+        let s = map_with(
+            &DocBuilder::new().build(),
+            Options {
+                path: Some(Path::new("inkommet/Norrmalm T1 2022.docx")),
+                ..Options::default()
+            },
+        );
+        let r = s.respondent.unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.resolved_by),
+            ("norrmalm-sdn", ResolvedBy::FileName)
+        );
+        assert_eq!(r.as_written, None);
+    }
+
+    #[test]
+    fn a_committee_the_registry_lacks_is_warned_of_as_written() {
+        let s = map(&committee("Atlantis SDN"));
+        assert!(s.respondent.is_none());
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-unresolved")
+            .unwrap();
+        assert!(
+            w.message
+                .starts_with("the form's committee field says \"Atlantis SDN\""),
+            "{}",
+            w.message
+        );
+        let s = map(&DocBuilder::new().build());
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-unresolved")
+            .unwrap();
+        assert!(
+            w.message.starts_with("neither the form nor its file name"),
+            "{}",
+            w.message
+        );
+    }
+
+    #[test]
+    fn a_respondent_ended_before_the_round_is_warned_of() {
+        let s = map_with(
+            &committee("Västra innerstadens stadsdelsnämnd"),
+            Options {
+                round: Some("2022-T1"),
+                ..Options::default()
+            },
+        );
+        assert_eq!(s.respondent.unwrap().id, "vastra-sdn");
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "respondent-not-valid")
+            .unwrap();
+        assert_eq!(
+            w.message,
+            "Västra innerstadens stadsdelsnämnd did not exist at the end of the round (2022-04-30)"
+        );
+    }
+
+    #[test]
+    fn contact_details_are_read_and_doubtful_ones_warned_of() {
+        let contact = |phone: &str, email: &str| {
+            map(&DocBuilder::new()
+                .inline("Kontaktperson:", |c| c.text("Helena Näslund"))
+                .inline("Telefon:", |c| c.text(phone))
+                .inline("E-post:", |c| c.text(email))
+                .build())
+        };
+        let s = contact("08-508 100 51", "Helena.Naslund@Stockholm.se");
+        let c = s.contact.as_ref().unwrap();
+        assert_eq!(c.name.as_deref(), Some("Helena Näslund"));
+        assert_eq!(c.phone.as_deref(), Some("+46 8 508 100 51"));
+        assert_eq!(c.email.as_deref(), Some("helena.naslund@stockholm.se"));
+        assert!(!s.warnings.iter().any(|w| w.code.starts_with("contact-")));
+        let s = contact("+1 555 0100", "helena at stockholm");
+        let codes = warnings(&s);
+        assert!(
+            codes.contains(&("contact-email-invalid", None)),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&("contact-phone-unrecognised", None)),
+            "{codes:?}"
+        );
+    }
+}
