@@ -343,10 +343,9 @@ mod tests {
         assert_eq!(texts, ["Rad ett", "Rad två", "Rad tre"]);
     }
 
-    /// The fault kept in `unmapped::collect`: an unmapped control's blocks, moved in after the
-    /// entries are sorted, land on the entry that stood at its place before the sort.
+    /// An unmapped control's blocks go to its own entry, wherever the sort by flow position
+    /// puts it.
     #[test]
-    #[ignore = "known fault, kept while outputs must stay byte-identical"]
     fn a_handed_over_form_gives_unmapped_controls_their_own_blocks() {
         let doc = DocBuilder::new()
             .control(|c| c.tag("okand").text("I kontrollen"))

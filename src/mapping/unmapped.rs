@@ -22,22 +22,17 @@ pub(super) fn collect(run: &mut Run<'_, '_>) {
             entries.push(entry);
         }
     }
-    if let Some(moves) = run.moves.as_mut() {
-        // Known fault, kept while outputs must stay byte-identical: the place recorded is the
-        // entry's before the sort below, so when the sort moves entries a control's blocks go
-        // to another entry and `map_owned` differs from `map`. The fix records the place after
-        // the sort.
-        for (place, (_, awaits)) in entries.iter().enumerate() {
-            if let Some(control) = *awaits {
-                moves.push(BlocksMove {
-                    control,
-                    to: BlocksTo::Unmapped(place),
-                });
-            }
-        }
-    }
     entries.sort_by_key(|(u, _)| u.location.flow_index.unwrap_or(usize::MAX));
-    run.out.unmapped.extend(entries.into_iter().map(|(u, _)| u));
+    // Where blocks go is the entry's place in the sorted list.
+    for (u, awaits) in entries {
+        if let (Some(moves), Some(control)) = (run.moves.as_mut(), awaits) {
+            moves.push(BlocksMove {
+                control,
+                to: BlocksTo::Unmapped(run.out.unmapped.len()),
+            });
+        }
+        run.out.unmapped.push(u);
+    }
 }
 
 /// A paragraph of loose text outside every question's region.
