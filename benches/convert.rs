@@ -11,8 +11,8 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
-use blankett::mapping::{Options, Prepared, TextKeys};
-use blankett::schema::{Questionnaire, Registry};
+use blankett::{MapOptions as Options, Prepared, TextKeys};
+use blankett::{Questionnaire, Registry};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn typical() -> Vec<u8> {
@@ -113,7 +113,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let doc = reader.read_bytes(docx.clone(), Some("form.docx")).unwrap();
                 let s = prepared.map_with(&doc, &opts, &mut keys).unwrap();
-                blankett::output::to_json(&s)
+                blankett::to_json(&s)
             })
         });
         g.finish();

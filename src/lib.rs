@@ -12,41 +12,107 @@
 //! # Ok::<(), blankett::Error>(())
 //! ```
 //!
-//! The pipeline is in the module names: [`package`] (zip, sniffing, relationships),
-//! [`xml`] (reader configuration and namespaces), [`ooxml`] (the streaming reader) and
-//! [`model`] (what it produces).
+//! [`map`] (or a [`Prepared`] questionnaire, for many forms) turns a [`Document`] into a
+//! [`Submission`]: every question of the questionnaire answered, unanswered or missing.
+//! [`consolidate`] merges a round's submissions into a [`Round`], which [`write_exports`] writes
+//! as JSON, CSV, XLSX, Markdown and Word. [`run_batch`] and [`watch`] convert whole folders
+//! through one per-form path ([`Worker`]), recording what they did in the output folder
+//! ([`Index`], [`Report`]).
+//!
+//! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
+//! draws the pipeline and says which module owns what.
 
-pub mod batch;
+#![warn(missing_docs)]
+
+mod batch;
 mod cache;
-pub mod config;
-pub mod error;
-pub mod export;
-pub mod form_file;
+mod config;
+mod error;
+mod export;
+mod form_file;
 mod hash;
-pub mod inspect;
-pub mod intake;
-pub mod ledger;
-pub mod limits;
-pub mod lock;
-pub mod mapping;
-pub mod model;
-pub mod ooxml;
-pub mod output;
-pub mod package;
-pub mod round;
-pub mod round_id;
-pub mod schema;
-pub mod submission;
-pub mod template;
-pub mod watch;
+mod inspect;
+mod intake;
+mod ledger;
+mod limits;
+mod lock;
+mod mapping;
+mod model;
+mod ooxml;
+mod output;
+mod package;
+mod round;
+mod round_id;
+mod schema;
+mod submission;
+mod template;
+mod watch;
 mod word_out;
-pub mod xml;
+mod xml;
 
 use std::path::Path;
 
+// Reading a form: the reader, its limits and errors, and the model it produces.
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
-pub use model::{Control, Document, Warning};
+pub use model::{
+    Block, CellRef, Comment, Control, ControlType, DataBinding, Document, FlowItem, Level, Link,
+    ListItem, NoteKind, Origin, PackageKind, PlaceholderSignal, Source, Status, Story, Value,
+    Warning, blocks_text,
+};
+
+// The questionnaire and the registry of respondents (`schemas/`).
+pub use schema::{
+    Area, CheckReport, Choice, Field, FileKind, Organisation, Question, QuestionType,
+    Questionnaire, Registry, Respondent, Role, SchemaError, Variant, check_file, is_iso_date,
+    is_organisation_number,
+};
+
+// Mapping a form to its questionnaire: the submission.
+pub use mapping::respondent::Matcher as RespondentMatcher;
+pub use mapping::round::parse as parse_round;
+pub use mapping::{OptionError, Options as MapOptions, Prepared, TextKeys, check_options, map};
+pub use round_id::{NotARoundId, RoundId, Term};
+pub use submission::{
+    Answer, AnswerStatus, Contact, ControlRef, FORMAT_VERSION as SUBMISSION_FORMAT_VERSION,
+    Location, MatchedBy, QuestionnaireRef, ResolvedBy, RespondentRef, SourceRef, Submission,
+    SubmissionComment, SubmissionWarning, Unmapped, UnmappedReason, VariantBy,
+};
+
+// Converting unattended: the configuration, the one per-form path, batch, watch, and what they
+// record in the output folder.
+pub use batch::{Found, RunOptions, discover, run as run_batch};
+pub use config::{Config, Overrides};
+pub use form_file::{FormFile, Links, read as read_form_file};
+pub use intake::{Context, Worker, output_name, skip_reason, slug, store, write_submission};
+pub use ledger::{
+    Entry, FORMAT_VERSION as LEDGER_FORMAT_VERSION, FileError, FileReport, FileStatus, Index,
+    Origin as FormOrigin, Report, SUBMISSIONS, SkipReason, Skipped, Source as FormSource,
+    load_submissions, output_intact,
+};
+pub use lock::{FolderLock, LOCK_FILE, LockError, acquire as lock_folder};
+pub use watch::{Event, FAILED, Locks, PROCESSED, Settings, Summary, watch};
+
+// The round and its exports.
+pub use export::{
+    ExportError, ExportOptions, Format, export_path, to_bytes, to_csv, to_docx, to_markdown,
+    to_xlsx, write_exports,
+};
+pub use round::{
+    Cell, Completeness, CompletenessRow, Conflict, FORMAT_VERSION as ROUND_FORMAT_VERSION,
+    MissingRespondent, Options as RoundOptions, RespondentStatus, Round, RoundAnswer, RoundArea,
+    RoundQuestion, RoundQuestionnaire, RoundRespondent, SourceSummary, Superseded, consolidate,
+    swedish_key,
+};
+
+// The template, `inspect`, and the text rules and output helpers the command line shares.
+pub use inspect::table as inspect_table;
+pub use mapping::text_match::{
+    SAME_QUESTION as SAME_QUESTION_SIMILARITY, key as text_key, similarity as text_similarity,
+};
+pub use ooxml::text::normalize as normalize_text;
+pub use output::{for_terminal, plural, rfc3339, to_json, write_atomic, write_json};
+pub use template::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
 
 /// Reads Word forms, reusing from file to file its buffer, its inflater, and the
 /// relationships, content types, styles and placeholder texts of the template the forms were

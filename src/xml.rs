@@ -278,16 +278,6 @@ pub fn utf8_view(bytes: &[u8]) -> Cow<'_, [u8]> {
     )
 }
 
-/// A malformed-XML error at the reader's position.
-pub fn malformed(r: &NsReader<&[u8]>, detail: impl std::fmt::Display) -> Error {
-    let detail = detail.to_string();
-    let detail = detail.trim_end_matches('.');
-    Error::new(ErrorKind::MalformedXml {
-        detail: lowercase_first(detail),
-    })
-    .at(r.error_position())
-}
-
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {

@@ -4,11 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use blankett::mapping::{self, Options};
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::{
-    AnswerStatus, MatchedBy, ResolvedBy, Submission, UnmappedReason, VariantBy,
-};
+use blankett::MapOptions as Options;
+use blankett::{AnswerStatus, MatchedBy, ResolvedBy, Submission, UnmappedReason, VariantBy};
+use blankett::{Questionnaire, Registry};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,7 +18,7 @@ fn convert_with(path: &Path, q: &Questionnaire, opts: Options<'_>) -> Submission
         path: Some(path),
         ..opts
     };
-    let s = mapping::map(&doc, q, &Registry::builtin(), &opts).unwrap();
+    let s = blankett::map(&doc, q, &Registry::builtin(), &opts).unwrap();
     assert_valid(&s);
     s
 }
@@ -54,7 +52,7 @@ fn assert_valid(s: &Submission) {
 fn seed_answers() -> Vec<(String, String)> {
     let seed = std::fs::read_to_string(root().join("tests/data/seed.txt")).unwrap();
     let q = Questionnaire::builtin();
-    let questions: Vec<&blankett::schema::Question> = q.questions_of("stadsdelsnamnd").collect();
+    let questions: Vec<&blankett::Question> = q.questions_of("stadsdelsnamnd").collect();
     let headings: Vec<String> = q
         .areas
         .iter()
@@ -327,7 +325,7 @@ fn bad_options_are_refused_before_any_form_is_read() {
             "no respondent",
         ),
     ] {
-        let e = mapping::check_options(&q, &reg, &opts).err().unwrap();
+        let e = blankett::check_options(&q, &reg, &opts).err().unwrap();
         assert!(e.to_string().contains(says), "{e}");
     }
 }
@@ -337,7 +335,7 @@ fn bad_options_are_refused_before_any_form_is_read() {
 #[test]
 fn mapping_an_owned_form_gives_the_same_submission() {
     let (q, reg) = (Questionnaire::builtin(), Registry::builtin());
-    let prepared = mapping::Prepared::new(&q, &reg);
+    let prepared = blankett::Prepared::new(&q, &reg);
     let mut forms = Vec::new();
     for dir in [
         "examples/forms",

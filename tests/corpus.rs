@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use blankett::model::{Document, Origin, Value};
+use blankett::{Document, Origin, Value};
 use serde_json::Value as Json;
 
 /// Says something the test run shows even when the test passes (libtest captures `eprintln!`).

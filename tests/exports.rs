@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use blankett::export::{self, ExportOptions, Format};
-use blankett::mapping::{self, Options};
-use blankett::round::{self, Cell, Round};
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::Submission;
+use blankett::MapOptions as Options;
+use blankett::Submission;
+use blankett::{Cell, Round};
+use blankett::{ExportOptions, Format};
+use blankett::{Questionnaire, Registry};
 use calamine::{Data, Reader, Xlsx};
 
 fn root() -> &'static Path {
@@ -51,7 +51,7 @@ fn map(bytes: Vec<u8>, name: &str, respondent: &str) -> Submission {
         round: Some("2022-T1"),
         ..Options::default()
     };
-    mapping::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
+    blankett::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
 }
 
 fn submissions() -> Vec<Submission> {
@@ -82,12 +82,12 @@ fn submissions() -> Vec<Submission> {
 
 fn consolidate(redact_contact: bool) -> (Round, Questionnaire) {
     let q = Questionnaire::builtin();
-    let opts = round::Options {
+    let opts = blankett::RoundOptions {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
     };
-    let r = round::consolidate(submissions(), &q, &Registry::builtin(), &opts);
+    let r = blankett::consolidate(submissions(), &q, &Registry::builtin(), &opts);
     (r, q)
 }
 
@@ -194,7 +194,7 @@ fn at(cells: &Cells, row: u32, col: u32) -> &str {
 #[test]
 fn the_csv_holds_a_row_per_respondent_and_question_with_status_and_answer() {
     let (r, q) = the_round();
-    let bytes = export::to_csv(&r, &q, &ExportOptions::default());
+    let bytes = blankett::to_csv(&r, &q, &ExportOptions::default());
     assert!(!bytes.starts_with("\u{feff}".as_bytes()));
     let (header, rows) = csv_records(&bytes, b',');
     assert_eq!(
@@ -254,7 +254,7 @@ fn the_csv_holds_a_row_per_respondent_and_question_with_status_and_answer() {
 #[test]
 fn the_semicolon_csv_starts_with_a_byte_order_mark_for_excel() {
     let (r, q) = the_round();
-    let bytes = export::to_csv(&r, &q, &ExportOptions { delimiter: b';' });
+    let bytes = blankett::to_csv(&r, &q, &ExportOptions { delimiter: b';' });
     let bom = "\u{feff}".as_bytes();
     assert!(bytes.starts_with(bom));
     let (header, rows) = csv_records(&bytes[bom.len()..], b';');
@@ -267,7 +267,7 @@ fn the_semicolon_csv_starts_with_a_byte_order_mark_for_excel() {
 #[test]
 fn the_workbook_holds_completeness_answers_missing_and_contacts() {
     let (r, q) = the_round();
-    let wb = workbook(&export::to_xlsx(&r, &q).unwrap());
+    let wb = workbook(&blankett::to_xlsx(&r, &q).unwrap());
     let names: Vec<&str> = wb.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Fullständighet", "Svar", "Saknas", "Kontakter"]);
 
@@ -349,7 +349,7 @@ fn the_workbook_holds_completeness_answers_missing_and_contacts() {
 #[test]
 fn the_markdown_report_has_the_headings_and_every_answer() {
     let (r, q) = the_round();
-    let md = export::to_markdown(&r, &q);
+    let md = blankett::to_markdown(&r, &q);
     assert!(
         md.starts_with("# Uppföljningsrapport näringsliv – 2022-T1\n"),
         "{md}"
@@ -417,7 +417,7 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
 #[test]
 fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
     let (r, q) = the_round();
-    let bytes = export::to_docx(&r, &q).unwrap();
+    let bytes = blankett::to_docx(&r, &q).unwrap();
     let doc = blankett::read_bytes(bytes, Some("2022-T1.docx")).unwrap();
     let text = doc.text();
     for want in [
@@ -457,19 +457,19 @@ fn a_redacted_round_shows_no_contact_details_in_any_export() {
     let (full, q) = consolidate(false);
     let (redacted, _) = consolidate(true);
     let csv =
-        |r: &Round| String::from_utf8(export::to_csv(r, &q, &ExportOptions::default())).unwrap();
+        |r: &Round| String::from_utf8(blankett::to_csv(r, &q, &ExportOptions::default())).unwrap();
     let xlsx = |r: &Round| {
-        let wb = workbook(&export::to_xlsx(r, &q).unwrap());
+        let wb = workbook(&blankett::to_xlsx(r, &q).unwrap());
         let names: Vec<String> = wb.iter().map(|(n, _)| n.clone()).collect();
         let cells: Vec<String> = wb.into_iter().flat_map(|(_, c)| c.into_values()).collect();
         (names, cells.join("\n"))
     };
     let docx = |r: &Round| {
-        let bytes = export::to_docx(r, &q).unwrap();
+        let bytes = blankett::to_docx(r, &q).unwrap();
         blankett::read_bytes(bytes, None).unwrap().text()
     };
-    let json = |r: &Round| String::from_utf8(blankett::output::to_json(r)).unwrap();
-    let md = |r: &Round| export::to_markdown(r, &q);
+    let json = |r: &Round| String::from_utf8(blankett::to_json(r)).unwrap();
+    let md = |r: &Round| blankett::to_markdown(r, &q);
 
     // Without redaction the details are there (so that the test below means something).
     let (names, cells) = xlsx(&full);
@@ -514,31 +514,28 @@ fn write_exports_writes_every_format_whole_next_to_the_base() {
         Format::Docx,
         Format::Csv,
     ];
-    let written = export::write_exports(&r, &q, &formats, &base, &opts).unwrap();
+    let written = blankett::write_exports(&r, &q, &formats, &base, &opts).unwrap();
     let want: Vec<PathBuf> = ["json", "csv", "xlsx", "md", "docx"]
         .iter()
         .map(|e| dir.path().join(format!("2022-T1.{e}")))
         .collect();
     assert_eq!(written, want);
-    assert_eq!(
-        std::fs::read(&want[0]).unwrap(),
-        blankett::output::to_json(&r)
-    );
+    assert_eq!(std::fs::read(&want[0]).unwrap(), blankett::to_json(&r));
     assert_eq!(
         std::fs::read(&want[1]).unwrap(),
-        export::to_csv(&r, &q, &opts)
+        blankett::to_csv(&r, &q, &opts)
     );
     assert_eq!(
         workbook(&std::fs::read(&want[2]).unwrap()),
-        workbook(&export::to_xlsx(&r, &q).unwrap())
+        workbook(&blankett::to_xlsx(&r, &q).unwrap())
     );
     assert_eq!(
         std::fs::read_to_string(&want[3]).unwrap(),
-        export::to_markdown(&r, &q)
+        blankett::to_markdown(&r, &q)
     );
     assert_eq!(
         std::fs::read(&want[4]).unwrap(),
-        export::to_docx(&r, &q).unwrap()
+        blankett::to_docx(&r, &q).unwrap()
     );
     // Nothing else: no temporary file is left behind.
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -551,7 +548,7 @@ fn write_exports_writes_every_format_whole_next_to_the_base() {
     assert_eq!(files, sorted);
 
     // Writing again replaces the files.
-    let again = export::write_exports(&r, &q, &[Format::Md], &base, &opts).unwrap();
+    let again = blankett::write_exports(&r, &q, &[Format::Md], &base, &opts).unwrap();
     assert_eq!(again, vec![want[3].clone()]);
 }
 
@@ -560,8 +557,8 @@ fn write_exports_into_a_missing_folder_fails_naming_the_file_and_writes_nothing(
     let (r, q) = the_round();
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("saknas").join("2022-T1");
-    let e =
-        export::write_exports(&r, &q, &Format::ALL, &base, &ExportOptions::default()).unwrap_err();
+    let e = blankett::write_exports(&r, &q, &Format::ALL, &base, &ExportOptions::default())
+        .unwrap_err();
     assert!(
         e.to_string().contains("2022-T1.json: cannot write it: "),
         "{e}"
@@ -587,18 +584,18 @@ fn the_same_round_gives_the_same_exports() {
     let (b, _) = consolidate(false);
     assert_eq!(a, b);
     let opts = ExportOptions::default();
-    assert!(export::to_csv(&a, &q, &opts) == export::to_csv(&b, &q, &opts));
-    assert!(export::to_markdown(&a, &q) == export::to_markdown(&b, &q));
-    assert!(export::to_docx(&a, &q).unwrap() == export::to_docx(&b, &q).unwrap());
+    assert!(blankett::to_csv(&a, &q, &opts) == blankett::to_csv(&b, &q, &opts));
+    assert!(blankett::to_markdown(&a, &q) == blankett::to_markdown(&b, &q));
+    assert!(blankett::to_docx(&a, &q).unwrap() == blankett::to_docx(&b, &q).unwrap());
     // On another thread too: docx-rs counts paragraph ids per thread.
     let (c, _) = std::thread::spawn(|| consolidate(false)).join().unwrap();
     let q2 = q.clone();
-    let docx_c = std::thread::spawn(move || export::to_docx(&c, &q2).unwrap())
+    let docx_c = std::thread::spawn(move || blankett::to_docx(&c, &q2).unwrap())
         .join()
         .unwrap();
-    assert!(export::to_docx(&a, &q).unwrap() == docx_c);
-    let xa = export::to_xlsx(&a, &q).unwrap();
-    let xb = export::to_xlsx(&b, &q).unwrap();
+    assert!(blankett::to_docx(&a, &q).unwrap() == docx_c);
+    let xa = blankett::to_xlsx(&a, &q).unwrap();
+    let xb = blankett::to_xlsx(&b, &q).unwrap();
     assert_eq!(workbook(&xa), workbook(&xb));
     assert!(xa == xb, "the workbook's bytes are the same too");
 }
@@ -680,14 +677,14 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
     );
 
     let q = Questionnaire::builtin();
-    let opts = round::Options {
+    let opts = blankett::RoundOptions {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact: false,
     };
-    let r = round::consolidate(vec![sub], &q, &Registry::builtin(), &opts);
+    let r = blankett::consolidate(vec![sub], &q, &Registry::builtin(), &opts);
     for format in Format::ALL {
-        let bytes = export::to_bytes(&r, &q, format, &ExportOptions::default()).unwrap();
+        let bytes = blankett::to_bytes(&r, &q, format, &ExportOptions::default()).unwrap();
         match format {
             Format::Xlsx | Format::Docx => crate::common::assert_package_well_formed(&bytes),
             _ => {
@@ -697,7 +694,7 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
             }
         }
     }
-    let wb = workbook(&export::to_xlsx(&r, &q).unwrap());
+    let wb = workbook(&blankett::to_xlsx(&r, &q).unwrap());
     let answers = sheet(&wb, "Svar");
     assert!(answers.values().any(|v| v == "Före efter"));
     assert!(
@@ -705,7 +702,7 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
             .values()
             .any(|v| v == "Karl Kungsholm")
     );
-    let report = blankett::read_bytes(export::to_docx(&r, &q).unwrap(), None).unwrap();
+    let report = blankett::read_bytes(blankett::to_docx(&r, &q).unwrap(), None).unwrap();
     assert!(
         report.text().contains("\nFöre efter\n"),
         "{}",

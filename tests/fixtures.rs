@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use blankett::model::{Document, Origin, Status};
+use blankett::{Document, Origin, Status};
 use quick_xml::events::Event;
 
 fn fixture_files() -> Vec<PathBuf> {

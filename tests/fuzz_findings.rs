@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use blankett::round::{Options, consolidate};
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::Submission;
+use blankett::Submission;
+use blankett::{Questionnaire, Registry};
+use blankett::{RoundOptions as Options, consolidate};
 
 fn seed(target: &str, name: &str) -> Vec<u8> {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fuzz/seeds", target, name]

@@ -9,10 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use blankett::mapping::{self, Options, text_match::key};
-use blankett::model::{Document, FlowItem, Status, Story};
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::Submission;
+use blankett::Submission;
+use blankett::{Document, FlowItem, Status, Story};
+use blankett::{MapOptions as Options, text_key as key};
+use blankett::{Questionnaire, Registry};
 
 fn forms() -> Vec<(PathBuf, Questionnaire)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -114,7 +114,7 @@ impl Accounts {
 }
 
 fn similar(a: &str, b: &str) -> bool {
-    blankett::mapping::text_match::similarity(a, b) >= blankett::mapping::text_match::SAME_QUESTION
+    blankett::text_similarity(a, b) >= blankett::SAME_QUESTION_SIMILARITY
 }
 
 fn unaccounted(doc: &Document, acc: &Accounts) -> Vec<String> {
@@ -160,7 +160,7 @@ fn every_piece_of_text_in_every_fixture_form_is_accounted_for() {
     let mut checked = 0;
     for (path, q) in forms() {
         let doc = blankett::read_path(&path).unwrap();
-        let s = mapping::map(
+        let s = blankett::map(
             &doc,
             &q,
             &registry,

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use blankett::mapping::{self, Options};
-use blankett::ooxml::text::normalize;
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::{AnswerStatus, MatchedBy};
+use blankett::MapOptions as Options;
+use blankett::normalize_text as normalize;
+use blankett::{AnswerStatus, MatchedBy};
+use blankett::{Questionnaire, Registry};
 use proptest::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
@@ -79,8 +79,8 @@ proptest! {
         ),
     ) {
         let q = Questionnaire::builtin();
-        let template = blankett::template::write_template(&q, "stadsdelsnamnd").unwrap();
-        let questions: Vec<&blankett::schema::Question> = q.questions_of("stadsdelsnamnd").collect();
+        let template = blankett::write_template(&q, "stadsdelsnamnd").unwrap();
+        let questions: Vec<&blankett::Question> = q.questions_of("stadsdelsnamnd").collect();
         let mut filled: HashMap<String, Vec<String>> = HashMap::new();
         for (question, answer) in questions.iter().zip(&answers) {
             if let Some(paragraphs) = answer {
@@ -89,7 +89,7 @@ proptest! {
         }
         let form = crate::common::fill_controls(&template, &filled);
         let doc = blankett::read_bytes(form, Some("ostermalm-2022-T1.docx")).unwrap();
-        let s = mapping::map(&doc, &q, &Registry::builtin(), &Options::default()).unwrap();
+        let s = blankett::map(&doc, &q, &Registry::builtin(), &Options::default()).unwrap();
         for (question, answer) in questions.iter().zip(&answers) {
             let a = s.answer(&question.id).unwrap();
             prop_assert_eq!(a.matched_by, Some(MatchedBy::Tag));

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use blankett::mapping::{self, Options};
-use blankett::round::{self, Round};
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::Submission;
+use blankett::MapOptions as Options;
+use blankett::Round;
+use blankett::Submission;
+use blankett::{Questionnaire, Registry};
 use serde_json::{Value, json};
 
 const ROUND_ID: &str = "https://blankett.invalid/schemas/round.schema.json";
@@ -71,7 +71,7 @@ fn convert(file: &str, name: &str, respondent: Option<&str>, round: &str) -> Sub
         round: Some(round),
         ..Options::default()
     };
-    mapping::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
+    blankett::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
 }
 
 /// A round with everything a round can hold: three committees (one of them twice, so that an
@@ -119,12 +119,12 @@ fn full_round(redact_contact: bool) -> Round {
             "2021-VB",
         ),
     ];
-    let opts = round::Options {
+    let opts = blankett::RoundOptions {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
     };
-    let r = round::consolidate(subs, &Questionnaire::builtin(), &Registry::builtin(), &opts);
+    let r = blankett::consolidate(subs, &Questionnaire::builtin(), &Registry::builtin(), &opts);
     assert_eq!(r.superseded.len(), 1, "{:?}", r.superseded);
     assert_eq!(r.unresolved.len(), 1, "{:?}", r.unresolved);
     assert_eq!(r.conflicts.len(), 1, "{:?}", r.conflicts);
@@ -209,18 +209,18 @@ fn a_redacted_round_matches_the_schema() {
 #[test]
 fn an_empty_round_matches_the_schema() {
     let q = Questionnaire::builtin();
-    let opts = round::Options {
+    let opts = blankett::RoundOptions {
         round: None,
         expected: Some(vec![]),
         redact_contact: false,
     };
-    let r = round::consolidate(vec![], &q, &Registry::builtin(), &opts);
+    let r = blankett::consolidate(vec![], &q, &Registry::builtin(), &opts);
     assert_valid("the empty round", &serde_json::to_value(r).unwrap());
 }
 
 #[test]
 fn the_json_export_is_what_the_schema_describes() {
-    let bytes = blankett::output::to_json(&full_round(false));
+    let bytes = blankett::to_json(&full_round(false));
     let json: Value = serde_json::from_slice(&bytes).unwrap();
     assert_valid("the JSON export", &json);
     // And it reads back as the same round.

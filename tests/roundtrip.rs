@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use blankett::mapping::{self, Options};
-use blankett::schema::{QuestionType, Questionnaire, Registry, Role};
-use blankett::submission::{AnswerStatus, MatchedBy, ResolvedBy};
+use blankett::MapOptions as Options;
+use blankett::{AnswerStatus, MatchedBy, ResolvedBy};
+use blankett::{QuestionType, Questionnaire, Registry, Role};
 
 fn questionnaires() -> Vec<Questionnaire> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -17,10 +17,7 @@ fn questionnaires() -> Vec<Questionnaire> {
 }
 
 /// What a respondent writes into a question's control, and the value it must give.
-fn answer_for(
-    q: &blankett::schema::Question,
-    n: usize,
-) -> (Vec<String>, Option<serde_json::Value>) {
+fn answer_for(q: &blankett::Question, n: usize) -> (Vec<String>, Option<serde_json::Value>) {
     use serde_json::json;
     match q.question_type {
         QuestionType::Text => (
@@ -54,7 +51,7 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
     let mut checked = 0;
     for q in questionnaires() {
         for variant in &q.variants {
-            let template = blankett::template::write_template(&q, &variant.id).unwrap();
+            let template = blankett::write_template(&q, &variant.id).unwrap();
             let mut filled: HashMap<String, Vec<String>> = HashMap::new();
             let mut expected = Vec::new();
             for (n, question) in q.questions_of(&variant.id).enumerate() {
@@ -79,7 +76,7 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
                 round: Some("2022-T2"),
                 ..Options::default()
             };
-            let s = mapping::map(&doc, &q, &registry, &opts).unwrap();
+            let s = blankett::map(&doc, &q, &registry, &opts).unwrap();
             let at = format!("{} / {}", q.id, variant.id);
             assert_eq!(s.answers.len(), expected.len(), "{at}");
             for (id, text, value) in &expected {

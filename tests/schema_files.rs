@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use blankett::model::Block;
-use blankett::schema::{Questionnaire, Registry};
-use blankett::submission::{
-    Answer, AnswerStatus, FORMAT_VERSION, QuestionnaireRef, SourceRef, Submission, VariantBy,
+use blankett::Block;
+use blankett::{
+    Answer, AnswerStatus, QuestionnaireRef, SUBMISSION_FORMAT_VERSION as FORMAT_VERSION, SourceRef,
+    Submission, VariantBy,
 };
+use blankett::{Questionnaire, Registry};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 

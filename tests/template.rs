@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use blankett::model::{ControlType, Document, FlowItem, Status};
-use blankett::schema::Questionnaire;
-use blankett::template::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
+use blankett::Questionnaire;
+use blankett::{ControlType, Document, FlowItem, Status};
+use blankett::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
 
 /// A control the template should hold: tag, title, placeholder text and the text right before
 /// it (the field's label or the question).
@@ -34,7 +34,7 @@ fn expected(q: &Questionnaire, variant: &str) -> Vec<Expected> {
             before: f.label.clone(),
         })
         .collect();
-    let question = |x: &blankett::schema::Question| Expected {
+    let question = |x: &blankett::Question| Expected {
         tag: x.tag().to_owned(),
         alias: x.alias.clone(),
         placeholder: DEFAULT_PLACEHOLDER.to_owned(),

@@ -10,7 +10,7 @@ mod common;
 
 use std::sync::LazyLock;
 
-use blankett::round::{Options, consolidate};
+use blankett::{RoundOptions as Options, consolidate};
 use common::{CONFIG, Parts, ROUND_FORMS};
 use libfuzzer_sys::fuzz_target;
 
@@ -42,5 +42,5 @@ fuzz_target!(|data: &[u8]| {
         CONFIG.registry(),
         &Options::default(),
     );
-    let _ = blankett::output::to_json(&round);
+    let _ = blankett::to_json(&round);
 });

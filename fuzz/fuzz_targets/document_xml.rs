@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::sync::LazyLock;
 
-use blankett::mapping::{Options, map};
-use blankett::schema::{Questionnaire, Registry};
+use blankett::{MapOptions as Options, map};
+use blankett::{Questionnaire, Registry};
 use libfuzzer_sys::fuzz_target;
 
 static SCHEMAS: LazyLock<(Questionnaire, Registry)> =

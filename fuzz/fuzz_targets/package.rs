@@ -7,8 +7,8 @@ mod common;
 
 use std::sync::LazyLock;
 
-use blankett::mapping::{Options, map};
-use blankett::schema::{Questionnaire, Registry};
+use blankett::{MapOptions as Options, map};
+use blankett::{Questionnaire, Registry};
 use libfuzzer_sys::fuzz_target;
 
 static SCHEMAS: LazyLock<(Questionnaire, Registry)> =
@@ -24,6 +24,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(doc) = first {
         let (q, r) = &*SCHEMAS;
         let _ = map(&doc, q, r, &Options::default());
-        let _ = blankett::inspect::table(&doc, Some(100));
+        let _ = blankett::inspect_table(&doc, Some(100));
     }
 });

@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::LazyLock;
 
-use blankett::mapping::Options;
+use blankett::MapOptions as Options;
 use common::{CONFIG, PREPARED, Parts};
 use libfuzzer_sys::fuzz_target;
 

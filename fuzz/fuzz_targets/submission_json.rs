@@ -7,9 +7,9 @@
 #[allow(dead_code, reason = "each target uses part of it")]
 mod common;
 
-use blankett::export::{ExportOptions, Format, to_bytes};
-use blankett::round::{Options, consolidate};
-use blankett::submission::Submission;
+use blankett::{ExportOptions, Format, to_bytes};
+use blankett::{RoundOptions as Options, consolidate};
+use blankett::Submission;
 use common::{CONFIG, ROUND_FORMS};
 use libfuzzer_sys::fuzz_target;
 

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use blankett::batch::RunOptions;
-use blankett::ledger::{FileStatus, Report};
-use blankett::output::for_terminal;
+use blankett::RunOptions;
+use blankett::for_terminal;
+use blankett::{FileStatus, Report};
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
 
@@ -64,14 +64,14 @@ pub fn run(args: BatchArgs) -> Result<u8, Failure> {
     }
     std::fs::create_dir_all(&args.out)
         .map_err(|e| io_failure(&args.out, "make the output folder", e))?;
-    let lock = blankett::lock::acquire(&args.out, "batch").map_err(lock_failure)?;
+    let lock = blankett::lock_folder(&args.out, "batch").map_err(lock_failure)?;
     let bar = progress_bar();
     let opts = RunOptions {
         jobs,
         force: args.force,
         now: super::now(),
     };
-    let report = blankett::batch::run(
+    let report = blankett::run_batch(
         &args.dir,
         &args.out,
         &cfg,

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use blankett::ledger::load_submissions;
-use blankett::mapping::respondent::Matcher;
-use blankett::output::{for_terminal, plural};
-use blankett::round::{Options, Round, consolidate as merge};
-use blankett::round_id::NotARoundId;
-use blankett::schema::{Questionnaire, Registry};
+use blankett::NotARoundId;
+use blankett::RespondentMatcher as Matcher;
+use blankett::load_submissions;
+use blankett::{Questionnaire, Registry};
+use blankett::{Round, RoundOptions as Options, consolidate as merge};
+use blankett::{for_terminal, plural};
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
 
@@ -111,7 +111,7 @@ pub(super) fn build_round(
 ) -> Result<(Round, usize), Failure> {
     let round = match round {
         Some(r) => Some(
-            blankett::mapping::round::parse(r)
+            blankett::parse_round(r)
                 .ok_or_else(|| Failure::Usage(NotARoundId(r.to_owned()).to_string()))?,
         ),
         None => None,
@@ -154,12 +154,12 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
         &reg,
     )?;
     let base = args.output.with_extension("");
-    let written = blankett::export::write_exports(
+    let written = blankett::write_exports(
         &round,
         &q,
         &formats,
         &base,
-        &blankett::export::ExportOptions {
+        &blankett::ExportOptions {
             delimiter: args.delimiter as u8,
         },
     )
@@ -196,13 +196,13 @@ fn summary(round: &Round, written: &[PathBuf]) -> String {
     )
 }
 
-fn parse_formats(list: &[String]) -> Result<Vec<blankett::export::Format>, Failure> {
+fn parse_formats(list: &[String]) -> Result<Vec<blankett::Format>, Failure> {
     let mut out = Vec::new();
     for f in list {
-        let f: blankett::export::Format = f
+        let f: blankett::Format = f
             .trim()
             .parse()
-            .map_err(|e: blankett::export::ExportError| Failure::Usage(e.to_string()))?;
+            .map_err(|e: blankett::ExportError| Failure::Usage(e.to_string()))?;
         if !out.contains(&f) {
             out.push(f);
         }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use blankett::intake::{Context, Worker};
-use blankett::output::for_terminal;
+use blankett::for_terminal;
+use blankett::{Context, Worker};
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure};
 
@@ -53,10 +53,11 @@ pub fn run(args: ConvertArgs) -> Result<u8, Failure> {
             return Ok(EXIT_SOME_FAILED);
         }
     };
-    let json = blankett::output::to_json(&submission);
+    let json = blankett::to_json(&submission);
     match &args.output {
-        Some(path) => blankett::output::write_atomic(path, &json)
-            .map_err(|e| io_failure(path, "write it", e))?,
+        Some(path) => {
+            blankett::write_atomic(path, &json).map_err(|e| io_failure(path, "write it", e))?
+        }
         None => {
             let mut out = io::stdout().lock();
             out.write_all(&json)?;

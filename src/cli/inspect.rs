@@ -52,7 +52,7 @@ pub fn run(args: InspectArgs) -> Result<u8, Failure> {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                out.write_all(blankett::inspect::table(&doc, width).as_bytes())?;
+                out.write_all(blankett::inspect_table(&doc, width).as_bytes())?;
             }
             Err(e) => {
                 out.flush()?;

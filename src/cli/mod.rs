@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use blankett::Limits;
-use blankett::config::{Config, Overrides};
-use blankett::schema::{Questionnaire, Registry};
+use blankett::{Config, Overrides};
+use blankett::{Questionnaire, Registry};
 
 /// Exit code: every input was converted.
 pub const EXIT_OK: u8 = 0;
@@ -78,16 +78,13 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure::Usage(msg)) => {
-            eprintln!("blankett: {}", blankett::output::for_terminal(&msg));
+            eprintln!("blankett: {}", blankett::for_terminal(&msg));
             ExitCode::from(EXIT_USAGE)
         }
         // The reader went away (`blankett inspect … | head`): not an error.
         Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
         Err(Failure::Io(e)) => {
-            eprintln!(
-                "blankett: {}",
-                blankett::output::for_terminal(&e.to_string())
-            );
+            eprintln!("blankett: {}", blankett::for_terminal(&e.to_string()));
             ExitCode::from(EXIT_SOME_FAILED)
         }
     }
@@ -109,7 +106,7 @@ fn quiet_panics() {
             .unwrap_or("a panic with no message");
         eprintln!(
             "blankett: internal error{at}: {} (please report it)",
-            blankett::output::for_terminal(what)
+            blankett::for_terminal(what)
         );
     }));
 }
@@ -124,10 +121,10 @@ pub fn now() -> std::time::SystemTime {
 }
 
 /// A second writer on a folder: it waits for nothing and says who holds it.
-pub fn lock_failure(e: blankett::lock::LockError) -> Failure {
+pub fn lock_failure(e: blankett::LockError) -> Failure {
     match e {
-        blankett::lock::LockError::Held { .. } => Failure::Usage(e.to_string()),
-        blankett::lock::LockError::Io { .. } => Failure::Io(io::Error::other(e.to_string())),
+        blankett::LockError::Held { .. } => Failure::Usage(e.to_string()),
+        blankett::LockError::Io { .. } => Failure::Io(io::Error::other(e.to_string())),
     }
 }
 

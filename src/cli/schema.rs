@@ -34,7 +34,7 @@ fn schema_check(files: &[PathBuf]) -> Result<u8, Failure> {
     let mut out = io::stdout().lock();
     let mut failed = 0;
     for f in files {
-        match blankett::schema::check_file(f) {
+        match blankett::check_file(f) {
             Ok(report) if report.problems.is_empty() => {
                 writeln!(out, "{}: ok, {}", f.display(), report.summary)?;
             }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use blankett::output::{for_terminal, plural};
-use blankett::round::{Cell, CompletenessRow, RespondentStatus, Round};
-use blankett::schema::Questionnaire;
+use blankett::Questionnaire;
+use blankett::{Cell, CompletenessRow, RespondentStatus, Round};
+use blankett::{for_terminal, plural};
 
 use super::consolidate::build_round;
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs};

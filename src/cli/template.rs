@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use blankett::schema::Questionnaire;
+use blankett::Questionnaire;
 
 use super::{EXIT_OK, Failure, io_failure};
 
@@ -49,9 +49,9 @@ pub fn run(args: TemplateArgs) -> Result<u8, Failure> {
             )));
         }
     };
-    let bytes = blankett::template::write_template(&q, &variant)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    blankett::output::write_atomic(&args.output, &bytes)
+    let bytes =
+        blankett::write_template(&q, &variant).map_err(|e| Failure::Usage(e.to_string()))?;
+    blankett::write_atomic(&args.output, &bytes)
         .map_err(|e| io_failure(&args.output, "write it", e))?;
     Ok(EXIT_OK)
 }

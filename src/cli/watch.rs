@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use blankett::output::for_terminal;
-use blankett::watch::{Event, Locks, Settings, Summary, watch};
+use blankett::for_terminal;
+use blankett::{Event, Locks, Settings, Summary, watch};
 
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
 

@@ -11,7 +11,7 @@ use crate::submission::Contact;
 /// Text as the spreadsheet, the Word report and the Markdown write it: line ends as `\n`
 /// (`\r\n` and a lone `\r` too, so that a writer that goes line by line sees every line),
 /// tabs kept, and no other control character, U+FFFE or U+FFFF. Those are what XML 1.0 cannot
-/// hold ([`is_xml_illegal`](crate::ooxml::text::is_xml_illegal); the reader drops them from forms
+/// hold ([`is_xml_illegal`](crate::xml::is_xml_illegal); the reader drops them from forms
 /// already, but a submission edited by hand may hold them), and also DEL and the C1 controls
 /// (U+0080–U+009F), which XML holds but which a terminal showing the Markdown may act on as it
 /// does on an escape sequence. Borrowed when there is nothing to drop. The JSON export keeps
@@ -157,7 +157,7 @@ mod tests {
             let s = c.to_string();
             let kept = clean(&s);
             assert!(
-                kept.chars().all(|k| !crate::ooxml::text::is_xml_illegal(k)),
+                kept.chars().all(|k| !crate::xml::is_xml_illegal(k)),
                 "{c:?} kept"
             );
         }

@@ -3,11 +3,11 @@
 //!
 //! Unicode NFC; within a line, runs of spaces (also non-breaking and the other Unicode space
 //! separators) collapse to one space; lines are trimmed; empty lines are dropped; characters
-//! XML 1.0 cannot hold are dropped (see [`is_xml_illegal`]).
+//! XML 1.0 cannot hold are dropped (see [`is_xml_illegal`](crate::xml::is_xml_illegal)).
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-pub use crate::xml::{is_xml_illegal, without_xml_illegal};
+pub use crate::xml::without_xml_illegal;
 
 /// True for the characters that count as spaces within a line.
 #[inline]

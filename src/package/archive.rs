@@ -148,6 +148,7 @@ impl Archive {
         self.zip.file_names().map(str::to_owned).collect()
     }
 
+    #[cfg(test)]
     pub(super) fn inflated(&self) -> Inflated {
         self.inflated
     }

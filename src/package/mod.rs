@@ -22,7 +22,9 @@ use archive::Archive;
 
 pub use crate::limits::Limits;
 pub use crate::model::PackageKind;
-pub use archive::{Inflated, OwnedStoredPart, StoredPart};
+#[cfg(test)]
+pub use archive::Inflated;
+pub use archive::{OwnedStoredPart, StoredPart};
 pub use cache::PartCache;
 pub use opc::Relationship;
 pub(crate) use opc::normalize_part_name;
@@ -158,6 +160,7 @@ impl<'c> Package<'c> {
     }
 
     /// What reading this form has inflated so far.
+    #[cfg(test)]
     pub fn inflated(&self) -> Inflated {
         self.archive.inflated()
     }

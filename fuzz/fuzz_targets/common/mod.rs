@@ -5,9 +5,9 @@ use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::sync::LazyLock;
 
-use blankett::config::Config;
-use blankett::mapping::Prepared;
-use blankett::submission::Submission;
+use blankett::Config;
+use blankett::Prepared;
+use blankett::Submission;
 
 /// The parts of a fixture, in the order its zip holds them.
 pub struct Parts(Vec<(String, Vec<u8>)>);
@@ -74,14 +74,14 @@ thread_local! {
 /// would cost the fuzzer time for nothing). The worker turns a panic into the form's
 /// `internal-error`; here that is raised again, so the fuzzer sees it.
 pub fn convert(bytes: Vec<u8>, sha256: &str, file: &str) -> Option<Submission> {
-    let mut worker = blankett::intake::Worker::new(CONFIG.limits());
-    let form = blankett::form_file::FormFile {
+    let mut worker = blankett::Worker::new(CONFIG.limits());
+    let form = blankett::FormFile {
         bytes,
         sha256: sha256.to_owned(),
         modified: None,
     };
     PREPARED.with(|prepared| {
-        let ctx = blankett::intake::Context {
+        let ctx = blankett::Context {
             cfg: &CONFIG,
             prepared,
             // A fixed clock: the same input converts the same way every time.
