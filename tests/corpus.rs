@@ -349,163 +349,41 @@ fn pandoc_words(native: &str) -> Vec<String> {
     out
 }
 
+/// What an assertion is checked against: the document, its text with white space collapsed
+/// and the texts of its top-level content controls.
+struct Subject<'a> {
+    doc: &'a Document,
+    text: String,
+    top: Vec<String>,
+}
+
 fn check_assertion(doc: &Document, a: &Json, problems: &mut Vec<String>) {
     let kind = a["kind"].as_str().unwrap_or("");
     let values = &a["asserted_values"];
-    let strings = |v: &Json| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+    let s = Subject {
+        doc,
+        text: ws(&doc.text()),
+        top: top_level_texts(doc),
     };
-    let doc_text = ws(&doc.text());
-    let top = top_level_texts(doc);
     match kind {
-        "sdt_count_equals" => {
-            let want = values[0]["sdt_count"].as_u64().unwrap() as usize;
-            if top.len() != want {
-                problems.push(format!("{} top-level controls, expected {want}", top.len()));
-            }
+        "sdt_count_equals" => check_control_count(&s, values, problems),
+        "sdt_content_text_equals_in_order" => check_control_texts_in_order(&s, values, problems),
+        "sdt_content_text_equals" | "sdt_content_text" => {
+            check_control_texts(&s, values, problems);
         }
-        "sdt_content_text_equals_in_order" => {
-            let want: Vec<String> = strings(values).iter().map(|s| ws(s)).collect();
-            if top != want {
-                problems.push(format!("control texts {top:?}, expected {want:?}"));
-            }
-        }
-        "sdt_content_text_equals" | "sdt_content_text" | "sdt_properties" => {
-            for v in values.as_array().unwrap() {
-                if let Some(n) = v["sdt_count"].as_u64()
-                    && top.len() != n as usize
-                {
-                    problems.push(format!("{} top-level controls, expected {n}", top.len()));
-                }
-                let Some(i) = v["sdt_index"].as_u64() else {
-                    continue;
-                };
-                let got = top.get(i as usize).cloned().unwrap_or_default();
-                if let Some(t) = v["text"].as_str()
-                    && got != ws(t)
-                {
-                    problems.push(format!("control {i}: {got:?}, expected {t:?}"));
-                }
-                let contains = match &v["contains"] {
-                    Json::String(s) => vec![s.clone()],
-                    other => strings(other),
-                };
-                for c in contains {
-                    if !got.contains(&ws(&c)) {
-                        problems.push(format!("control {i}: {got:?} lacks {c:?}"));
-                    }
-                }
-            }
-            if kind == "sdt_properties" {
-                let c = doc.controls.iter().find(|c| c.parent.is_none());
-                for (key, got) in [
-                    ("tag", c.and_then(|c| c.tag.clone())),
-                    ("title", c.and_then(|c| c.alias.clone())),
-                ] {
-                    let want = values[0][key].as_str().unwrap_or("");
-                    if got.as_deref().unwrap_or("") != want {
-                        problems.push(format!("{key} {got:?}, expected {want:?}"));
-                    }
-                }
-            }
+        "sdt_properties" => {
+            check_control_texts(&s, values, problems);
+            check_first_control_properties(&s, values, problems);
         }
         "document_text_equals" | "document_text_contains" | "document_text_lowercased_contains" => {
-            let text = if kind.contains("lowercased") {
-                doc_text.to_lowercase()
-            } else {
-                doc_text.clone()
-            };
-            for want in strings(values) {
-                // POI draws legacy checkboxes as |_| and |X|: compare states, then the text.
-                let boxes: Vec<bool> = want
-                    .match_indices("|X|")
-                    .map(|(i, _)| (i, true))
-                    .chain(want.match_indices("|_|").map(|(i, _)| (i, false)))
-                    .collect::<std::collections::BTreeMap<_, _>>()
-                    .into_values()
-                    .collect();
-                if !boxes.is_empty() && checkbox_states(doc) != boxes {
-                    problems.push(format!(
-                        "checkbox states {:?}, expected {boxes:?}",
-                        checkbox_states(doc)
-                    ));
-                }
-                let want = ws(&want.replace("|X|", " ").replace("|_|", " "));
-                let ok = if kind == "document_text_equals" {
-                    text == want
-                } else {
-                    text.contains(&want)
-                };
-                if !ok {
-                    problems.push(format!("document text {text:?} does not have {want:?}"));
-                }
-            }
+            check_document_text(&s, kind, values, problems);
         }
-        "document_text_lowercased_regex_count" => {
-            let lines = doc.text().to_lowercase();
-            for v in values.as_array().unwrap() {
-                let pattern = v["regex"].as_str().unwrap();
-                let want = v["count"].as_u64().unwrap() as usize;
-                // The patterns are literal words ending a line in POI's text.
-                let needle = pattern.trim_end_matches('\n');
-                let got = if pattern.ends_with('\n') {
-                    lines.lines().filter(|l| l.trim() == needle).count()
-                } else {
-                    lines.matches(needle).count()
-                };
-                if got != want {
-                    problems.push(format!("{pattern:?} found {got} times, expected {want}"));
-                }
-            }
-        }
+        "document_text_lowercased_regex_count" => check_line_counts(&s, values, problems),
         "document_text_contains / not_contains" | "document_text_contains + body sdt count" => {
-            for v in values.as_array().unwrap() {
-                if let Some(c) = v["contains"].as_str()
-                    && !doc_text.contains(&ws(c))
-                {
-                    problems.push(format!("document text lacks {c:?}"));
-                }
-                if let Some(c) = v["not_contains"].as_str()
-                    && doc_text.contains(&ws(c))
-                {
-                    problems.push(format!("document text has {c:?}"));
-                }
-            }
+            check_contains_and_not(&s, values, problems);
         }
-        "paragraph_text_with_sdt_tag" => {
-            for v in strings(values) {
-                let (tag, text) = v
-                    .strip_prefix('[')
-                    .and_then(|r| r.split_once("]: "))
-                    .expect("[tag]: text");
-                let found = doc
-                    .controls
-                    .iter()
-                    .any(|c| c.tag.as_deref() == Some(tag) && ws(&c.text).contains(&ws(text)));
-                if !found {
-                    problems.push(format!("no control tagged {tag} holds {text:?}"));
-                }
-            }
-        }
-        "glyph_counts" => {
-            let states = checkbox_states(doc);
-            let checked = states.iter().filter(|b| **b).count();
-            let want_checked = values[0]["☒ (checked)"].as_u64().unwrap() as usize;
-            let want_unchecked = values[1]["☐ (unchecked)"].as_u64().unwrap() as usize;
-            if (checked, states.len() - checked) != (want_checked, want_unchecked) {
-                problems.push(format!(
-                    "checkboxes {checked} checked of {}, expected {want_checked} of {}",
-                    states.len(),
-                    want_checked + want_unchecked
-                ));
-            }
-        }
+        "paragraph_text_with_sdt_tag" => check_tagged_texts(&s, values, problems),
+        "glyph_counts" => check_glyph_counts(&s, values, problems),
         "text_equals" => {
             let lits = strings(values);
             check_literals(doc, &lits, true, problems);
@@ -526,34 +404,219 @@ fn check_assertion(doc: &Document, a: &Json, problems: &mut Vec<String>) {
             assert!(!lits.is_empty());
             check_literals(doc, &lits, false, problems);
         }
-        "pandoc_native_equals" => {
-            for word in pandoc_words(values["expected_native"].as_str().unwrap()) {
-                if !doc_text.contains(&ws(&word)) {
-                    problems.push(format!("word {word:?} not in the document text"));
-                }
-            }
-        }
-        "html_output_equals" => {
-            for html in strings(values) {
-                let mut text = String::new();
-                let mut in_tag = false;
-                for c in html.chars() {
-                    match c {
-                        '<' => in_tag = true,
-                        '>' => {
-                            in_tag = false;
-                            text.push(' ');
-                        }
-                        c if !in_tag => text.push(c),
-                        _ => {}
-                    }
-                }
-                if !doc_text.contains(&ws(&text)) {
-                    problems.push(format!("document text lacks {text:?}"));
-                }
-            }
-        }
+        "pandoc_native_equals" => check_pandoc_words(&s, values, problems),
+        "html_output_equals" => check_html_texts(&s, values, problems),
         other => problems.push(format!("assertion kind {other} is not checked")),
+    }
+}
+
+/// The strings of a JSON array (anything else: none).
+fn strings(v: &Json) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `[{"sdt_count": N}]`: the number of top-level controls.
+fn check_control_count(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let want = values[0]["sdt_count"].as_u64().unwrap() as usize;
+    if s.top.len() != want {
+        problems.push(format!(
+            "{} top-level controls, expected {want}",
+            s.top.len()
+        ));
+    }
+}
+
+/// `["…", …]`: the texts of all top-level controls, in order.
+fn check_control_texts_in_order(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let want: Vec<String> = strings(values).iter().map(|t| ws(t)).collect();
+    if s.top != want {
+        problems.push(format!("control texts {:?}, expected {want:?}", s.top));
+    }
+}
+
+/// `[{"sdt_count"?, "sdt_index"?, "text"?, "contains"?}, …]`: the number of top-level
+/// controls, and the text of the one at an index, whole or in part.
+fn check_control_texts(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let top = &s.top;
+    for v in values.as_array().unwrap() {
+        if let Some(n) = v["sdt_count"].as_u64()
+            && top.len() != n as usize
+        {
+            problems.push(format!("{} top-level controls, expected {n}", top.len()));
+        }
+        let Some(i) = v["sdt_index"].as_u64() else {
+            continue;
+        };
+        let got = top.get(i as usize).cloned().unwrap_or_default();
+        if let Some(t) = v["text"].as_str()
+            && got != ws(t)
+        {
+            problems.push(format!("control {i}: {got:?}, expected {t:?}"));
+        }
+        let contains = match &v["contains"] {
+            Json::String(one) => vec![one.clone()],
+            other => strings(other),
+        };
+        for c in contains {
+            if !got.contains(&ws(&c)) {
+                problems.push(format!("control {i}: {got:?} lacks {c:?}"));
+            }
+        }
+    }
+}
+
+/// `[{"tag", "title"}]`: the tag and title of the first top-level control.
+fn check_first_control_properties(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let c = s.doc.controls.iter().find(|c| c.parent.is_none());
+    for (key, got) in [
+        ("tag", c.and_then(|c| c.tag.clone())),
+        ("title", c.and_then(|c| c.alias.clone())),
+    ] {
+        let want = values[0][key].as_str().unwrap_or("");
+        if got.as_deref().unwrap_or("") != want {
+            problems.push(format!("{key} {got:?}, expected {want:?}"));
+        }
+    }
+}
+
+/// `["…", …]`: the document text is (or holds, or lowercased holds) each string.
+fn check_document_text(s: &Subject, kind: &str, values: &Json, problems: &mut Vec<String>) {
+    let text = if kind.contains("lowercased") {
+        s.text.to_lowercase()
+    } else {
+        s.text.clone()
+    };
+    for want in strings(values) {
+        // POI draws legacy checkboxes as |_| and |X|: compare states, then the text.
+        let boxes: Vec<bool> = want
+            .match_indices("|X|")
+            .map(|(i, _)| (i, true))
+            .chain(want.match_indices("|_|").map(|(i, _)| (i, false)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_values()
+            .collect();
+        if !boxes.is_empty() && checkbox_states(s.doc) != boxes {
+            problems.push(format!(
+                "checkbox states {:?}, expected {boxes:?}",
+                checkbox_states(s.doc)
+            ));
+        }
+        let want = ws(&want.replace("|X|", " ").replace("|_|", " "));
+        let ok = if kind == "document_text_equals" {
+            text == want
+        } else {
+            text.contains(&want)
+        };
+        if !ok {
+            problems.push(format!("document text {text:?} does not have {want:?}"));
+        }
+    }
+}
+
+/// `[{"regex", "count"}, …]`: how often a word occurs in the lowercased text (as a whole
+/// line when the pattern ends with a newline).
+fn check_line_counts(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let lines = s.doc.text().to_lowercase();
+    for v in values.as_array().unwrap() {
+        let pattern = v["regex"].as_str().unwrap();
+        let want = v["count"].as_u64().unwrap() as usize;
+        // The patterns are literal words ending a line in POI's text.
+        let needle = pattern.trim_end_matches('\n');
+        let got = if pattern.ends_with('\n') {
+            lines.lines().filter(|l| l.trim() == needle).count()
+        } else {
+            lines.matches(needle).count()
+        };
+        if got != want {
+            problems.push(format!("{pattern:?} found {got} times, expected {want}"));
+        }
+    }
+}
+
+/// `[{"contains"?, "not_contains"?}, …]`: what the document text holds and does not.
+fn check_contains_and_not(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    for v in values.as_array().unwrap() {
+        if let Some(c) = v["contains"].as_str()
+            && !s.text.contains(&ws(c))
+        {
+            problems.push(format!("document text lacks {c:?}"));
+        }
+        if let Some(c) = v["not_contains"].as_str()
+            && s.text.contains(&ws(c))
+        {
+            problems.push(format!("document text has {c:?}"));
+        }
+    }
+}
+
+/// `["[tag]: text", …]`: a control with that tag holds that text.
+fn check_tagged_texts(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    for v in strings(values) {
+        let (tag, text) = v
+            .strip_prefix('[')
+            .and_then(|r| r.split_once("]: "))
+            .expect("[tag]: text");
+        let found = s
+            .doc
+            .controls
+            .iter()
+            .any(|c| c.tag.as_deref() == Some(tag) && ws(&c.text).contains(&ws(text)));
+        if !found {
+            problems.push(format!("no control tagged {tag} holds {text:?}"));
+        }
+    }
+}
+
+/// `[{"☒ (checked)": N}, {"☐ (unchecked)": M}]`: the checkboxes' states, counted.
+fn check_glyph_counts(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    let states = checkbox_states(s.doc);
+    let checked = states.iter().filter(|b| **b).count();
+    let want_checked = values[0]["☒ (checked)"].as_u64().unwrap() as usize;
+    let want_unchecked = values[1]["☐ (unchecked)"].as_u64().unwrap() as usize;
+    if (checked, states.len() - checked) != (want_checked, want_unchecked) {
+        problems.push(format!(
+            "checkboxes {checked} checked of {}, expected {want_checked} of {}",
+            states.len(),
+            want_checked + want_unchecked
+        ));
+    }
+}
+
+/// `{"expected_native": "…"}`: every word of pandoc's AST is in the document text.
+fn check_pandoc_words(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    for word in pandoc_words(values["expected_native"].as_str().unwrap()) {
+        if !s.text.contains(&ws(&word)) {
+            problems.push(format!("word {word:?} not in the document text"));
+        }
+    }
+}
+
+/// `["<p>…</p>", …]`: the text of each HTML output, its tags taken for spaces, is in the
+/// document text.
+fn check_html_texts(s: &Subject, values: &Json, problems: &mut Vec<String>) {
+    for html in strings(values) {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    text.push(' ');
+                }
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        if !s.text.contains(&ws(&text)) {
+            problems.push(format!("document text lacks {text:?}"));
+        }
     }
 }
 

@@ -62,13 +62,28 @@ fn a_round_from_inbox_to_report() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = inbox(dir.path());
     let out = dir.path().join("ut");
+    batch_names_the_broken_file(&inbox, &out);
+    let round = consolidate_every_format(&out);
+    check_round(&round);
+    status_names_whom_to_remind(&out);
+    batch_again_converts_only_what_changed(&inbox, &out);
+    batch_follows_the_folder(&inbox, &out);
+}
 
-    // batch: the broken file is named, the others converted, exit code 1.
-    let assert = blankett()
-        .args(["batch", "--jobs", "2", "--out"])
-        .arg(&out)
-        .arg(&inbox)
+/// `blankett batch FLAGS --out OUT INBOX`.
+fn batch(inbox: &Path, out: &Path, flags: &[&str]) -> assert_cmd::assert::Assert {
+    blankett()
+        .arg("batch")
+        .args(flags)
+        .arg("--out")
+        .arg(out)
+        .arg(inbox)
         .assert()
+}
+
+/// batch: the broken file is named, the others converted, exit code 1.
+fn batch_names_the_broken_file(inbox: &Path, out: &Path) {
+    let assert = batch(inbox, out, &["--jobs", "2"])
         .code(1)
         .stderr(predicate::str::contains(
             "sent/bromma-2022-T1.docx: damaged zip package",
@@ -92,12 +107,15 @@ fn a_round_from_inbox_to_report() {
         std::fs::read_dir(out.join("submissions")).unwrap().count(),
         6
     );
+}
 
-    // consolidate: the round file and every export.
+/// consolidate: the round file and every export. Returns the round file with the files'
+/// own times left out, as the snapshot has it.
+fn consolidate_every_format(out: &Path) -> Value {
     blankett()
         .args(["consolidate", "--format", "json,csv,xlsx,md,docx", "-o"])
         .arg(out.join("2022-T1"))
-        .arg(&out)
+        .arg(out)
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -116,7 +134,13 @@ fn a_round_from_inbox_to_report() {
     for s in round["superseded"].as_array_mut().unwrap() {
         s["submission"]["source"]["fileModified"] = "[file time]".into();
     }
-    validate_round(&round);
+    round
+}
+
+/// The round file: valid, with the resubmission, the missing and the incomplete respondents,
+/// and as the snapshot has it.
+fn check_round(round: &Value) {
+    validate_round(round);
     assert_eq!(round["round"], "2022-T1");
     // The corrected Farsta form replaced the first one, which is kept as history.
     assert_eq!(round["superseded"][0]["respondentId"], "farsta-sdn");
@@ -147,11 +171,13 @@ fn a_round_from_inbox_to_report() {
     assert_eq!(sodermalm["status"], "incomplete");
     assert_eq!(sodermalm["unanswered"], 2);
     insta::assert_json_snapshot!("round-2022-T1", round);
+}
 
-    // status: the matrix and whom to remind, with their e-mail.
+/// status: the matrix and whom to remind, with their e-mail.
+fn status_names_whom_to_remind(out: &Path) {
     blankett()
         .arg("status")
-        .arg(&out)
+        .arg(out)
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -161,22 +187,17 @@ fn a_round_from_inbox_to_report() {
             "Södermalms stadsdelsnämnd: not answered: Kultur i offentliga rummet; johan.ek@example.stockholm.se",
         ))
         .stdout(predicate::str::contains("Bromma stadsdelsnämnd: no form"));
+}
 
-    // Running again converts nothing that did not change.
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&inbox)
-        .assert()
+/// Running again converts nothing that did not change, everything when forced, and a
+/// submission left empty again.
+fn batch_again_converts_only_what_changed(inbox: &Path, out: &Path) {
+    batch(inbox, out, &[])
         .code(1)
         .stderr(predicate::str::contains(
             "0 converted, 6 unchanged, 1 failed",
         ));
-    blankett()
-        .args(["batch", "--force", "--out"])
-        .arg(&out)
-        .arg(&inbox)
-        .assert()
+    batch(inbox, out, &["--force"])
         .code(1)
         .stderr(predicate::str::contains(
             "6 converted, 0 unchanged, 1 failed",
@@ -191,30 +212,24 @@ fn a_round_from_inbox_to_report() {
         .find(|p| p.extension().is_some_and(|x| x == "json"))
         .unwrap();
     std::fs::write(&first, b"").unwrap();
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&inbox)
-        .assert()
+    batch(inbox, out, &[])
         .code(1)
         .stderr(predicate::str::contains(
             "1 converted, 5 unchanged, 1 failed",
         ));
     assert!(std::fs::metadata(&first).unwrap().len() > 0);
+}
 
-    // A form taken out of the folder takes its submission with it; the broken one, fixed,
-    // comes in.
+/// A form taken out of the folder takes its submission with it; the broken one, fixed,
+/// comes in.
+fn batch_follows_the_folder(inbox: &Path, out: &Path) {
     std::fs::remove_file(inbox.join("hasselby-vallingby-2022-T1.docx")).unwrap();
     std::fs::copy(
         root().join("fixtures/forms/ostermalm-bare.docx"),
         inbox.join("sent/bromma-2022-T1.docx"),
     )
     .unwrap();
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&inbox)
-        .assert()
+    batch(inbox, out, &[])
         .success()
         .stderr(predicate::str::contains(
             "6 files: 1 converted, 5 unchanged, 0 failed; 1 submission of forms no longer there removed",

@@ -193,191 +193,262 @@ pub fn document(body: &str) -> String {
 /// A package laid out the way Word 2016 writes one.
 pub fn word_package(document: &str, extra: &Extra) -> Vec<u8> {
     let rel = if extra.strict { REL_S } else { REL_T };
-    let mut parts = Parts::new();
-    let main_type = if extra.macros.is_some() {
+    let mut layout = Layout::new(main_type(extra));
+    layout.add_headers_and_footers(extra);
+    layout.add_notes(extra);
+    layout.add_comments(extra);
+    layout.add_glossary(extra);
+    layout.add_custom_xml(extra, rel);
+    layout.add_macros(extra);
+    layout.doc_rels.extend(extra.relationships.iter().cloned());
+    layout.finish(document, extra, rel)
+}
+
+/// The main part's content type: a macro-enabled document has its own.
+fn main_type(extra: &Extra) -> &'static str {
+    if extra.macros.is_some() {
         "application/vnd.ms-word.document.macroEnabled.main+xml"
     } else {
         CT_MAIN
-    };
-    let mut overrides: Vec<(String, &str)> = vec![
-        ("/word/document.xml".into(), main_type),
-        (
-            "/word/styles.xml".into(),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
-        ),
-        (
-            "/word/settings.xml".into(),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
-        ),
-        (
-            "/docProps/core.xml".into(),
-            "application/vnd.openxmlformats-package.core-properties+xml",
-        ),
-        (
-            "/docProps/app.xml".into(),
-            "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-        ),
-    ];
-    let mut doc_rels: Vec<(String, String, String, bool)> = vec![
-        ("rId1".into(), "styles".into(), "styles.xml".into(), false),
-        (
-            "rId2".into(),
-            "settings".into(),
-            "settings.xml".into(),
-            false,
-        ),
-    ];
-    let mut next = 3;
-    let mut add_rel = |kind: &str, target: String, rels: &mut Vec<_>| {
-        rels.push((format!("rId{next}"), kind.to_owned(), target, false));
-        next += 1;
-    };
-    for (i, h) in extra.headers.iter().enumerate() {
-        let name = format!("header{}.xml", i + 1);
-        parts.insert(format!("word/{name}"), wrap("hdr", h).into_bytes());
-        overrides.push((
-            format!("/word/{name}"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
-        ));
-        add_rel("header", name, &mut doc_rels);
     }
-    for (i, f) in extra.footers.iter().enumerate() {
-        let name = format!("footer{}.xml", i + 1);
-        parts.insert(format!("word/{name}"), wrap("ftr", f).into_bytes());
-        overrides.push((
-            format!("/word/{name}"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-        ));
-        add_rel("footer", name, &mut doc_rels);
-    }
-    for (kind, root, content) in [
-        ("footnotes", "footnotes", &extra.footnotes),
-        ("endnotes", "endnotes", &extra.endnotes),
-    ] {
-        if let Some(c) = content {
-            let el = &root[..root.len() - 1];
-            let separators = format!(
-                r#"<w:{el} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{el}><w:{el} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{el}>"#
-            );
-            parts.insert(
-                format!("word/{kind}.xml"),
-                wrap(root, &format!("{separators}{c}")).into_bytes(),
-            );
-            overrides.push((
-                format!("/word/{kind}.xml"),
-                if kind == "footnotes" {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-                } else {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
-                },
-            ));
-            add_rel(kind, format!("{kind}.xml"), &mut doc_rels);
+}
+
+/// A package being laid out: its parts, their content types (in the order Word lists them)
+/// and the main part's relationships, numbered as they are added.
+struct Layout {
+    parts: Parts,
+    overrides: Vec<(String, &'static str)>,
+    doc_rels: Vec<(String, String, String, bool)>,
+    /// The number of the main part's next `rId`.
+    next: usize,
+}
+
+impl Layout {
+    /// The parts every package has: the main part, styles, settings and document properties.
+    fn new(main_type: &'static str) -> Self {
+        let overrides = vec![
+            ("/word/document.xml".into(), main_type),
+            (
+                "/word/styles.xml".into(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
+            ),
+            (
+                "/word/settings.xml".into(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+            ),
+            (
+                "/docProps/core.xml".into(),
+                "application/vnd.openxmlformats-package.core-properties+xml",
+            ),
+            (
+                "/docProps/app.xml".into(),
+                "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+            ),
+        ];
+        let doc_rels = vec![
+            ("rId1".into(), "styles".into(), "styles.xml".into(), false),
+            (
+                "rId2".into(),
+                "settings".into(),
+                "settings.xml".into(),
+                false,
+            ),
+        ];
+        Layout {
+            parts: Parts::new(),
+            overrides,
+            doc_rels,
+            next: 3,
         }
     }
-    if let Some(c) = &extra.comments {
-        parts.insert("word/comments.xml".into(), wrap("comments", c).into_bytes());
-        overrides.push((
-            "/word/comments.xml".into(),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
-        ));
-        add_rel("comments", "comments.xml".into(), &mut doc_rels);
-    }
-    if !extra.placeholders.is_empty() {
-        parts.insert(
-            "word/glossary/document.xml".into(),
-            glossary(&extra.placeholders).into_bytes(),
-        );
-        overrides.push((
-            "/word/glossary/document.xml".into(),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml",
-        ));
-        add_rel(
-            "glossaryDocument",
-            "glossary/document.xml".into(),
-            &mut doc_rels,
-        );
-    }
-    for (i, (id, xml)) in extra.custom_xml.iter().enumerate() {
-        let n = i + 1;
-        parts.insert(format!("customXml/item{n}.xml"), xml.clone().into_bytes());
-        parts.insert(
-            format!("customXml/itemProps{n}.xml"),
-            format!(r#"{DECL}<ds:datastoreItem ds:itemID="{id}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>"#).into_bytes(),
-        );
-        parts.insert(
-            format!("customXml/_rels/item{n}.xml.rels"),
-            rels_xml(
-                &[(
-                    "rId1".into(),
-                    "customXmlProps".into(),
-                    format!("itemProps{n}.xml"),
-                    false,
-                )],
-                rel,
-            )
-            .into_bytes(),
-        );
-        overrides.push((
-            format!("/customXml/itemProps{n}.xml"),
-            "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
-        ));
-        add_rel(
-            "customXml",
-            format!("../customXml/item{n}.xml"),
-            &mut doc_rels,
-        );
-    }
-    if let Some(vba) = &extra.macros {
-        parts.insert("word/vbaProject.bin".into(), vba.clone());
-        overrides.push((
-            "/word/vbaProject.bin".into(),
-            "application/vnd.ms-office.vbaProject",
-        ));
-        doc_rels.push((
-            "rId90".into(),
-            "vbaProject".into(),
-            "vbaProject.bin".into(),
-            false,
-        ));
-    }
-    doc_rels.extend(extra.relationships.iter().cloned());
 
-    parts.insert("word/document.xml".into(), document.as_bytes().to_vec());
-    parts.insert(
-        "word/_rels/document.xml.rels".into(),
-        rels_xml(&doc_rels, rel).into_bytes(),
-    );
-    parts.insert("word/styles.xml".into(), STYLES.as_bytes().to_vec());
-    parts.insert("word/settings.xml".into(), settings().into_bytes());
-    parts.insert(
-        "_rels/.rels".into(),
-        format!(
-            r#"{DECL}
+    /// Adds a part (named without its leading `/`) with its content type.
+    fn add_typed(&mut self, name: String, bytes: Vec<u8>, content_type: &'static str) {
+        self.overrides.push((format!("/{name}"), content_type));
+        self.parts.insert(name, bytes);
+    }
+
+    /// Adds a relationship from the main part, with the next `rId`.
+    fn relate(&mut self, kind: &str, target: String) {
+        self.doc_rels
+            .push((format!("rId{}", self.next), kind.to_owned(), target, false));
+        self.next += 1;
+    }
+
+    fn add_headers_and_footers(&mut self, extra: &Extra) {
+        for (i, h) in extra.headers.iter().enumerate() {
+            let name = format!("header{}.xml", i + 1);
+            self.add_typed(
+                format!("word/{name}"),
+                wrap("hdr", h).into_bytes(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+            );
+            self.relate("header", name);
+        }
+        for (i, f) in extra.footers.iter().enumerate() {
+            let name = format!("footer{}.xml", i + 1);
+            self.add_typed(
+                format!("word/{name}"),
+                wrap("ftr", f).into_bytes(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+            );
+            self.relate("footer", name);
+        }
+    }
+
+    /// Footnotes and endnotes, each after the two separators Word writes first.
+    fn add_notes(&mut self, extra: &Extra) {
+        for (kind, root, content) in [
+            ("footnotes", "footnotes", &extra.footnotes),
+            ("endnotes", "endnotes", &extra.endnotes),
+        ] {
+            if let Some(c) = content {
+                let el = &root[..root.len() - 1];
+                let separators = format!(
+                    r#"<w:{el} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{el}><w:{el} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{el}>"#
+                );
+                self.add_typed(
+                    format!("word/{kind}.xml"),
+                    wrap(root, &format!("{separators}{c}")).into_bytes(),
+                    if kind == "footnotes" {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+                    } else {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
+                    },
+                );
+                self.relate(kind, format!("{kind}.xml"));
+            }
+        }
+    }
+
+    fn add_comments(&mut self, extra: &Extra) {
+        if let Some(c) = &extra.comments {
+            self.add_typed(
+                "word/comments.xml".into(),
+                wrap("comments", c).into_bytes(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+            );
+            self.relate("comments", "comments.xml".into());
+        }
+    }
+
+    /// The glossary document that holds the placeholders' text.
+    fn add_glossary(&mut self, extra: &Extra) {
+        if !extra.placeholders.is_empty() {
+            self.add_typed(
+                "word/glossary/document.xml".into(),
+                glossary(&extra.placeholders).into_bytes(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml",
+            );
+            self.relate("glossaryDocument", "glossary/document.xml".into());
+        }
+    }
+
+    /// Custom XML items, each with its properties part (the store item id) and their
+    /// relationship.
+    fn add_custom_xml(&mut self, extra: &Extra, rel: &str) {
+        for (i, (id, xml)) in extra.custom_xml.iter().enumerate() {
+            let n = i + 1;
+            self.parts
+                .insert(format!("customXml/item{n}.xml"), xml.clone().into_bytes());
+            self.parts.insert(
+                format!("customXml/_rels/item{n}.xml.rels"),
+                rels_xml(
+                    &[(
+                        "rId1".into(),
+                        "customXmlProps".into(),
+                        format!("itemProps{n}.xml"),
+                        false,
+                    )],
+                    rel,
+                )
+                .into_bytes(),
+            );
+            self.add_typed(
+                format!("customXml/itemProps{n}.xml"),
+                format!(r#"{DECL}<ds:datastoreItem ds:itemID="{id}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>"#).into_bytes(),
+                "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
+            );
+            self.relate("customXml", format!("../customXml/item{n}.xml"));
+        }
+    }
+
+    /// A macro-enabled document's `vbaProject.bin`, under the `rId` Word gives it.
+    fn add_macros(&mut self, extra: &Extra) {
+        if let Some(vba) = &extra.macros {
+            self.add_typed(
+                "word/vbaProject.bin".into(),
+                vba.clone(),
+                "application/vnd.ms-office.vbaProject",
+            );
+            self.doc_rels.push((
+                "rId90".into(),
+                "vbaProject".into(),
+                "vbaProject.bin".into(),
+                false,
+            ));
+        }
+    }
+
+    /// Adds the main part, its relationships, the parts every package has and the content
+    /// types, and zips the package.
+    fn finish(mut self, document: &str, extra: &Extra, rel: &str) -> Vec<u8> {
+        let parts = &mut self.parts;
+        parts.insert("word/document.xml".into(), document.as_bytes().to_vec());
+        parts.insert(
+            "word/_rels/document.xml.rels".into(),
+            rels_xml(&self.doc_rels, rel).into_bytes(),
+        );
+        parts.insert("word/styles.xml".into(), STYLES.as_bytes().to_vec());
+        parts.insert("word/settings.xml".into(), settings().into_bytes());
+        parts.insert("_rels/.rels".into(), package_rels(rel).into_bytes());
+        parts.insert(
+            "docProps/app.xml".into(),
+            app_properties(extra).into_bytes(),
+        );
+        parts.insert(
+            "docProps/core.xml".into(),
+            core_properties(extra).into_bytes(),
+        );
+        parts.insert(
+            "[Content_Types].xml".into(),
+            content_types(&self.overrides).into_bytes(),
+        );
+        zip_parts(parts)
+    }
+}
+
+/// The package's relationships: the main part and the document properties.
+fn package_rels(rel: &str) -> String {
+    format!(
+        r#"{DECL}
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="{rel}officeDocument" Target="word/document.xml"/></Relationships>"#
-        )
-        .into_bytes(),
-    );
+    )
+}
+
+/// `docProps/app.xml`: the application that saved the document (Word 2016 unless said).
+fn app_properties(extra: &Extra) -> String {
     let (app, version) = extra
         .application
         .clone()
         .unwrap_or(("Microsoft Office Word".into(), "16.0000".into()));
-    parts.insert(
-        "docProps/app.xml".into(),
-        format!(
-            r#"{DECL}
+    format!(
+        r#"{DECL}
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Template>Normal.dotm</Template><TotalTime>12</TotalTime><Pages>1</Pages><Application>{app}</Application><DocSecurity>0</DocSecurity><Company>Stockholms stad</Company><AppVersion>{version}</AppVersion></Properties>"#
-        )
-        .into_bytes(),
-    );
+    )
+}
+
+/// `docProps/core.xml`: fixed properties, and when the document was last saved.
+fn core_properties(extra: &Extra) -> String {
     let modified = extra.modified.as_deref().unwrap_or("2022-04-20T14:12:00Z");
-    parts.insert(
-        "docProps/core.xml".into(),
-        format!(
-            r#"{DECL}
+    format!(
+        r#"{DECL}
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Uppföljningsrapport näringsliv</dc:title><dc:creator>Stadsledningskontoret</dc:creator><cp:lastModifiedBy>Stadsledningskontoret</cp:lastModifiedBy><cp:revision>3</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">2022-03-01T08:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{modified}</dcterms:modified></cp:coreProperties>"#
-        )
-        .into_bytes(),
-    );
+    )
+}
+
+/// `[Content_Types].xml`: the defaults for `.rels` and `.xml`, then one override a part.
+fn content_types(overrides: &[(String, &str)]) -> String {
     let mut ct = format!(
         r#"{DECL}
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>"#
@@ -388,8 +459,7 @@ pub fn word_package(document: &str, extra: &Extra) -> Vec<u8> {
         ));
     }
     ct.push_str("</Types>");
-    parts.insert("[Content_Types].xml".into(), ct.into_bytes());
-    zip_parts(&parts)
+    ct
 }
 
 fn wrap(root: &str, inner: &str) -> String {

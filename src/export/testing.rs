@@ -51,119 +51,22 @@ pub fn round(redact: bool) -> Round {
         .questions_of("stadsdelsnamnd")
         .map(|x| x.id.clone())
         .collect();
-    let sub =
-        |resp: Option<(&str, &str)>, file: &str, sha: char, answers: Vec<Answer>| Submission {
-            format_version: "1.0".into(),
-            questionnaire: QuestionnaireRef {
-                id: q.id.clone(),
-                version: q.version.clone(),
-                variant: "stadsdelsnamnd".into(),
-                variant_by: crate::submission::VariantBy::Detected,
-            },
-            round: "2022-T1".parse().ok(),
-            respondent: resp.map(|(id, name)| RespondentRef {
-                id: id.into(),
-                committee: name.into(),
-                kind: "stadsdelsnamnd".into(),
-                resolved_by: ResolvedBy::Control,
-                as_written: None,
-            }),
-            contact: Some(Contact {
-                name: Some(format!("Kontakt {file}")),
-                phone: Some("+46 8 508 000 00".into()),
-                phone_as_written: Some("08-508 000 00".into()),
-                email: Some(format!("kontakt.{sha}@stockholm.se")),
-                email_as_written: None,
-                email_valid: Some(true),
-            }),
-            answers,
-            unmapped: vec![],
-            comments: vec![],
-            warnings: vec![],
-            source: source(file, sha),
-        };
-    let area_of = |id: &str| q.questions.iter().find(|x| x.id == id).unwrap().area;
-    let full: Vec<Answer> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let blocks = match i {
-                0 => vec![
-                    para("# Inte en rubrik | med *stjärnor* och _understreck_ <b>"),
-                    Block::ListItem {
-                        text: "Första punkten".into(),
-                        level: 0,
-                        links: vec![],
-                    },
-                    Block::ListItem {
-                        text: "- underpunkt med [länk](x)".into(),
-                        level: 1,
-                        links: vec![Link {
-                            text: "länk".into(),
-                            target: "https://start.stockholm".into(),
-                        }],
-                    },
-                    Block::Table {
-                        rows: vec![
-                            vec!["Aktivitet".into(), "Antal | st".into()],
-                            vec!["Företagsbesök\nvår".into(), "12".into()],
-                        ],
-                    },
-                    Block::Note {
-                        note: NoteKind::Footnote,
-                        text: "Enligt SBR.".into(),
-                    },
-                ],
-                8 => vec![],
-                _ => vec![para(&format!("Svar {i} från Bromma.\nAndra raden."))],
-            };
-            let status = if blocks.is_empty() {
-                AnswerStatus::Unanswered
-            } else {
-                AnswerStatus::Answered
-            };
-            answer(id, area_of(id), status, blocks)
-        })
-        .collect();
-    let mut partial: Vec<Answer> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| match i {
-            1 => answer(id, area_of(id), AnswerStatus::Missing, vec![]),
-            _ => answer(
-                id,
-                area_of(id),
-                AnswerStatus::Answered,
-                vec![para(&format!("1. Farsta svarar på fråga {i}."))],
-            ),
-        })
-        .collect();
-    partial[2].value = Some(serde_json::json!(true));
-    let unknown: Vec<Answer> = ids
-        .iter()
-        .map(|id| {
-            answer(
-                id,
-                area_of(id),
-                AnswerStatus::Answered,
-                vec![para("Okänd avsändare svarar.")],
-            )
-        })
-        .collect();
     let subs = vec![
-        sub(
+        submission(
+            &q,
             Some(("bromma-sdn", "Bromma stadsdelsnämnd")),
             "Bromma.docx",
             'a',
-            full,
+            bromma_answers(&q, &ids),
         ),
-        sub(
+        submission(
+            &q,
             Some(("farsta-sdn", "Farsta stadsdelsnämnd")),
             "Farsta.docx",
             'b',
-            partial,
+            farsta_answers(&q, &ids),
         ),
-        sub(None, "okand.docx", 'c', unknown),
+        submission(&q, None, "okand.docx", 'c', unknown_answers(&q, &ids)),
     ];
     let opts = Options {
         round: "2022-T1".parse().ok(),
@@ -175,7 +78,142 @@ pub fn round(redact: bool) -> Round {
         redact_contact: redact,
     };
     let mut r = consolidate(subs, &q, &crate::schema::Registry::builtin(), &opts);
-    r.conflicts.push(Conflict {
+    r.conflicts.push(round_mismatch());
+    r
+}
+
+/// A district form as read: the respondent (`None`: not recognised), a contact made from
+/// the file name and `sha`, and the answers.
+fn submission(
+    q: &Questionnaire,
+    respondent: Option<(&str, &str)>,
+    file: &str,
+    sha: char,
+    answers: Vec<Answer>,
+) -> Submission {
+    Submission {
+        format_version: "1.0".into(),
+        questionnaire: QuestionnaireRef {
+            id: q.id.clone(),
+            version: q.version.clone(),
+            variant: "stadsdelsnamnd".into(),
+            variant_by: crate::submission::VariantBy::Detected,
+        },
+        round: "2022-T1".parse().ok(),
+        respondent: respondent.map(|(id, name)| RespondentRef {
+            id: id.into(),
+            committee: name.into(),
+            kind: "stadsdelsnamnd".into(),
+            resolved_by: ResolvedBy::Control,
+            as_written: None,
+        }),
+        contact: Some(Contact {
+            name: Some(format!("Kontakt {file}")),
+            phone: Some("+46 8 508 000 00".into()),
+            phone_as_written: Some("08-508 000 00".into()),
+            email: Some(format!("kontakt.{sha}@stockholm.se")),
+            email_as_written: None,
+            email_valid: Some(true),
+        }),
+        answers,
+        unmapped: vec![],
+        comments: vec![],
+        warnings: vec![],
+        source: source(file, sha),
+    }
+}
+
+fn area_of(q: &Questionnaire, id: &str) -> Option<u8> {
+    q.questions.iter().find(|x| x.id == id).unwrap().area
+}
+
+/// Bromma answers every question but the ninth, the first with every kind of block.
+fn bromma_answers(q: &Questionnaire, ids: &[String]) -> Vec<Answer> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let blocks = match i {
+                0 => every_kind_of_block(),
+                8 => vec![],
+                _ => vec![para(&format!("Svar {i} från Bromma.\nAndra raden."))],
+            };
+            let status = if blocks.is_empty() {
+                AnswerStatus::Unanswered
+            } else {
+                AnswerStatus::Answered
+            };
+            answer(id, area_of(q, id), status, blocks)
+        })
+        .collect()
+}
+
+/// A paragraph full of Markdown's special characters, list items on two levels (one with a
+/// link), a table and a footnote.
+fn every_kind_of_block() -> Vec<Block> {
+    vec![
+        para("# Inte en rubrik | med *stjärnor* och _understreck_ <b>"),
+        Block::ListItem {
+            text: "Första punkten".into(),
+            level: 0,
+            links: vec![],
+        },
+        Block::ListItem {
+            text: "- underpunkt med [länk](x)".into(),
+            level: 1,
+            links: vec![Link {
+                text: "länk".into(),
+                target: "https://start.stockholm".into(),
+            }],
+        },
+        Block::Table {
+            rows: vec![
+                vec!["Aktivitet".into(), "Antal | st".into()],
+                vec!["Företagsbesök\nvår".into(), "12".into()],
+            ],
+        },
+        Block::Note {
+            note: NoteKind::Footnote,
+            text: "Enligt SBR.".into(),
+        },
+    ]
+}
+
+/// Farsta's form lacks the second question; the third has a typed value.
+fn farsta_answers(q: &Questionnaire, ids: &[String]) -> Vec<Answer> {
+    let mut answers: Vec<Answer> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match i {
+            1 => answer(id, area_of(q, id), AnswerStatus::Missing, vec![]),
+            _ => answer(
+                id,
+                area_of(q, id),
+                AnswerStatus::Answered,
+                vec![para(&format!("1. Farsta svarar på fråga {i}."))],
+            ),
+        })
+        .collect();
+    answers[2].value = Some(serde_json::json!(true));
+    answers
+}
+
+/// The form nobody could be found for answers everything.
+fn unknown_answers(q: &Questionnaire, ids: &[String]) -> Vec<Answer> {
+    ids.iter()
+        .map(|id| {
+            answer(
+                id,
+                area_of(q, id),
+                AnswerStatus::Answered,
+                vec![para("Okänd avsändare svarar.")],
+            )
+        })
+        .collect()
+}
+
+/// A form for another round, left out.
+fn round_mismatch() -> Conflict {
+    Conflict {
         code: "round-mismatch".into(),
         message: "the form is for round 2021-VB, not 2022-T1; it is left out".into(),
         respondent_id: Some("farsta-sdn".into()),
@@ -183,6 +221,5 @@ pub fn round(redact: bool) -> Round {
             file: Some("Farsta VB 2021.docx".into()),
             sha256: "d".repeat(64),
         },
-    });
-    r
+    }
 }

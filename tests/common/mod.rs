@@ -181,130 +181,197 @@ struct Sdt {
     tag: Option<String>,
 }
 
+/// A control's content being replaced: how deep below its `w:sdtContent` the reader is, and
+/// the first `w:tcPr` inside it (a cell-level control's), kept for the new cell.
+#[derive(Default)]
+struct Replacing {
+    depth: usize,
+    tc_pr: String,
+    in_tc_pr: bool,
+}
+
+/// The copy of `word/document.xml` being written, and where the reader stands in it.
+struct Filler<'a> {
+    answers: &'a HashMap<String, Vec<String>>,
+    writer: Writer<Vec<u8>>,
+    /// Names of the open elements.
+    ancestors: Vec<Vec<u8>>,
+    sdts: Vec<Sdt>,
+    /// The events of the `w:sdtPr` being read, held back until its tag is known.
+    props: Option<Vec<Event<'static>>>,
+    /// While replacing a control's content.
+    replacing: Option<Replacing>,
+}
+
 fn fill_xml(xml: &[u8], answers: &HashMap<String, Vec<String>>) -> Vec<u8> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + 4096));
+    let mut filler = Filler {
+        answers,
+        writer: Writer::new(Vec::with_capacity(xml.len() + 4096)),
+        ancestors: Vec::new(),
+        sdts: Vec::new(),
+        props: None,
+        replacing: None,
+    };
     let mut buf = Vec::new();
-    // Names of the open elements.
-    let mut ancestors: Vec<Vec<u8>> = Vec::new();
-    let mut sdts: Vec<Sdt> = Vec::new();
-    // The events of the `w:sdtPr` being read, held back until its tag is known.
-    let mut props: Option<Vec<Event<'static>>> = None;
-    // While replacing a control's content: the depth below its `w:sdtContent`.
-    let mut skipping: Option<usize> = None;
-    // The first `w:tcPr` inside a cell-level control's content, kept for the new cell.
-    let mut tc_pr = String::new();
-    let mut in_tc_pr = false;
     loop {
         let event = reader.read_event_into(&mut buf).expect("well-formed XML");
-        if let Some(depth) = skipping.as_mut() {
-            match &event {
-                Event::Start(e) => {
-                    if is_w(e, b"tcPr") && tc_pr.is_empty() {
-                        in_tc_pr = true;
-                    }
-                    if in_tc_pr {
-                        tc_pr.push_str(&format!("<{}>", String::from_utf8_lossy(e)));
-                    }
-                    *depth += 1;
-                }
-                Event::Empty(e) if in_tc_pr || (is_w(e, b"tcPr") && tc_pr.is_empty()) => {
-                    tc_pr.push_str(&format!("<{}/>", String::from_utf8_lossy(e)));
-                }
-                Event::End(e) if *depth > 0 => {
-                    if in_tc_pr {
-                        tc_pr.push_str(&format!(
-                            "</{}>",
-                            String::from_utf8_lossy(e.name().as_ref())
-                        ));
-                        if e.name().as_ref() == b"w:tcPr" {
-                            in_tc_pr = false;
-                        }
-                    }
-                    *depth -= 1;
-                }
-                Event::End(_) => {
-                    // The end of the replaced `w:sdtContent`.
-                    let sdt = sdts.last().expect("inside a control");
-                    let answer = &answers[sdt.tag.as_deref().unwrap()];
-                    let new = content(sdt.level, answer, &tc_pr);
-                    writer.get_mut().extend_from_slice(new.as_bytes());
-                    writer.write_event(event.borrow()).unwrap();
-                    ancestors.pop();
-                    skipping = None;
-                    tc_pr.clear();
-                }
-                Event::Eof => panic!("unexpected end of document.xml"),
-                _ => {}
-            }
-            buf.clear();
-            continue;
+        if let Event::Eof = event {
+            assert!(filler.replacing.is_none(), "unexpected end of document.xml");
+            break;
         }
-        match &event {
+        if filler.replacing.is_some() {
+            filler.skip(&event);
+        } else {
+            filler.copy(&event);
+        }
+        buf.clear();
+    }
+    filler.writer.into_inner()
+}
+
+impl Filler<'_> {
+    /// Copies an event outside replaced content, following the controls it opens and closes.
+    fn copy(&mut self, event: &Event<'_>) {
+        if self.control_event(event) {
+            return;
+        }
+        self.write_or_hold(event);
+        match event {
+            Event::Start(e) => self.ancestors.push(e.name().as_ref().to_vec()),
+            Event::End(_) => {
+                self.ancestors.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// Notes where a control, its properties and its content begin and end; true when it has
+    /// written the event itself.
+    fn control_event(&mut self, event: &Event<'_>) -> bool {
+        match event {
             Event::Start(e) if is_w(e, b"sdt") => {
-                sdts.push(Sdt {
-                    level: level_of(&ancestors),
+                self.sdts.push(Sdt {
+                    level: level_of(&self.ancestors),
                     tag: None,
                 });
             }
             Event::Start(e) if is_w(e, b"sdtPr") => {
-                writer.write_event(event.borrow()).unwrap();
-                ancestors.push(e.name().as_ref().to_vec());
-                props = Some(Vec::new());
-                buf.clear();
-                continue;
+                self.writer.write_event(event.borrow()).unwrap();
+                self.ancestors.push(e.name().as_ref().to_vec());
+                self.props = Some(Vec::new());
+                return true;
             }
-            Event::End(e) if e.name().as_ref() == b"w:sdtPr" => {
-                let held = props.take().unwrap_or_default();
-                let sdt = sdts.last_mut().expect("w:sdtPr inside w:sdt");
-                let filled = sdt.tag.as_ref().is_some_and(|t| answers.contains_key(t));
-                for ev in held {
-                    let drop = filled
-                        && matches!(&ev, Event::Empty(x) | Event::Start(x) if is_w(x, b"showingPlcHdr"));
-                    if !drop {
-                        writer.write_event(ev).unwrap();
-                    }
-                }
-            }
-            Event::Start(e) if is_w(e, b"sdtContent") => {
-                let sdt = sdts.last().expect("w:sdtContent inside w:sdt");
-                if sdt.tag.as_ref().is_some_and(|t| answers.contains_key(t)) {
-                    writer.write_event(event.borrow()).unwrap();
-                    ancestors.push(e.name().as_ref().to_vec());
-                    skipping = Some(0);
-                    buf.clear();
-                    continue;
-                }
+            Event::End(e) if e.name().as_ref() == b"w:sdtPr" => self.write_props(),
+            Event::Start(e) if is_w(e, b"sdtContent") && self.content_is_answered() => {
+                self.writer.write_event(event.borrow()).unwrap();
+                self.ancestors.push(e.name().as_ref().to_vec());
+                self.replacing = Some(Replacing::default());
+                return true;
             }
             Event::End(e) if e.name().as_ref() == b"w:sdt" => {
-                sdts.pop();
+                self.sdts.pop();
             }
-            Event::Eof => break,
             _ => {}
         }
-        if let Some(held) = props.as_mut() {
-            if let Event::Start(e) | Event::Empty(e) = &event
+        false
+    }
+
+    /// True when the control whose `w:sdtContent` begins has an answer to put there.
+    fn content_is_answered(&self) -> bool {
+        let sdt = self.sdts.last().expect("w:sdtContent inside w:sdt");
+        sdt.tag
+            .as_ref()
+            .is_some_and(|t| self.answers.contains_key(t))
+    }
+
+    /// Writes an event, or holds it back while a `w:sdtPr` is read, noting the control's tag.
+    fn write_or_hold(&mut self, event: &Event<'_>) {
+        if let Some(held) = self.props.as_mut() {
+            if let Event::Start(e) | Event::Empty(e) = event
                 && is_w(e, b"tag")
-                && let Some(sdt) = sdts.last_mut()
+                && let Some(sdt) = self.sdts.last_mut()
             {
                 sdt.tag = val(e);
             }
             // `w:showingPlcHdr` can only be dropped once the whole `w:sdtPr` is read.
             held.push(event.clone().into_owned());
         } else {
-            writer.write_event(event.borrow()).unwrap();
+            self.writer.write_event(event.borrow()).unwrap();
         }
-        match &event {
-            Event::Start(e) => ancestors.push(e.name().as_ref().to_vec()),
-            Event::End(_) => {
-                ancestors.pop();
+    }
+
+    /// At the end of a `w:sdtPr`: writes the events held back, without `w:showingPlcHdr` when
+    /// the control is to be filled in.
+    fn write_props(&mut self) {
+        let held = self.props.take().unwrap_or_default();
+        let sdt = self.sdts.last_mut().expect("w:sdtPr inside w:sdt");
+        let filled = sdt
+            .tag
+            .as_ref()
+            .is_some_and(|t| self.answers.contains_key(t));
+        for ev in held {
+            let drop = filled
+                && matches!(&ev, Event::Empty(x) | Event::Start(x) if is_w(x, b"showingPlcHdr"));
+            if !drop {
+                self.writer.write_event(ev).unwrap();
             }
+        }
+    }
+
+    /// Inside replaced content: drops each event, keeping the first `w:tcPr`, until the end of
+    /// the `w:sdtContent`.
+    fn skip(&mut self, event: &Event<'_>) {
+        let r = self
+            .replacing
+            .as_mut()
+            .expect("replacing a control's content");
+        match event {
+            Event::Start(e) => {
+                if is_w(e, b"tcPr") && r.tc_pr.is_empty() {
+                    r.in_tc_pr = true;
+                }
+                if r.in_tc_pr {
+                    r.tc_pr
+                        .push_str(&format!("<{}>", String::from_utf8_lossy(e)));
+                }
+                r.depth += 1;
+            }
+            Event::Empty(e) if r.in_tc_pr || (is_w(e, b"tcPr") && r.tc_pr.is_empty()) => {
+                r.tc_pr
+                    .push_str(&format!("<{}/>", String::from_utf8_lossy(e)));
+            }
+            Event::End(e) if r.depth > 0 => {
+                if r.in_tc_pr {
+                    r.tc_pr.push_str(&format!(
+                        "</{}>",
+                        String::from_utf8_lossy(e.name().as_ref())
+                    ));
+                    if e.name().as_ref() == b"w:tcPr" {
+                        r.in_tc_pr = false;
+                    }
+                }
+                r.depth -= 1;
+            }
+            Event::End(_) => self.end_content(event),
             _ => {}
         }
-        buf.clear();
     }
-    writer.into_inner()
+
+    /// The end of a replaced `w:sdtContent`: the respondent's content, then the end tag.
+    fn end_content(&mut self, event: &Event<'_>) {
+        let replaced = self
+            .replacing
+            .take()
+            .expect("replacing a control's content");
+        let sdt = self.sdts.last().expect("inside a control");
+        let answer = &self.answers[sdt.tag.as_deref().unwrap()];
+        let new = content(sdt.level, answer, &replaced.tc_pr);
+        self.writer.get_mut().extend_from_slice(new.as_bytes());
+        self.writer.write_event(event.borrow()).unwrap();
+        self.ancestors.pop();
+    }
 }
 
 /// True for a character XML 1.0 can hold (§2.2, `Char`).
