@@ -4,11 +4,11 @@
 //! round's business report).
 //!
 //! ```no_run
-//! # use blankett::{export, round::Round, schema::Questionnaire};
+//! # use blankett::{ExportError, Format, Questionnaire, Round, write_exports};
 //! # let (round, q): (Round, Questionnaire) = todo!();
-//! let formats = [export::Format::Json, export::Format::Xlsx, export::Format::Docx];
-//! let written = export::write_exports(&round, &q, &formats, "out/2022-T1".as_ref(), &Default::default())?;
-//! # Ok::<(), export::ExportError>(())
+//! let formats = [Format::Json, Format::Xlsx, Format::Docx];
+//! let written = write_exports(&round, &q, &formats, "out/2022-T1".as_ref(), &Default::default())?;
+//! # Ok::<(), ExportError>(())
 //! ```
 //!
 //! Exports know only the [`Round`] and the questionnaire (for its title and the questions' short
