@@ -31,7 +31,7 @@ pub struct StoredPart<'a> {
 
 impl StoredPart<'_> {
     /// The same part, owned, to compare later ones with.
-    pub fn to_owned_part(&self) -> OwnedStoredPart {
+    pub fn to_owned_part(self) -> OwnedStoredPart {
         OwnedStoredPart {
             method: self.method,
             size: self.size,
