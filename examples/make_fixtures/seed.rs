@@ -634,7 +634,10 @@ pub fn varied(i: usize, paragraphs: Option<usize>) -> (String, Vec<u8>) {
             .wrapping_add(1442695040888963407);
         (n >> 33) as usize
     };
-    for (id, answer) in f.answers.iter_mut() {
+    // In the order of their ids, not the map's (which differs from run to run).
+    let mut answers: Vec<_> = f.answers.iter_mut().collect();
+    answers.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, answer) in answers {
         let count = match paragraphs {
             Some(p) => p,
             None if id == "ovriga-upplysningar" && next() % 3 != 0 => 0,
