@@ -130,6 +130,7 @@ const _: () = {
 };
 
 impl Reader {
+    /// A reader with these limits that remembers nothing yet.
     pub fn new(limits: Limits) -> Self {
         Reader {
             limits,
