@@ -22,7 +22,7 @@
 //! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
 //! draws the pipeline and says which module owns what.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod batch;
 mod cache;
@@ -130,6 +130,7 @@ const _: () = {
 };
 
 impl Reader {
+    /// A reader with these limits that remembers nothing yet.
     pub fn new(limits: Limits) -> Self {
         Reader {
             limits,

@@ -82,10 +82,12 @@ impl Term {
 }
 
 impl RoundId {
+    /// The year the round reports on (`2022`).
     pub fn year(self) -> u16 {
         self.year
     }
 
+    /// The part of the year the round reports on.
     pub fn term(self) -> Term {
         self.term
     }

@@ -11,13 +11,21 @@ use crate::round_id::RoundId;
 /// else a major one.
 pub const FORMAT_VERSION: &str = "1.1";
 
+/// One returned form as normalized, versioned JSON (`schemas/submission.schema.json`): which
+/// questionnaire and round it answers, who answered, one answer per question of the variant, what
+/// answers no question, review comments, warnings and where the file came from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Submission {
+    /// The version of the submission format the document follows:
+    /// [`SUBMISSION_FORMAT_VERSION`](crate::SUBMISSION_FORMAT_VERSION) when blankett writes it.
     pub format_version: String,
+    /// The questionnaire, version and template variant the form answers.
     pub questionnaire: QuestionnaireRef,
     /// The reporting round (`2022-T1`), when known.
     pub round: Option<RoundId>,
+    /// The committee or company board that answered, from the registry; `null` when it could not
+    /// be told (a `respondent-unresolved` warning says why).
     pub respondent: Option<RespondentRef>,
     /// Personal data; left out (`null`) with `--redact-contact`.
     pub contact: Option<Contact>,
@@ -25,17 +33,25 @@ pub struct Submission {
     pub answers: Vec<Answer>,
     /// What the respondent wrote that answers no question, with where it stood.
     pub unmapped: Vec<Unmapped>,
+    /// Review comments found in the form; never part of an answer's text.
     pub comments: Vec<SubmissionComment>,
+    /// Problems in the form that did not stop the conversion, each with a stable code.
     pub warnings: Vec<SubmissionWarning>,
+    /// The file the submission was read from.
     pub source: SourceRef,
 }
 
+/// Which questionnaire the form answers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionnaireRef {
+    /// The questionnaire's stable id (`naringsliv-uppfoljning`).
     pub id: String,
+    /// The questionnaire's version (`2022`).
     pub version: String,
+    /// The id of the template variant the form was read as (`stadsdelsnamnd`).
     pub variant: String,
+    /// How the variant was chosen.
     pub variant_by: VariantBy,
 }
 
@@ -61,6 +77,7 @@ pub enum ResolvedBy {
     Option,
 }
 
+/// The committee or company board that answered, as the registry knows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RespondentRef {
@@ -68,7 +85,9 @@ pub struct RespondentRef {
     pub id: String,
     /// The official name.
     pub committee: String,
+    /// The respondent's kind from the registry: `stadsdelsnamnd`, `facknamnd` or `bolagsstyrelse`.
     pub kind: String,
+    /// How the respondent was found.
     pub resolved_by: ResolvedBy,
     /// What the form's committee field says, as written (`null` when it shows its
     /// placeholder or is missing).
@@ -79,13 +98,17 @@ pub struct RespondentRef {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
+    /// The contact person's name; `null` when the field is empty or missing.
     pub name: Option<String>,
     /// International form (`+46 8 508 100 51`) when the number is a Swedish one, else as written.
     pub phone: Option<String>,
+    /// The phone number as written, trimmed; `null` when none is given.
     pub phone_as_written: Option<String>,
     /// Lower case when it is a well-formed address, else as written.
     pub email: Option<String>,
+    /// The e-mail address as written, trimmed; `null` when none is given.
     pub email_as_written: Option<String>,
+    /// Whether the e-mail address is well formed; `null` when none is given.
     pub email_valid: Option<bool>,
 }
 
@@ -93,6 +116,7 @@ pub struct Contact {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum AnswerStatus {
+    /// The control holds an answer, or text was written under the question outside any control.
     Answered,
     /// The control shows its placeholder or is empty, and nothing was written near it.
     Unanswered,
@@ -104,38 +128,58 @@ pub enum AnswerStatus {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum MatchedBy {
+    /// The control's tag (`w:tag`, or a legacy field's name) is the question's.
     Tag,
+    /// The control's title (`w:alias`) is the question's.
     Alias,
+    /// The question's text stands right before the control (small edits tolerated).
     QuestionText,
+    /// Its place: between two matched controls, untagged controls answer the questions between
+    /// theirs, in order, when they are as many.
     Position,
     /// No control: text written under the question outside any control.
     OutsideControl,
 }
 
+/// The answer to one question.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Answer {
+    /// The question's stable id from the questionnaire (`samverkan-lokalt-naringsliv`).
     pub question_id: String,
+    /// The number of the focus area the question stands under; `null` for a question outside the
+    /// areas.
     pub area: Option<u8>,
+    /// The question's text from the questionnaire.
     pub question: String,
+    /// Whether the question was answered.
     pub status: AnswerStatus,
     /// The visible text of the answer (empty when unanswered or missing).
     pub text: String,
+    /// The answer's structure: paragraphs, list items, tables and note texts, in reading order;
+    /// empty when unanswered or missing.
     pub blocks: Vec<Block>,
     /// The typed value of a boolean, date or choice question.
     pub value: Option<serde_json::Value>,
+    /// How the answer was tied to its question; `null` when no control was found for the question
+    /// and nothing was written under it.
     pub matched_by: Option<MatchedBy>,
     /// The control that holds the answer.
     pub control: Option<ControlRef>,
 }
 
+/// A content control or legacy form field of the form.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlRef {
     /// Position among the form's controls (as `blankett inspect` numbers them).
     pub index: usize,
+    /// The control's tag (`w:tag`, or a legacy field's name); `null` when it has none.
     pub tag: Option<String>,
+    /// The control's title (`w:alias`); `null` when it has none.
     pub alias: Option<String>,
+    /// The control's type (`type` in JSON: `richText`, `plainText`, `date`, `legacyCheckbox` …),
+    /// from its `w:sdtPr` or the legacy field's `w:ffData`.
     #[serde(rename = "type")]
     pub control_type: String,
 }
@@ -144,8 +188,12 @@ pub struct ControlRef {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Unmapped {
+    /// The text, as an answer's `text` is built. An inline control's entry holds its line: all of
+    /// it when the control holds an answer, else the text beside the control.
     pub text: String,
+    /// The text's structure, as an answer's `blocks`.
     pub blocks: Vec<Block>,
+    /// Why the text answers no question.
     pub reason: UnmappedReason,
     /// The control that holds it, if one does.
     pub control: Option<ControlRef>,
@@ -165,10 +213,13 @@ pub enum UnmappedReason {
     OutsideQuestions,
 }
 
+/// Where something stood in the form.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
+    /// The package part it stood in (`word/document.xml`, `word/header1.xml`).
     pub part: String,
+    /// The kind of part it stood in.
     pub story: Story,
     /// Position in the document flow.
     pub flow_index: Option<usize>,
@@ -176,33 +227,52 @@ pub struct Location {
     pub after_question: Option<String>,
 }
 
+/// A review comment in the form.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmissionComment {
+    /// The comment's author (`w:author`); `null` when the file does not say.
     pub author: Option<String>,
+    /// When the comment was written, as the file writes it (`w:date`: `2022-04-12T10:15:00Z`);
+    /// `null` when the file does not say.
     pub date: Option<String>,
+    /// The comment's text, paragraphs joined by line breaks.
     pub text: String,
     /// The question the comment is anchored in.
     pub question_id: Option<String>,
 }
 
+/// A problem in a readable form, which did not stop its conversion.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmissionWarning {
     /// Stable code: `placeholder-left`, `answer-outside-control`, `unknown-tag`,
     /// `duplicate-answer`, `tracked-changes`, `respondent-unresolved` …
     pub code: String,
+    /// What is wrong, in English, for a person to read.
     pub message: String,
+    /// The id of the question (or header field) the warning concerns; `null` when it concerns the
+    /// whole form.
     pub question_id: Option<String>,
 }
 
+/// The file a submission was read from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceRef {
+    /// The file's name without its folder; `null` when the form was read from memory without a
+    /// name.
     pub file: Option<String>,
+    /// SHA-256 of the file's bytes, lower-case hex: tells two copies of one form apart from two
+    /// forms.
     pub sha256: String,
+    /// The file's size in bytes.
     pub bytes: u64,
+    /// The application that last saved the file (`Application` and `AppVersion` in
+    /// `docProps/app.xml`: `Microsoft Office Word 16.0000`); `null` when it does not say.
     pub producer: Option<String>,
+    /// The template the document was made from (`Template` in `docProps/app.xml`); `null` when it
+    /// does not say.
     pub template: Option<String>,
     /// When the document was last saved, as it says itself (`dcterms:modified`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

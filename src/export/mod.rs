@@ -134,10 +134,16 @@ impl Default for ExportOptions {
 pub enum ExportError {
     /// A format name that is none of the formats.
     #[error("unknown export format {given:?}; the formats are: json, csv, xlsx, md, docx")]
-    UnknownFormat { given: String },
+    UnknownFormat {
+        /// The name as given.
+        given: String,
+    },
+    /// An export file could not be written; the files written before it stay, each whole.
     #[error("{}: cannot write it: {}", .path.display(), .source.to_string().to_lowercase())]
     Write {
+        /// The file that could not be written.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
     /// rust_xlsxwriter refused the workbook (a bug, not a data problem).

@@ -11,7 +11,11 @@ use crate::schema::{Questionnaire, Registry};
 /// What the user said on the command line; each overrides what the form says.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
+    /// The id of the questionnaire variant the form is (`--variant`); detected from the form when
+    /// absent.
     pub variant: Option<&'a str>,
+    /// The round (`--round`), as [`parse_round`](crate::parse_round) reads it (`2022-T1`,
+    /// `T1 2022` …); when absent, from the form's round field, its folder name or its file name.
     pub round: Option<&'a str>,
     /// A registry id or a name.
     pub respondent: Option<&'a str>,
@@ -22,14 +26,20 @@ pub struct Options<'a> {
 /// Options that cannot be used with this questionnaire and registry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OptionError {
+    /// The variant given is none of the questionnaire's.
     #[error("no variant {given} in questionnaire {questionnaire}; its variants: {known}")]
     UnknownVariant {
+        /// The variant given.
         given: String,
+        /// The questionnaire's id.
         questionnaire: String,
+        /// The questionnaire's variant ids, joined by `, `.
         known: String,
     },
+    /// The round given cannot be read as a round.
     #[error("{0:?} is not a round; write it as 2022-T1, 2022-T2 or 2022-VB")]
     BadRound(String),
+    /// The respondent given is neither a registry id nor a name the registry lists.
     #[error(
         "no respondent {0:?} in the registry; give a registry id (e.g. ostermalm-sdn) or a name it lists"
     )]

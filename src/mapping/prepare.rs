@@ -68,6 +68,8 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
+    /// Prepares `q` and `reg`: the comparison keys and look-up tables of every variant, and the
+    /// registry's names.
     pub fn new(q: &'a Questionnaire, reg: &'a Registry) -> Prepared<'a> {
         Prepared {
             q,
@@ -171,6 +173,7 @@ pub struct TextKeys {
 }
 
 impl TextKeys {
+    /// An empty memory: no paragraph's key is remembered yet.
     pub fn new() -> TextKeys {
         TextKeys::default()
     }

@@ -51,6 +51,7 @@ pub struct Matcher<'r> {
 }
 
 impl<'r> Matcher<'r> {
+    /// Prepares the names and aliases of the registry's respondents for look-up.
     pub fn new(registry: &'r Registry) -> Self {
         let mut names = Vec::new();
         for r in &registry.respondents {

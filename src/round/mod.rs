@@ -18,24 +18,36 @@ use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
 
+/// The version of the round format. Adding an optional field is a minor change, anything else a
+/// major one.
 pub const FORMAT_VERSION: &str = "1.1";
 
+/// A consolidated reporting round (`schemas/round.schema.json`): every current submission, per
+/// focus area and question each respondent's answer, the completeness matrix, the expected
+/// respondents that have not answered, forms whose respondent is unknown, conflicts, and the
+/// earlier submissions a later one from the same respondent replaced.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Round {
+    /// The version of the round format the document follows:
+    /// [`ROUND_FORMAT_VERSION`](crate::ROUND_FORMAT_VERSION) when blankett writes it.
     pub format_version: String,
     /// The round (`2022-T1`), when known.
     pub round: Option<RoundId>,
+    /// The questionnaire the round answers.
     pub questionnaire: RoundQuestionnaire,
     /// Everyone expected to answer and everyone who did, by name.
     pub respondents: Vec<RoundRespondent>,
     /// Per focus area (and last, the questions without one), each question with every answer.
     pub areas: Vec<RoundArea>,
+    /// The completeness matrix: for each respondent and question, whether it is answered.
     pub completeness: Completeness,
     /// Expected respondents without a submission.
     pub missing: Vec<MissingRespondent>,
     /// Submissions whose respondent could not be told.
     pub unresolved: Vec<SourceSummary>,
+    /// Forms left out of the round or counted once, and forms whose saved date is not believed,
+    /// each with why.
     pub conflicts: Vec<Conflict>,
     /// The current submission of each respondent (and the unresolved ones).
     pub submissions: Vec<Submission>,
@@ -43,10 +55,13 @@ pub struct Round {
     pub superseded: Vec<Superseded>,
 }
 
+/// Which questionnaire a round answers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundQuestionnaire {
+    /// The questionnaire's stable id (`naringsliv-uppfoljning`).
     pub id: String,
+    /// The questionnaire's version (`2022`).
     pub version: String,
     /// The variants the submissions use.
     pub variants: Vec<String>,
@@ -64,6 +79,8 @@ pub enum RespondentStatus {
     NotSubmitted,
 }
 
+/// A respondent of the round: expected, answering, or both; or a form whose respondent is
+/// unknown.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundRespondent {
@@ -71,11 +88,19 @@ pub struct RoundRespondent {
     pub id: Option<String>,
     /// The official name, or the form's file name when the respondent is unknown.
     pub label: String,
+    /// The registry kind (`stadsdelsnamnd`, `facknamnd`, `bolagsstyrelse`); `null` when the
+    /// respondent is unknown, or expected but not in the registry.
     pub kind: Option<String>,
+    /// Whether the respondent is expected to answer the round.
     pub expected: bool,
+    /// Whether the respondent has answered the round.
     pub status: RespondentStatus,
+    /// How many of the round's questions the form answers; 0 when no form came in.
     pub answered: usize,
+    /// How many of the round's questions the form leaves unanswered (placeholder or empty); 0 when
+    /// no form came in.
     pub unanswered: usize,
+    /// How many of the round's questions are not in the form at all; 0 when no form came in.
     pub missing_questions: usize,
     /// The form the answers come from.
     pub source: Option<SourceSummary>,
@@ -83,31 +108,51 @@ pub struct RoundRespondent {
     pub contact: Option<Contact>,
 }
 
+/// A focus area of the policy with its questions and their answers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundArea {
     /// The focus area's number; `null` for the questions without one.
     pub number: Option<u8>,
+    /// The focus area's title from the questionnaire (`Stimulera tillväxt och företagsamhet`);
+    /// empty for the questions outside the areas.
     pub title: String,
+    /// The area's questions of the round, in questionnaire order.
     pub questions: Vec<RoundQuestion>,
 }
 
+/// A question with every current form's answer to it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundQuestion {
+    /// The question's stable id from the questionnaire.
     pub question_id: String,
+    /// The question's text from the questionnaire.
     pub question: String,
+    /// One answer per current form (the unresolved ones included), in the order of `respondents`;
+    /// respondents without a form have none.
     pub answers: Vec<RoundAnswer>,
 }
 
+/// One form's answer to a question.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundAnswer {
+    /// The registry id of the respondent; `null` for a form whose respondent is unknown.
     pub respondent_id: Option<String>,
+    /// The respondent's official name, or the form's file name when the respondent is unknown
+    /// (empty when the form has no file name either).
     pub label: String,
+    /// `answered`, `unanswered` or `missing`, as in the submission (`missing` too when the
+    /// submission has no answer to the question).
     pub status: AnswerStatus,
+    /// The answer's visible text, as the submission's answer `text`; empty when unanswered or
+    /// missing.
     pub text: String,
+    /// The answer's structure, as the submission's answer `blocks`.
     pub blocks: Vec<Block>,
+    /// The typed value, as the submission's answer `value`: a boolean, an ISO date or the chosen
+    /// choice's value; `null` for a text question or when there is none.
     pub value: Option<serde_json::Value>,
 }
 
@@ -115,7 +160,9 @@ pub struct RoundAnswer {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum Cell {
+    /// The form answers the question.
     Answered,
+    /// The form holds the question but leaves it unanswered (`unanswered` in the submission).
     Unanswered,
     /// The form came in but the question is not in it.
     Missing,
@@ -134,6 +181,7 @@ impl Cell {
     }
 }
 
+/// The completeness matrix: a row per respondent, a column per question.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Completeness {
@@ -143,46 +191,65 @@ pub struct Completeness {
     pub rows: Vec<CompletenessRow>,
 }
 
+/// A respondent's row of the completeness matrix.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CompletenessRow {
+    /// The registry id; `null` for a form whose respondent is unknown.
     pub respondent_id: Option<String>,
+    /// The respondent's name, as in `respondents`.
     pub label: String,
     /// One status per question, in the order of `questions`.
     pub cells: Vec<Cell>,
 }
 
+/// An expected respondent without a submission.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct MissingRespondent {
+    /// The registry id (`kungsholmen-sdn`).
     pub id: String,
+    /// The official name from the registry; the id when the registry does not know it.
     pub committee: String,
+    /// The registry kind; empty when the registry does not know the respondent.
     pub kind: String,
 }
 
+/// Which form: its file name and its content's hash.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceSummary {
+    /// The form's file name, as in the submission's `source`; `null` when it was read from memory
+    /// without a name.
     pub file: Option<String>,
+    /// SHA-256 of the form's bytes, lower-case hex, as in the submission's `source`.
     pub sha256: String,
 }
 
+/// A form left out of the round or counted once, or whose saved date is not believed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     /// `round-mismatch`, `questionnaire-mismatch`, `same-form-twice`.
     pub code: String,
+    /// What happened, in English, for a person to read.
     pub message: String,
+    /// The registry id of the form's respondent; `null` when unknown.
     pub respondent_id: Option<String>,
+    /// The form concerned.
     pub source: SourceSummary,
 }
 
+/// An earlier submission a later one from the same respondent replaced.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Superseded {
+    /// The registry id of the respondent.
     pub respondent_id: String,
     /// The submission that replaced this one.
     pub superseded_by: SourceSummary,
+    /// The replaced submission, whole (its contact details left out when the round is
+    /// consolidated with `redact_contact`).
     pub submission: Submission,
 }
 
@@ -194,6 +261,8 @@ pub struct Options {
     /// Who is expected to answer (registry ids); when absent, the registry's respondents of
     /// the kinds the submissions' variants are for, that exist at the end of the round.
     pub expected: Option<Vec<String>>,
+    /// Leave out the contact details (personal data): of every respondent and every submission,
+    /// current and superseded.
     pub redact_contact: bool,
 }
 
