@@ -93,7 +93,7 @@ impl RoundId {
     }
 
     /// Reads a round from the words of a text, folded as
-    /// [`text_match::ascii_key`](crate::mapping::text_match::ascii_key) folds it (lower case,
+    /// mapping's ASCII key folds it (lower case,
     /// no diacritics, words separated by one space): the first year (`2022`: 19xx or 20xx) and
     /// the first word that names a term (`t1`, `tertialrapport 1`, `vb`,
     /// `verksamhetsberattelse` …), wherever they stand.

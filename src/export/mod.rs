@@ -116,7 +116,7 @@ pub struct ExportOptions {
 
 impl ExportOptions {
     /// True when the CSV is for Excel (the delimiter `;`): it then starts with a byte order
-    /// mark and neutralises fields Excel would take for formulas ([`csv::for_excel`]); with any
+    /// mark and neutralises fields Excel would take for formulas (`for_excel` in the CSV writer); with any
     /// other delimiter it is for programs and every field is written as it is.
     pub fn csv_for_excel(&self) -> bool {
         self.delimiter == b';'
