@@ -176,7 +176,7 @@ pub fn round(redact: bool) -> Round {
     };
     let mut r = consolidate(subs, &q, &crate::schema::Registry::builtin(), &opts);
     r.conflicts.push(Conflict {
-        code: "round-mismatch".into(),
+        code: ConflictCode::RoundMismatch,
         message: "the form is for round 2021-VB, not 2022-T1; it is left out".into(),
         respondent_id: Some("farsta-sdn".into()),
         source: SourceSummary {

@@ -17,6 +17,7 @@ use crate::model::Block;
 use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
+use crate::warning_code::codes;
 
 pub const FORMAT_VERSION: &str = "1.1";
 
@@ -170,11 +171,28 @@ pub struct SourceSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
-    /// `round-mismatch`, `questionnaire-mismatch`, `same-form-twice`.
-    pub code: String,
+    /// Why the form is listed; a code that a later version wrote is read as
+    /// [`ConflictCode::Other`].
+    pub code: ConflictCode,
     pub message: String,
     pub respondent_id: Option<String>,
     pub source: SourceSummary,
+}
+
+codes! {
+    /// Why a form is listed among a round's conflicts: its own vocabulary, apart from the
+    /// forms' warnings ([`WarningCode`](crate::WarningCode)), though one code is spelt alike.
+    pub enum ConflictCode {
+        /// The form answers another questionnaire; it is left out.
+        QuestionnaireMismatch = "questionnaire-mismatch",
+        /// The form is for another round; it is left out.
+        RoundMismatch = "round-mismatch",
+        /// The form's saved date lies after its conversion; it is ordered among its
+        /// respondent's forms by the file's own time instead.
+        SavedInFuture = "saved-in-future",
+        /// The same bytes came in twice; they count once.
+        SameFormTwice = "same-form-twice",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -274,6 +292,26 @@ mod tests {
         assert_eq!(
             names,
             vec!["Bromma", "Zinkensdamm", "Åsa", "Älvsjö", "Östermalm"]
+        );
+    }
+
+    #[test]
+    fn conflict_codes_are_written_as_the_round_schema_lists_them() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/round.schema.json")).unwrap();
+        let listed = schema["$defs"]["conflict"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        for code in ConflictCode::KNOWN {
+            let json = serde_json::to_string(code).unwrap();
+            assert!(listed.contains(&format!("`{code}`")), "{code}");
+            assert_eq!(&serde_json::from_str::<ConflictCode>(&json).unwrap(), code);
+        }
+        let later: ConflictCode = serde_json::from_str(r#""form-withdrawn""#).unwrap();
+        assert_eq!(later, ConflictCode::Other("form-withdrawn".into()));
+        assert_eq!(
+            serde_json::to_string(&later).unwrap(),
+            r#""form-withdrawn""#
         );
     }
 }
