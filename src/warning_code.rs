@@ -167,4 +167,16 @@ mod tests {
             WarningCode::ZipChecksum
         );
     }
+
+    #[test]
+    fn the_submission_schema_lists_every_code() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/submission.schema.json")).unwrap();
+        let listed = schema["$defs"]["warning"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        for code in WarningCode::KNOWN {
+            assert!(listed.contains(&format!("`{code}`")), "{code}");
+        }
+    }
 }
