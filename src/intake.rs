@@ -22,6 +22,7 @@ use crate::ledger::{Entry, SUBMISSIONS, SkipReason, Source};
 use crate::mapping::{Options as MapOptions, Prepared};
 use crate::output::rfc3339;
 use crate::submission::{Submission, SubmissionWarning};
+use crate::warning_code::WarningCode;
 use crate::{Limits, Reader, output};
 
 /// What a conversion is measured against: the configuration, prepared once, and the clock.
@@ -136,7 +137,7 @@ fn check_saved_date(s: &mut Submission, now: SystemTime) {
     };
     if saved_at > limit {
         s.warnings.push(SubmissionWarning {
-            code: "saved-in-future".into(),
+            code: WarningCode::SavedInFuture,
             message: format!(
                 "the document says it was saved {saved}, after it was read ({}); that date does not decide which of a respondent's forms is the latest, the file's own time does",
                 rfc3339(now)
@@ -319,7 +320,9 @@ mod tests {
     }
 
     fn warned(s: &Submission) -> bool {
-        s.warnings.iter().any(|w| w.code == "saved-in-future")
+        s.warnings
+            .iter()
+            .any(|w| w.code == WarningCode::SavedInFuture)
     }
 
     #[test]

@@ -46,6 +46,7 @@ mod round_id;
 mod schema;
 mod submission;
 mod template;
+mod warning_code;
 mod watch;
 mod word_out;
 mod xml;
@@ -60,6 +61,7 @@ pub use model::{
     ListItem, NoteKind, Origin, PackageKind, PlaceholderSignal, Source, Status, Story, Value,
     Warning, blocks_text,
 };
+pub use warning_code::WarningCode;
 
 // The questionnaire and the registry of respondents (`schemas/`).
 pub use schema::{
@@ -98,6 +100,7 @@ pub use export::{
     ExportError, ExportOptions, Format, export_path, to_bytes, to_csv, to_docx, to_markdown,
     to_xlsx, write_exports,
 };
+pub use round::ConflictCode;
 pub use round::{
     Cell, Completeness, CompletenessRow, Conflict, FORMAT_VERSION as ROUND_FORMAT_VERSION,
     MissingRespondent, Options as RoundOptions, RespondentStatus, Round, RoundAnswer, RoundArea,

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::warning_code::WarningCode;
+
 /// A read Word document.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -564,8 +566,8 @@ pub struct Comment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
-    /// Stable code (`tracked-changes`, `binding-mismatch`, `missing-part` …).
-    pub code: String,
+    /// What it is about (`tracked-changes`, `binding-mismatch`, `missing-part` …).
+    pub code: WarningCode,
     /// What is wrong, in one line.
     pub message: String,
     /// The index of the control it concerns, when it concerns one.
@@ -575,9 +577,9 @@ pub struct Warning {
 
 impl Warning {
     /// A warning with `code` and `message`, about no control in particular.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Self {
         Warning {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             control: None,
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Block, Story};
 use crate::round_id::RoundId;
+use crate::warning_code::WarningCode;
 
 /// The version of the submission format. Adding an optional field is a minor change, anything
 /// else a major one.
@@ -246,9 +247,8 @@ pub struct SubmissionComment {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmissionWarning {
-    /// Stable code: `placeholder-left`, `answer-outside-control`, `unknown-tag`,
-    /// `duplicate-answer`, `tracked-changes`, `respondent-unresolved` …
-    pub code: String,
+    /// What it is about; a code that a later version wrote is read as [`WarningCode::Other`].
+    pub code: WarningCode,
     /// What is wrong, in English, for a person to read.
     pub message: String,
     /// The id of the question (or header field) the warning concerns; `null` when it concerns the

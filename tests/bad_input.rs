@@ -251,7 +251,7 @@ fn a_missing_header_is_a_warning_not_an_error() {
     assert!(
         doc.warnings
             .iter()
-            .any(|w| w.code == "missing-part" && w.message.contains("word/header1.xml"))
+            .any(|w| w.code.as_str() == "missing-part" && w.message.contains("word/header1.xml"))
     );
     assert_eq!(doc.text(), "Svar");
 }

@@ -173,8 +173,12 @@ fn answers_outside_controls_are_reported() {
     let a = s.answer("vaxla-upp-stockholm").unwrap();
     assert_eq!(a.matched_by, Some(MatchedBy::OutsideControl));
     assert!(a.control.is_none());
-    assert!(s.warnings.iter().any(|w| w.code == "answer-outside-control"
-        && w.question_id.as_deref() == Some("vaxla-upp-stockholm")));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.code.as_str() == "answer-outside-control"
+                && w.question_id.as_deref() == Some("vaxla-upp-stockholm"))
+    );
     let s = convert(&root().join("fixtures/libreoffice/ostermalm-2022-T1.docx"));
     let a = s.answer("svart-ekonomi-samverkan").unwrap();
     assert_eq!(a.matched_by, Some(MatchedBy::Alias));
@@ -183,8 +187,12 @@ fn answers_outside_controls_are_reported() {
         2,
         "the control's paragraph and the one after it"
     );
-    assert!(s.warnings.iter().any(|w| w.code == "answer-outside-control"
-        && w.question_id.as_deref() == Some("svart-ekonomi-samverkan")));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.code.as_str() == "answer-outside-control"
+                && w.question_id.as_deref() == Some("svart-ekonomi-samverkan"))
+    );
 }
 
 #[test]
@@ -246,7 +254,8 @@ fn typed_questions_get_typed_values() {
     assert!(
         s.warnings
             .iter()
-            .any(|w| w.code == "value-unrecognised" && w.question_id.as_deref() == Some("rapport"))
+            .any(|w| w.code.as_str() == "value-unrecognised"
+                && w.question_id.as_deref() == Some("rapport"))
     );
     // A repeating section answers as a whole, its items in order.
     assert!(s

@@ -207,7 +207,7 @@ fn deviations(s: &mut String, round: &Round) {
         let _ = writeln!(
             s,
             "conflict {}: {} ({})",
-            for_terminal(&c.code),
+            for_terminal(c.code.as_str()),
             for_terminal(&c.message),
             for_terminal(c.source.file.as_deref().unwrap_or(""))
         );

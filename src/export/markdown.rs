@@ -165,7 +165,7 @@ fn conflicts(out: &mut String, round: &Round) {
             out,
             "- {} ({}): {}",
             inline(&name),
-            inline(&c.code),
+            inline(c.code.as_str()),
             inline(&c.message)
         );
     }

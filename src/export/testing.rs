@@ -214,7 +214,7 @@ fn unknown_answers(q: &Questionnaire, ids: &[String]) -> Vec<Answer> {
 /// A form for another round, left out.
 fn round_mismatch() -> Conflict {
     Conflict {
-        code: "round-mismatch".into(),
+        code: crate::round::ConflictCode::RoundMismatch,
         message: "the form is for round 2021-VB, not 2022-T1; it is left out".into(),
         respondent_id: Some("farsta-sdn".into()),
         source: SourceSummary {

@@ -25,6 +25,7 @@ use rust_xlsxwriter::{
 
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
+use crate::warning_code::WarningCode;
 
 use super::ExportError;
 use super::grid::Grid;
@@ -289,7 +290,7 @@ fn deviations(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), Xlsx
         .map(|u| {
             (
                 u.file.clone().unwrap_or_else(|| u.sha256.clone()),
-                "respondent-unresolved".to_owned(),
+                WarningCode::RespondentUnresolved.to_string(),
                 "avsändaren (nämnd/bolag) framgår inte av formuläret eller filnamnet".to_owned(),
             )
         })
@@ -299,7 +300,7 @@ fn deviations(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), Xlsx
                     .file
                     .clone()
                     .unwrap_or_else(|| c.source.sha256.clone()),
-                c.code.clone(),
+                c.code.to_string(),
                 c.message.clone(),
             )
         }));

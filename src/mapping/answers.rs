@@ -12,6 +12,7 @@ use super::{BlocksMove, BlocksTo, Run, control_ref, paragraph, values, warning};
 use crate::model::{Block, Control, Status};
 use crate::schema::Question;
 use crate::submission::{Answer, AnswerStatus, MatchedBy, SubmissionWarning};
+use crate::warning_code::WarningCode;
 
 /// Answers every question of the variant, in order, and reads every field's value.
 pub(super) fn answer_items(run: &mut Run<'_, '_>) {
@@ -35,7 +36,7 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
         if let Some(role) = item.role {
             if !loose.is_empty() && control.is_some() {
                 run.out.warnings.push(warning(
-                    "answer-outside-control",
+                    WarningCode::AnswerOutsideControl,
                     "text written beside the field outside its control was taken into it",
                     Some(run.item_id(i)),
                 ));
@@ -115,7 +116,7 @@ fn answer(
     };
     if !loose.is_empty() {
         warnings.push(warning(
-            "answer-outside-control",
+            WarningCode::AnswerOutsideControl,
             outside_message(loose.len(), control.is_some()),
             qid,
         ));
@@ -131,7 +132,7 @@ fn answer(
         .flatten();
     if draft.status == AnswerStatus::Missing {
         warnings.push(warning(
-            "question-missing",
+            WarningCode::QuestionMissing,
             "the question was not found in the form",
             qid,
         ));
@@ -164,7 +165,7 @@ fn from_control(
         let (t, cut) = strip_placeholder(&c.text, c);
         if cut {
             warnings.push(warning(
-                "placeholder-in-answer",
+                WarningCode::PlaceholderInAnswer,
                 "the answer began with the placeholder text, which was left out",
                 qid,
             ));
@@ -178,7 +179,7 @@ fn from_control(
         draft.status = AnswerStatus::Answered;
     } else if c.status == Status::Placeholder && alone {
         warnings.push(warning(
-            "placeholder-left",
+            WarningCode::PlaceholderLeft,
             "the control still shows its placeholder",
             qid,
         ));
@@ -321,7 +322,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "answer-outside-control")
+            .find(|w| w.code.as_str() == "answer-outside-control")
             .unwrap();
         assert_eq!(
             w.message,

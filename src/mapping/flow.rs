@@ -255,7 +255,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "answer-outside-control")
+            .find(|w| w.code.as_str() == "answer-outside-control")
             .unwrap();
         assert_eq!(w.question_id.as_deref(), Some("q1"));
         assert!(w.message.starts_with("2 paragraphs"), "{}", w.message);

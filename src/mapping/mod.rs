@@ -48,6 +48,7 @@ use crate::submission::{
     ControlRef, FORMAT_VERSION, QuestionnaireRef, SourceRef, Submission, SubmissionWarning,
     VariantBy,
 };
+use crate::warning_code::WarningCode;
 pub use options::{OptionError, Options, check_options};
 pub use prepare::{Prepared, TextKeys};
 
@@ -226,9 +227,13 @@ fn new_submission(
 }
 
 /// A warning of the mapping's own.
-fn warning(code: &str, message: impl Into<String>, question_id: Option<&str>) -> SubmissionWarning {
+fn warning(
+    code: WarningCode,
+    message: impl Into<String>,
+    question_id: Option<&str>,
+) -> SubmissionWarning {
     SubmissionWarning {
-        code: code.into(),
+        code,
         message: message.into(),
         question_id: question_id.map(str::to_owned),
     }

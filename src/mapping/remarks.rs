@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::Run;
 use crate::model::Document;
 use crate::submission::{SubmissionComment, SubmissionWarning};
+use crate::warning_code::WarningCode;
 
 /// The form's comments, with the question they are anchored in.
 pub(super) fn comments(run: &mut Run<'_, '_>) {
@@ -43,7 +44,7 @@ pub(super) fn reader_warnings(run: &mut Run<'_, '_>) {
             .control
             .and_then(|c| top_candidate(doc, c, item_of_control))
             .map(|i| run.item_id(i).to_owned());
-        if w.code == "tracked-changes" {
+        if w.code == WarningCode::TrackedChanges {
             let affected: Vec<String> = doc
                 .controls
                 .iter()
@@ -91,6 +92,7 @@ mod tests {
     use crate::mapping::testing::{DocBuilder, Q1, Q2, map};
     use crate::model::Warning;
     use crate::submission::Submission;
+    use crate::warning_code::WarningCode;
 
     /// The warnings of the given codes, as (code, question).
     fn told<'s>(s: &'s Submission, codes: &[&str]) -> Vec<(&'s str, Option<&'s str>)> {
@@ -138,20 +140,26 @@ mod tests {
             .control(|c| c.tag("q2").text("b"))
             .control(|c| c.tag("q4").text("2022-04-30").tracked_changes())
             .warning(Warning::new(
-                "tracked-changes",
+                WarningCode::TrackedChanges,
                 "the form holds tracked changes",
             ))
-            .warning(Warning::new("binding-differs", "the bound value differs").for_control(2))
-            .warning(Warning::new("macros", "the form holds macros"))
+            .warning(
+                Warning::new(WarningCode::BindingMismatch, "the bound value differs")
+                    .for_control(2),
+            )
+            .warning(Warning::new(
+                WarningCode::ZipChecksum,
+                "the checksum does not match",
+            ))
             .build();
         let s = map(&doc);
         assert_eq!(
-            told(&s, &["tracked-changes", "binding-differs", "macros"]),
+            told(&s, &["tracked-changes", "binding-mismatch", "zip-checksum"]),
             [
                 ("tracked-changes", Some("q1")),
                 ("tracked-changes", Some("q4")),
-                ("binding-differs", Some("q2")),
-                ("macros", None),
+                ("binding-mismatch", Some("q2")),
+                ("zip-checksum", None),
             ]
         );
     }
@@ -161,7 +169,7 @@ mod tests {
         let doc = DocBuilder::new()
             .control(|c| c.tag("q1").text("a"))
             .warning(Warning::new(
-                "tracked-changes",
+                WarningCode::TrackedChanges,
                 "the form holds tracked changes",
             ))
             .build();

@@ -11,6 +11,7 @@ use crate::model::Document;
 use crate::round_id::RoundId;
 use crate::schema::{Registry, Respondent, Role};
 use crate::submission::{ResolvedBy, RespondentRef, SubmissionWarning};
+use crate::warning_code::WarningCode;
 
 /// The fields' values, by role.
 type Fields = HashMap<Role, Option<String>>;
@@ -42,7 +43,7 @@ pub(super) fn contact(run: &mut Run<'_, '_>) {
     );
     if contact.email_valid == Some(false) {
         run.out.warnings.push(warning(
-            "contact-email-invalid",
+            WarningCode::ContactEmailInvalid,
             format!(
                 "the e-mail address {:?} is not a well-formed address",
                 contact.email_as_written.as_deref().unwrap_or("")
@@ -52,7 +53,7 @@ pub(super) fn contact(run: &mut Run<'_, '_>) {
     }
     if contact.phone.is_some() && contact.phone == contact.phone_as_written {
         run.out.warnings.push(warning(
-            "contact-phone-unrecognised",
+            WarningCode::ContactPhoneUnrecognised,
             format!(
                 "the phone number {:?} is not a Swedish number; kept as written",
                 contact.phone_as_written.as_deref().unwrap_or("")
@@ -96,7 +97,7 @@ pub(super) fn resolve_round(
         return Some(r);
     }
     warnings.push(warning(
-        "round-unresolved",
+        WarningCode::RoundUnresolved,
         "the round is not in the form, its folder or its file name; give it with --round",
         None,
     ));
@@ -126,7 +127,7 @@ pub(super) fn resolve_respondent(
             && r.id != c.id
         {
             warnings.push(warning(
-                "respondent-conflict",
+                WarningCode::RespondentConflict,
                 format!(
                     "the form names {} but --respondent says {}; --respondent was used",
                     c.name, r.name
@@ -148,7 +149,7 @@ pub(super) fn resolve_respondent(
     };
     if !r.valid_on(date) {
         warnings.push(warning(
-            "respondent-not-valid",
+            WarningCode::RespondentNotValid,
             format!(
                 "{} did not exist at the end of the round ({})",
                 r.name,
@@ -162,7 +163,7 @@ pub(super) fn resolve_respondent(
 
 fn unresolved(as_written: Option<&str>) -> SubmissionWarning {
     warning(
-        "respondent-unresolved",
+        WarningCode::RespondentUnresolved,
         match as_written {
             Some(t) => format!(
                 "the form's committee field says {t:?}, which names no respondent in the registry, and neither does the file name; give it with --respondent"
@@ -269,7 +270,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "respondent-conflict")
+            .find(|w| w.code.as_str() == "respondent-conflict")
             .unwrap();
         assert_eq!(
             w.message,
@@ -304,7 +305,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "respondent-unresolved")
+            .find(|w| w.code.as_str() == "respondent-unresolved")
             .unwrap();
         assert!(
             w.message
@@ -316,7 +317,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "respondent-unresolved")
+            .find(|w| w.code.as_str() == "respondent-unresolved")
             .unwrap();
         assert!(
             w.message.starts_with("neither the form nor its file name"),
@@ -338,7 +339,7 @@ mod tests {
         let w = s
             .warnings
             .iter()
-            .find(|w| w.code == "respondent-not-valid")
+            .find(|w| w.code.as_str() == "respondent-not-valid")
             .unwrap();
         assert_eq!(
             w.message,
@@ -360,7 +361,11 @@ mod tests {
         assert_eq!(c.name.as_deref(), Some("Helena Näslund"));
         assert_eq!(c.phone.as_deref(), Some("+46 8 508 100 51"));
         assert_eq!(c.email.as_deref(), Some("helena.naslund@stockholm.se"));
-        assert!(!s.warnings.iter().any(|w| w.code.starts_with("contact-")));
+        assert!(
+            !s.warnings
+                .iter()
+                .any(|w| w.code.as_str().starts_with("contact-"))
+        );
         let s = contact("+1 555 0100", "helena at stockholm");
         let codes = warnings(&s);
         assert!(

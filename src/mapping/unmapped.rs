@@ -6,6 +6,7 @@ use super::flow::loose_text;
 use super::{BlocksMove, BlocksTo, Run, control_ref, paragraph, warning};
 use crate::model::{FlowItem, Status};
 use crate::submission::{Location, SubmissionWarning, Unmapped, UnmappedReason};
+use crate::warning_code::WarningCode;
 
 /// Puts in `unmapped` the loose text outside every region, then the controls that answer
 /// nothing, in the order they stand.
@@ -112,7 +113,7 @@ fn why_unmapped(run: &Run<'_, '_>, ci: usize) -> (UnmappedReason, SubmissionWarn
             (
                 UnmappedReason::DuplicateAnswer,
                 warning(
-                    "duplicate-answer",
+                    WarningCode::DuplicateAnswer,
                     format!("a second control answers {id}; its text is kept in unmapped"),
                     Some(id),
                 ),
@@ -132,8 +133,8 @@ fn why_unmapped(run: &Run<'_, '_>, ci: usize) -> (UnmappedReason, SubmissionWarn
                 ),
             };
             let code = match control.tag {
-                Some(_) => "unknown-tag",
-                None => "unknown-control",
+                Some(_) => WarningCode::UnknownTag,
+                None => WarningCode::UnknownControl,
             };
             (UnmappedReason::UnknownControl, warning(code, message, None))
         }

@@ -7,6 +7,7 @@ use super::warning;
 use crate::model::{Control, Value};
 use crate::schema::{Question, QuestionType};
 use crate::submission::SubmissionWarning;
+use crate::warning_code::WarningCode;
 
 /// The typed value of a boolean, date or choice question: from the control's value when it
 /// has one, else read from the text.
@@ -37,7 +38,7 @@ pub(super) fn typed_value(
             _ => "choice",
         };
         warnings.push(warning(
-            "value-unrecognised",
+            WarningCode::ValueUnrecognised,
             format!("the answer {text:?} is not a {kind} value"),
             Some(&q.id),
         ));

@@ -10,6 +10,7 @@ use crate::model::{
 use crate::ooxml::binding::Stores;
 use crate::ooxml::glossary::Glossary;
 use crate::ooxml::text::{is_default_placeholder, loose, normalize, same_loosely};
+use crate::warning_code::WarningCode;
 use crate::xml::{Namespaces, Ns, on_off};
 
 /// Properties read from one `w:sdtPr`.
@@ -209,7 +210,7 @@ pub(crate) fn check_binding(c: &mut Control, stores: &Stores, warnings: &mut Vec
     if b.matches_text == Some(false) {
         warnings.push(
             Warning::new(
-                "binding-mismatch",
+                WarningCode::BindingMismatch,
                 format!(
                     "the control's bound data ({}) differs from its visible text",
                     short(b.value.as_deref().unwrap_or(""))

@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use crate::error::{ErrorKind, Result};
 use crate::model::{Comment, Document, FlowItem, NoteKind, Source, Story, Warning};
 use crate::package::{Package, Relationship, normalize_part_name};
+use crate::warning_code::WarningCode;
 
 use binding::Stores;
 use glossary::Glossary;
@@ -379,7 +380,7 @@ fn assemble(
     }
     if tracked {
         warnings.push(Warning::new(
-            "tracked-changes",
+            WarningCode::TrackedChanges,
             "the form holds tracked changes that were never accepted; they were read as if accepted (deleted text left out)",
         ));
     }
@@ -405,7 +406,7 @@ fn optional<T>(
         Ok(true) => {}
         Ok(false) => {
             warnings.push(Warning::new(
-                "missing-part",
+                WarningCode::MissingPart,
                 format!("the document refers to {part}, which the package does not hold"),
             ));
             return Ok(None);
@@ -416,7 +417,7 @@ fn optional<T>(
                 ErrorKind::DamagedZip { .. } | ErrorKind::UnsupportedCompression { .. }
             ) =>
         {
-            warnings.push(Warning::new("part-unreadable", e.to_string()));
+            warnings.push(Warning::new(WarningCode::PartUnreadable, e.to_string()));
             return Ok(None);
         }
         Err(e) => return Err(e),
@@ -434,7 +435,7 @@ fn optional<T>(
         }
         Err(e) => {
             warnings.push(Warning::new(
-                "part-unreadable",
+                WarningCode::PartUnreadable,
                 format!("{}; its content is left out", e.in_part(part)),
             ));
             Ok(None)

@@ -18,6 +18,7 @@ mod sniff;
 
 use crate::error::{Error, Result};
 use crate::model::Warning;
+use crate::warning_code::WarningCode;
 use archive::Archive;
 
 pub use crate::limits::Limits;
@@ -184,7 +185,7 @@ impl<'c> Package<'c> {
             .map_err(|kind| Error::new(kind).in_part(name))?;
         if crc32fast::hash(buf) != expected_crc {
             self.warnings.push(Warning::new(
-                "zip-checksum",
+                WarningCode::ZipChecksum,
                 format!("{name}: the zip checksum does not match the content; the file may be damaged, check the answers"),
             ));
         }

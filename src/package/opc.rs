@@ -12,6 +12,7 @@ use super::cache::{Memo, PartCache};
 use super::{Package, sniff};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{PackageKind, Warning};
+use crate::warning_code::WarningCode;
 use crate::xml::{fast_reader, malformed_at, plain_attr, utf8_view};
 
 /// One relationship of a part (`_rels/*.rels`).
@@ -106,7 +107,7 @@ impl Package<'_> {
             None => {
                 if self.has_part("word/document.xml") {
                     self.warnings.push(Warning::new(
-                        "no-relationship",
+                        WarningCode::NoRelationship,
                         "the package does not say which part is the document (_rels/.rels); read word/document.xml",
                     ));
                     "word/document.xml".to_owned()

@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashSet};
 use crate::round_id::RoundId;
 use crate::schema::Questionnaire;
 use crate::submission::Submission;
+use crate::warning_code::WarningCode;
 
-use super::{Conflict, Superseded, summary, swedish_key};
+use super::{Conflict, ConflictCode, Superseded, summary, swedish_key};
 
 /// The forms that count: each respondent's latest, those whose respondent is unknown, and the
 /// earlier forms the latest replaced.
@@ -62,7 +63,7 @@ pub(super) fn admit(
             "the form says it was saved {}, after it was converted; it is ordered among its respondent's forms by the file's own time instead",
             s.source.modified.as_deref().unwrap_or("?")
         );
-        conflicts.push(conflict("saved-in-future", message, s));
+        conflicts.push(conflict(ConflictCode::SavedInFuture, message, s));
     }
     // The same form twice (same bytes) counts once.
     let mut seen = HashSet::new();
@@ -72,7 +73,7 @@ pub(super) fn admit(
             unique.push(s);
         } else {
             let message = "the same form (same content) came in twice; it counts once".into();
-            conflicts.push(conflict("same-form-twice", message, &s));
+            conflicts.push(conflict(ConflictCode::SameFormTwice, message, &s));
         }
     }
     unique
@@ -83,10 +84,10 @@ fn mismatch(
     s: &Submission,
     q: &Questionnaire,
     round: Option<RoundId>,
-) -> Option<(&'static str, String)> {
+) -> Option<(ConflictCode, String)> {
     if s.questionnaire.id != q.id {
         return Some((
-            "questionnaire-mismatch",
+            ConflictCode::QuestionnaireMismatch,
             format!(
                 "the form answers questionnaire {} {}, not {} {}; it is left out",
                 s.questionnaire.id, s.questionnaire.version, q.id, q.version
@@ -95,16 +96,16 @@ fn mismatch(
     }
     match (s.round, round) {
         (Some(r), Some(want)) if r != want => Some((
-            "round-mismatch",
+            ConflictCode::RoundMismatch,
             format!("the form is for round {r}, not {want}; it is left out"),
         )),
         _ => None,
     }
 }
 
-fn conflict(code: &str, message: String, s: &Submission) -> Conflict {
+fn conflict(code: ConflictCode, message: String, s: &Submission) -> Conflict {
     Conflict {
-        code: code.into(),
+        code,
         message,
         respondent_id: s.respondent.as_ref().map(|r| r.id.clone()),
         source: summary(s),
@@ -186,5 +187,7 @@ fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
 
 /// True when the form's saved date was not believed when it was converted.
 fn saved_in_future(s: &Submission) -> bool {
-    s.warnings.iter().any(|w| w.code == "saved-in-future")
+    s.warnings
+        .iter()
+        .any(|w| w.code == WarningCode::SavedInFuture)
 }

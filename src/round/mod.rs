@@ -17,6 +17,7 @@ use crate::model::Block;
 use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
+use crate::warning_code::codes;
 
 /// The version of the round format. Adding an optional field is a minor change, anything else a
 /// major one.
@@ -230,14 +231,31 @@ pub struct SourceSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
-    /// `round-mismatch`, `questionnaire-mismatch`, `same-form-twice`.
-    pub code: String,
+    /// Why the form is listed; a code that a later version wrote is read as
+    /// [`ConflictCode::Other`].
+    pub code: ConflictCode,
     /// What happened, in English, for a person to read.
     pub message: String,
     /// The registry id of the form's respondent; `null` when unknown.
     pub respondent_id: Option<String>,
     /// The form concerned.
     pub source: SourceSummary,
+}
+
+codes! {
+    /// Why a form is listed among a round's conflicts: its own vocabulary, apart from the
+    /// forms' warnings ([`WarningCode`](crate::WarningCode)), though one code is spelt alike.
+    pub enum ConflictCode {
+        /// The form answers another questionnaire; it is left out.
+        QuestionnaireMismatch = "questionnaire-mismatch",
+        /// The form is for another round; it is left out.
+        RoundMismatch = "round-mismatch",
+        /// The form's saved date lies after its conversion; it is ordered among its
+        /// respondent's forms by the file's own time instead.
+        SavedInFuture = "saved-in-future",
+        /// The same bytes came in twice; they count once.
+        SameFormTwice = "same-form-twice",
+    }
 }
 
 /// An earlier submission a later one from the same respondent replaced.
@@ -343,6 +361,26 @@ mod tests {
         assert_eq!(
             names,
             vec!["Bromma", "Zinkensdamm", "Åsa", "Älvsjö", "Östermalm"]
+        );
+    }
+
+    #[test]
+    fn conflict_codes_are_written_as_the_round_schema_lists_them() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/round.schema.json")).unwrap();
+        let listed = schema["$defs"]["conflict"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        for code in ConflictCode::KNOWN {
+            let json = serde_json::to_string(code).unwrap();
+            assert!(listed.contains(&format!("`{code}`")), "{code}");
+            assert_eq!(&serde_json::from_str::<ConflictCode>(&json).unwrap(), code);
+        }
+        let later: ConflictCode = serde_json::from_str(r#""form-withdrawn""#).unwrap();
+        assert_eq!(later, ConflictCode::Other("form-withdrawn".into()));
+        assert_eq!(
+            serde_json::to_string(&later).unwrap(),
+            r#""form-withdrawn""#
         );
     }
 }

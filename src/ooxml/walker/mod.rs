@@ -54,6 +54,7 @@ use crate::model::{Comment, Control, FlowItem, NoteKind, Story, Warning};
 use crate::ooxml::glossary::{Glossary, resolve_ref};
 use crate::ooxml::sinks::{FlowBuilder, NoteText};
 use crate::ooxml::styles::Styles;
+use crate::warning_code::WarningCode;
 use crate::xml::{self, Namespaces, Ns};
 
 pub(crate) use budget::Budget;
@@ -297,7 +298,7 @@ impl Walker<'_> {
                     }
                 }
                 Event::DocType(_) => self.out.warnings.push(Warning::new(
-                    "xml-doctype",
+                    WarningCode::XmlDoctype,
                     format!(
                         "{} declares a DTD; it was ignored and no entity in it was resolved",
                         self.part
@@ -485,7 +486,7 @@ impl Walker<'_> {
         if !self.warned_entity {
             self.warned_entity = true;
             self.out.warnings.push(Warning::new(
-                "xml-entity",
+                WarningCode::XmlEntity,
                 format!(
                     "{}: the undefined entity &{name}; was left out (entities are never resolved)",
                     self.part

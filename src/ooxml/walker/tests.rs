@@ -372,7 +372,7 @@ fn nesting_beyond_the_limit_is_an_error() {
 fn undefined_entities_are_left_out_with_a_warning() {
     let res = read(&sdt("", &p("<w:r><w:t>a&xxe;b</w:t></w:r>")));
     assert_eq!(res.controls[0].text, "ab");
-    assert_eq!(res.warnings[0].code, "xml-entity");
+    assert_eq!(res.warnings[0].code, WarningCode::XmlEntity);
 }
 
 #[test]

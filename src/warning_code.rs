@@ -1,0 +1,182 @@
+//! The codes that name a form's warnings: [`WarningCode`], one vocabulary for the reader's
+//! warnings ([`Warning`](crate::Warning)) and the mapping's
+//! ([`SubmissionWarning`](crate::SubmissionWarning)), written into the JSON as lower-case
+//! words joined by hyphens. What a warning says is the message of the step that raises it, not
+//! this module's.
+//!
+//! Also here: `codes!`, which makes such a vocabulary, and with which `round` makes its own
+//! ([`ConflictCode`](crate::ConflictCode)). Errors, which stop a form, have their own codes
+//! ([`ErrorKind::code`](crate::ErrorKind::code)).
+
+/// Makes a vocabulary of stable codes: an enum with one variant per code, plus `Other` for a
+/// code this version does not know, read from a file a later version wrote. It is written and
+/// read as the code's text, and an unknown code is kept as written, so that reading a newer
+/// file never fails and writing it back loses nothing.
+macro_rules! codes {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$doc:meta])* $variant:ident = $code:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$doc])* $variant, )*
+            /// A code this version does not know, kept as written (a later version wrote it).
+            /// Text is made into a code with `From`, which gives each code above its variant.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every code this version knows.
+            #[cfg(test)]
+            pub(crate) const KNOWN: &[$name] = &[$($name::$variant,)*];
+
+            /// The code as written in the JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $code, )*
+                    $name::Other(code) => code,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(code: &str) -> Self {
+                match code {
+                    $( $code => $name::$variant, )*
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(code: String) -> Self {
+                match $name::from(code.as_str()) {
+                    $name::Other(_) => $name::Other(code),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map($name::from)
+            }
+        }
+    };
+}
+pub(crate) use codes;
+
+codes! {
+    /// What a warning is about: the stable code of a problem that did not stop the conversion.
+    pub enum WarningCode {
+        /// The form holds tracked changes that were never accepted; they were read as if
+        /// accepted.
+        TrackedChanges = "tracked-changes",
+        /// A control's bound data (its custom XML) differs from its visible text.
+        BindingMismatch = "binding-mismatch",
+        /// A part declares a DTD; it was ignored.
+        XmlDoctype = "xml-doctype",
+        /// A part uses an entity it does not define; it was left out.
+        XmlEntity = "xml-entity",
+        /// A part the document can do without could not be read or parsed; it was left out.
+        PartUnreadable = "part-unreadable",
+        /// The document refers to a part the package does not hold.
+        MissingPart = "missing-part",
+        /// The package does not say which part is the document; `word/document.xml` was read.
+        NoRelationship = "no-relationship",
+        /// A part's zip checksum does not match its content.
+        ZipChecksum = "zip-checksum",
+        /// Text written beside a field, outside its control, was taken into the answer.
+        AnswerOutsideControl = "answer-outside-control",
+        /// A question of the questionnaire was not found in the form.
+        QuestionMissing = "question-missing",
+        /// The answer began with the placeholder text, which was left out.
+        PlaceholderInAnswer = "placeholder-in-answer",
+        /// The control of a question still shows its placeholder.
+        PlaceholderLeft = "placeholder-left",
+        /// A typed answer (yes/no, date, choice) is not a value of its type.
+        ValueUnrecognised = "value-unrecognised",
+        /// The contact e-mail address is not a well-formed address.
+        ContactEmailInvalid = "contact-email-invalid",
+        /// The contact phone number is not a Swedish number; it was kept as written.
+        ContactPhoneUnrecognised = "contact-phone-unrecognised",
+        /// The round is not in the form, its folder or its file name.
+        RoundUnresolved = "round-unresolved",
+        /// The form names another respondent than `--respondent`, which was used.
+        RespondentConflict = "respondent-conflict",
+        /// Neither the form nor its file name names a respondent in the registry.
+        RespondentUnresolved = "respondent-unresolved",
+        /// The respondent did not exist at the end of the round.
+        RespondentNotValid = "respondent-not-valid",
+        /// A tagged control answers no question of the questionnaire.
+        UnknownTag = "unknown-tag",
+        /// An untagged control answers no question of the questionnaire.
+        UnknownControl = "unknown-control",
+        /// A second control answers a question already answered; its text went to `unmapped`.
+        DuplicateAnswer = "duplicate-answer",
+        /// The document says it was saved more than a day after its conversion; that date does
+        /// not order its respondent's forms.
+        SavedInFuture = "saved-in-future",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WarningCode;
+
+    #[test]
+    fn codes_are_written_and_read_as_their_text() {
+        for code in WarningCode::KNOWN {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{code}\""));
+            let back: WarningCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(&back, code);
+            assert_eq!(WarningCode::from(code.as_str()), *code);
+        }
+        assert_eq!(WarningCode::SavedInFuture.to_string(), "saved-in-future");
+    }
+
+    #[test]
+    fn an_unknown_code_is_read_and_written_back_as_it_was() {
+        let back: WarningCode = serde_json::from_str(r#""macro-found""#).unwrap();
+        assert_eq!(back, WarningCode::Other("macro-found".into()));
+        assert_eq!(back.as_str(), "macro-found");
+        assert_eq!(serde_json::to_string(&back).unwrap(), r#""macro-found""#);
+    }
+
+    #[test]
+    fn text_of_a_known_code_is_never_other() {
+        assert_eq!(
+            WarningCode::from("zip-checksum".to_owned()),
+            WarningCode::ZipChecksum
+        );
+    }
+
+    #[test]
+    fn the_submission_schema_lists_every_code() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/submission.schema.json")).unwrap();
+        let listed = schema["$defs"]["warning"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        for code in WarningCode::KNOWN {
+            assert!(listed.contains(&format!("`{code}`")), "{code}");
+        }
+    }
+}
