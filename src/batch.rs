@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::config::Config;
@@ -112,10 +113,16 @@ pub fn run(
         fingerprint: &fingerprint,
         force: opts.force,
     };
+    let jobs = opts.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
+        .num_threads(jobs)
         .build()
         .map_err(std::io::Error::other)?;
+    // One worker per thread for the whole run, so that each reader's cache serves every form
+    // its thread converts (rayon's `map_init` would make one per split of the work).
+    let workers: Vec<Mutex<Worker>> = (0..jobs)
+        .map(|_| Mutex::new(Worker::new(cfg.limits())))
+        .collect();
     let prepared = cfg.prepare();
     let ctx = Context {
         cfg,
@@ -127,14 +134,16 @@ pub fn run(
         found
             .forms
             .par_iter()
-            .map_init(
-                || Worker::new(cfg.limits()),
-                |worker, path| {
-                    let result = run.one(worker, path, &ctx, &previous);
-                    progress(&result.0);
-                    result
-                },
-            )
+            .map(|path| {
+                let thread = rayon::current_thread_index().unwrap_or(0) % jobs;
+                // Only this thread takes this worker; a panic is caught inside the worker.
+                let mut worker = workers[thread]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let result = run.one(&mut worker, path, &ctx, &previous);
+                progress(&result.0);
+                result
+            })
             .collect()
     });
     let removed = run.settle_index(&mut index, &results);
