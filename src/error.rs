@@ -24,6 +24,7 @@ pub struct Error {
 
 /// What is wrong with a file. Each kind has a stable [`code`](ErrorKind::code).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The file holds nothing (0 bytes); the sender should save the form and send it again.
     #[error("the file is empty (0 bytes); ask the sender to save the form and send it again")]
@@ -263,7 +264,12 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The kind of error, itself an error: where the file, part and position end.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.kind)
+    }
+}
 
 /// Results of reading a file.
 pub type Result<T> = std::result::Result<T, Error>;

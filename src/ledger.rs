@@ -292,6 +292,7 @@ impl FileReport {
 /// Why a file was not read as a form.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SkipReason {
     /// A symbolic link: it may point anywhere, so it is not followed.
     SymbolicLink,

@@ -31,6 +31,7 @@ impl FolderLock {
 
 /// Why a folder could not be locked.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LockError {
     /// Another process holds the folder's lock; wait until it has finished, or stop it.
     #[error(

@@ -74,6 +74,7 @@ pub struct Source {
 /// The flavour of Word package, from the main part's content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum PackageKind {
     /// `.docx`
     Document,
@@ -130,6 +131,7 @@ pub enum Origin {
 /// The type of a control (`w:sdtPr` type element, or the legacy field's `w:ffData` kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ControlType {
     /// Rich text (`w:richText`); also a control whose properties name no type.
     RichText,

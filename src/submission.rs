@@ -59,6 +59,7 @@ pub struct QuestionnaireRef {
 /// How the variant was chosen.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum VariantBy {
     /// `--variant`.
     Option,
@@ -69,6 +70,7 @@ pub enum VariantBy {
 /// How the respondent was found.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ResolvedBy {
     /// The form's committee field names it.
     Control,
@@ -128,6 +130,7 @@ pub enum AnswerStatus {
 /// How an answer was tied to its question.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum MatchedBy {
     /// The control's tag (`w:tag`, or a legacy field's name) is the question's.
     Tag,
@@ -205,6 +208,7 @@ pub struct Unmapped {
 /// Why text is in `unmapped`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum UnmappedReason {
     /// A control that answers no question of the questionnaire.
     UnknownControl,

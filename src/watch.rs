@@ -61,6 +61,7 @@ pub struct Settings {
 
 /// What happened to a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
     /// A form was converted and its submission written; the form is moved to `processed/`.
     Converted {

@@ -124,7 +124,7 @@ pub fn now() -> std::time::SystemTime {
 pub fn lock_failure(e: blankett::LockError) -> Failure {
     match e {
         blankett::LockError::Held { .. } => Failure::Usage(e.to_string()),
-        blankett::LockError::Io { .. } => Failure::Io(io::Error::other(e.to_string())),
+        _ => Failure::Io(io::Error::other(e.to_string())),
     }
 }
 

@@ -137,6 +137,8 @@ fn tell(e: &Event) {
             "consolidated {submissions} submission{} into round.json",
             if *submissions == 1 { "" } else { "s" }
         ),
+        // An event a later library adds: said as it is until this command words it.
+        other => format!("{other:?}"),
     };
     eprintln!("{}", for_terminal(&line));
 }

@@ -42,6 +42,7 @@ pub use self::xlsx::to_xlsx;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// The round itself (`schemas/round.schema.json`).
     Json,
@@ -131,6 +132,7 @@ impl Default for ExportOptions {
 
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExportError {
     /// A format name that is none of the formats.
     #[error("unknown export format {given:?}; the formats are: json, csv, xlsx, md, docx")]

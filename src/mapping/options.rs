@@ -25,6 +25,7 @@ pub struct Options<'a> {
 
 /// Options that cannot be used with this questionnaire and registry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OptionError {
     /// The variant given is none of the questionnaire's.
     #[error("no variant {given} in questionnaire {questionnaire}; its variants: {known}")]
