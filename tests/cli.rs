@@ -294,3 +294,92 @@ fn schema_check_says_what_is_wrong() {
             "questions[1].id: samverkan-lokalt-naringsliv is used twice",
         ));
 }
+
+/// The mistakes a new user makes with folders and output names get one line that says what to
+/// do, never a temporary file's path or a silently changed name.
+#[test]
+fn folder_and_output_mistakes_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(example(), inbox.join("Östermalm.docx")).unwrap();
+    let form = inbox.join("Östermalm.docx");
+
+    // A form where a folder belongs: convert is the command for one form.
+    blankett()
+        .arg("batch")
+        .arg(&form)
+        .arg("--out")
+        .arg(dir.path().join("ut"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("is a file, not a folder")
+                .and(predicate::str::contains("blankett convert")),
+        );
+
+    // The inbox where the output folder belongs: nothing is a submission yet.
+    for command in ["status", "consolidate"] {
+        let mut cmd = blankett();
+        cmd.arg(command).arg(&inbox);
+        if command == "consolidate" {
+            cmd.arg("-o").arg(dir.path().join("runda"));
+        }
+        cmd.assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(
+                "holds 1 Word form and no submissions: convert them first",
+            ));
+    }
+
+    // A missing folder is named, not the temporary file the write went through.
+    blankett()
+        .arg("convert")
+        .arg(&form)
+        .arg("-o")
+        .arg(dir.path().join("saknas/x.json"))
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("the folder")
+                .and(predicate::str::contains("saknas does not exist"))
+                .and(predicate::str::contains(".blankett-").not()),
+        );
+
+    // An export base keeps a dot that is no export's extension; its folder must exist.
+    let out = dir.path().join("ut");
+    blankett()
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .arg("-o")
+        .arg(dir.path().join("saknas/runda"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such folder for the exports"));
+    blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .args(["--format", "md"])
+        .arg("-o")
+        .arg(dir.path().join("runda.v2"))
+        .assert()
+        .success();
+    assert!(dir.path().join("runda.v2.md").is_file());
+    blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .args(["--format", "md"])
+        .arg("-o")
+        .arg(dir.path().join("r.json"))
+        .assert()
+        .success();
+    assert!(dir.path().join("r.md").is_file());
+}

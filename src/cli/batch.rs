@@ -10,7 +10,10 @@ use blankett::RunOptions;
 use blankett::for_terminal;
 use blankett::{FileStatus, Report};
 
-use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
+use super::{
+    EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure,
+    not_a_folder,
+};
 
 /// Convert every form in a folder
 #[derive(Args)]
@@ -96,10 +99,7 @@ pub fn run(args: BatchArgs) -> Result<u8, Failure> {
 /// The input must be a folder, and not the output folder (whose files are no forms).
 fn check_folders(args: &BatchArgs) -> Result<(), Failure> {
     if !args.dir.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: no such folder",
-            args.dir.display()
-        )));
+        return Err(Failure::Usage(not_a_folder(&args.dir)));
     }
     if args.out.exists() && !args.out.is_dir() {
         return Err(Failure::Usage(format!(

@@ -33,8 +33,9 @@ pub struct ConsolidateArgs {
     #[arg(required = true, value_name = "OUT")]
     inputs: Vec<PathBuf>,
 
-    /// Base path of the exports (`-o out/2022-T1` writes out/2022-T1.json …); an extension is
-    /// dropped
+    /// Base path of the exports (`-o out/2022-T1` writes out/2022-T1.json …); an export's own
+    /// extension (`.json`, `.xlsx` …) is dropped, any other kept (`-o out/runda.v2` writes
+    /// out/runda.v2.json …). The folder must exist
     #[arg(short, long, value_name = "ROUND")]
     output: PathBuf,
 
@@ -126,6 +127,9 @@ pub(super) fn build_round(
         }
     }
     let (subs, problems) = load_submissions(inputs);
+    if subs.is_empty() {
+        refuse_an_inbox(inputs)?;
+    }
     for p in &problems {
         eprintln!("{}", for_terminal(p));
     }
@@ -135,6 +139,52 @@ pub(super) fn build_round(
         redact_contact: redact,
     };
     Ok((merge(subs, q, reg, &opts), problems.len()))
+}
+
+/// The base the exports are named from: `-o` without an export's extension (`out/2022-T1.json`
+/// → `out/2022-T1`; `out/runda.v2` stays as it is). Its folder must exist.
+fn export_base(output: &Path) -> Result<PathBuf, Failure> {
+    let known = output
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| x.parse::<blankett::Format>().is_ok());
+    let base = if known {
+        output.with_extension("")
+    } else {
+        output.to_path_buf()
+    };
+    if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Failure::Usage(format!(
+            "{}: no such folder for the exports; make it first, or give another -o",
+            for_terminal(&dir.display().to_string())
+        )));
+    }
+    Ok(base)
+}
+
+/// A folder of Word forms given where an output folder belongs (the inbox, say) would read as a
+/// round nobody answered: refused, saying what to run first.
+fn refuse_an_inbox(inputs: &[PathBuf]) -> Result<(), Failure> {
+    for dir in inputs.iter().filter(|p| p.is_dir()) {
+        let forms = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| blankett::skip_reason(&e.file_name().to_string_lossy()).is_none())
+            .count();
+        if forms > 0 {
+            let dir = for_terminal(&dir.display().to_string()).into_owned();
+            return Err(Failure::Usage(format!(
+                "{dir} holds {forms} Word form{} and no submissions: convert them first \
+                 (blankett batch {dir} --out OUT), then give OUT",
+                plural(forms)
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
@@ -153,7 +203,7 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
         &q,
         &reg,
     )?;
-    let base = args.output.with_extension("");
+    let base = export_base(&args.output)?;
     let written = blankett::write_exports(
         &round,
         &q,

@@ -148,12 +148,37 @@ impl From<io::Error> for Failure {
 pub fn io_failure(path: &std::path::Path, what: &str, e: io::Error) -> Failure {
     Failure::Io(io::Error::new(
         e.kind(),
-        format!(
-            "{}: cannot {what}: {}",
-            path.display(),
-            e.to_string().to_lowercase()
-        ),
+        format!("{}: cannot {what}: {}", path.display(), os_words(path, &e)),
     ))
+}
+
+/// Why a path given for a folder of forms is not one: missing, or a single form (which
+/// `convert` reads).
+pub fn not_a_folder(path: &std::path::Path) -> String {
+    let shown = blankett::for_terminal(&path.display().to_string()).into_owned();
+    if path.is_file() {
+        format!("{shown} is a file, not a folder; convert one form with: blankett convert {shown}")
+    } else {
+        format!("{shown}: no such folder")
+    }
+}
+
+/// What went wrong, in the words a user can act on: a missing folder named as such, the
+/// system's words otherwise (first letter lower-cased, paths kept as they are), without the
+/// temporary file the write went through.
+fn os_words(path: &std::path::Path, e: &io::Error) -> String {
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if e.kind() == io::ErrorKind::NotFound
+        && let Some(dir) = folder.filter(|d| !d.exists())
+    {
+        return format!("the folder {} does not exist", dir.display());
+    }
+    let text = e.to_string();
+    let text = text.split(" at path \"").next().unwrap_or_default();
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// Limits against hostile files; each can be raised for a trusted file.

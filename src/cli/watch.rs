@@ -9,7 +9,10 @@ use clap::Args;
 use blankett::for_terminal;
 use blankett::{Event, Locks, Settings, Summary, watch};
 
-use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
+use super::{
+    EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure,
+    not_a_folder,
+};
 
 /// Watch an inbox folder and convert every form dropped into it
 #[derive(Args)]
@@ -78,10 +81,7 @@ fn seconds(v: f64, flag: &str) -> Result<Duration, Failure> {
 pub fn run(args: WatchArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
     if !args.inbox.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: no such folder",
-            args.inbox.display()
-        )));
+        return Err(Failure::Usage(not_a_folder(&args.inbox)));
     }
     if std::fs::canonicalize(&args.inbox).ok() == std::fs::canonicalize(&args.out).ok() {
         return Err(Failure::Usage(format!(
