@@ -102,6 +102,33 @@ pub(crate) fn drop_empty_rpr(
     Ok((at, text))
 }
 
+/// The font every text of a document is set in unless a style says otherwise: one that Word and
+/// LibreOffice both have or substitute by its metrics, so that a page breaks where it did.
+pub(crate) const BODY_FONT: &str = "Calibri";
+
+/// Sets the document's default font and language (`sv-SE`, so that spelling, hyphenation and
+/// screen readers treat the text as Swedish) in `word/styles.xml`'s default run properties,
+/// in the schema's order around the size docx-rs wrote (`w:rFonts` first, `w:lang` last).
+pub(crate) fn set_font_and_language(parts: &mut [(String, Vec<u8>)]) -> Result<(), String> {
+    let (at, text) = part_text(parts, "word/styles.xml")?;
+    let open = "<w:rPrDefault><w:rPr>";
+    let close = "</w:rPr></w:rPrDefault>";
+    if !text.contains(open) || !text.contains(close) {
+        return Err("docx-rs wrote no default run properties".into());
+    }
+    let fonts = format!(
+        "<w:rFonts w:ascii=\"{BODY_FONT}\" w:hAnsi=\"{BODY_FONT}\" w:eastAsia=\"{BODY_FONT}\" w:cs=\"{BODY_FONT}\" />"
+    );
+    let lang = "<w:lang w:val=\"sv-SE\" w:eastAsia=\"sv-SE\" w:bidi=\"ar-SA\" />";
+    let text = text.replacen(open, &format!("{open}{fonts}"), 1).replacen(
+        close,
+        &format!("{lang}{close}"),
+        1,
+    );
+    parts[at].1 = text.into_bytes();
+    Ok(())
+}
+
 /// Zips `parts` again: `[Content_Types].xml` first (Word and most readers expect it there),
 /// then the rest in order, with a fixed time and system (MS-DOS, as Word writes it), so that
 /// the same content always gives the same bytes on every machine. docx-rs zips with the current

@@ -414,6 +414,35 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
     );
 }
 
+/// A printed report can be put back in order and is set in a named font; screen readers and
+/// spelling know it is Swedish.
+#[test]
+fn the_word_report_has_page_numbers_a_font_and_its_language() {
+    let (r, q) = the_round();
+    let bytes = blankett::to_docx(&r, &q).unwrap();
+    let styles = crate::common::part(&bytes, "word/styles.xml");
+    let defaults = styles
+        .split("<w:rPrDefault>")
+        .nth(1)
+        .and_then(|s| s.split("</w:rPrDefault>").next())
+        .unwrap();
+    assert!(
+        defaults.contains("<w:rFonts w:ascii=\"Calibri\""),
+        "{defaults}"
+    );
+    assert!(defaults.contains("<w:lang w:val=\"sv-SE\""), "{defaults}");
+    let rels = crate::common::part(&bytes, "word/_rels/document.xml.rels");
+    let footer = rels
+        .split("<Relationship ")
+        .find(|r| r.contains("relationships/footer\""))
+        .and_then(|r| r.split("Target=\"").nth(1))
+        .and_then(|t| t.split('"').next())
+        .expect("the document has a footer");
+    let footer = crate::common::part(&bytes, &format!("word/{footer}"));
+    assert!(footer.contains("Sida "), "{footer}");
+    assert!(footer.contains("PAGE"), "{footer}");
+}
+
 #[test]
 fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
     let (r, q) = the_round();

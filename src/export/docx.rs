@@ -27,10 +27,10 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, HeightRule, IndentLevel, Level, LevelJc,
-    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, Paragraph, Run, Shading,
-    SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow, TextDirectionType,
-    VAlignType, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, HeightRule, IndentLevel, Level,
+    LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageNum, Paragraph, Run,
+    Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
+    TextDirectionType, VAlignType, WidthType,
 };
 
 use crate::model::{Block, NoteKind};
@@ -123,7 +123,8 @@ impl Builder {
             .default_size(22)
             .default_line_spacing(LineSpacing::new().after(120))
             .add_abstract_numbering(bullets())
-            .add_numbering(Numbering::new(BULLETS, BULLETS));
+            .add_numbering(Numbering::new(BULLETS, BULLETS))
+            .footer(page_numbers());
 
         let p = self.text(Some(TITLE_STYLE), q.title.trim());
         docx = docx.add_paragraph(p);
@@ -449,6 +450,16 @@ fn styles(docx: Docx) -> Docx {
         )
 }
 
+/// The footer: "Sida N" centred, so that a printed report can be put back in order.
+fn page_numbers() -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(Run::new().add_text("Sida "))
+            .add_page_num(PageNum::new()),
+    )
+}
+
 /// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
 /// of `w:pStyle` in every paragraph's properties (out of the schema's order), content types
 /// first, fixed timestamps, no directory entries.
@@ -456,6 +467,7 @@ fn repack(raw: &[u8]) -> Result<Vec<u8>, String> {
     let mut parts = word_out::unpack(raw)?;
     word_out::drop_empty_rpr(&mut parts, "word/document.xml")?;
     word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
+    word_out::set_font_and_language(&mut parts)?;
     word_out::pack(parts)
 }
 
