@@ -165,6 +165,13 @@ pub enum ErrorKind {
         /// What it is instead (`a folder`, `a named pipe`, `a symbolic link` …).
         what: String,
     },
+    /// A Word file that is not the form: no control is tagged or titled as one of the
+    /// questionnaire's questions and no question's text stands in it (a cover letter, say);
+    /// position alone does not make a form, since letter templates hold controls too.
+    #[error(
+        "not the form: none of the questionnaire's questions is in it (by a control's tag or title, or the question's text); if it is the form, the wrong questionnaire was given"
+    )]
+    NotAForm,
     /// A bug in blankett: reading or mapping the form panicked, or mapping refused options already
     /// checked; the form is skipped, report it with the file.
     #[error("internal error: {message}; the form was skipped, please report it with the file")]
@@ -198,6 +205,7 @@ impl ErrorKind {
             ErrorKind::TooLarge { .. } => "too-large",
             ErrorKind::UnsupportedCompression { .. } => "unsupported-compression",
             ErrorKind::NotAFile { .. } => "not-a-file",
+            ErrorKind::NotAForm => "not-a-form",
             ErrorKind::Internal { .. } => "internal-error",
             ErrorKind::Io(_) => "io",
         }

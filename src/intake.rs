@@ -115,6 +115,9 @@ fn to_submission(
             })
             .in_file(Some(&name))
         })?;
+    if !s.holds_a_question() {
+        return Err(Error::new(ErrorKind::NotAForm).in_file(Some(&name)));
+    }
     s.source.file_modified = file.modified.map(rfc3339);
     check_saved_date(&mut s, ctx.now);
     if cfg.redact_contact() {

@@ -288,6 +288,19 @@ pub struct SourceRef {
 }
 
 impl Submission {
+    /// Whether the document is the questionnaire's form: some question was found in it by a
+    /// control's tag or title, by its text standing before a control, or by its text alone
+    /// (answered outside controls, or left empty where the controls were deleted). Position
+    /// alone does not count: any document with controls (a cover letter made from a template)
+    /// has controls in some order.
+    pub fn holds_a_question(&self) -> bool {
+        self.answers.iter().any(|a| match a.matched_by {
+            Some(MatchedBy::Position) => false,
+            Some(_) => true,
+            None => a.status != AnswerStatus::Missing,
+        })
+    }
+
     /// The answer to a question.
     pub fn answer(&self, question_id: &str) -> Option<&Answer> {
         self.answers.iter().find(|a| a.question_id == question_id)

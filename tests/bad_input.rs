@@ -394,12 +394,15 @@ fn entry_names_that_climb_out_are_only_names() {
     let path = inner.join("klättrare.docx");
     std::fs::write(&path, &bytes).unwrap();
     blankett().arg("inspect").arg(&path).assert().success();
+    // The document holds no question, so it is refused as no form; what matters here is that
+    // nothing is written outside.
     blankett()
         .args(["batch", "--out"])
         .arg(dir.path().join("ut"))
         .arg(&inner)
         .assert()
-        .success();
+        .code(1)
+        .stderr(predicates::str::contains("not the form"));
     for p in [
         dir.path().join("utanfor.txt"),
         Path::new("/tmp/utanfor.txt").to_path_buf(),
@@ -654,4 +657,53 @@ fn a_header_named_in_every_case_is_read_once() {
     let doc = blankett::read_bytes(bytes, Some("varianter.docx")).unwrap();
     let texts: Vec<&str> = doc.controls.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts, ["Sidhuvud"]);
+}
+
+/// A Word file that is not the form, such as the cover letter sent with it, holds controls too
+/// (letter templates do), but no question: it is refused as `not-a-form`, never counted as a
+/// respondent's submission, while the form beside it is converted.
+#[test]
+fn a_cover_letter_with_controls_is_not_a_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let control = |text: &str| {
+        format!(
+            "<w:sdt><w:sdtPr><w:id w:val=\"1\"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        )
+    };
+    let letter = body(&format!(
+        "<w:p><w:r><w:t>Följebrev</w:t></w:r></w:p>{}{}",
+        control("Östermalms stadsdelsförvaltning"),
+        control("Härmed översänds uppföljningsrapporten.")
+    ));
+    let bytes = zip_of(
+        &[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", &letter),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    std::fs::write(inbox.join("Följebrev.docx"), &bytes).unwrap();
+    std::fs::copy(crate::common::example(), inbox.join("Östermalm.docx")).unwrap();
+    let out = dir.path().join("ut");
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("Följebrev.docx: not the form"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let files = report["files"].as_array().unwrap();
+    let letter = files
+        .iter()
+        .find(|f| f["path"] == "Följebrev.docx")
+        .expect("the letter is in the report");
+    assert_eq!(letter["status"], "failed", "{letter}");
+    assert_eq!(letter["error"]["code"], "not-a-form", "{letter}");
+    let submissions = std::fs::read_dir(out.join("submissions")).unwrap().count();
+    assert_eq!(submissions, 1, "only the form is a submission");
 }
