@@ -383,3 +383,58 @@ fn folder_and_output_mistakes_say_what_to_do() {
         .success();
     assert!(dir.path().join("r.md").is_file());
 }
+
+/// With no round given or found (a form named for its committee only, in a folder named for
+/// nothing), nobody is guessed to be expected: the registry holds the committees of every
+/// period, and expecting them all would report committees that no longer exist as not having
+/// answered. Every output says so instead.
+#[test]
+fn without_a_round_nobody_is_expected_and_every_output_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(example(), inbox.join("Östermalm.docx")).unwrap();
+    let out = dir.path().join("ut");
+    blankett()
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    blankett()
+        .arg("status")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1 respondent, ")
+                .and(predicate::str::contains("0 not submitted"))
+                .and(predicate::str::contains("round unknown: give --round")),
+        );
+    blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .args(["--format", "json,md"])
+        .arg("-o")
+        .arg(dir.path().join("runda"))
+        .assert()
+        .success();
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("runda.json")).unwrap()).unwrap();
+    assert_eq!(round["round"], serde_json::Value::Null);
+    assert_eq!(round["missing"], serde_json::json!([]));
+    assert_eq!(round["respondents"].as_array().unwrap().len(), 1);
+    let md = std::fs::read_to_string(dir.path().join("runda.md")).unwrap();
+    assert!(md.contains("Omgången är okänd"), "{md}");
+    assert!(!md.contains("Alla förväntade har lämnat in."), "{md}");
+
+    // Given the round, the committees of that round are expected again.
+    blankett()
+        .arg("status")
+        .arg(&out)
+        .args(["--round", "2022-T1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("12 not submitted"));
+}

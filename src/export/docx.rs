@@ -141,9 +141,16 @@ impl Builder {
             .count();
         let p = self.text(
             None,
-            &format!(
-                "Utkast sammanställt ur {forms} inkomna formulär. {answered} av {expected} förväntade har lämnat in."
-            ),
+            &if super::text::round_unknown(round) {
+                format!(
+                    "Utkast sammanställt ur {forms} inkomna formulär. {}",
+                    super::text::ROUND_UNKNOWN
+                )
+            } else {
+                format!(
+                    "Utkast sammanställt ur {forms} inkomna formulär. {answered} av {expected} förväntade har lämnat in."
+                )
+            },
         );
         docx = docx.add_paragraph(p);
 
@@ -182,7 +189,7 @@ impl Builder {
         let p = self.heading(0, "Saknade svar");
         docx = docx.add_paragraph(p);
         if round.missing.is_empty() {
-            let p = self.text(None, "Alla förväntade har lämnat in.");
+            let p = self.text(None, super::text::none_missing(round));
             docx = docx.add_paragraph(p);
         }
         for m in &round.missing {

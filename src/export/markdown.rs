@@ -63,10 +63,14 @@ fn intro(out: &mut String, round: &Round, grid: &Grid<'_>) {
     if let Some(r) = &round.round {
         intro.push(format!("{}.", r.in_words()));
     }
-    intro.push(format!(
-        "{} av {} förväntade har lämnat in.",
-        submitted, expected
-    ));
+    if super::text::round_unknown(round) {
+        intro.push(super::text::ROUND_UNKNOWN.to_owned());
+    } else {
+        intro.push(format!(
+            "{} av {} förväntade har lämnat in.",
+            submitted, expected
+        ));
+    }
     let _ = writeln!(out, "{}\n", inline(&intro.join(" ")));
 }
 
@@ -127,7 +131,7 @@ fn areas(out: &mut String, round: &Round) {
 fn missing(out: &mut String, round: &Round) {
     out.push_str("## Saknade svar\n\n");
     if round.missing.is_empty() {
-        out.push_str("Alla förväntade har lämnat in.\n\n");
+        let _ = writeln!(out, "{}\n", super::text::none_missing(round));
     } else {
         for m in &round.missing {
             let _ = writeln!(out, "- {}", inline(&m.committee));

@@ -45,6 +45,26 @@ fn is_nonchar(c: char) -> bool {
 }
 
 /// Every status, in the order legends list them.
+/// What the reports say when the round is not known and no list of who is expected was given:
+/// then nobody is expected (the registry's committees of every period are not guessed at), so
+/// who has not answered cannot be told.
+pub(crate) const ROUND_UNKNOWN: &str = "Omgången är okänd (varken angiven eller utläst ur formulären), så ingen förväntas och det går inte att säga vilka som inte har lämnat in. Ange omgången (--round 2022-T1) för att se det.";
+
+/// Whether the round is unknown and nobody is expected ([`ROUND_UNKNOWN`]).
+pub(crate) fn round_unknown(round: &Round) -> bool {
+    round.round.is_none() && !round.respondents.iter().any(|r| r.expected)
+}
+
+/// What the reports say where the respondents without a form would be listed and there are
+/// none.
+pub(crate) fn none_missing(round: &Round) -> &'static str {
+    if round_unknown(round) {
+        ROUND_UNKNOWN
+    } else {
+        "Alla förväntade har lämnat in."
+    }
+}
+
 pub(crate) const STATUSES: [Cell; 4] = [
     Cell::Answered,
     Cell::Unanswered,

@@ -263,7 +263,7 @@ fn missing(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxErr
         ws.set_column_width(col(c)?, width)?;
     }
     if round.missing.is_empty() {
-        ws.write_string(1, 0, "Alla förväntade har lämnat in.")?;
+        ws.write_string(1, 0, super::text::none_missing(round))?;
     }
     for (i, m) in round.missing.iter().enumerate() {
         let r = row_num(i + 1)?;

@@ -313,6 +313,9 @@ pub fn consolidate(
     let variants = completeness::variants_in_use(&forms);
     let expected = match &opts.expected {
         Some(list) => list.clone(),
+        // Without a round, the registry's committees of every period would be expected
+        // together (those a merger ended beside those it made): nobody is guessed at.
+        None if round_id.is_none() => Vec::new(),
         None => completeness::expected_respondents(q, reg, &variants, round_id),
     };
     let questions = completeness::questions_in_use(q, &variants);
