@@ -738,3 +738,80 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
         report.text()
     );
 }
+
+/// The spreadsheet as it prints (rendered by LibreOffice): the completeness sheet of a
+/// 13-committee round on one page, every committee and the legend on it, and every short line
+/// of every answer whole on the answers sheet's pages (no row cut short).
+#[test]
+fn the_spreadsheet_prints_the_completeness_sheet_on_one_page_and_answers_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut");
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms");
+    crate::common::blankett()
+        .arg("batch")
+        .arg(&forms)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    crate::common::blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .args(["--format", "xlsx,json", "-o"])
+        .arg(dir.path().join("runda"))
+        .assert()
+        .success();
+    let xlsx = dir.path().join("runda.xlsx");
+    if !crate::common::soffice(&xlsx, "pdf", dir.path()) {
+        return;
+    }
+    let pdf = dir.path().join("runda.pdf");
+    let text = |pages: &[&str]| {
+        let run = std::process::Command::new("pdftotext")
+            .args(pages)
+            .arg(&pdf)
+            .arg("-")
+            .output();
+        match run {
+            Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+            Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
+            Err(e) => {
+                assert!(std::env::var_os("CI").is_none(), "pdftotext under CI: {e}");
+                String::new()
+            }
+        }
+    };
+    let first = text(&["-f", "1", "-l", "1"]);
+    if first.is_empty() {
+        eprintln!("skipped: pdftotext is not on PATH (poppler-utils)");
+        return;
+    }
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("runda.json")).unwrap()).unwrap();
+    let respondents = round["respondents"].as_array().unwrap();
+    assert_eq!(respondents.len(), 13);
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = squeeze(&first);
+    for r in respondents {
+        let label = r["label"].as_str().unwrap();
+        assert!(first.contains(label), "{label} is not on page 1: {first}");
+    }
+    assert!(first.contains("Teckenförklaring"), "{first}");
+    assert!(first.contains("Sida 1 av"), "{first}");
+    let all = text(&[]);
+    let mut checked = 0;
+    for s in round["submissions"].as_array().unwrap() {
+        for a in s["answers"].as_array().unwrap() {
+            // Each line of an answer that fits the answer column's width on one printed line.
+            let answer = a["text"].as_str().unwrap_or_default();
+            for line in answer
+                .lines()
+                .filter(|l| (1..=80).contains(&l.chars().count()))
+            {
+                assert!(all.contains(line), "{line:?} is not printed whole");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} short lines to check");
+}

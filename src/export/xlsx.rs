@@ -1,7 +1,7 @@
 //! The spreadsheet export (rust_xlsxwriter), for the analyst at the city office:
 //!
-//! - **Fullständighet**: a row per respondent, a column per question (headed by its id, its
-//!   short label below, the question's text in a note on the id), each cell the status in
+//! - **Fullständighet**: a row per respondent, a column per question (headed by its short
+//!   label, with its id and text in a note; the ids also in a hidden row above, for programs), each cell the status in
 //!   Swedish, coloured: Besvarad (green), Obesvarad (yellow), Saknas i formuläret (orange), Ej
 //!   inkommen (red); the number answered last; a legend under the table.
 //! - **Svar**: a row per question and respondent (question by question, so the answers to one
@@ -17,6 +17,10 @@
 //! rust_xlsxwriter would write as `_xFFFE_`, shown as such). Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
 //! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
 //! that the same round gives the same file.
+//!
+//! Printed, both main sheets are landscape A4, one page wide, with their header rows repeated,
+//! the title in the page header and page numbers in the footer; rows of wrapped text have
+//! explicit heights, since Excel does not grow rows when it opens a file.
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook,
@@ -144,8 +148,13 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
             .set_author("blankett")
             .set_creation_datetime(&created),
     );
-    completeness(wb.add_worksheet(), &grid, &f)?;
-    answers(wb.add_worksheet(), round, &grid, &f)?;
+    let heading = clean(&title(round, q)).into_owned();
+    let ws = wb.add_worksheet();
+    completeness(ws, &grid, &f)?;
+    for_print(ws, &heading, 2, 1)?;
+    let ws = wb.add_worksheet();
+    answers(ws, round, &grid, &f)?;
+    for_print(ws, &heading, 1, 0)?;
     missing(wb.add_worksheet(), round, &f)?;
     if !round.unresolved.is_empty() || !round.conflicts.is_empty() {
         deviations(wb.add_worksheet(), round, &f)?;
@@ -159,20 +168,28 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
 fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(COMPLETENESS_SHEET)?;
     ws.set_default_note_author("blankett");
+    // Row 0 holds the question ids for programs, hidden: people read one header row, the
+    // short labels, with each question's id and text in a note on its label.
     ws.write_string_with_format(0, 0, "Fråga-id", &f.header)?;
+    ws.set_row_hidden(0)?;
     ws.write_string_with_format(1, 0, "Nämnd/bolag", &f.header)?;
-    ws.set_column_width(0, 38)?;
+    let names = grid.rows.iter().map(|r| r.respondent.label.chars().count());
+    ws.set_column_width(0, names.max().unwrap_or(0).clamp(20, 45) as f64 + 2.0)?;
+    let mut label_lines = 1;
     for (j, question) in grid.questions.iter().enumerate() {
         let col = col(j + 1)?;
         ws.write_string_with_format(0, col, fit(question.id, CELL_LIMIT), &f.header)?;
         ws.write_string_with_format(1, col, fit(question.label, CELL_LIMIT), &f.header)?;
-        let note = Note::new(fit(question.text, CELL_LIMIT - 54))
+        let text = format!("{}: {}", question.id, question.text);
+        let note = Note::new(fit(&text, CELL_LIMIT - 54))
             .add_author_prefix(false)
             .set_width(320)
             .set_height(120);
-        ws.insert_note(0, col, &note)?;
-        ws.set_column_width(col, 17)?;
+        ws.insert_note(1, col, &note)?;
+        ws.set_column_width(col, STATUS_WIDTH as f64)?;
+        label_lines = label_lines.max(lines(question.label, STATUS_WIDTH));
     }
+    ws.set_row_height(1, row_height(label_lines))?;
     let count_col = col(grid.questions.len() + 1)?;
     ws.write_string_with_format(0, count_col, "", &f.header)?;
     ws.write_string_with_format(1, count_col, "Besvarade", &f.header)?;
@@ -193,8 +210,9 @@ fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), 
     ws.write_string_with_format(r, 0, "Teckenförklaring", &f.bold)?;
     for c in STATUSES {
         r += 1;
-        ws.write_string_with_format(r, 0, meaning(c), &Format::new())?;
+        // The sample in the status column, the meaning beside it, free to run on to the right.
         ws.write_string_with_format(r, 1, status_sv(c), f.status(c))?;
+        ws.write_string_with_format(r, 2, meaning(c), &Format::new())?;
     }
     Ok(())
 }
@@ -209,8 +227,8 @@ fn answers(
     for (c, name) in ANSWER_COLUMNS.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, *name, &f.header)?;
     }
-    for (c, width) in [26, 24, 48, 30, 19, 90, 14].into_iter().enumerate() {
-        ws.set_column_width(col(c)?, width)?;
+    for (c, width) in ANSWER_WIDTHS.into_iter().enumerate() {
+        ws.set_column_width(col(c)?, width as f64)?;
     }
     let area_titles: Vec<(Option<u8>, String)> = round
         .areas
@@ -243,13 +261,78 @@ fn answers(
             ws.write_string_with_format(r, 5, fit(text, CELL_LIMIT), &f.wrap)?;
             let value = answer.and_then(|a| value_sv(&a.value)).unwrap_or_default();
             ws.write_string_with_format(r, 6, fit(&value, CELL_LIMIT), &f.wrap)?;
+            let cells = [&area, question.text, &row.respondent.label, text, &value];
+            answer_row_height(ws, r, cells)?;
         }
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, r.max(1), col(ANSWER_COLUMNS.len() - 1)?)?;
+    Ok(())
+}
+
+/// The width of a status column, in characters.
+const STATUS_WIDTH: usize = 17;
+/// The widths of the sheet "Svar"'s columns, and of those of them that wrap.
+const ANSWER_WIDTHS: [usize; 7] = [26, 24, 48, 30, 19, 90, 14];
+const WRAPPED_WIDTHS: [usize; 5] = [26, 48, 30, 90, 14];
+/// Excel's tallest row, in points, and one line of 11-point text.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+const LINE_HEIGHT: f64 = 15.0;
+
+/// How many lines `text` takes wrapped in a column `width` characters wide (a little narrower,
+/// since proportional letters and the cell's margins take room).
+fn lines(text: &str, width: usize) -> usize {
+    let room = (width.saturating_sub(2)).max(1);
+    text.split('\n')
+        .map(|line| line.chars().count().div_ceil(room).max(1))
+        .sum()
+}
+
+/// A row tall enough for `lines` lines, at most Excel's tallest.
+fn row_height(lines: usize) -> f64 {
+    (lines as f64 * LINE_HEIGHT + 3.0).min(MAX_ROW_HEIGHT)
+}
+
+/// Sets a row of "Svar" to the height its wrapped cells need: Excel does not grow rows when it
+/// opens a file. A row whose text is taller than Excel's tallest row gets a note saying that
+/// the whole answer is in the Word report and the JSON.
+fn answer_row_height(ws: &mut Worksheet, r: u32, cells: [&str; 5]) -> Result<(), XlsxError> {
+    let needed = cells
+        .iter()
+        .zip(WRAPPED_WIDTHS)
+        .map(|(text, width)| lines(text, width))
+        .max()
+        .unwrap_or(1);
+    ws.set_row_height(r, row_height(needed))?;
+    if row_height(needed) >= MAX_ROW_HEIGHT {
+        let note = Note::new(
+            "Texten är längre än raden kan visa; hela svaret finns i Word-rapporten och i JSON-filen.",
+        )
+        .add_author_prefix(false);
+        ws.insert_note(r, 5, &note)?;
+    }
+    Ok(())
+}
+
+/// A sheet as it prints: landscape, one page wide, the first `header_rows` rows (and the first
+/// `columns` columns) on every page, the report's title in the page header and the page numbers in the
+/// footer.
+fn for_print(
+    ws: &mut Worksheet,
+    heading: &str,
+    header_rows: u32,
+    columns: u16,
+) -> Result<(), XlsxError> {
     ws.set_landscape();
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, header_rows - 1)?;
+    if columns > 0 {
+        ws.set_repeat_columns(0, columns - 1)?;
+    }
+    // `&` starts a code in a page header: a title holding one is written doubled.
+    ws.set_header(format!("&L{}", heading.replace('&', "&&")));
+    ws.set_footer("&CSida &P av &N");
     Ok(())
 }
 

@@ -453,3 +453,39 @@ pub fn assert_well_formed_xml(name: &str, bytes: &[u8]) {
     assert_eq!(depth, 0, "{name}: elements left open");
     assert_eq!(roots, 1, "{name}: one root element");
 }
+
+/// Runs `soffice --headless --convert-to <to>` on `file`; false (saying the test was skipped)
+/// when soffice is not installed. Under CI, which installs LibreOffice (`.ci/run`), its absence
+/// fails the test instead.
+pub fn soffice(file: &Path, to: &str, out: &Path) -> bool {
+    let run = std::process::Command::new("soffice")
+        .arg("--headless")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            out.join("profile").display()
+        ))
+        .args(["--convert-to", to, "--outdir"])
+        .arg(out)
+        .arg(file)
+        .output();
+    match run {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "soffice is not on PATH under CI: install libreoffice-writer-nogui"
+            );
+            eprintln!("skipped: soffice is not on PATH, nothing was opened in LibreOffice");
+            false
+        }
+        Err(e) => panic!("cannot run soffice: {e}"),
+        Ok(o) => {
+            assert!(
+                o.status.success(),
+                "soffice --convert-to {to} failed: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            true
+        }
+    }
+}
