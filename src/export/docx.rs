@@ -182,7 +182,7 @@ impl Builder {
                 let level = if area.number.is_some() { 1 } else { 0 };
                 let p = self.heading(level, &question.question);
                 docx = docx.add_paragraph(p);
-                docx = self.answers(docx, &question.answers);
+                docx = self.answers(docx, &super::text::shown_answers(q, question));
             }
         }
 

@@ -40,7 +40,7 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     let _ = writeln!(out, "# {}\n", heading(&title(round, q)));
     intro(&mut out, round, &grid);
     completeness(&mut out, &grid);
-    areas(&mut out, round);
+    areas(&mut out, round, q);
     missing(&mut out, round);
     unresolved(&mut out, round);
     conflicts(&mut out, round);
@@ -106,21 +106,21 @@ fn completeness(out: &mut String, grid: &Grid<'_>) {
 }
 
 /// The answers, per focus area and question.
-fn areas(out: &mut String, round: &Round) {
+fn areas(out: &mut String, round: &Round, q: &Questionnaire) {
     for area in &round.areas {
         match area.number {
             Some(n) => {
                 let _ = writeln!(out, "## {}\n", heading(&area_heading(n, &area.title)));
                 for question in &area.questions {
                     let _ = writeln!(out, "### {}\n", heading(&question.question));
-                    answers(out, &question.answers);
+                    answers(out, &super::text::shown_answers(q, question));
                 }
             }
             // Questions outside the areas stand under their own heading, as in the template.
             None => {
                 for question in &area.questions {
                     let _ = writeln!(out, "## {}\n", heading(&question.question));
-                    answers(out, &question.answers);
+                    answers(out, &super::text::shown_answers(q, question));
                 }
             }
         }

@@ -127,14 +127,15 @@ fn area_of(q: &Questionnaire, id: &str) -> Option<u8> {
     q.questions.iter().find(|x| x.id == id).unwrap().area
 }
 
-/// Bromma answers every question but the ninth, the first with every kind of block.
+/// Bromma answers every question but the last two (the ninth is optional), the first with every
+/// kind of block.
 fn bromma_answers(q: &Questionnaire, ids: &[String]) -> Vec<Answer> {
     ids.iter()
         .enumerate()
         .map(|(i, id)| {
             let blocks = match i {
                 0 => every_kind_of_block(),
-                8 => vec![],
+                7 | 8 => vec![],
                 _ => vec![para(&format!("Svar {i} från Bromma.\nAndra raden."))],
             };
             let status = if blocks.is_empty() {

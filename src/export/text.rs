@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 
-use crate::round::{Cell, Round, RoundRespondent};
+use crate::round::{Cell, Round, RoundAnswer, RoundQuestion, RoundRespondent};
 use crate::schema::Questionnaire;
+use crate::submission::AnswerStatus;
 use crate::submission::Contact;
 
 /// Text as the spreadsheet, the Word report and the Markdown write it: line ends as `\n`
@@ -63,6 +64,21 @@ pub(crate) fn none_missing(round: &Round) -> &'static str {
     } else {
         "Alla förväntade har lämnat in."
     }
+}
+
+/// The answers a question shows: all of them, or for an optional question (`Övriga
+/// upplysningar`) only those with something written, since a blank there is no gap to report.
+pub(crate) fn shown_answers(q: &Questionnaire, question: &RoundQuestion) -> Vec<RoundAnswer> {
+    let optional = q
+        .questions
+        .iter()
+        .any(|qu| qu.id == question.question_id && qu.optional);
+    question
+        .answers
+        .iter()
+        .filter(|a| !optional || a.status == AnswerStatus::Answered || !a.text.is_empty())
+        .cloned()
+        .collect()
 }
 
 pub(crate) const STATUSES: [Cell; 4] = [
