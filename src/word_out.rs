@@ -129,6 +129,55 @@ pub(crate) fn set_font_and_language(parts: &mut [(String, Vec<u8>)]) -> Result<(
     Ok(())
 }
 
+/// Gives the document its title and language in `docProps/core.xml` (what a screen reader
+/// announces, and what the accessibility rules for public documents ask for), and names
+/// blankett as its author instead of docx-rs's "unknown".
+pub(crate) fn set_title(parts: &mut [(String, Vec<u8>)], title: &str) -> Result<(), String> {
+    let (at, text) = part_text(parts, "docProps/core.xml")?;
+    let end = "</cp:coreProperties>";
+    if !text.contains(end) {
+        return Err("docx-rs wrote no core properties".into());
+    }
+    let title = quick_xml::escape::escape(title);
+    let text = text
+        .replace(
+            "<dc:creator>unknown</dc:creator>",
+            "<dc:creator>blankett</dc:creator>",
+        )
+        .replace(
+            "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+            "<cp:lastModifiedBy>blankett</cp:lastModifiedBy>",
+        )
+        .replacen(
+            end,
+            &format!("<dc:language>sv-SE</dc:language><dc:title>{title}</dc:title>{end}"),
+            1,
+        );
+    parts[at].1 = text.into_bytes();
+    Ok(())
+}
+
+/// Marks the table rows that cannot split (the header rows blankett writes, and only they) as
+/// header rows (`w:tblHeader`, last of the row's properties as the schema orders them): Word
+/// repeats them on every page and screen readers read them as the column headings.
+pub(crate) fn mark_header_rows(parts: &mut [(String, Vec<u8>)]) -> Result<(), String> {
+    let (at, text) = part_text(parts, "word/document.xml")?;
+    let start = "<w:trPr><w:cantSplit />";
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(start) {
+        let Some(j) = rest[i..].find("</w:trPr>") else {
+            break;
+        };
+        out.push_str(&rest[..i + j]);
+        out.push_str("<w:tblHeader />");
+        rest = &rest[i + j..];
+    }
+    out.push_str(rest);
+    parts[at].1 = out.into_bytes();
+    Ok(())
+}
+
 /// Zips `parts` again: `[Content_Types].xml` first (Word and most readers expect it there),
 /// then the rest in order, with a fixed time and system (MS-DOS, as Word writes it), so that
 /// the same content always gives the same bytes on every machine. docx-rs zips with the current

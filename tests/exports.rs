@@ -421,7 +421,7 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
 }
 
 /// A printed report can be put back in order and is set in a named font; screen readers and
-/// spelling know it is Swedish.
+/// spelling know it is Swedish, what it is called, and which table row holds the headings.
 #[test]
 fn the_word_report_has_page_numbers_a_font_and_its_language() {
     let (r, q) = the_round();
@@ -447,6 +447,14 @@ fn the_word_report_has_page_numbers_a_font_and_its_language() {
     let footer = crate::common::part(&bytes, &format!("word/{footer}"));
     assert!(footer.contains("Sida "), "{footer}");
     assert!(footer.contains("PAGE"), "{footer}");
+    // What a screen reader announces, and the completeness table's header row as such.
+    let core = crate::common::part(&bytes, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>Uppföljningsrapport näringsliv – 2022-T1</dc:title>"),
+        "{core}"
+    );
+    let document = crate::common::part(&bytes, "word/document.xml");
+    assert_eq!(document.matches("<w:tblHeader />").count(), 1);
 }
 
 #[test]

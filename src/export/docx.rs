@@ -66,7 +66,7 @@ pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError>
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
         .map_err(|e| ExportError::Docx(e.to_string()))?;
-    repack(&raw.into_inner()).map_err(ExportError::Docx)
+    repack(&raw.into_inner(), &clean(&super::text::title(round, q))).map_err(ExportError::Docx)
 }
 
 #[derive(Default)]
@@ -470,11 +470,13 @@ fn page_numbers() -> Footer {
 /// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
 /// of `w:pStyle` in every paragraph's properties (out of the schema's order), content types
 /// first, fixed timestamps, no directory entries.
-fn repack(raw: &[u8]) -> Result<Vec<u8>, String> {
+fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     let mut parts = word_out::unpack(raw)?;
     word_out::drop_empty_rpr(&mut parts, "word/document.xml")?;
     word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
     word_out::set_font_and_language(&mut parts)?;
+    word_out::set_title(&mut parts, title)?;
+    word_out::mark_header_rows(&mut parts)?;
     word_out::pack(parts)
 }
 
