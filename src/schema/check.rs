@@ -43,6 +43,12 @@ pub fn check_file(path: &Path) -> Result<CheckReport, SchemaError> {
         .map_err(|e| fail(format!("cannot read it: {}", e.to_string().to_lowercase())))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(format!("not JSON: {e}")))?;
+    if let Some(other) = written_by_blankett(&json) {
+        return Err(fail(format!(
+            "this is {other}, not a questionnaire or a registry: schema check reads the files \
+             blankett is given with --schema and --registry"
+        )));
+    }
     let kind = if json.get("questions").is_some() {
         FileKind::Questionnaire
     } else if json.get("respondents").is_some() {
@@ -111,4 +117,24 @@ pub fn check_file(path: &Path) -> Result<CheckReport, SchemaError> {
         summary,
         problems,
     })
+}
+
+/// What a JSON file is when it is one blankett writes or ships rather than reads as a schema
+/// file: a round has `respondents` too, and would otherwise be checked as a registry and found
+/// to have dozens of problems.
+fn written_by_blankett(json: &serde_json::Value) -> Option<&'static str> {
+    let has = |key: &str| json.get(key).is_some();
+    if has("$schema") && (has("properties") || has("$defs")) {
+        Some("a JSON Schema (of blankett's outputs or formats)")
+    } else if has("completeness") && has("submissions") {
+        Some("a round file (written by consolidate)")
+    } else if has("answers") && has("source") {
+        Some("a submission (written by convert, batch or watch)")
+    } else if has("files") && has("skipped") {
+        Some("a run report (report.json, written by batch or watch)")
+    } else if has("formatVersion") && has("submissions") {
+        Some("an output folder's index (index.json)")
+    } else {
+        None
+    }
 }

@@ -226,4 +226,24 @@ mod tests {
             "{p:?}"
         );
     }
+
+    #[test]
+    fn files_blankett_writes_are_named_not_checked_as_schema_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for (json, kind) in [
+            (
+                r#"{"formatVersion":"1.1","respondents":[],"submissions":[],"completeness":{}}"#,
+                "a round file",
+            ),
+            (r#"{"answers":[],"source":{}}"#, "a submission"),
+            (r#"{"files":[],"skipped":[]}"#, "a run report"),
+            (r#"{"$schema":"x","properties":{}}"#, "a JSON Schema"),
+        ] {
+            let path = dir.path().join("f.json");
+            std::fs::write(&path, json).unwrap();
+            let e = check_file(&path).unwrap_err().to_string();
+            assert!(e.contains(kind), "{e}");
+            assert!(e.contains("not a questionnaire or a registry"), "{e}");
+        }
+    }
 }
