@@ -43,7 +43,8 @@ pub fn table(doc: &Document, width: Option<usize>) -> String {
             for cap in [24, 16, 10] {
                 widths[4] = widths[4].min(cap);
                 widths[5] = widths[5].min(cap);
-                let fixed: usize = widths[..7].iter().sum::<usize>() + 2 * 7;
+                // The row's indent, then each of the first seven columns and two spaces.
+                let fixed: usize = 2 + widths[..7].iter().sum::<usize>() + 2 * 7;
                 widths[7] = width.saturating_sub(fixed).max(16);
                 if widths[7] >= 40 {
                     break;
@@ -154,6 +155,26 @@ fn clip(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_a_terminal_no_row_is_wider_than_it() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/forms/ostermalm-2022-T1.docx");
+        let doc = crate::read_path(&path).unwrap();
+        for width in [100, 120, 132] {
+            let table = table(&doc, Some(width));
+            let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("  ")).collect();
+            assert!(rows.len() > 5, "{table}");
+            for row in rows.iter().filter(|r| !r.starts_with("  warning")) {
+                assert!(
+                    row.chars().count() <= width,
+                    "{} > {width}: {row}",
+                    row.chars().count()
+                );
+            }
+            assert!(rows.iter().any(|r| r.chars().count() == width), "{table}");
+        }
+    }
 
     #[test]
     fn clipping_marks_the_cut() {
