@@ -438,3 +438,31 @@ fn without_a_round_nobody_is_expected_and_every_output_says_why() {
         .success()
         .stdout(predicate::str::contains("12 not submitted"));
 }
+
+/// A file where a folder belongs is named as such, whichever command meets it.
+#[test]
+fn a_file_where_a_folder_belongs_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fil");
+    std::fs::write(&file, b"x").unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir(&inbox).unwrap();
+    for command in ["batch", "watch"] {
+        let mut cmd = blankett();
+        cmd.arg(command).arg(&inbox).arg("--out").arg(&file);
+        if command == "watch" {
+            cmd.arg("--once");
+        }
+        cmd.assert().code(2).stderr(predicate::str::contains(
+            "not a folder; give a folder for --out",
+        ));
+    }
+    blankett()
+        .arg("convert")
+        .arg(example())
+        .arg("-o")
+        .arg(file.join("x.json"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a file, not a folder"));
+}

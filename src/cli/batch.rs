@@ -12,7 +12,7 @@ use blankett::{FileStatus, Report};
 
 use super::{
     EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure,
-    not_a_folder,
+    not_a_folder, out_is_a_folder,
 };
 
 /// Convert every form in a folder
@@ -101,12 +101,7 @@ fn check_folders(args: &BatchArgs) -> Result<(), Failure> {
     if !args.dir.is_dir() {
         return Err(Failure::Usage(not_a_folder(&args.dir)));
     }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: not a folder; give a folder for --out (it is made when missing)",
-            args.out.display()
-        )));
-    }
+    out_is_a_folder(&args.out)?;
     let same = std::fs::canonicalize(&args.dir).ok() == std::fs::canonicalize(&args.out).ok();
     if same {
         return Err(Failure::Usage(format!(

@@ -156,8 +156,13 @@ fn export_base(output: &Path) -> Result<PathBuf, Failure> {
     if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {
+        let what = if dir.exists() {
+            "is a file, not a folder"
+        } else {
+            "no such folder"
+        };
         return Err(Failure::Usage(format!(
-            "{}: no such folder for the exports; make it first, or give another -o",
+            "{}: {what} for the exports; make it first, or give another -o",
             for_terminal(&dir.display().to_string())
         )));
     }

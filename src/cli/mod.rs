@@ -163,6 +163,17 @@ pub fn not_a_folder(path: &std::path::Path) -> String {
     }
 }
 
+/// `--out` must be a folder, or not exist yet (it is made).
+pub fn out_is_a_folder(out: &std::path::Path) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: not a folder; give a folder for --out (it is made when missing)",
+            blankett::for_terminal(&out.display().to_string())
+        )));
+    }
+    Ok(())
+}
+
 /// What went wrong, in the words a user can act on: a missing folder named as such, the
 /// system's words otherwise (first letter lower-cased, paths kept as they are), without the
 /// temporary file the write went through.
@@ -172,6 +183,9 @@ fn os_words(path: &std::path::Path, e: &io::Error) -> String {
         && let Some(dir) = folder.filter(|d| !d.exists())
     {
         return format!("the folder {} does not exist", dir.display());
+    }
+    if let Some(dir) = folder.filter(|d| d.is_file()) {
+        return format!("{} is a file, not a folder", dir.display());
     }
     let text = e.to_string();
     let text = text.split(" at path \"").next().unwrap_or_default();

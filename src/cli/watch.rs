@@ -83,6 +83,7 @@ pub fn run(args: WatchArgs) -> Result<u8, Failure> {
     if !args.inbox.is_dir() {
         return Err(Failure::Usage(not_a_folder(&args.inbox)));
     }
+    super::out_is_a_folder(&args.out)?;
     if std::fs::canonicalize(&args.inbox).ok() == std::fs::canonicalize(&args.out).ok() {
         return Err(Failure::Usage(format!(
             "{}: the output folder cannot be the inbox; give another --out",
