@@ -141,7 +141,10 @@ fn an_output_path_that_is_no_folder_is_a_clear_error() {
         .arg(example())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot write it: not a directory"));
+        .stderr(
+            predicate::str::contains("cannot write it:")
+                .and(predicate::str::contains("fil is a file, not a folder")),
+        );
     assert_eq!(std::fs::read(&not_a_dir).unwrap(), b"x");
 }
 
