@@ -483,6 +483,50 @@ pub struct Control {
     pub flow_index: Option<usize>,
 }
 
+impl Control {
+    /// A control as the reader first meets it: an empty rich-text content control at `index`
+    /// in `part`, with no properties, no text and no parent; reading fills in the rest.
+    pub(crate) fn blank(
+        index: usize,
+        part: String,
+        story: Story,
+        level: Level,
+        origin: Origin,
+    ) -> Control {
+        Control {
+            index,
+            parent: None,
+            children: Vec::new(),
+            part,
+            story,
+            level,
+            in_table: false,
+            in_text_box: false,
+            origin,
+            control_type: ControlType::RichText,
+            id: None,
+            tag: None,
+            alias: None,
+            lock: None,
+            placeholder_doc_part: None,
+            placeholder_text: None,
+            showing_placeholder: false,
+            status: Status::Empty,
+            placeholder_signal: None,
+            text: String::new(),
+            blocks: Vec::new(),
+            value: None,
+            list_items: Vec::new(),
+            date_format: None,
+            multi_line: false,
+            gallery: None,
+            data_binding: None,
+            tracked_changes: false,
+            flow_index: None,
+        }
+    }
+}
+
 /// A paragraph outside any control, or a top-level control, in document order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]

@@ -372,11 +372,17 @@ pub fn without_xml_illegal(s: &str) -> Cow<'_, str> {
 
 /// False when no byte could start a character XML 1.0 cannot hold: no control below U+0020
 /// other than tab, line feed and carriage return, and no lead byte `0xEF` (U+F000–U+FFFF).
-/// Tested 32 bytes at a time, without a branch per byte, so that the compiler can use vector
-/// instructions.
 #[inline]
 fn may_hold_xml_illegal(s: &[u8]) -> bool {
-    let test = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    any_byte(s, |b| {
+        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+    })
+}
+
+/// True when `test` holds for some byte of `s`; 32 bytes at a time, without a branch per
+/// byte, so that the compiler can use vector instructions.
+#[inline]
+pub(crate) fn any_byte(s: &[u8], test: impl Fn(u8) -> bool) -> bool {
     let mut chunks = s.chunks_exact(32);
     for c in &mut chunks {
         let mut acc = 0u8;

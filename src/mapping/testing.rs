@@ -279,37 +279,13 @@ pub struct ControlBuilder(Control);
 
 impl ControlBuilder {
     fn new(index: usize, level: Level) -> ControlBuilder {
-        ControlBuilder(Control {
+        ControlBuilder(Control::blank(
             index,
-            parent: None,
-            children: Vec::new(),
-            part: BODY.into(),
-            story: Story::Body,
+            BODY.into(),
+            Story::Body,
             level,
-            in_table: false,
-            in_text_box: false,
-            origin: Origin::ContentControl,
-            control_type: ControlType::RichText,
-            id: None,
-            tag: None,
-            alias: None,
-            lock: None,
-            placeholder_doc_part: None,
-            placeholder_text: None,
-            showing_placeholder: false,
-            status: Status::Empty,
-            placeholder_signal: None,
-            text: String::new(),
-            blocks: Vec::new(),
-            value: None,
-            list_items: Vec::new(),
-            date_format: None,
-            multi_line: false,
-            gallery: None,
-            data_binding: None,
-            tracked_changes: false,
-            flow_index: None,
-        })
+            Origin::ContentControl,
+        ))
     }
 
     pub fn tag(mut self, tag: &str) -> Self {

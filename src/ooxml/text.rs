@@ -7,6 +7,7 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+use crate::xml::any_byte;
 pub use crate::xml::without_xml_illegal;
 
 /// True for the characters that count as spaces within a line.
@@ -39,23 +40,6 @@ fn already_normal(line: &[u8]) -> bool {
         ((b < 0x20) & (b != b'\t')) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3) | (b == 0xEF)
     };
     !any_byte(line, special) && memchr::memmem::find(line, b"  ").is_none()
-}
-
-/// True when `test` holds for some byte of `s`; 32 bytes at a time, without a branch per
-/// byte, so that the compiler can use vector instructions.
-#[inline]
-fn any_byte(s: &[u8], test: impl Fn(u8) -> bool) -> bool {
-    let mut chunks = s.chunks_exact(32);
-    for c in &mut chunks {
-        let mut acc = 0u8;
-        for &b in c {
-            acc |= u8::from(test(b));
-        }
-        if acc != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| test(b))
 }
 
 /// Normalizes raw paragraph text (which may hold `\n` from line breaks and `\t` from tabs).

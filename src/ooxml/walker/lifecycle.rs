@@ -7,7 +7,7 @@
 
 use quick_xml::events::BytesStart;
 
-use crate::model::{Control, ControlType, Level, Origin, Status, blocks_text};
+use crate::model::{Control, ControlType, Level, Origin, blocks_text};
 use crate::ooxml::controls::{SdtProps, finish_sdt};
 use crate::ooxml::sinks::BlockBuilder;
 use crate::xml::Ns;
@@ -104,37 +104,11 @@ impl Walker<'_> {
             self.out.controls[p].children.push(index);
         }
         let here = self.here();
-        self.out.controls.push(Control {
-            index,
-            parent,
-            children: Vec::new(),
-            part: self.part.clone(),
-            story: self.story,
-            level,
-            in_table: here.in_table,
-            in_text_box: here.in_text_box,
-            origin,
-            control_type: ControlType::RichText,
-            id: None,
-            tag: None,
-            alias: None,
-            lock: None,
-            placeholder_doc_part: None,
-            placeholder_text: None,
-            showing_placeholder: false,
-            status: Status::Empty,
-            placeholder_signal: None,
-            text: String::new(),
-            blocks: Vec::new(),
-            value: None,
-            list_items: Vec::new(),
-            date_format: None,
-            multi_line: false,
-            gallery: None,
-            data_binding: None,
-            tracked_changes: false,
-            flow_index: None,
-        });
+        let mut control = Control::blank(index, self.part.clone(), self.story, level, origin);
+        control.parent = parent;
+        control.in_table = here.in_table;
+        control.in_text_box = here.in_text_box;
+        self.out.controls.push(control);
         // A control stands in the flow when no control holds it but groups.
         if self.sinks.in_flow()
             && let Some(flow) = self.sinks.flow.as_mut()
