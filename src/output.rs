@@ -45,7 +45,8 @@ fn write_with(
     let mut tmp = tempfile::Builder::new()
         .prefix(".blankett-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(without_temporary_path)?;
     fill(tmp.as_file_mut())?;
     let len = tmp.as_file().metadata()?.len();
     if sync {
@@ -64,6 +65,18 @@ fn write_with(
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(len)
+}
+
+/// tempfile's error, which names the temporary file it tried to make, as its kind alone
+/// (`permission denied`): the user named another file, and a `.blankett-…tmp` path in a
+/// message only confuses. tempfile keeps the system's error private, so its kind is what is
+/// left to say.
+fn without_temporary_path(e: std::io::Error) -> std::io::Error {
+    if e.raw_os_error().is_none() && e.get_ref().is_some() {
+        std::io::Error::from(e.kind())
+    } else {
+        e
+    }
 }
 
 /// Text as a terminal or a log may show it: control characters (a newline or an escape

@@ -175,8 +175,7 @@ pub fn out_is_a_folder(out: &std::path::Path) -> Result<(), Failure> {
 }
 
 /// What went wrong, in the words a user can act on: a missing folder named as such, the
-/// system's words otherwise (first letter lower-cased, paths kept as they are), without the
-/// temporary file the write went through.
+/// system's words otherwise (first letter lower-cased, paths kept as they are).
 fn os_words(path: &std::path::Path, e: &io::Error) -> String {
     let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     if e.kind() == io::ErrorKind::NotFound
@@ -188,7 +187,6 @@ fn os_words(path: &std::path::Path, e: &io::Error) -> String {
         return format!("{} is a file, not a folder", dir.display());
     }
     let text = e.to_string();
-    let text = text.split(" at path \"").next().unwrap_or_default();
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_lowercase().chain(chars).collect()

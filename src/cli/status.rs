@@ -102,7 +102,7 @@ fn headline(s: &mut String, round: &Round, q: &Questionnaire) {
         with(RespondentStatus::Incomplete),
         with(RespondentStatus::NotSubmitted),
     );
-    if round.round.is_none() && !round.respondents.iter().any(|r| r.expected) {
+    if round.round_unknown() {
         s.push_str(
             "round unknown: give --round (2022-T1, 2022-T2 or 2022-VB) to see who has not answered\n",
         );

@@ -141,7 +141,7 @@ impl Builder {
             .count();
         let p = self.text(
             None,
-            &if super::text::round_unknown(round) {
+            &if round.round_unknown() {
                 format!(
                     "Utkast sammanställt ur {forms} inkomna formulär. {}",
                     super::text::ROUND_UNKNOWN
@@ -217,7 +217,7 @@ impl Builder {
     }
 
     /// Each form's answer to one question, under the respondent's name in bold.
-    fn answers(&mut self, mut docx: Docx, answers: &[RoundAnswer]) -> Docx {
+    fn answers(&mut self, mut docx: Docx, answers: &[&RoundAnswer]) -> Docx {
         if answers.is_empty() {
             let p = self.italic("Inga svar.");
             docx = docx.add_paragraph(p);

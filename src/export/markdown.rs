@@ -63,7 +63,7 @@ fn intro(out: &mut String, round: &Round, grid: &Grid<'_>) {
     if let Some(r) = &round.round {
         intro.push(format!("{}.", r.in_words()));
     }
-    if super::text::round_unknown(round) {
+    if round.round_unknown() {
         intro.push(super::text::ROUND_UNKNOWN.to_owned());
     } else {
         intro.push(format!(
@@ -177,7 +177,7 @@ fn conflicts(out: &mut String, round: &Round) {
 }
 
 /// Each form's answer to one question, under the respondent's name.
-fn answers(out: &mut String, answers: &[RoundAnswer]) {
+fn answers(out: &mut String, answers: &[&RoundAnswer]) {
     if answers.is_empty() {
         out.push_str("*Inga svar.*\n\n");
     }

@@ -51,15 +51,10 @@ fn is_nonchar(c: char) -> bool {
 /// who has not answered cannot be told.
 pub(crate) const ROUND_UNKNOWN: &str = "Omgången är okänd (varken angiven eller utläst ur formulären), så ingen förväntas och det går inte att säga vilka som inte har lämnat in. Ange omgången (--round 2022-T1) för att se det.";
 
-/// Whether the round is unknown and nobody is expected ([`ROUND_UNKNOWN`]).
-pub(crate) fn round_unknown(round: &Round) -> bool {
-    round.round.is_none() && !round.respondents.iter().any(|r| r.expected)
-}
-
 /// What the reports say where the respondents without a form would be listed and there are
 /// none.
 pub(crate) fn none_missing(round: &Round) -> &'static str {
-    if round_unknown(round) {
+    if round.round_unknown() {
         ROUND_UNKNOWN
     } else {
         "Alla förväntade har lämnat in."
@@ -68,7 +63,10 @@ pub(crate) fn none_missing(round: &Round) -> &'static str {
 
 /// The answers a question shows: all of them, or for an optional question (`Övriga
 /// upplysningar`) only those with something written, since a blank there is no gap to report.
-pub(crate) fn shown_answers(q: &Questionnaire, question: &RoundQuestion) -> Vec<RoundAnswer> {
+pub(crate) fn shown_answers<'r>(
+    q: &Questionnaire,
+    question: &'r RoundQuestion,
+) -> Vec<&'r RoundAnswer> {
     let optional = q
         .questions
         .iter()
@@ -77,7 +75,6 @@ pub(crate) fn shown_answers(q: &Questionnaire, question: &RoundQuestion) -> Vec<
         .answers
         .iter()
         .filter(|a| !optional || a.status == AnswerStatus::Answered || !a.text.is_empty())
-        .cloned()
         .collect()
 }
 

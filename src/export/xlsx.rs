@@ -262,7 +262,7 @@ fn answers(
             let value = answer.and_then(|a| value_sv(&a.value)).unwrap_or_default();
             ws.write_string_with_format(r, 6, fit(&value, CELL_LIMIT), &f.wrap)?;
             let cells = [&area, question.text, &row.respondent.label, text, &value];
-            answer_row_height(ws, r, cells)?;
+            answer_row_height(ws, r, WRAPPED_COLUMNS.into_iter().zip(cells))?;
         }
     }
     ws.set_freeze_panes(1, 0)?;
@@ -272,9 +272,10 @@ fn answers(
 
 /// The width of a status column, in characters.
 const STATUS_WIDTH: usize = 17;
-/// The widths of the sheet "Svar"'s columns, and of those of them that wrap.
+/// The widths of the sheet "Svar"'s columns, and which of them wrap (area, question,
+/// respondent, answer, value).
 const ANSWER_WIDTHS: [usize; 7] = [26, 24, 48, 30, 19, 90, 14];
-const WRAPPED_WIDTHS: [usize; 5] = [26, 48, 30, 90, 14];
+const WRAPPED_COLUMNS: [usize; 5] = [0, 2, 3, 5, 6];
 /// Excel's tallest row, in points, and one line of 11-point text.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 const LINE_HEIGHT: f64 = 15.0;
@@ -296,11 +297,13 @@ fn row_height(lines: usize) -> f64 {
 /// Sets a row of "Svar" to the height its wrapped cells need: Excel does not grow rows when it
 /// opens a file. A row whose text is taller than Excel's tallest row gets a note saying that
 /// the whole answer is in the Word report and the JSON.
-fn answer_row_height(ws: &mut Worksheet, r: u32, cells: [&str; 5]) -> Result<(), XlsxError> {
-    let needed = cells
-        .iter()
-        .zip(WRAPPED_WIDTHS)
-        .map(|(text, width)| lines(text, width))
+fn answer_row_height<'t>(
+    ws: &mut Worksheet,
+    r: u32,
+    wrapped: impl Iterator<Item = (usize, &'t str)>,
+) -> Result<(), XlsxError> {
+    let needed = wrapped
+        .map(|(column, text)| lines(text, ANSWER_WIDTHS[column]))
         .max()
         .unwrap_or(1);
     ws.set_row_height(r, row_height(needed))?;

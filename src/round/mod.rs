@@ -56,6 +56,15 @@ pub struct Round {
     pub superseded: Vec<Superseded>,
 }
 
+impl Round {
+    /// Whether nobody is expected for want of a round: none was given or found in the forms,
+    /// and no list of who is expected was given. Then who has not answered cannot be told, and
+    /// every output says so.
+    pub fn round_unknown(&self) -> bool {
+        self.round.is_none() && !self.respondents.iter().any(|r| r.expected)
+    }
+}
+
 /// Which questionnaire a round answers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
