@@ -46,6 +46,7 @@ mod round_id;
 mod schema;
 mod submission;
 mod template;
+mod vocabulary;
 mod warning_code;
 mod watch;
 mod word_out;
@@ -107,6 +108,7 @@ pub use round::{
     RoundQuestion, RoundQuestionnaire, RoundRespondent, SourceSummary, Superseded, consolidate,
     swedish_key,
 };
+pub use vocabulary::Mark;
 
 // The template, `inspect`, and the text rules and output helpers the command line shares.
 pub use inspect::table as inspect_table;

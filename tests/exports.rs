@@ -54,7 +54,7 @@ fn map(bytes: Vec<u8>, name: &str, respondent: &str) -> Submission {
     blankett::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
 }
 
-fn submissions() -> Vec<Submission> {
+pub(crate) fn submissions() -> Vec<Submission> {
     let ostermalm = std::fs::read(root().join("examples/forms/ostermalm-2022-T1.docx")).unwrap();
     let filled: HashMap<String, Vec<String>> = [
         ("namnd", vec!["Kungsholmens stadsdelsnämnd"]),
@@ -152,10 +152,10 @@ fn csv_records(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 /// A sheet's cells by (row, column), as text.
-type Cells = HashMap<(u32, u32), String>;
+pub(crate) type Cells = HashMap<(u32, u32), String>;
 
 /// Every sheet of a workbook, in order: its name and its cells.
-fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
+pub(crate) fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let names = wb.sheet_names();
     names
@@ -180,14 +180,14 @@ fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
         .collect()
 }
 
-fn sheet<'a>(wb: &'a [(String, Cells)], name: &str) -> &'a Cells {
+pub(crate) fn sheet<'a>(wb: &'a [(String, Cells)], name: &str) -> &'a Cells {
     &wb.iter()
         .find(|(n, _)| n == name)
         .unwrap_or_else(|| panic!("no sheet {name}"))
         .1
 }
 
-fn at(cells: &Cells, row: u32, col: u32) -> &str {
+pub(crate) fn at(cells: &Cells, row: u32, col: u32) -> &str {
     cells.get(&(row, col)).map_or("", String::as_str)
 }
 
@@ -269,7 +269,7 @@ fn the_workbook_holds_completeness_answers_missing_and_contacts() {
     let (r, q) = the_round();
     let wb = workbook(&blankett::to_xlsx(&r, &q).unwrap());
     let names: Vec<&str> = wb.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Fullständighet", "Svar", "Saknas", "Kontakter"]);
+    assert_eq!(names, ["Fullständighet", "Svar", "Ej inkomna", "Kontakter"]);
 
     // Completeness: question ids and short labels head the columns, a row per respondent.
     let c = sheet(&wb, "Fullständighet");
@@ -335,7 +335,7 @@ fn the_workbook_holds_completeness_answers_missing_and_contacts() {
     }
 
     // The missing respondents, and the contacts.
-    let m = sheet(&wb, "Saknas");
+    let m = sheet(&wb, "Ej inkomna");
     assert_eq!(at(m, 0, 0), "Nämnd/bolag");
     let listed: Vec<&str> = (1..=10).map(|l| at(m, l, 0)).collect();
     let want: Vec<&str> = r.missing.iter().map(|x| x.committee.as_str()).collect();
@@ -360,7 +360,7 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
         "## 2. Förbättra service, tillgänglighet och myndighetsutövning",
         "## 3. Attraktivare miljöer och en bättre framkomlighet",
         "## Övriga upplysningar",
-        "## Saknade svar",
+        "## Ej inkomna",
     ] {
         assert!(md.lines().any(|l| l == heading), "no {heading:?} in\n{md}");
     }
@@ -399,10 +399,10 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
     let optional = md
         .split("## Övriga upplysningar")
         .nth(1)
-        .and_then(|s| s.split("## Saknade svar").next())
+        .and_then(|s| s.split("## Ej inkomna").next())
         .unwrap();
     assert!(!optional.contains("Obesvarad"), "{optional}");
-    let missing = md.split("## Saknade svar").nth(1).unwrap();
+    let missing = md.split("## Ej inkomna").nth(1).unwrap();
     for m in &r.missing {
         assert!(
             missing.contains(&format!("- {}\n", m.committee)),
@@ -468,7 +468,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
         "2022-T1",
         "Inkomna svar",
         "1. Stimulera tillväxt och företagsamhet",
-        "Saknade svar",
+        "Ej inkomna",
         "Östermalms stadsdelsnämnd",
         "Kungsholmens stadsdelsnämnd",
         "Södermalms stadsdelsnämnd",
@@ -479,7 +479,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
     let optional = text
         .split("Övriga upplysningar")
         .last()
-        .and_then(|s| s.split("Saknade svar").next())
+        .and_then(|s| s.split("Ej inkomna").next())
         .unwrap();
     assert!(!optional.contains("Obesvarad"), "{optional}");
     for area in &r.areas {
@@ -492,7 +492,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
             assert!(text.contains(&a.text), "{:?} is not in the report", a.text);
         }
     }
-    let missing = text.split("Saknade svar").last().unwrap();
+    let missing = text.split("Ej inkomna").last().unwrap();
     for m in &r.missing {
         assert!(missing.contains(&m.committee), "{}", m.committee);
     }

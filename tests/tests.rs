@@ -21,4 +21,5 @@ mod roundtrip;
 mod schema_files;
 mod template;
 mod unattended;
+mod vocabulary;
 mod watch;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use blankett::Questionnaire;
-use blankett::{Cell, CompletenessRow, RespondentStatus, Round};
+use blankett::{Cell, CompletenessRow, Mark, RespondentStatus, Round};
 use blankett::{for_terminal, plural};
 
 use super::consolidate::build_round;
@@ -127,13 +127,7 @@ fn matrix(s: &mut String, round: &Round) {
     for row in &round.completeness.rows {
         let _ = write!(s, "{:width$}", for_terminal(&row.label));
         for c in &row.cells {
-            let mark = match c {
-                Cell::Answered => "✓",
-                Cell::Unanswered => "·",
-                Cell::Missing => "?",
-                Cell::NotSubmitted => "–",
-            };
-            let _ = write!(s, "  {mark}");
+            let _ = write!(s, "  {}", Mark::from(*c).symbol());
         }
         s.push('\n');
     }
@@ -141,10 +135,7 @@ fn matrix(s: &mut String, round: &Round) {
 
 /// What the marks mean, and which question each column is.
 fn legend(s: &mut String, round: &Round, q: &Questionnaire) {
-    let _ = writeln!(
-        s,
-        "\n✓ answered   · unanswered   ? not in the form   – no form"
-    );
+    let _ = writeln!(s, "\n{}", Mark::legend(&Mark::MATRIX, "   "));
     for (i, id) in round.completeness.questions.iter().enumerate() {
         let alias = q
             .questions

@@ -13,7 +13,7 @@
 //! Östermalms stadsdelsnämnd                             bold: each form's answer under its name,
 //! Stadsdelens kontakt …                                 its paragraphs, list items, tables
 //! Övriga upplysningar                                   Heading 1: a question outside the areas
-//! Saknade svar                                          Heading 1: expected, without a form
+//! Ej inkomna                                            Heading 1: expected, without a form
 //! Formulär med okänd avsändare, Konflikter              Heading 1 each, when there are any
 //! ```
 //!
@@ -34,14 +34,15 @@ use docx_rs::{
 };
 
 use crate::model::{Block, NoteKind};
-use crate::round::{Cell, Round, RoundAnswer};
+use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
+use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
 use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::ExportError;
 use super::grid::Grid;
-use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, value_sv};
+use super::text::{answer_note, area_heading, clean, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -162,12 +163,7 @@ impl Builder {
             docx = docx.add_paragraph(p);
         } else {
             let table = self.completeness(&grid);
-            let legend = STATUSES
-                .iter()
-                .map(|s| format!("{} {}", status_mark(*s), status_sv(*s).to_lowercase()))
-                .collect::<Vec<_>>()
-                .join("   ");
-            let p = self.text(Some(SMALL_STYLE), &legend);
+            let p = self.text(Some(SMALL_STYLE), &Mark::legend(&Mark::MATRIX, "   "));
             docx = docx.add_table(table).add_paragraph(p);
         }
 
@@ -186,7 +182,7 @@ impl Builder {
             }
         }
 
-        let p = self.heading(0, "Saknade svar");
+        let p = self.heading(0, NOT_SUBMITTED_HEADING);
         docx = docx.add_paragraph(p);
         if round.missing.is_empty() {
             let p = self.text(None, super::text::none_missing(round));
@@ -227,12 +223,12 @@ impl Builder {
             docx = docx.add_paragraph(p);
             match a.status {
                 AnswerStatus::Missing => {
-                    let p = self.italic("Frågan saknas i formuläret.");
+                    let p = self.italic(&answer_note(Mark::Missing));
                     docx = docx.add_paragraph(p);
                     continue;
                 }
                 AnswerStatus::Unanswered if a.text.is_empty() => {
-                    let p = self.italic("Obesvarad.");
+                    let p = self.italic(&answer_note(Mark::Unanswered));
                     docx = docx.add_paragraph(p);
                     continue;
                 }
@@ -355,9 +351,9 @@ impl Builder {
                 cells.push(
                     TableCell::new()
                         .width(column, WidthType::Dxa)
-                        .shading(Shading::new().fill(fill(*c)))
+                        .shading(Shading::new().fill(fill(Mark::from(*c))))
                         .add_paragraph(
-                            self.text(Some(SMALL_STYLE), status_mark(*c))
+                            self.text(Some(SMALL_STYLE), Mark::from(*c).symbol())
                                 .align(AlignmentType::Center),
                         ),
                 );
@@ -373,13 +369,8 @@ impl Builder {
 }
 
 /// The cell colour of a status, as in the spreadsheet.
-fn fill(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "C6EFCE",
-        Cell::Unanswered => "FFEB9C",
-        Cell::Missing => "F8CBAD",
-        Cell::NotSubmitted => "FFC7CE",
-    }
+fn fill(m: Mark) -> String {
+    format!("{:06X}", m.colours().0)
 }
 
 /// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text),
@@ -509,10 +500,10 @@ mod tests {
             "Första punkten",
             "Antal | st",
             "Fotnot: Enligt SBR.",
-            "Frågan saknas i formuläret.",
+            "Saknas i formuläret.",
             "Obesvarad.",
             "Värde: ja",
-            "Saknade svar",
+            "Ej inkomna",
             "Enskede-Årsta-Vantörs stadsdelsnämnd",
             "okand.docx",
             "Konflikter",

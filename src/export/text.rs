@@ -1,13 +1,14 @@
 //! Text as the exports write it: cleaned of what XML 1.0 or a terminal cannot take, and the
-//! words the exports share (statuses, the title, area headings, typed values, contact details).
-//! Not how each export lays them out.
+//! words the exports share (the title, area headings, typed values, contact details).
+//! Not how each export lays them out, nor the statuses' words (`crate::vocabulary`).
 
 use std::borrow::Cow;
 
-use crate::round::{Cell, Round, RoundAnswer, RoundQuestion, RoundRespondent};
+use crate::round::{Round, RoundAnswer, RoundQuestion, RoundRespondent};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 use crate::submission::Contact;
+use crate::vocabulary::Mark;
 
 /// Text as the spreadsheet, the Word report and the Markdown write it: line ends as `\n`
 /// (`\r\n` and a lone `\r` too, so that a writer that goes line by line sees every line),
@@ -45,7 +46,6 @@ fn is_nonchar(c: char) -> bool {
     matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// Every status, in the order legends list them.
 /// What the reports say when the round is not known and no list of who is expected was given:
 /// then nobody is expected (the registry's committees of every period are not guessed at), so
 /// who has not answered cannot be told.
@@ -78,41 +78,10 @@ pub(crate) fn shown_answers<'r>(
         .collect()
 }
 
-pub(crate) const STATUSES: [Cell; 4] = [
-    Cell::Answered,
-    Cell::Unanswered,
-    Cell::Missing,
-    Cell::NotSubmitted,
-];
-
-/// The status as the JSON writes it (`notSubmitted`).
-pub(crate) fn status_code(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "answered",
-        Cell::Unanswered => "unanswered",
-        Cell::Missing => "missing",
-        Cell::NotSubmitted => "notSubmitted",
-    }
-}
-
-/// The status in Swedish, as the reports show it.
-pub(crate) fn status_sv(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "Besvarad",
-        Cell::Unanswered => "Obesvarad",
-        Cell::Missing => "Saknas i formuläret",
-        Cell::NotSubmitted => "Ej inkommen",
-    }
-}
-
-/// The mark a completeness table shows for a status.
-pub(crate) fn status_mark(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "✓",
-        Cell::Unanswered => "○",
-        Cell::Missing => "–",
-        Cell::NotSubmitted => "✗",
-    }
+/// What an answer list says under a respondent's name when there is no answer to show:
+/// the status's label (`Obesvarad.`), as the completeness table's legend has it.
+pub(crate) fn answer_note(m: Mark) -> String {
+    format!("{}.", m.label())
 }
 
 /// The report's title: the questionnaire's, and the round (`Uppföljningsrapport näringsliv –
