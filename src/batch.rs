@@ -81,7 +81,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Convert every form again, changed or not.
     pub force: bool,
-    /// The time of the run, against which saved dates are checked.
+    /// The time of the run: saved dates are checked against it, and `report.json` and
+    /// `index.json` record it as their `generatedAt`.
     pub now: SystemTime,
 }
 
@@ -147,7 +148,7 @@ pub fn run(
             .collect()
     });
     let removed = run.settle_index(&mut index, &results);
-    index.save(out)?;
+    index.save(out, opts.now)?;
     let skipped = found
         .skipped
         .iter()
@@ -163,7 +164,7 @@ pub fn run(
     report.removed = removed;
     let mut stored = Report::load(out);
     stored.replace_input(Origin::Folder, &report);
-    stored.save(out)?;
+    stored.save(out, opts.now)?;
     Ok(report)
 }
 

@@ -41,6 +41,7 @@ mod model;
 mod ooxml;
 mod output;
 mod package;
+mod provenance;
 mod round;
 mod round_id;
 mod schema;
@@ -117,6 +118,7 @@ pub use mapping::text_match::{
 };
 pub use ooxml::text::normalize as normalize_text;
 pub use output::{for_terminal, plural, rfc3339, to_json, write_atomic, write_json};
+pub use provenance::Generator;
 pub use template::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
 
 /// Reads Word forms, reusing from file to file its buffer, its inflater, and the

@@ -55,7 +55,8 @@ pub struct Settings {
     pub consolidate: bool,
     /// Handle what is in the inbox, then stop.
     pub once: bool,
-    /// The clock saved dates are checked against.
+    /// The clock: saved dates are checked against it, and `generatedAt` in `report.json`,
+    /// `index.json` and `round.json` is its time.
     pub clock: fn() -> SystemTime,
 }
 
@@ -253,6 +254,7 @@ fn consolidate(
             round: cfg.round().and_then(|r| r.parse().ok()),
             expected: None,
             redact_contact: cfg.redact_contact(),
+            now: Some((s.clock)()),
         },
     );
     output::write_atomic(&s.out.join("round.json"), &output::to_json(&round))?;
@@ -363,7 +365,7 @@ impl Watcher<'_> {
             };
             let mut report = Report::load(&self.s.out);
             report.record_skipped(record);
-            if let Err(e) = report.save(&self.s.out) {
+            if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
                 self.trouble(&name, "write report.json", &e, on_event);
             }
             on_event(&Event::Skipped { form: name, reason });
@@ -506,13 +508,13 @@ impl Watcher<'_> {
         if let Some((out_name, entry)) = submission {
             let mut index = Index::load(&self.s.out);
             index.record(out_name, entry);
-            if let Err(e) = index.save(&self.s.out) {
+            if let Err(e) = index.save(&self.s.out, (self.s.clock)()) {
                 self.trouble(name, "write index.json", &e, on_event);
             }
         }
         let mut report = Report::load(&self.s.out);
         report.record(file);
-        if let Err(e) = report.save(&self.s.out) {
+        if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
             self.trouble(name, "write report.json", &e, on_event);
         }
     }

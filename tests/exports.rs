@@ -80,12 +80,18 @@ pub(crate) fn submissions() -> Vec<Submission> {
     ]
 }
 
+/// When the tests' round was consolidated: 2022-05-02T08:30:00Z.
+pub(crate) fn made_at() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_651_480_200)
+}
+
 fn consolidate(redact_contact: bool) -> (Round, Questionnaire) {
     let q = Questionnaire::builtin();
     let opts = blankett::RoundOptions {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
+        now: Some(made_at()),
     };
     let r = blankett::consolidate(submissions(), &q, &Registry::builtin(), &opts);
     (r, q)
@@ -649,6 +655,55 @@ fn the_same_round_gives_the_same_exports() {
     assert!(xa == xb, "the workbook's bytes are the same too");
 }
 
+/// Every export says which program made it and when the round was made, where a reader of
+/// its kind looks: the JSON in `generator` and `generatedAt`, the Word report and the workbook
+/// in their document properties, the Word report and the Markdown in a closing line. The CSV
+/// stays rows alone: a comment line would be read as a row.
+#[test]
+fn every_export_says_which_program_made_it_and_when() {
+    let (r, q) = the_round();
+    let version = env!("CARGO_PKG_VERSION");
+    let generator = format!("blankett {version}");
+    let at = "2022-05-02T08:30:00Z";
+    let made_by = format!("Skapad {at} med {generator}.");
+
+    let json: serde_json::Value = serde_json::from_slice(&blankett::to_json(&r)).unwrap();
+    assert_eq!(json["generator"]["version"], version);
+    assert_eq!(json["generatedAt"], at);
+
+    let csv = blankett::to_csv(&r, &q, &ExportOptions::default());
+    assert!(csv.starts_with(b"round,respondent_id,"));
+
+    let md = blankett::to_markdown(&r, &q);
+    assert!(md.ends_with(&format!("\n---\n\n*{made_by}*\n")), "{md}");
+
+    let docx = blankett::to_docx(&r, &q).unwrap();
+    let app = crate::common::part(&docx, "docProps/app.xml");
+    assert!(
+        app.contains(&format!("<Application>{generator}</Application>")),
+        "{app}"
+    );
+    let core = crate::common::part(&docx, "docProps/core.xml");
+    for date in ["created", "modified"] {
+        let want = format!("<dcterms:{date} xsi:type=\"dcterms:W3CDTF\">{at}</dcterms:{date}>");
+        assert!(core.contains(&want), "{core}");
+    }
+    let text = blankett::read_bytes(docx, None).unwrap().text();
+    let closing = text.split("Ej inkomna").last().unwrap();
+    assert!(closing.lines().any(|l| l == made_by), "{text}");
+
+    let xlsx = blankett::to_xlsx(&r, &q).unwrap();
+    let custom = crate::common::part(&xlsx, "docProps/custom.xml");
+    for (name, value) in [("generator", generator.as_str()), ("generatedAt", at)] {
+        assert!(
+            custom.contains(&format!("name=\"{name}\"><vt:lpwstr>{value}</vt:lpwstr>")),
+            "{custom}"
+        );
+    }
+    let core = crate::common::part(&xlsx, "docProps/core.xml");
+    assert!(core.contains(&format!(">{at}</dcterms:created>")), "{core}");
+}
+
 /// The Östermalm form with characters XML 1.0 cannot hold in an answer, the contact's name and
 /// a control's tag and title, as character references (`&#xFFFE;`) and raw, and the references
 /// no character can stand for (`&#xD800;`, a surrogate, which a Rust `char` cannot hold, and
@@ -730,6 +785,7 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact: false,
+        now: None,
     };
     let r = blankett::consolidate(vec![sub], &q, &Registry::builtin(), &opts);
     for format in Format::ALL {

@@ -110,12 +110,13 @@ fn batch_names_the_broken_file(inbox: &Path, out: &Path) {
 }
 
 /// consolidate: the round file and every export. Returns the round file with the files'
-/// own times left out, as the snapshot has it.
+/// own times and blankett's version left out, as the snapshot has it.
 fn consolidate_every_format(out: &Path) -> Value {
     blankett()
         .args(["consolidate", "--format", "json,csv,xlsx,md,docx", "-o"])
         .arg(out.join("2022-T1"))
         .arg(out)
+        .env("BLANKETT_NOW", "2026-11-30T12:00:00Z")
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -125,6 +126,11 @@ fn consolidate_every_format(out: &Path) -> Value {
         assert!(out.join(format!("2022-T1.{ext}")).is_file(), "{ext}");
     }
     let mut round = read_json(&out.join("2022-T1.json"));
+    // The time is the run's clock; the version changes with every release, and the snapshot
+    // leaves it out.
+    assert_eq!(round["generatedAt"], "2026-11-30T12:00:00Z");
+    assert_eq!(round["generator"]["version"], env!("CARGO_PKG_VERSION"));
+    round["generator"]["version"] = "[version]".into();
     // The files' own times depend on the checkout: each submission has one, and the snapshot
     // leaves them out.
     for s in round["submissions"].as_array_mut().unwrap() {

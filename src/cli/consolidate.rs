@@ -137,6 +137,7 @@ pub(super) fn build_round(
         round,
         expected,
         redact_contact: redact,
+        now: Some(super::now()),
     };
     Ok((merge(subs, q, reg, &opts), problems.len()))
 }

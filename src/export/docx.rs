@@ -22,7 +22,9 @@
 //! them, as in [`crate::template`]. Links in answers keep their text, not their target (docx-rs
 //! numbers hyperlink relationships from a process-wide counter, which would make the bytes
 //! depend on what was written before). The same round always gives the same bytes: paragraph
-//! ids are counted here, and the package is zipped again with fixed timestamps.
+//! ids are counted here, the package is zipped again with fixed timestamps, and the document's
+//! dates are the round's `generatedAt`. The last line and the document properties say which
+//! program made it (`Skapad … med blankett 0.1.0.`, `Application`).
 
 use std::io::Cursor;
 
@@ -34,6 +36,7 @@ use docx_rs::{
 };
 
 use crate::model::{Block, NoteKind};
+use crate::provenance::Generator;
 use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
@@ -42,7 +45,7 @@ use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::ExportError;
 use super::grid::Grid;
-use super::text::{answer_note, area_heading, clean, value_sv};
+use super::text::{answer_note, area_heading, clean, made_by, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -63,7 +66,11 @@ const LABEL_HEIGHT: f32 = 2200.0;
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
     let mut b = Builder::default();
-    let docx = b.document(round, q);
+    let mut docx = b.document(round, q);
+    // The document's dates are the round's: the same round gives the same bytes.
+    if let Some(at) = &round.generated_at {
+        docx = docx.created_at(at).updated_at(at);
+    }
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
         .map_err(|e| ExportError::Docx(e.to_string()))?;
@@ -182,6 +189,12 @@ impl Builder {
             }
         }
 
+        self.closing(docx, round)
+    }
+
+    /// What closes the report: the expected respondents without a form, the forms whose
+    /// respondent is unknown and the conflicts, and when and by what the report was made.
+    fn closing(&mut self, mut docx: Docx, round: &Round) -> Docx {
         let p = self.heading(0, NOT_SUBMITTED_HEADING);
         docx = docx.add_paragraph(p);
         if round.missing.is_empty() {
@@ -189,7 +202,7 @@ impl Builder {
             docx = docx.add_paragraph(p);
         }
         for m in &round.missing {
-            let p = self.bullet(&m.committee, 0);
+            let p = self.bullet(&m.label, 0);
             docx = docx.add_paragraph(p);
         }
         if !round.unresolved.is_empty() {
@@ -209,7 +222,8 @@ impl Builder {
                 docx = docx.add_paragraph(p);
             }
         }
-        docx
+        let p = self.italic(&made_by(round)).style(SMALL_STYLE);
+        docx.add_paragraph(p)
     }
 
     /// Each form's answer to one question, under the respondent's name in bold.
@@ -459,7 +473,8 @@ fn page_numbers() -> Footer {
 }
 
 /// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
-/// of `w:pStyle` in every paragraph's properties (out of the schema's order), content types
+/// of `w:pStyle` in every paragraph's properties (out of the schema's order), with the title,
+/// the language and the program that wrote it in the document properties, content types
 /// first, fixed timestamps, no directory entries.
 fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     let mut parts = word_out::unpack(raw)?;
@@ -467,6 +482,7 @@ fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
     word_out::set_font_and_language(&mut parts)?;
     word_out::set_title(&mut parts, title)?;
+    word_out::set_application(&mut parts, &Generator::this().to_string())?;
     word_out::mark_header_rows(&mut parts)?;
     word_out::pack(parts)
 }

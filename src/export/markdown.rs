@@ -13,6 +13,7 @@
 //! ## Övriga upplysningar                               a question outside the areas
 //! ## Ej inkomna                                        expected respondents without a form
 //! ## Formulär med okänd avsändare / ## Konflikter      when there are any
+//! *Skapad 2022-05-02T08:30:00Z med blankett 0.1.0.*    when and by what, after a rule
 //! ```
 //!
 //! Answers are the respondents' text, not Markdown: characters Markdown would read as markup
@@ -33,7 +34,7 @@ use crate::submission::AnswerStatus;
 use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
 
 use super::grid::Grid;
-use super::text::{answer_note, area_heading, clean, title, value_sv};
+use super::text::{answer_note, area_heading, clean, made_by, title, value_sv};
 
 /// The Markdown export of a round.
 pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
@@ -46,6 +47,7 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     missing(&mut out, round);
     unresolved(&mut out, round);
     conflicts(&mut out, round);
+    let _ = writeln!(out, "---\n\n*{}*", inline(&made_by(round)));
     // One line break at the end.
     while out.ends_with("\n\n") {
         out.pop();
@@ -132,7 +134,7 @@ fn missing(out: &mut String, round: &Round) {
         let _ = writeln!(out, "{}\n", super::text::none_missing(round));
     } else {
         for m in &round.missing {
-            let _ = writeln!(out, "- {}", inline(&m.committee));
+            let _ = writeln!(out, "- {}", inline(&m.label));
         }
         out.push('\n');
     }
@@ -418,10 +420,12 @@ mod tests {
         assert!(md.contains("## Ej inkomna\n\n- Enskede-Årsta-Vantörs stadsdelsnämnd\n"));
         assert!(md.contains("## Formulär med okänd avsändare\n\n- okand.docx\n"));
         assert!(md.contains("## Konflikter\n\n- Farsta VB 2021.docx (round-mismatch): "));
-        assert!(
-            md.ends_with("it is left out\n"),
-            "one line break at the end"
+        assert!(md.contains("it is left out\n\n---\n\n"), "{md}");
+        let made_by = format!(
+            "*Skapad 2022-05-02T08:30:00Z med blankett {}.*\n",
+            env!("CARGO_PKG_VERSION")
         );
+        assert!(md.ends_with(&made_by), "one line break at the end: {md}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::provenance::Generator;
 use crate::round::{Round, RoundAnswer, RoundQuestion, RoundRespondent};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
@@ -82,6 +83,17 @@ pub(crate) fn shown_answers<'r>(
 /// the status's label (`Obesvarad.`), as the completeness table's legend has it.
 pub(crate) fn answer_note(m: Mark) -> String {
     format!("{}.", m.label())
+}
+
+/// The line that closes a report: when the round was made and by which program (`Skapad
+/// 2022-05-02T08:30:00Z med blankett 0.1.0.`), so that a printed report can be matched with
+/// the round file it came from.
+pub(crate) fn made_by(round: &Round) -> String {
+    let generator = Generator::this();
+    match &round.generated_at {
+        Some(at) => format!("Skapad {at} med {generator}."),
+        None => format!("Skapad med {generator}."),
+    }
 }
 
 /// The report's title: the questionnaire's, and the round (`Uppföljningsrapport näringsliv –

@@ -15,8 +15,9 @@
 //! Every cell is written as text (or a number), never as a formula, whatever the answer starts
 //! with. Text goes through [`clean`](super::text::clean): no character XML 1.0 cannot hold (which
 //! rust_xlsxwriter would write as `_xFFFE_`, shown as such). Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
-//! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
-//! that the same round gives the same file.
+//! marker saying so (the JSON export has it whole). The workbook's creation date is the round's
+//! `generatedAt` (fixed when the round has none), so that the same round gives the same file;
+//! its document properties name the program that made it.
 //!
 //! Printed, both main sheets are landscape A4, one page wide, with their header rows repeated,
 //! the title in the page header and page numbers in the footer; rows of wrapped text have
@@ -27,6 +28,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+use crate::provenance::Generator;
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
 use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
@@ -120,14 +122,7 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let grid = Grid::new(round, q);
     let f = Formats::new();
     let mut wb = Workbook::new();
-    // A fixed creation time: rust_xlsxwriter would write the current one.
-    let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(clean(&title(round, q)).into_owned())
-            .set_author("blankett")
-            .set_creation_datetime(&created),
-    );
+    wb.set_properties(&properties(round, q)?);
     let heading = clean(&title(round, q)).into_owned();
     let ws = wb.add_worksheet();
     completeness(ws, &grid, &f)?;
@@ -143,6 +138,30 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
         contacts(wb.add_worksheet(), &grid, &f)?;
     }
     wb.save_to_buffer()
+}
+
+/// The workbook's properties: its title, and the program that made it and when (custom
+/// properties `generator` and `generatedAt`, as the round's JSON names them). The creation time
+/// is the round's `generatedAt`, else a fixed one: rust_xlsxwriter would write the current
+/// time, and the same round must give the same file.
+fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxError> {
+    let generated = round
+        .generated_at
+        .as_deref()
+        .and_then(|at| at.parse::<jiff::Timestamp>().ok());
+    let created = match generated {
+        Some(t) => ExcelDateTime::from_timestamp(t.as_second())?,
+        None => ExcelDateTime::from_ymd(1980, 1, 1)?,
+    };
+    let mut p = DocProperties::new()
+        .set_title(clean(&title(round, q)).into_owned())
+        .set_author("blankett")
+        .set_creation_datetime(&created)
+        .set_custom_property("generator", Generator::this().to_string());
+    if let Some(at) = &round.generated_at {
+        p = p.set_custom_property("generatedAt", at.as_str());
+    }
+    Ok(p)
 }
 
 fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
@@ -333,7 +352,7 @@ fn missing(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxErr
     }
     for (i, m) in round.missing.iter().enumerate() {
         let r = row_num(i + 1)?;
-        ws.write_string_with_format(r, 0, fit(&m.committee, CELL_LIMIT), &f.text)?;
+        ws.write_string_with_format(r, 0, fit(&m.label, CELL_LIMIT), &f.text)?;
         ws.write_string_with_format(r, 1, fit(&m.id, CELL_LIMIT), &f.text)?;
         ws.write_string_with_format(r, 2, fit(&m.kind, CELL_LIMIT), &f.text)?;
     }
