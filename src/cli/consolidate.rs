@@ -18,6 +18,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
 /// Merge the submissions of a round and write the exports
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Merge the submissions of a reporting round (output folders of `batch` \
     or `watch`, or submission files) into the round file: per focus area and question each \
     respondent's answer; the completeness matrix (respondent × question → status); expected \
@@ -36,7 +37,7 @@ pub struct ConsolidateArgs {
     /// Base path of the exports (`-o out/2022-T1` writes out/2022-T1.json …); an export's own
     /// extension (`.json`, `.xlsx` …) is dropped, any other kept (`-o out/runda.v2` writes
     /// out/runda.v2.json …). The folder must exist
-    #[arg(short, long, value_name = "ROUND")]
+    #[arg(short, long, value_name = "BASE")]
     output: PathBuf,
 
     /// Exports to write, comma-separated: json, csv, xlsx, md, docx

@@ -17,6 +17,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs};
 /// Show who has answered a round and whom to remind
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Show the completeness matrix of a round (respondents × questions) \
     and the list of respondents to remind: those who have not answered, and those with \
     questions unanswered, with their contact e-mail. Reads an output folder of `batch`/`watch` \
