@@ -45,7 +45,7 @@ use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::ExportError;
 use super::grid::Grid;
-use super::text::{answer_note, area_heading, clean, made_by, value_sv};
+use super::text::{answer_note, area_heading, clean, made_at, made_by, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -68,8 +68,9 @@ pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError>
     let mut b = Builder::default();
     let mut docx = b.document(round, q);
     // The document's dates are the round's: the same round gives the same bytes.
-    if let Some(at) = &round.generated_at {
-        docx = docx.created_at(at).updated_at(at);
+    if let Some(at) = made_at(round) {
+        let at = at.to_string();
+        docx = docx.created_at(&at).updated_at(&at);
     }
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
@@ -222,7 +223,10 @@ impl Builder {
                 docx = docx.add_paragraph(p);
             }
         }
-        let p = self.italic(&made_by(round)).style(SMALL_STYLE);
+        let p = self
+            .italic(&made_by(round))
+            .style(SMALL_STYLE)
+            .line_spacing(LineSpacing::new().before(360));
         docx.add_paragraph(p)
     }
 

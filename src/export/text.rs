@@ -90,10 +90,17 @@ pub(crate) fn answer_note(m: Mark) -> String {
 /// the round file it came from.
 pub(crate) fn made_by(round: &Round) -> String {
     let generator = Generator::this();
-    match &round.generated_at {
+    match made_at(round) {
         Some(at) => format!("Skapad {at} med {generator}."),
         None => format!("Skapad med {generator}."),
     }
+}
+
+/// When the round was made, as the exports record it: its `generatedAt` when that is an
+/// RFC 3339 time (a round file edited by hand may say anything there, and a document property
+/// must hold a time).
+pub(crate) fn made_at(round: &Round) -> Option<jiff::Timestamp> {
+    round.generated_at.as_deref()?.parse().ok()
 }
 
 /// The report's title: the questionnaire's, and the round (`Uppföljningsrapport näringsliv –
@@ -174,6 +181,21 @@ mod tests {
                 kept.chars().all(|k| !crate::xml::is_xml_illegal(k)),
                 "{c:?} kept"
             );
+        }
+    }
+
+    #[test]
+    fn a_report_says_when_the_round_was_made_only_when_it_holds_a_time() {
+        let version = env!("CARGO_PKG_VERSION");
+        let mut round = crate::export::testing::round(false);
+        assert_eq!(
+            made_by(&round),
+            format!("Skapad 2022-05-02T08:30:00Z med blankett {version}.")
+        );
+        for not_a_time in [Some("<igår>".to_owned()), None] {
+            round.generated_at = not_a_time;
+            assert_eq!(made_by(&round), format!("Skapad med blankett {version}."));
+            assert_eq!(made_at(&round), None);
         }
     }
 

@@ -37,7 +37,8 @@ use crate::warning_code::WarningCode;
 use super::ExportError;
 use super::grid::Grid;
 use super::text::{
-    area_heading, clean, contact_email, contact_name, contact_of, contact_phone, title, value_sv,
+    area_heading, clean, contact_email, contact_name, contact_of, contact_phone, made_at, title,
+    value_sv,
 };
 
 /// The sheets' names.
@@ -145,10 +146,7 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
 /// is the round's `generatedAt`, else a fixed one: rust_xlsxwriter would write the current
 /// time, and the same round must give the same file.
 fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxError> {
-    let generated = round
-        .generated_at
-        .as_deref()
-        .and_then(|at| at.parse::<jiff::Timestamp>().ok());
+    let generated = made_at(round);
     let created = match generated {
         Some(t) => ExcelDateTime::from_timestamp(t.as_second())?,
         None => ExcelDateTime::from_ymd(1980, 1, 1)?,
@@ -158,8 +156,8 @@ fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxErr
         .set_author("blankett")
         .set_creation_datetime(&created)
         .set_custom_property("generator", Generator::this().to_string());
-    if let Some(at) = &round.generated_at {
-        p = p.set_custom_property("generatedAt", at.as_str());
+    if let Some(at) = generated {
+        p = p.set_custom_property("generatedAt", at.to_string());
     }
     Ok(p)
 }
