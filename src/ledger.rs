@@ -237,9 +237,10 @@ pub struct FileReport {
     pub output: Option<String>,
     /// SHA-256 of the file's bytes, lower-case hex; `None` when the file could not be read at all.
     pub sha256: Option<String>,
-    /// The respondent's registry id, when told.
+    /// The respondent's registry id, when told: a converted form's as its submission names it,
+    /// a failed form's as its path names it ([`Context::failed`](crate::Context::failed)).
     pub respondent: Option<String>,
-    /// The round (`2022-T1`), when told.
+    /// The round (`2022-T1`), when told, as for `respondent`.
     pub round: Option<String>,
     /// How many warnings the submission carries.
     pub warnings: usize,
