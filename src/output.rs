@@ -109,6 +109,25 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
+/// Which program wrote an output, for the reader who finds the file later.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Generator {
+    /// The program's name (`blankett`).
+    pub name: String,
+    /// Its version (`0.1.0`).
+    pub version: String,
+}
+
+impl Generator {
+    /// This build of blankett.
+    pub fn current() -> Generator {
+        Generator {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
 /// Temporary files a killed run may have left behind in `dir`.
 pub fn clean_temporary_files(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {

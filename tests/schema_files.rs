@@ -62,6 +62,7 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "registry.schema.json",
         "submission.schema.json",
         "report.schema.json",
+        "status.schema.json",
     ] {
         let schema = read_json(name);
         assert_eq!(

@@ -11,6 +11,8 @@ mod answers;
 mod completeness;
 mod forms;
 
+pub(crate) use forms::received_key;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Block;
