@@ -222,8 +222,9 @@ pub struct AddressSubmission {
 pub struct StatusInputs<'a> {
     /// What the output folders' `report.json` say of each file: the failed ones are read.
     pub files: &'a [FileReport],
-    /// Submissions besides the round's own an address may come from: earlier rounds' (their
-    /// output folders), and the forms the round left out.
+    /// Submissions an address may come from besides the round's own (current and replaced,
+    /// looked at anyway): earlier rounds' (their output folders), and the forms the round left
+    /// out.
     pub earlier: &'a [Submission],
     /// When the status is made.
     pub now: SystemTime,
