@@ -203,7 +203,7 @@ impl Run<'_> {
         let earlier = previous
             .get(source.path.as_str())
             .map(|(name, e)| ((*name).to_owned(), (*e).clone()));
-        let failed = |e: crate::Error, sha| (FileReport::failed(&source, &e, sha), earlier.clone());
+        let failed = |e: crate::Error, sha| (ctx.failed(&source, path, &e, sha), earlier.clone());
         let file = match form_file::read(path, &ctx.cfg.limits(), Links::Refuse) {
             Ok(f) => f,
             Err(e) => return failed(e, None),

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
-use crate::ledger::{Entry, SUBMISSIONS, SkipReason, Source};
+use crate::ledger::{Entry, FileReport, SUBMISSIONS, SkipReason, Source};
 use crate::mapping::{Options as MapOptions, Prepared};
 use crate::output::rfc3339;
 use crate::submission::{Submission, SubmissionWarning};
@@ -34,6 +34,32 @@ pub struct Context<'a> {
     /// The time of the conversion; a document claiming to be saved more than a day later is
     /// not believed.
     pub now: SystemTime,
+}
+
+impl Context<'_> {
+    /// The report of a form at `path` (`source` in the records) that could not be converted:
+    /// what went wrong, and the round and respondent its path names (or the run gives), as a
+    /// read form's are found when it says nothing itself; `status` shows the failure under that
+    /// respondent.
+    pub fn failed(
+        &self,
+        source: &Source,
+        path: &Path,
+        e: &Error,
+        sha256: Option<String>,
+    ) -> FileReport {
+        let mut report = FileReport::failed(source, e, sha256);
+        let opts = MapOptions {
+            variant: None,
+            round: self.cfg.round(),
+            respondent: self.cfg.respondent(),
+            path: Some(path),
+        };
+        let (round, respondent) = self.prepared.by_path(&opts);
+        report.round = round.map(|r| r.to_string());
+        report.respondent = respondent.map(|r| r.id.clone());
+        report
+    }
 }
 
 /// A saved date this far after the conversion is not believed (clocks and zones differ by

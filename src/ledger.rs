@@ -17,7 +17,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::output;
-use crate::provenance::{Generator, generated_at};
+use crate::output::{Generator, rfc3339};
 use crate::submission::Submission;
 
 /// The folder of an output folder that holds the submissions.
@@ -187,8 +187,8 @@ impl Index {
     /// it is what tells, after a power cut, which submissions survived.
     pub fn save(&mut self, out: &Path, now: SystemTime) -> std::io::Result<()> {
         self.format_version = FORMAT_VERSION.into();
-        self.generator = Some(Generator::this());
-        self.generated_at = Some(generated_at(now));
+        self.generator = Some(Generator::current());
+        self.generated_at = Some(rfc3339(now));
         for (name, e) in &mut self.submissions {
             e.output = submission_path(name);
         }
@@ -264,9 +264,10 @@ pub struct FileReport {
     pub output: Option<String>,
     /// SHA-256 of the file's bytes, lower-case hex; `None` when the file could not be read at all.
     pub sha256: Option<String>,
-    /// The respondent's registry id, when told.
+    /// The respondent's registry id, when told: a converted form's as its submission names it,
+    /// a failed form's as its path names it ([`Context::failed`](crate::Context::failed)).
     pub respondent: Option<String>,
-    /// The round (`2022-T1`), when told.
+    /// The round (`2022-T1`), when told, as for `respondent`.
     pub round: Option<String>,
     /// How many warnings the submission carries.
     pub warnings: usize,
@@ -425,8 +426,8 @@ impl Report {
     /// version, as written by this program at `now`.
     pub fn save(&mut self, out: &Path, now: SystemTime) -> std::io::Result<()> {
         self.format_version = FORMAT_VERSION.into();
-        self.generator = Some(Generator::this());
-        self.generated_at = Some(generated_at(now));
+        self.generator = Some(Generator::current());
+        self.generated_at = Some(rfc3339(now));
         output::write_json(&out.join("report.json"), self, true).map(|_| ())
     }
 

@@ -8,7 +8,7 @@ use crate::round::Cell;
 
 /// A question's status for one respondent, as every report shows it: the four statuses of the
 /// completeness matrix ([`Cell`]), and a form that came in but could not be read (known from
-/// `report.json`, never part of a round).
+/// `report.json`, never part of a round: `status` shows it).
 ///
 /// ```
 /// use blankett::{Cell, Mark};
@@ -52,15 +52,15 @@ impl Mark {
         Mark::FormFailed,
     ];
 
-    /// The stable code, as the JSON and the CSV write it (`notSubmitted`; `failed` as in
-    /// `report.json`).
+    /// The stable code, as the JSON and the CSV write it (`notSubmitted`; `formFailed` as
+    /// `status --json` writes a respondent's status).
     pub fn code(self) -> &'static str {
         match self {
             Mark::Answered => "answered",
             Mark::Unanswered => "unanswered",
             Mark::Missing => "missing",
             Mark::NotSubmitted => "notSubmitted",
-            Mark::FormFailed => "failed",
+            Mark::FormFailed => "formFailed",
         }
     }
 
@@ -163,5 +163,11 @@ mod tests {
             assert_eq!(json.trim_matches('"'), Mark::from(c).code());
             assert!(Mark::MATRIX.contains(&Mark::from(c)));
         }
+    }
+
+    #[test]
+    fn a_form_that_failed_has_the_code_status_gives_such_a_respondent() {
+        let json = serde_json::to_string(&crate::status::ReplyStatus::FormFailed).unwrap();
+        assert_eq!(json.trim_matches('"'), Mark::FormFailed.code());
     }
 }

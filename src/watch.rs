@@ -388,7 +388,7 @@ impl Watcher<'_> {
             Ok(Some(f)) => f,
             // Gone (moved by someone), locked or changed while read: look again later.
             Ok(None) => return Outcome::Retry,
-            Err(e) => return self.failed(path, &name, e, None, on_event),
+            Err(e) => return self.failed(path, &name, e, None, ctx, on_event),
         };
         let sha = file.sha256.clone();
         match self.worker.convert(file, path, ctx) {
@@ -402,7 +402,7 @@ impl Watcher<'_> {
                 if maybe_arriving && !failed_before && !self.s.grace.is_zero() {
                     return Outcome::Retry;
                 }
-                self.failed(path, &name, e, Some(sha), on_event)
+                self.failed(path, &name, e, Some(sha), ctx, on_event)
             }
         }
     }
@@ -456,6 +456,7 @@ impl Watcher<'_> {
         name: &str,
         e: Error,
         sha: Option<String>,
+        ctx: &Context<'_>,
         on_event: &mut dyn FnMut(&Event),
     ) -> Outcome {
         let failed = self.s.inbox.join(FAILED);
@@ -478,7 +479,7 @@ impl Watcher<'_> {
         ) {
             self.trouble(name, "write its .error.txt", &err, on_event);
         }
-        let report = FileReport::failed(&self.source(name), &e, sha);
+        let report = ctx.failed(&self.source(name), path, &e, sha);
         self.record(name, None, report, on_event);
         self.summary.failed += 1;
         on_event(&Event::Failed {

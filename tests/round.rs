@@ -179,7 +179,8 @@ fn check_round(round: &Value) {
     insta::assert_json_snapshot!("round-2022-T1", round);
 }
 
-/// status: the matrix and whom to remind, with their e-mail.
+/// status: the matrix and whom to remind, with their e-mail; Bromma's broken form with what
+/// to ask for.
 fn status_names_whom_to_remind(out: &Path) {
     blankett()
         .arg("status")
@@ -187,12 +188,14 @@ fn status_names_whom_to_remind(out: &Path) {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "13 respondents, 4 complete, 1 incomplete, 8 not submitted",
+            "13 respondents, 4 complete, 1 incomplete, 7 not submitted, 1 with a form that failed",
         ))
         .stdout(predicate::str::contains(
             "Södermalms stadsdelsnämnd: not answered: Kultur i offentliga rummet; johan.ek@example.stockholm.se",
         ))
-        .stdout(predicate::str::contains("Bromma stadsdelsnämnd: no form"));
+        .stdout(predicate::str::contains(
+            "Bromma stadsdelsnämnd: form failed: the file is damaged, ask for it again (sent/bromma-2022-T1.docx)",
+        ));
 }
 
 /// Running again converts nothing that did not change, everything when forced, and a

@@ -63,6 +63,7 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "submission.schema.json",
         "report.schema.json",
         "index.schema.json",
+        "status.schema.json",
     ] {
         let schema = read_json(name);
         assert_eq!(

@@ -19,6 +19,7 @@ mod round;
 mod round_schema;
 mod roundtrip;
 mod schema_files;
+mod status;
 mod template;
 mod unattended;
 mod vocabulary;

@@ -4,7 +4,7 @@
 
 use blankett::{AnswerStatus, Cell, Mark, Questionnaire, Registry, Round};
 
-use crate::common::blankett;
+use crate::common::{blankett, compound_file};
 use crate::exports::{at, sheet, submissions, workbook};
 
 /// The exports' round, with one question taken out of Södermalm's form: every status of the
@@ -145,4 +145,46 @@ fn the_csv_and_the_json_write_each_status_s_code() {
             .any(|row| row["cells"].as_array().unwrap().contains(&m.code().into()));
         assert!(in_json, "{}", m.code());
     }
+}
+
+/// A respondent whose form could not be read is marked so in `status`'s matrix, and the
+/// legend says what the mark means; those who sent nothing keep theirs.
+#[test]
+fn status_marks_a_form_that_could_not_be_read_with_its_own_symbol() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg 2022-T1");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/forms/ostermalm-2022-T1.docx");
+    std::fs::copy(example, inbox.join("ostermalm-2022-T1.docx")).unwrap();
+    std::fs::write(inbox.join("Bromma.doc"), compound_file(&["WordDocument"])).unwrap();
+    let out = dir.path().join("ut");
+    blankett()
+        .arg("batch")
+        .arg(&inbox)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let run = blankett().arg("status").arg(&out).output().unwrap();
+    let text = String::from_utf8(run.stdout).unwrap();
+    let row = |label: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{label} ")))
+            .unwrap_or_else(|| panic!("no row for {label} in:\n{text}"));
+        line[label.len()..]
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(row("Bromma stadsdelsnämnd"), vec!["!"; 9]);
+    assert_eq!(row("Farsta stadsdelsnämnd"), vec!["✗"; 9]);
+    let failed = Mark::FormFailed;
+    assert!(
+        text.lines()
+            .any(|l| l == format!("{} {}", failed.symbol(), failed.label())),
+        "{text}"
+    );
+    assert_legend("status", &text);
 }

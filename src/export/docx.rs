@@ -36,7 +36,7 @@ use docx_rs::{
 };
 
 use crate::model::{Block, NoteKind};
-use crate::provenance::Generator;
+use crate::output::Generator;
 use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
@@ -486,7 +486,7 @@ fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
     word_out::set_font_and_language(&mut parts)?;
     word_out::set_title(&mut parts, title)?;
-    word_out::set_application(&mut parts, &Generator::this().to_string())?;
+    word_out::set_application(&mut parts, &Generator::current().to_string())?;
     word_out::mark_header_rows(&mut parts)?;
     word_out::pack(parts)
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::provenance::Generator;
+use crate::output::Generator;
 use crate::round::{Round, RoundAnswer, RoundQuestion, RoundRespondent};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
@@ -89,7 +89,7 @@ pub(crate) fn answer_note(m: Mark) -> String {
 /// 2022-05-02T08:30:00Z med blankett 0.1.0.`), so that a printed report can be matched with
 /// the round file it came from.
 pub(crate) fn made_by(round: &Round) -> String {
-    let generator = Generator::this();
+    let generator = Generator::current();
     match made_at(round) {
         Some(at) => format!("Skapad {at} med {generator}."),
         None => format!("Skapad med {generator}."),

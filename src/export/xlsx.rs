@@ -28,7 +28,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
-use crate::provenance::Generator;
+use crate::output::Generator;
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
 use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
@@ -155,7 +155,7 @@ fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxErr
         .set_title(clean(&title(round, q)).into_owned())
         .set_author("blankett")
         .set_creation_datetime(&created)
-        .set_custom_property("generator", Generator::this().to_string());
+        .set_custom_property("generator", Generator::current().to_string());
     if let Some(at) = generated {
         p = p.set_custom_property("generatedAt", at.to_string());
     }

@@ -178,7 +178,7 @@ pub(super) fn current_and_superseded(
 /// The order a later form comes after an earlier one: the time the document says it was
 /// saved (or, when that date lies after the conversion and is not believed, the file's own
 /// time), then the file name; the input order breaks ties.
-fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
+pub(crate) fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
     let time = if saved_in_future(s) {
         s.source.file_modified.as_deref()
     } else {

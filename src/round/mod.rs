@@ -14,10 +14,12 @@ mod labels;
 
 use std::time::SystemTime;
 
+pub(crate) use forms::received_key;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Block;
-use crate::provenance::Generator;
+use crate::output::Generator;
 use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, Submission};
@@ -357,8 +359,8 @@ pub fn consolidate(
     let (submissions, superseded) = forms::current_and_superseded(forms, opts.redact_contact);
     Round {
         format_version: FORMAT_VERSION.into(),
-        generator: Some(Generator::this()),
-        generated_at: opts.now.map(crate::provenance::generated_at),
+        generator: Some(Generator::current()),
+        generated_at: opts.now.map(crate::output::rfc3339),
         round: round_id,
         questionnaire: RoundQuestionnaire {
             id: q.id.clone(),
