@@ -429,14 +429,6 @@ fn bullets() -> AbstractNumbering {
 
 /// The styles the report uses (see [`word_out`] on one run property each).
 fn styles(docx: Docx) -> Docx {
-    // Headings with room above them, the more the higher the heading.
-    let heading = |level: usize| {
-        word_out::heading_style(level).line_spacing(
-            LineSpacing::new()
-                .before(360 - 120 * level as u32)
-                .after(120),
-        )
-    };
     docx.add_style(word_out::title_style())
         .add_style(
             Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
@@ -446,8 +438,8 @@ fn styles(docx: Docx) -> Docx {
                 .ui_priority(11)
                 .size(28),
         )
-        .add_style(heading(0))
-        .add_style(heading(1))
+        .add_style(word_out::heading_style(0))
+        .add_style(word_out::heading_style(1))
         .add_style(
             Style::new(SMALL_STYLE, StyleType::Paragraph)
                 .name("Table Small")
