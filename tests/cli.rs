@@ -324,8 +324,14 @@ fn schema_check_finds_every_problem_in_one_pass_named_one_way() {
     assert!(lines[1].starts_with("  /questions/0: "), "{out}");
     assert!(lines[1].contains("svar"), "{out}");
     // The id is named once: by the schema, not again by the check that says the same.
-    assert!(lines[2].starts_with("  /questions/1/id: \"Växla upp\""), "{out}");
-    assert_eq!(lines[3], "  /questions/2/variants: no variant okand", "{out}");
+    assert!(
+        lines[2].starts_with("  /questions/1/id: \"Växla upp\""),
+        "{out}"
+    );
+    assert_eq!(
+        lines[3], "  /questions/2/variants: no variant okand",
+        "{out}"
+    );
     assert_eq!(lines.len(), 4, "{out}");
 }
 
@@ -357,8 +363,14 @@ fn schema_check_names_a_file_of_another_kind_in_one_line() {
         .unwrap()
         .path();
     for (file, kind) in [
-        (dir.path().join("runda.json"), "a round (blankett consolidate output)"),
-        (submission, "a submission (blankett convert, batch or watch output)"),
+        (
+            dir.path().join("runda.json"),
+            "a round (blankett consolidate output)",
+        ),
+        (
+            submission,
+            "a submission (blankett convert, batch or watch output)",
+        ),
         (
             out.join("report.json"),
             "a run report (report.json, blankett batch or watch output)",
