@@ -66,7 +66,7 @@ const COLUMNS: [usize; 2] = [3256, 5816];
 /// the text against the borders.
 const CELL_PADDING: (usize, usize) = (80, 108);
 
-/// Room above a question, so that it stands apart from the answer before it (18 pt), and
+/// Room above a question that follows an answer, so that it stands apart from it (18 pt), and
 /// after every paragraph (6 pt).
 const QUESTION_BEFORE: u32 = 360;
 const PARAGRAPH_AFTER: u32 = 120;
@@ -244,11 +244,15 @@ impl Builder {
         }
     }
 
-    /// A question in bold, with room above it and kept with its control.
-    fn question(&mut self, text: &str) -> Paragraph {
-        self.text(None, text, true)
-            .line_spacing(LineSpacing::new().before(QUESTION_BEFORE))
-            .keep_next(true)
+    /// A question in bold, kept with its control; `after_answer`: with room above it, to stand
+    /// apart from the answer before it.
+    fn question(&mut self, text: &str, after_answer: bool) -> Paragraph {
+        let p = self.text(None, text, true).keep_next(true);
+        if after_answer {
+            p.line_spacing(LineSpacing::new().before(QUESTION_BEFORE))
+        } else {
+            p
+        }
     }
 
     /// A block-level rich-text control holding paragraph `p`, showing its placeholder, or
@@ -405,8 +409,13 @@ impl Builder {
             };
             let p = self.text(Some(area_style), &heading, false).keep_next(true);
             docx = docx.add_paragraph(p);
-            for question in questions.iter().filter(|x| x.area == Some(number)) {
-                let p = self.question(question.text.trim());
+            for (i, question) in questions
+                .iter()
+                .filter(|x| x.area == Some(number))
+                .enumerate()
+            {
+                // The first question stands close to its heading.
+                let p = self.question(question.text.trim(), i > 0);
                 let c = self.answer_control(question);
                 docx = docx.add_paragraph(p).add_structured_data_tag(c);
             }
