@@ -28,7 +28,7 @@ pub struct SchemaError {
     /// The file's path, as given.
     pub file: String,
     /// What is wrong: that the file cannot be read or is no file of its kind, or each failed check
-    /// with where it is (`questions[2].variants: no variant okand`).
+    /// after the JSON Pointer of where it is (`/questions/2/variants: no variant okand`).
     pub problems: Vec<String>,
 }
 
