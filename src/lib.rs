@@ -68,9 +68,9 @@ pub use warning_code::WarningCode;
 
 // The questionnaire and the registry of respondents (`schemas/`).
 pub use schema::{
-    Area, CheckReport, Choice, Field, FileKind, Organisation, Question, QuestionType,
-    Questionnaire, Registry, Respondent, Role, SchemaError, Variant, check_file, is_iso_date,
-    is_organisation_number,
+    Area, CheckError, CheckReport, Choice, Deadline, Field, FileKind, Organisation, OtherKind,
+    Question, QuestionType, Questionnaire, Registry, Respondent, Role, SchemaError, Variant,
+    check_file, is_iso_date, is_organisation_number,
 };
 
 // Mapping a form to its questionnaire: the submission.
@@ -127,7 +127,9 @@ pub use mapping::text_match::{
 };
 pub use ooxml::text::normalize as normalize_text;
 pub use output::{Generator, for_terminal, plural, rfc3339, to_json, write_atomic, write_json};
-pub use template::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
+pub use template::{
+    DEFAULT_PLACEHOLDER, TemplateError, TemplateOptions, write_template, write_template_with,
+};
 
 /// Reads Word forms, reusing from file to file its buffer, its inflater, and the
 /// relationships, content types, styles and placeholder texts of the template the forms were

@@ -296,7 +296,7 @@ fn template_writes_the_blank_form() {
         .arg(&path)
         .assert()
         .success()
-        .stdout(predicate::str::contains("13 controls"))
+        .stdout(predicate::str::contains("14 controls"))
         .stdout(predicate::str::contains("ovriga-upplysningar"));
 }
 
@@ -341,8 +341,115 @@ fn schema_check_says_what_is_wrong() {
         .code(1)
         .stdout(predicate::str::contains("fel.json: "))
         .stdout(predicate::str::contains(
-            "questions[1].id: samverkan-lokalt-naringsliv is used twice",
+            "/questions/1/id: samverkan-lokalt-naringsliv is used twice",
         ));
+}
+
+#[test]
+fn schema_check_finds_every_problem_in_one_pass_named_one_way() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("fel.json");
+    let mut q: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join("schemas/naringsliv-uppfoljning-2022.json")).unwrap(),
+    )
+    .unwrap();
+    // What the JSON Schema finds (a key the format does not have, an id with capitals) and
+    // what only the checks find (a variant that does not exist), in one run.
+    q["questions"][0]["svar"] = "x".into();
+    q["questions"][1]["id"] = "Växla upp".into();
+    q["questions"][2]["variants"] = serde_json::json!(["okand"]);
+    std::fs::write(&bad, q.to_string()).unwrap();
+    let out = blankett()
+        .args(["schema", "check"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{}: 3 problems", bad.display()), "{out}");
+    assert!(lines[1].starts_with("  /questions/0: "), "{out}");
+    assert!(lines[1].contains("svar"), "{out}");
+    // The id is named once: by the schema, not again by the check that says the same.
+    assert!(
+        lines[2].starts_with("  /questions/1/id: \"Växla upp\""),
+        "{out}"
+    );
+    assert_eq!(
+        lines[3], "  /questions/2/variants: no variant okand",
+        "{out}"
+    );
+    assert_eq!(lines.len(), 4, "{out}");
+}
+
+#[test]
+fn schema_check_names_a_file_of_another_kind_in_one_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut");
+    blankett()
+        .args(["batch", "--jobs", "1"])
+        .arg(root.join("examples/forms"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let round = dir.path().join("runda");
+    blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .arg("-o")
+        .arg(&round)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let submission = std::fs::read_dir(out.join("submissions"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for (file, kind) in [
+        (
+            dir.path().join("runda.json"),
+            "a round (blankett consolidate output)",
+        ),
+        (
+            submission,
+            "a submission (blankett convert, batch or watch output)",
+        ),
+        (
+            out.join("report.json"),
+            "a run report (report.json, blankett batch or watch output)",
+        ),
+        (
+            out.join("index.json"),
+            "an output folder's index (index.json, blankett batch or watch output)",
+        ),
+        (root.join("schemas/round.schema.json"), "a JSON Schema"),
+    ] {
+        blankett()
+            .args(["schema", "check"])
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "{}: this is {kind}, not a questionnaire or registry\n",
+                file.display()
+            ));
+    }
+    // Beside a sound file, the wrong kind still makes it a usage error.
+    blankett()
+        .args(["schema", "check"])
+        .arg(root.join("schemas/naringsliv-uppfoljning-2022.json"))
+        .arg(dir.path().join("runda.json"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(": ok, questionnaire"));
 }
 
 /// The mistakes a new user makes with folders and output names get one line that says what to

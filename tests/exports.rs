@@ -508,6 +508,145 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
 }
 
 #[test]
+fn the_word_report_opens_with_a_table_of_contents_listing_its_headings() {
+    let (r, q) = the_round();
+    let bytes = blankett::to_docx(&r, &q).unwrap();
+    let document = crate::common::part(&bytes, "word/document.xml");
+    assert!(
+        document.contains(r#"<w:instrText>TOC \o &quot;1-2&quot; \h \z</w:instrText>"#),
+        "{document}"
+    );
+    // Word rebuilds the contents, with page numbers, when it opens the report.
+    let settings = crate::common::part(&bytes, "word/settings.xml");
+    assert!(
+        settings.contains(r#"<w:updateFields w:val="true" />"#),
+        "{settings}"
+    );
+    // The entries are written in: the headings, in order, right after the title's lines, each
+    // a link to its heading's bookmark.
+    let doc = blankett::read_bytes(bytes, Some("2022-T1.docx")).unwrap();
+    let paragraphs: Vec<(&str, Option<u8>)> = doc
+        .flow
+        .iter()
+        .filter_map(|f| match f {
+            blankett::FlowItem::Paragraph {
+                text,
+                heading_level,
+                ..
+            } if !text.is_empty() => Some((text.as_str(), *heading_level)),
+            _ => None,
+        })
+        .collect();
+    let headings: Vec<&str> = paragraphs
+        .iter()
+        .filter(|(_, level)| level.is_some())
+        .map(|(t, _)| *t)
+        .collect();
+    assert!(headings.len() > 10, "{headings:?}");
+    let at = paragraphs
+        .iter()
+        .position(|(t, _)| *t == "Innehåll")
+        .unwrap();
+    assert_eq!(at, 3, "{paragraphs:?}");
+    let entries: Vec<&str> = paragraphs[at + 1..at + 1 + headings.len()]
+        .iter()
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(entries, headings);
+    for (n, h) in headings.iter().enumerate() {
+        let bookmark = format!("_Toc{}", n + 1);
+        assert!(document.contains(&format!(r#"w:name="{bookmark}""#)), "{h}");
+        assert!(
+            document.contains(&format!(r#"w:anchor="{bookmark}""#)),
+            "{h}"
+        );
+    }
+    // The completeness table starts on the page after the contents: its heading, the first,
+    // breaks the page.
+    assert_eq!(headings[0], "Inkomna svar");
+    assert!(
+        document.contains(
+            r#"<w:pageBreakBefore /></w:pPr><w:bookmarkStart w:id="1" w:name="_Toc1" />"#
+        ),
+        "{document}"
+    );
+}
+
+/// The Word report as it prints (rendered by LibreOffice): every question's label in the
+/// completeness table's header whole, long labels too, where LibreOffice cuts off turned text
+/// that does not fit its row.
+#[test]
+fn the_word_report_prints_every_question_label_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut q: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("schemas/naringsliv-uppfoljning-2022.json")).unwrap(),
+    )
+    .unwrap();
+    let long = [
+        (
+            3,
+            "Verksamhetsområden med hänsyn till näringslivet och samverkan",
+        ),
+        (
+            4,
+            "Platssamverkan och platsaktivering på prioriterade platser eller områden för en trygg närmiljö",
+        ),
+        (6, "Stockholmsbusinessregionsamverkansarbetet"),
+    ];
+    for (i, alias) in long {
+        q["questions"][i]["alias"] = alias.into();
+    }
+    let schema = dir.path().join("lang.json");
+    std::fs::write(&schema, q.to_string()).unwrap();
+    let out = dir.path().join("ut");
+    crate::common::blankett()
+        .arg("batch")
+        .arg(root().join("examples/forms"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--schema")
+        .arg(&schema)
+        .assert()
+        .success();
+    crate::common::blankett()
+        .arg("consolidate")
+        .arg(&out)
+        .args(["--format", "docx", "-o"])
+        .arg(dir.path().join("runda"))
+        .arg("--schema")
+        .arg(&schema)
+        .assert()
+        .success();
+    if !crate::common::soffice(&dir.path().join("runda.docx"), "pdf", dir.path()) {
+        return;
+    }
+    let run = std::process::Command::new("pdftotext")
+        .args(["-raw", "-f", "2", "-l", "2"])
+        .arg(dir.path().join("runda.pdf"))
+        .arg("-")
+        .output();
+    let text = match run {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "pdftotext under CI: {e}");
+            eprintln!("skipped: pdftotext is not on PATH (poppler-utils)");
+            return;
+        }
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.starts_with("Inkomna svar"), "{text}");
+    let questionnaire: Questionnaire = serde_json::from_value(q).unwrap();
+    for question in &questionnaire.questions {
+        assert!(
+            text.contains(&question.alias),
+            "{:?} is not printed whole: {text}",
+            question.alias
+        );
+    }
+}
+
+#[test]
 fn a_redacted_round_shows_no_contact_details_in_any_export() {
     let (full, q) = consolidate(false);
     let (redacted, _) = consolidate(true);

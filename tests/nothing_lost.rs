@@ -1,7 +1,8 @@
 //! Nothing the respondent wrote is lost: for every fixture form, every piece of text the
 //! document holds is accounted for as template text (titles, instructions, questions, labels,
-//! headings), an answer, `unmapped`, a comment, or the respondent and contact fields. The test
-//! fails on any text that went nowhere.
+//! headings), an answer, `unmapped`, a comment, the respondent and contact fields, or the round
+//! (the period field's text, when it reads as the submission's round). The test fails on any
+//! text that went nowhere.
 //!
 //! Two kinds of text are not the respondent's and are accounted for as such: a control still
 //! showing its placeholder, and text in headers and footers outside controls (template
@@ -48,6 +49,8 @@ fn forms() -> Vec<(PathBuf, Questionnaire)> {
 struct Accounts {
     template: Vec<String>,
     kept: Vec<String>,
+    /// The round the submission says: the period field's text went there when it reads so.
+    round: Option<blankett::RoundId>,
 }
 
 impl Accounts {
@@ -55,6 +58,7 @@ impl Accounts {
         let mut template: Vec<String> = Vec::new();
         template.push(key(&q.title));
         template.extend(q.template_text.iter().map(|t| key(t)));
+        template.extend(q.return_instructions.iter().map(|t| key(t)));
         for v in &q.variants {
             template.extend(v.template_text.iter().map(|t| key(t)));
             template.push(key(&v.title));
@@ -90,7 +94,11 @@ impl Accounts {
         }
         template.retain(|t| !t.is_empty());
         kept.retain(|t| !t.is_empty());
-        Accounts { template, kept }
+        Accounts {
+            template,
+            kept,
+            round: s.round,
+        }
     }
 
     /// True when the text is template text, or is in (or holds only pieces of) what was kept.
@@ -103,6 +111,9 @@ impl Accounts {
             return true;
         }
         if self.kept.iter().any(|t| t.contains(&k)) {
+            return true;
+        }
+        if self.round.is_some() && blankett::parse_round(text) == self.round {
             return true;
         }
         // A line holding a label and an answer ("Nämnd: Östermalm"): every word is somewhere.

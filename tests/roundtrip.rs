@@ -71,13 +71,20 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
             }
             let form = crate::common::fill_controls(&template, &filled);
             let doc = blankett::read_bytes(form, Some("ifylld.docx")).unwrap();
+            let has = |role: Role| q.fields_of(&variant.id).any(|f| f.role == role);
+            // The round comes from the period field where the template has one.
             let opts = Options {
                 variant: Some(&variant.id),
-                round: Some("2022-T2"),
+                round: (!has(Role::Round)).then_some("2022-T2"),
                 ..Options::default()
             };
             let s = blankett::map(&doc, &q, &registry, &opts).unwrap();
             let at = format!("{} / {}", q.id, variant.id);
+            assert_eq!(
+                s.round.map(|r| r.to_string()).as_deref(),
+                Some("2022-T2"),
+                "{at}"
+            );
             assert_eq!(s.answers.len(), expected.len(), "{at}");
             for (id, text, value) in &expected {
                 let a = s.answer(id).unwrap();
@@ -88,7 +95,6 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
                 checked += 1;
             }
             assert!(s.unmapped.is_empty(), "{at}: {:?}", s.unmapped);
-            let has = |role: Role| q.fields_of(&variant.id).any(|f| f.role == role);
             let codes: Vec<&str> = s.warnings.iter().map(|w| w.code.as_str()).collect();
             if has(Role::Respondent) {
                 assert!(codes.is_empty(), "{at}: {:?}", s.warnings);
@@ -122,4 +128,61 @@ fn what_is_filled_in_a_template_comes_back_from_convert() {
         }
     }
     assert!(checked >= 9 + 14, "{checked} answers checked");
+}
+
+/// The template for a round, filled in as a respondent would: every question and the contact,
+/// the committee field as `committee` says (left alone when `None`), converted without options.
+fn filled_for_round(committee: Option<&str>) -> blankett::Submission {
+    let q = Questionnaire::builtin();
+    let mut opts = blankett::TemplateOptions::default();
+    opts.round = Some("2022-T1".parse().unwrap());
+    let template = blankett::write_template_with(&q, "stadsdelsnamnd", &opts).unwrap();
+    let mut filled: HashMap<String, Vec<String>> = HashMap::new();
+    for (n, question) in q.questions_of("stadsdelsnamnd").enumerate() {
+        filled.insert(question.tag().to_owned(), answer_for(question, n).0);
+    }
+    filled.insert("kontaktperson".into(), vec!["Kim Lindqvist".into()]);
+    if let Some(c) = committee {
+        filled.insert("namnd".into(), vec![c.into()]);
+    }
+    let form = crate::common::fill_controls(&template, &filled);
+    let doc = blankett::read_bytes(form, Some("ifylld.docx")).unwrap();
+    blankett::map(&doc, &q, &Registry::builtin(), &Options::default()).unwrap()
+}
+
+#[test]
+fn a_template_for_a_round_gives_its_round_and_nothing_it_wrote_is_an_answer() {
+    let s = filled_for_round(Some("Farsta SDN"));
+    assert_eq!(s.round.map(|r| r.to_string()).as_deref(), Some("2022-T1"));
+    assert!(s.unmapped.is_empty(), "{:?}", s.unmapped);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    assert!(
+        s.answers
+            .iter()
+            .all(|a| a.status == AnswerStatus::Answered && !a.text.contains("Svara senast"))
+    );
+    assert_eq!(s.respondent.unwrap().id, "farsta-sdn");
+}
+
+#[test]
+fn the_committee_field_left_as_the_template_has_it_names_no_committee() {
+    // Its placeholder now, and the one templates showed before ("Stadsdelsnämnderna"), which a
+    // form whose placeholder marks were lost shows as plain text.
+    for committee in [None, Some("Stadsdelsnämnderna")] {
+        let s = filled_for_round(committee);
+        assert!(s.respondent.is_none(), "{committee:?}");
+        let w: Vec<(&str, &str)> = s
+            .warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.message.as_str()))
+            .collect();
+        assert_eq!(
+            w,
+            [(
+                "respondent-unresolved",
+                "neither the form nor its file name names a respondent in the registry; give it with --respondent"
+            )],
+            "{committee:?}"
+        );
+    }
 }

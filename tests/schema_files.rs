@@ -236,6 +236,29 @@ fn the_data_schemas_reject_what_the_program_rejects() {
     q["questions"][0]["hint"] = json!("?");
     assert_invalid("questionnaire.schema.json", "an unknown key", &q);
 
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["deadlines"] = json!([{"round": "T1 2022", "date": "2022-05-06"}]);
+    assert_invalid(
+        "questionnaire.schema.json",
+        "a round not written as an id",
+        &q,
+    );
+    assert!(serde_json::from_value::<Questionnaire>(q).is_err());
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["deadlines"] = json!([{"round": "2022-T1", "date": "6 maj 2022"}]);
+    assert_invalid(
+        "questionnaire.schema.json",
+        "a deadline that is not ISO",
+        &q,
+    );
+    let mut q = read_json("naringsliv-uppfoljning-2022.json");
+    q["fields"][0]["formerPlaceholders"] = json!("Stadsdelsnämnderna");
+    assert_invalid(
+        "questionnaire.schema.json",
+        "former placeholders not a list",
+        &q,
+    );
+
     let mut r = read_json("respondents-stockholm.json");
     r["respondents"][0]["organisationNumber"] = json!("2120000142");
     assert_invalid(

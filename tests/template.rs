@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use blankett::Questionnaire;
 use blankett::{ControlType, Document, FlowItem, Status};
 use blankett::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
+use blankett::{RoundId, TemplateOptions, write_template_with};
 
 /// A control the template should hold: tag, title, placeholder text and the text right before
 /// it (the field's label or the question).
@@ -273,7 +274,7 @@ fn the_district_template_is_laid_out_as_the_citys_form() {
     );
     assert!(!doc.text().contains("UPPFÖLJNINGSRAPPORT NÄRINGSLIV"));
     // Field controls stand in the header table's second column, each beside its label.
-    for c in &doc.controls[..4] {
+    for c in &doc.controls[..5] {
         let FlowItem::Control {
             cell: Some(cell), ..
         } = doc.flow[c.flow_index.unwrap()]
@@ -286,6 +287,8 @@ fn the_district_template_is_laid_out_as_the_citys_form() {
     assert_eq!(
         headings(&doc),
         [
+            // Without a round there is no deadline: the return instructions' own heading.
+            ("Inlämning", 1),
             (
                 "Uppföljning av direktiv och aktiviteter med näringslivskoppling i budget 2022",
                 1
@@ -313,8 +316,8 @@ fn the_district_template_is_laid_out_as_the_citys_form() {
             _ => None,
         })
         .collect();
-    assert_eq!(styles[0], Some("heading 1"));
-    assert!(styles[1..].iter().all(|s| *s == Some("heading 2")));
+    assert_eq!(styles[..2], [Some("heading 1"), Some("heading 1")]);
+    assert!(styles[2..].iter().all(|s| *s == Some("heading 2")));
 }
 
 #[test]
@@ -329,9 +332,11 @@ fn the_template_package_holds_the_glossary_its_relationship_and_content_type() {
         r#"<Override PartName="/word/glossary/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"/>"#
     ));
     let glossary = crate::common::part(&docx, "word/glossary/document.xml");
-    assert_eq!(glossary.matches("<w:docPart>").count(), 2);
+    // Word's default, the committee field's and the period field's.
+    assert_eq!(glossary.matches("<w:docPart>").count(), 3);
     assert!(glossary.contains("<w:t>Klicka här för att ange text.</w:t>"));
-    assert!(glossary.contains("<w:t>Stadsdelsnämnderna</w:t>"));
+    assert!(glossary.contains("<w:t>Skriv nämndens namn.</w:t>"));
+    assert!(glossary.contains("<w:t>Ange uppföljningsperiod.</w:t>"));
     let names: Vec<String> = crate::common::parts(&docx)
         .into_iter()
         .map(|(n, _)| n)
@@ -343,7 +348,7 @@ fn the_template_package_holds_the_glossary_its_relationship_and_content_type() {
         document
             .matches(r#"<w:rStyle w:val="PlaceholderText" />"#)
             .count(),
-        13
+        14
     );
     let styles = crate::common::part(&docx, "word/styles.xml");
     for name in ["heading 1", "heading 2", "Title", "Placeholder Text"] {
@@ -383,6 +388,141 @@ fn the_same_questionnaire_and_variant_give_the_same_bytes() {
             assert!(a == c, "{} differs from thread to thread", v.id);
         }
     }
+}
+
+/// The built-in questionnaire with a deadline for 2022-T1, as the city office would give it
+/// (the questionnaire as shipped names none: the dates are the city's to set).
+fn with_deadline() -> Questionnaire {
+    let mut q = Questionnaire::builtin();
+    assert!(
+        q.deadlines.is_empty(),
+        "the shipped questionnaire invents no deadline"
+    );
+    q.deadlines = serde_json::from_value(serde_json::json!([
+        {"round": "2022-T1", "date": "2022-05-06"}
+    ]))
+    .unwrap();
+    q
+}
+
+/// The options of a template for `round`, with `deadline` when given.
+fn for_round(round: &str, deadline: Option<&str>) -> TemplateOptions {
+    let mut opts = TemplateOptions::default();
+    opts.round = Some(round.parse::<RoundId>().unwrap());
+    opts.deadline = deadline.map(str::to_owned);
+    opts
+}
+
+#[test]
+fn a_template_for_a_round_holds_the_round_locked_and_its_deadline() {
+    let q = with_deadline();
+    let docx = write_template_with(&q, "stadsdelsnamnd", &for_round("2022-T1", None)).unwrap();
+    let doc = read(docx.clone(), "mall.docx");
+    let period = doc
+        .controls
+        .iter()
+        .find(|c| c.tag.as_deref() == Some("period"))
+        .unwrap();
+    assert_eq!(period.status, Status::Answered);
+    assert_eq!(period.text, "Tertialrapport 1 2022 (per 30 april)");
+    assert!(!period.showing_placeholder);
+    assert_eq!(period.lock.as_deref(), Some("sdtContentLocked"));
+    // Every other control still shows its placeholder.
+    assert!(
+        doc.controls
+            .iter()
+            .filter(|c| c.index != period.index)
+            .all(|c| c.status == Status::Placeholder)
+    );
+    // The deadline heads the return instructions, from the questionnaire.
+    let all = headings(&doc);
+    assert_eq!(all[0], ("Svara senast fredag 6 maj 2022".to_owned(), 1));
+    let text = doc.text();
+    assert!(text.contains(&q.return_instructions[0]), "{text}");
+    assert!(text.contains("Svara senast fredag 6 maj 2022\nSkriv svaren i fälten"));
+
+    // --deadline overrides the questionnaire's; a round it has none for gets the plain heading.
+    let heading = |opts: &TemplateOptions| {
+        let doc = read(
+            write_template_with(&q, "stadsdelsnamnd", opts).unwrap(),
+            "t.docx",
+        );
+        headings(&doc)[0].0.clone()
+    };
+    assert_eq!(
+        heading(&for_round("2022-T1", Some("2022-05-13"))),
+        "Svara senast fredag 13 maj 2022"
+    );
+    assert_eq!(heading(&for_round("2023-T1", None)), "Inlämning");
+    assert!(matches!(
+        write_template_with(&q, "stadsdelsnamnd", &for_round("2022-T1", Some("2022-02-30"))),
+        Err(TemplateError::Deadline(d)) if d == "2022-02-30"
+    ));
+}
+
+#[test]
+fn questions_stand_apart_from_the_answer_before_them() {
+    let docx = write_template(&Questionnaire::builtin(), "stadsdelsnamnd").unwrap();
+    let document = crate::common::part(&docx, "word/document.xml");
+    // Every question that follows an answer in its area has room above it (the first stands
+    // close to its area's heading; the questions without an area are headings, whose style has
+    // room above), and every paragraph room after it.
+    let q = Questionnaire::builtin();
+    let in_areas: Vec<u8> = q
+        .questions_of("stadsdelsnamnd")
+        .filter_map(|x| x.area)
+        .collect();
+    let mut areas = in_areas.clone();
+    areas.dedup();
+    assert_eq!(
+        document.matches(r#"<w:spacing w:before="360" />"#).count(),
+        in_areas.len() - areas.len(),
+        "{document}"
+    );
+    let styles = crate::common::part(&docx, "word/styles.xml");
+    assert!(
+        styles.contains(r#"<w:spacing w:after="120" />"#),
+        "{styles}"
+    );
+    assert!(
+        styles.contains(r#"<w:spacing w:before="240" w:after="120" />"#),
+        "{styles}"
+    );
+}
+
+#[test]
+fn a_template_for_a_round_saved_again_by_libreoffice_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mall.docx");
+    let q = with_deadline();
+    let opts = for_round("2022-T1", None);
+    std::fs::write(
+        &file,
+        write_template_with(&q, "stadsdelsnamnd", &opts).unwrap(),
+    )
+    .unwrap();
+    let again = dir.path().join("again");
+    if !crate::common::soffice(&file, "docx:MS Word 2007 XML", &again) {
+        return;
+    }
+    let doc = read(std::fs::read(again.join("mall.docx")).unwrap(), "mall.docx");
+    let headings = headings(&doc);
+    assert_eq!(
+        headings[0],
+        ("Svara senast fredag 6 maj 2022".to_owned(), 1)
+    );
+    let registry = blankett::Registry::builtin();
+    let s = blankett::map(&doc, &q, &registry, &blankett::MapOptions::default()).unwrap();
+    // The round from the period field; the deadline and the instructions are no answer.
+    assert_eq!(s.round.map(|r| r.to_string()).as_deref(), Some("2022-T1"));
+    assert!(s.unmapped.is_empty(), "{:?}", s.unmapped);
+    assert!(
+        s.answers
+            .iter()
+            .all(|a| a.status == blankett::AnswerStatus::Unanswered),
+        "{:?}",
+        s.answers
+    );
 }
 
 #[test]

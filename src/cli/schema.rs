@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{EXIT_OK, EXIT_SOME_FAILED, Failure};
+use super::{EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, Failure};
 
 #[derive(Subcommand)]
 pub enum SchemaCommand {
@@ -13,10 +13,12 @@ pub enum SchemaCommand {
     #[command(
         after_help = super::output_flags!(),
         long_about = "Check questionnaire or registry files (schemas/README.md describes \
-        both formats): their shape against the format's JSON Schema, then what a schema cannot \
-        say: unique ids, stable ASCII ids, variants and areas that exist, tags and titles that \
-        say one question, validity dates, organisation numbers. Prints one line per problem, \
-        with where it is. Exit code 1 when a file has problems."
+        both formats), in one pass: their shape against the format's JSON Schema, and what a \
+        schema cannot say: unique ids, stable ASCII ids, variants and areas that exist, tags \
+        and titles that say one question, dates, organisation numbers. Prints one line per \
+        problem, after the JSON Pointer of where it is (/questions/3/id). Exit code 1 when a \
+        file has problems; 2 when a file is no questionnaire or registry (a round, a \
+        submission, report.json, index.json, a JSON Schema), which is named for what it is."
     )]
     Check {
         /// Questionnaire or registry files (JSON)
@@ -33,34 +35,35 @@ pub fn run(cmd: SchemaCommand) -> Result<u8, Failure> {
 
 fn schema_check(files: &[PathBuf]) -> Result<u8, Failure> {
     let mut out = io::stdout().lock();
-    let mut failed = 0;
+    let (mut failed, mut wrong_kind) = (false, false);
     for f in files {
         match blankett::check_file(f) {
             Ok(report) if report.problems.is_empty() => {
                 writeln!(out, "{}: ok, {}", f.display(), report.summary)?;
             }
             Ok(report) => {
-                failed += 1;
-                writeln!(
-                    out,
-                    "{}: {} problem{}",
-                    f.display(),
-                    report.problems.len(),
-                    if report.problems.len() == 1 { "" } else { "s" }
-                )?;
+                failed = true;
+                let n = report.problems.len();
+                writeln!(out, "{}: {n} problem{}", f.display(), blankett::plural(n))?;
                 for p in &report.problems {
                     writeln!(out, "  {p}")?;
                 }
             }
             Err(e) => {
-                failed += 1;
+                match e {
+                    blankett::CheckError::OtherKind { .. } => wrong_kind = true,
+                    _ => failed = true,
+                }
                 out.flush()?;
                 eprintln!("{e}");
             }
         }
     }
     out.flush()?;
-    Ok(if failed > 0 {
+    // The wrong kind of file is a usage error, whatever else was found.
+    Ok(if wrong_kind {
+        EXIT_USAGE
+    } else if failed {
         EXIT_SOME_FAILED
     } else {
         EXIT_OK

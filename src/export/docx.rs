@@ -5,7 +5,8 @@
 //! Uppföljningsrapport näringsliv                         Title
 //! 2022-T1 · Tertialrapport 1 2022 (per 30 april)        the round
 //! Utkast sammanställt ur 3 inkomna formulär …           how many answered
-//! Inkomna svar                                          Heading 1
+//! Innehåll                                              the table of contents (a TOC field)
+//! Inkomna svar                                          Heading 1, on a new page
 //!   ┌─────────────┬────┬────┬─   completeness: respondents × questions (short labels),
 //!   │ Nämnd/bolag │ …  │ …  │     a coloured mark per status, and the legend
 //! 1. Stimulera tillväxt och företagsamhet               Heading 1 per focus area
@@ -17,9 +18,10 @@
 //! Formulär med okänd avsändare, Konflikter              Heading 1 each, when there are any
 //! ```
 //!
-//! Headings use styles Word and LibreOffice recognise as their built-in ones (named `heading 1`
-//! and `heading 2`, with outline levels), so the navigation pane and a table of contents find
-//! them, as in [`crate::template`]. Links in answers keep their text, not their target (docx-rs
+//! A table of contents follows the title ([`super::toc`]). Headings use styles Word and
+//! LibreOffice recognise as their built-in ones (named `heading 1` and `heading 2`, with outline
+//! levels), so the navigation pane and the table of contents find them, as in
+//! [`crate::template`]; each stands in a bookmark its contents entry links to. Links in answers keep their text, not their target (docx-rs
 //! numbers hyperlink relationships from a process-wide counter, which would make the bytes
 //! depend on what was written before). The same round always gives the same bytes: paragraph
 //! ids are counted here, the package is zipped again with fixed timestamps, and the document's
@@ -29,10 +31,10 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, HeightRule, IndentLevel, Level,
-    LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageNum, Paragraph, Run,
-    Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
-    TextDirectionType, VAlignType, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, DocumentChild, Docx, Footer, HeightRule,
+    IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
+    PageNum, Paragraph, Run, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
+    TableCellMargins, TableRow, TextDirectionType, VAlignType, WidthType,
 };
 
 use crate::model::{Block, NoteKind};
@@ -46,6 +48,7 @@ use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 use super::ExportError;
 use super::grid::Grid;
 use super::text::{answer_note, area_heading, clean, made_at, made_by, value_sv};
+use super::toc;
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -59,9 +62,9 @@ const BULLETS: usize = 2;
 const TEXT_WIDTH: usize = (PAGE.0 as usize) - 2 * (MARGIN as usize);
 /// The completeness table's first column.
 const NAME_COLUMN: usize = 2600;
-/// The height of the completeness table's header row, where the questions' short labels stand
-/// turned a quarter (bottom to top): room for about 30 characters of 8 pt text.
-const LABEL_HEIGHT: f32 = 2200.0;
+/// Room inside table cells (twentieths of a point), top and bottom, left and right: without
+/// it LibreOffice sets the text against the borders.
+const CELL_PADDING: (usize, usize) = (40, 85);
 
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
@@ -72,6 +75,15 @@ pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError>
         let at = at.to_string();
         docx = docx.created_at(&at).updated_at(&at);
     }
+    let entries = std::mem::take(&mut b.headings);
+    let contents = toc::contents(&entries, || b.paragraph());
+    let at = b.contents_at;
+    docx.document.children.splice(
+        at..at,
+        contents
+            .into_iter()
+            .map(|p| DocumentChild::Paragraph(Box::new(p))),
+    );
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
         .map_err(|e| ExportError::Docx(e.to_string()))?;
@@ -83,6 +95,10 @@ struct Builder {
     /// Paragraph ids (`w14:paraId`) are counted here: docx-rs draws them from a thread-local
     /// counter that goes on from document to document.
     paragraphs: u32,
+    /// The headings written, for the table of contents.
+    headings: Vec<toc::Entry>,
+    /// Where in the body the table of contents goes: after the title and its lines.
+    contents_at: usize,
 }
 
 impl Builder {
@@ -100,10 +116,24 @@ impl Builder {
         }
     }
 
+    /// A heading on one line, in a bookmark for its table-of-contents entry to link to.
     fn heading(&mut self, level: usize, text: &str) -> Paragraph {
         let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        self.text(Some(HEADING_STYLES[level]), &one_line)
-            .keep_next(true)
+        let n = self.headings.len() + 1;
+        let bookmark = toc::bookmark(n);
+        let p = self
+            .paragraph()
+            .style(HEADING_STYLES[level])
+            .add_bookmark_start(n, &bookmark)
+            .add_run(run(&one_line))
+            .add_bookmark_end(n)
+            .keep_next(true);
+        self.headings.push(toc::Entry {
+            level,
+            text: one_line,
+            bookmark,
+        });
+        p
     }
 
     /// A respondent's name over its answer: bold, with room above, kept with the answer.
@@ -162,9 +192,10 @@ impl Builder {
             },
         );
         docx = docx.add_paragraph(p);
+        self.contents_at = docx.document.children.len();
 
-        // Completeness.
-        let p = self.heading(0, "Inkomna svar");
+        // Completeness, on the page after the contents.
+        let p = self.heading(0, "Inkomna svar").page_break_before(true);
         docx = docx.add_paragraph(p);
         if grid.rows.is_empty() || grid.questions.is_empty() {
             let p = self.text(None, "Inga formulär har kommit in.");
@@ -318,11 +349,11 @@ impl Builder {
                 TableRow::new(cells)
             })
             .collect();
-        Some(
+        Some(padded(
             Table::new(rows)
                 .set_grid(vec![column; width])
                 .width(column * width, WidthType::Dxa),
-        )
+        ))
     }
 
     /// The completeness table: a row per respondent, a column per question (its short label),
@@ -353,9 +384,10 @@ impl Builder {
                     ),
             );
         }
+        let height = label_height(grid.questions.iter().map(|q| q.label), column);
         let mut rows = vec![
             TableRow::new(header)
-                .row_height(LABEL_HEIGHT)
+                .row_height(height)
                 .height_rule(HeightRule::AtLeast)
                 .cant_split(),
         ];
@@ -380,10 +412,61 @@ impl Builder {
         }
         let mut grid_cols = vec![NAME_COLUMN];
         grid_cols.extend(std::iter::repeat_n(column, n));
-        Table::new(rows)
-            .set_grid(grid_cols)
-            .width(NAME_COLUMN + column * n, WidthType::Dxa)
+        padded(
+            Table::new(rows)
+                .set_grid(grid_cols)
+                .width(NAME_COLUMN + column * n, WidthType::Dxa),
+        )
     }
+}
+
+/// A table with room inside its cells.
+fn padded(table: Table) -> Table {
+    let (v, h) = CELL_PADDING;
+    table.margins(TableCellMargins::new().margin(v, h, v, h))
+}
+
+/// The completeness table's question labels (8 pt bold) stand turned a quarter, bottom to top,
+/// in columns `column` wide: the header row must be tall enough for the longest label wrapped
+/// over the lines the column has room for. LibreOffice does not grow a row for turned text (it
+/// cuts the label off), so the height is worked out here: from the widest a character of the
+/// fonts Word and LibreOffice use may be, so that it errs towards room to spare, and never
+/// lower than the longest word nor higher than a third of the page.
+fn label_height<'a>(labels: impl Iterator<Item = &'a str>, column: usize) -> f32 {
+    /// Twentieths of a point: a line of 8 pt text, and the widest mean character of 8 pt bold
+    /// text (DejaVu Sans Bold, which LibreOffice falls back to without Calibri or Carlito).
+    const LINE: usize = 200;
+    const CHAR: usize = 115;
+    let (v, h) = CELL_PADDING;
+    let lines = (column.saturating_sub(2 * h) / LINE).max(1);
+    let longest = labels
+        .map(|label| wrapped_width(&clean(label), lines))
+        .max()
+        .unwrap_or(0);
+    let height = longest * CHAR + 2 * v + LINE;
+    height.clamp(1000, PAGE.1 as usize / 3) as f32
+}
+
+/// The fewest characters a line must hold for `text`'s words to wrap onto `lines` lines.
+fn wrapped_width(text: &str, lines: usize) -> usize {
+    let words: Vec<usize> = text.split_whitespace().map(|w| w.chars().count()).collect();
+    let fits = |width: usize| {
+        let (mut used, mut line) = (1, 0);
+        for &w in &words {
+            line = match line {
+                0 => w,
+                l if l + 1 + w <= width => l + 1 + w,
+                _ => {
+                    used += 1;
+                    w
+                }
+            };
+        }
+        used <= lines
+    };
+    let longest_word = words.iter().copied().max().unwrap_or(0);
+    let whole = words.iter().sum::<usize>() + words.len().saturating_sub(1);
+    (longest_word..=whole).find(|&w| fits(w)).unwrap_or(whole)
 }
 
 /// The cell colour of a status, as in the spreadsheet.
@@ -438,15 +521,8 @@ fn bullets() -> AbstractNumbering {
 
 /// The styles the report uses (see [`word_out`] on one run property each).
 fn styles(docx: Docx) -> Docx {
-    // Headings with room above them, the more the higher the heading.
-    let heading = |level: usize| {
-        word_out::heading_style(level).line_spacing(
-            LineSpacing::new()
-                .before(360 - 120 * level as u32)
-                .after(120),
-        )
-    };
-    docx.add_style(word_out::title_style())
+    let docx = docx
+        .add_style(word_out::title_style())
         .add_style(
             Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
                 .name("Subtitle")
@@ -455,15 +531,16 @@ fn styles(docx: Docx) -> Docx {
                 .ui_priority(11)
                 .size(28),
         )
-        .add_style(heading(0))
-        .add_style(heading(1))
+        .add_style(word_out::heading_style(0))
+        .add_style(word_out::heading_style(1))
         .add_style(
             Style::new(SMALL_STYLE, StyleType::Paragraph)
                 .name("Table Small")
                 .based_on("Normal")
                 .line_spacing(LineSpacing::new().before(0).after(0))
                 .size(16),
-        )
+        );
+    toc::styles(docx)
 }
 
 /// The footer: "Sida N" centred, so that a printed report can be put back in order.
@@ -488,6 +565,7 @@ fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     word_out::set_title(&mut parts, title)?;
     word_out::set_application(&mut parts, &Generator::current().to_string())?;
     word_out::mark_header_rows(&mut parts)?;
+    toc::update_fields_on_open(&mut parts)?;
     word_out::pack(parts)
 }
 
@@ -554,6 +632,37 @@ mod tests {
         assert!(document.contains(r#"<w:pStyle w:val="Heading1" />"#));
         assert!(document.contains(r#"<w:pStyle w:val="Heading2" />"#));
         assert!(!document.contains(EMPTY_RPR));
+    }
+
+    #[test]
+    fn a_label_wraps_onto_the_lines_a_column_has_room_for() {
+        assert_eq!(wrapped_width("Samverkan lokalt näringsliv", 1), 27);
+        assert_eq!(wrapped_width("Samverkan lokalt näringsliv", 2), 16);
+        assert_eq!(wrapped_width("Samverkan lokalt näringsliv", 3), 10);
+        // A word longer than the rest decides.
+        assert_eq!(wrapped_width("Verksamhetsområden", 3), 18);
+        assert_eq!(wrapped_width("", 3), 0);
+    }
+
+    #[test]
+    fn the_label_row_is_as_tall_as_the_longest_label_needs_within_bounds() {
+        let short = label_height(["Svar", "Ja"].into_iter(), 700);
+        let long = label_height(
+            ["Platssamverkan och platsaktivering på prioriterade platser eller områden"]
+                .into_iter(),
+            700,
+        );
+        assert_eq!(short, 1000.0);
+        assert!(long > 2500.0, "{long}");
+        // A narrower column holds fewer lines: the row grows.
+        let narrow = label_height(
+            ["Platssamverkan och platsaktivering på prioriterade platser eller områden"]
+                .into_iter(),
+            400,
+        );
+        assert!(narrow > long, "{narrow} {long}");
+        let huge = label_height([&*"ord ".repeat(500)].into_iter(), 700);
+        assert_eq!(huge, (PAGE.1 / 3) as f32);
     }
 
     #[test]

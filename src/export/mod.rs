@@ -26,6 +26,7 @@ pub mod markdown;
 #[cfg(test)]
 pub(crate) mod testing;
 mod text;
+mod toc;
 pub mod xlsx;
 
 use std::ffi::OsString;

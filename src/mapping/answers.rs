@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use super::flow::ParagraphRole;
+use super::text_match::key;
 use super::{BlocksMove, BlocksTo, Run, control_ref, paragraph, values, warning};
 use crate::model::{Block, Control, Status};
 use crate::schema::Question;
@@ -41,7 +42,8 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
                     Some(run.item_id(i)),
                 ));
             }
-            run.fields.insert(role, field_value(control, loose));
+            run.fields
+                .insert(role, field_value(control, loose, &item.placeholders));
             continue;
         }
         let question = item.question.expect("a question item");
@@ -65,14 +67,20 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
 }
 
 /// A field's value: what its control holds, continued by what was written beside it outside
-/// the control (`Helena Näslund`, `, utvecklingsstrateg`).
-fn field_value(control: Option<&Control>, loose: Vec<String>) -> Option<String> {
+/// the control (`Helena Näslund`, `, utvecklingsstrateg`). Text that is one of the field's
+/// placeholders (`placeholders`, comparison keys) is no value, even where nothing marks it
+/// as one: a form whose placeholder marks were lost still shows the template's text.
+fn field_value(
+    control: Option<&Control>,
+    loose: Vec<String>,
+    placeholders: &[String],
+) -> Option<String> {
     let mut parts: Vec<String> = match control {
         Some(c) if c.status == Status::Answered => vec![strip_placeholder(&c.text, c).0],
         _ => Vec::new(),
     };
-    parts.retain(|t| !t.is_empty());
     parts.extend(loose);
+    parts.retain(|t| !t.is_empty() && !placeholders.contains(&key(t)));
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
@@ -351,12 +359,35 @@ mod tests {
             field_value(
                 Some(&doc.controls[i]),
                 loose.iter().map(|l| l.to_string()).collect(),
+                &[],
             )
         };
         assert_eq!(value(0, &[]).as_deref(), Some("Helena"));
         assert_eq!(value(0, &["Näslund"]).as_deref(), Some("Helena Näslund"));
         assert_eq!(value(1, &["Helena"]).as_deref(), Some("Helena"));
         assert_eq!(value(1, &[]), None);
-        assert_eq!(field_value(None, Vec::new()), None);
+        assert_eq!(field_value(None, Vec::new(), &[]), None);
+    }
+
+    #[test]
+    fn a_field_showing_one_of_its_placeholders_without_a_mark_has_no_value() {
+        // A form whose committee field lost its placeholder marks (no `showingPlcHdr`, no
+        // glossary) still shows the template's text: no committee is named.
+        let doc = DocBuilder::new()
+            .control(|c| c.text("Stadsdelsnämnderna"))
+            .control(|c| c.text("Östermalms stadsdelsnämnd"))
+            .build();
+        let placeholders = [key("Skriv nämndens namn."), key("Stadsdelsnämnderna")];
+        let value = |i: usize, loose: &[&str]| {
+            field_value(
+                Some(&doc.controls[i]),
+                loose.iter().map(|l| l.to_string()).collect(),
+                &placeholders,
+            )
+        };
+        assert_eq!(value(0, &[]), None);
+        assert_eq!(value(0, &["skriv nämndens namn"]), None);
+        assert_eq!(value(0, &["Östermalm"]).as_deref(), Some("Östermalm"));
+        assert_eq!(value(1, &[]).as_deref(), Some("Östermalms stadsdelsnämnd"));
     }
 }

@@ -30,6 +30,9 @@ pub(super) struct Item<'q> {
     pub(super) texts: Vec<TextKey>,
     pub(super) question: Option<&'q Question>,
     pub(super) role: Option<Role>,
+    /// A field's placeholder texts, current and former, as comparison keys: text equal to one
+    /// is no value.
+    pub(super) placeholders: Vec<String>,
 }
 
 impl Item<'_> {
@@ -91,6 +94,7 @@ fn variant_data<'q>(q: &'q Questionnaire, v: &Variant) -> VariantData<'q> {
         .template_text
         .iter()
         .chain(&v.template_text)
+        .chain(&q.return_instructions)
         .chain([&v.title, &q.title])
         .map(|t| TextKey::new(t))
         .collect();
@@ -141,6 +145,7 @@ fn items<'q>(q: &'q Questionnaire, variant: &str) -> Vec<Item<'q>> {
                 .collect(),
             question: None,
             role: Some(f.role),
+            placeholders: f.placeholders().map(key).collect(),
         });
     let questions = q
         .questions
@@ -157,6 +162,7 @@ fn items<'q>(q: &'q Questionnaire, variant: &str) -> Vec<Item<'q>> {
                 .collect(),
             question: Some(qu),
             role: None,
+            placeholders: Vec::new(),
         });
     fields.chain(questions).collect()
 }

@@ -86,9 +86,16 @@ pub(super) fn resolve_round(
     if let Some(r) = round_of_names(folder.as_deref(), file.as_deref()) {
         return Some(r);
     }
+    // What the form's round field says stays in the submission, though it names no round.
     warnings.push(warning(
         WarningCode::RoundUnresolved,
-        "the round is not in the form, its folder or its file name; give it with --round",
+        match fields.get(&Role::Round) {
+            Some(Some(t)) => format!(
+                "the form's period field says {t:?}, which names no round, and neither do its folder or file name; give it with --round"
+            ),
+            _ => "the round is not in the form, its folder or its file name; give it with --round"
+                .into(),
+        },
         None,
     ));
     None
@@ -258,6 +265,25 @@ mod tests {
         let s = map(&DocBuilder::new().build());
         assert_eq!(s.round, None);
         assert!(warnings(&s).contains(&("round-unresolved", None)));
+    }
+
+    #[test]
+    fn a_period_field_naming_no_round_is_quoted_in_the_warning() {
+        let s = map(&DocBuilder::new()
+            .inline("Period:", |c| c.text("våren"))
+            .build());
+        assert_eq!(s.round, None);
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code.as_str() == "round-unresolved")
+            .unwrap();
+        assert!(
+            w.message
+                .starts_with("the form's period field says \"våren\""),
+            "{}",
+            w.message
+        );
     }
 
     #[test]

@@ -16,9 +16,9 @@ mod check;
 mod questionnaire;
 mod registry;
 
-pub use check::{CheckReport, FileKind, check_file};
+pub use check::{CheckError, CheckReport, FileKind, OtherKind, check_file};
 pub use questionnaire::{
-    Area, Choice, Field, Question, QuestionType, Questionnaire, Role, Variant,
+    Area, Choice, Deadline, Field, Question, QuestionType, Questionnaire, Role, Variant,
 };
 pub use registry::{Organisation, Registry, Respondent};
 
@@ -28,7 +28,7 @@ pub struct SchemaError {
     /// The file's path, as given.
     pub file: String,
     /// What is wrong: that the file cannot be read or is no file of its kind, or each failed check
-    /// with where it is (`questions[2].variants: no variant okand`).
+    /// after the JSON Pointer of where it is (`/questions/2/variants: no variant okand`).
     pub problems: Vec<String>,
 }
 
@@ -72,8 +72,41 @@ fn load_checked<T: DeserializeOwned + Checked>(path: &Path) -> Result<T, SchemaE
     }
 }
 
+/// A problem found in a schema file and where it is, as a JSON Pointer (`/questions/3/id`,
+/// `/` for the whole file), the same style the JSON Schema's problems are named in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) at: String,
+    pub(crate) message: String,
+}
+
+impl Problem {
+    fn new(at: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// The elements of a JSON list that read as `T`, each with its place in the list; the others
+/// are left to the JSON Schema to name.
+fn readable<T: DeserializeOwned>(list: Option<&Vec<serde_json::Value>>) -> Vec<(usize, T)> {
+    list.into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, v)| Some((i, T::deserialize(v).ok()?)))
+        .collect()
+}
+
 /// Stable ids are lower-case ASCII letters, digits and hyphens.
-fn check_id(id: &str, at: &str, problems: &mut Vec<String>) {
+fn check_id(id: &str, at: &str, problems: &mut Vec<Problem>) {
     let ok = !id.is_empty()
         && id
             .bytes()
@@ -81,8 +114,9 @@ fn check_id(id: &str, at: &str, problems: &mut Vec<String>) {
         && !id.starts_with('-')
         && !id.ends_with('-');
     if !ok {
-        problems.push(format!(
-            "{at}: {id:?} is not a stable id (lower-case ASCII letters, digits and hyphens)"
+        problems.push(Problem::new(
+            at,
+            format!("{id:?} is not a stable id (lower-case ASCII letters, digits and hyphens)"),
         ));
     }
 }
@@ -174,7 +208,10 @@ mod tests {
             .fields_of("stadsdelsnamnd")
             .map(|f| f.id.as_str())
             .collect();
-        assert_eq!(fields, vec!["namnd", "kontaktperson", "telefon", "epost"]);
+        assert_eq!(
+            fields,
+            vec!["namnd", "period", "kontaktperson", "telefon", "epost"]
+        );
     }
 
     #[test]
@@ -185,7 +222,7 @@ mod tests {
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         assert!(
             r.summary.starts_with(
-                "questionnaire naringsliv-uppfoljning 2022: 4 areas, 4 fields, 9 questions"
+                "questionnaire naringsliv-uppfoljning 2022: 4 areas, 5 fields, 9 questions"
             ),
             "{}",
             r.summary
@@ -208,7 +245,83 @@ mod tests {
 
         std::fs::write(&bad, "{}").unwrap();
         let e = check_file(&bad).err().unwrap();
-        assert!(e.to_string().contains("neither a questionnaire"), "{e}");
+        assert!(
+            matches!(
+                e,
+                CheckError::OtherKind {
+                    kind: OtherKind::Unknown,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_shape_and_the_references_are_checked_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.json");
+        let mut q: serde_json::Value = serde_json::to_value(Questionnaire::builtin()).unwrap();
+        // A shape problem (an unknown key, so the question does not read) …
+        q["questions"][0]["svar"] = "x".into();
+        // … and problems only the checks see, in questions that read.
+        q["questions"][1]["variants"] = serde_json::json!(["okand"]);
+        q["questions"][2]["id"] = q["questions"][3]["id"].clone();
+        q["deadlines"] = serde_json::json!([{"round": "2022-T1", "date": "2022-13-01"}]);
+        std::fs::write(&bad, q.to_string()).unwrap();
+        let r = check_file(&bad).unwrap();
+        let at: Vec<&str> = r
+            .problems
+            .iter()
+            .map(|p| p.split(": ").next().unwrap())
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "/deadlines/0/date",
+                "/questions/0",
+                "/questions/1/variants",
+                "/questions/3/id",
+                // Its tag is its id: used twice too.
+                "/questions/3/tag",
+            ],
+            "{:#?}",
+            r.problems
+        );
+        assert!(
+            r.problems[2].ends_with("no variant okand"),
+            "{:?}",
+            r.problems
+        );
+        assert!(r.problems[3].ends_with("is used twice"), "{:?}", r.problems);
+    }
+
+    #[test]
+    fn a_registry_is_checked_in_one_pass_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.json");
+        let mut r: serde_json::Value = serde_json::to_value(Registry::builtin()).unwrap();
+        r["respondents"][0]["namn"] = "x".into();
+        r["respondents"][1]["validTo"] = "2020-02-31x".into();
+        r["respondents"][2]["successors"] = serde_json::json!([r["respondents"][0]["id"], "okand"]);
+        std::fs::write(&bad, r.to_string()).unwrap();
+        let report = check_file(&bad).unwrap();
+        assert_eq!(report.kind, FileKind::Registry);
+        let p = &report.problems;
+        assert!(p.iter().any(|p| p.starts_with("/respondents/0: ")), "{p:?}");
+        assert!(
+            p.iter().any(|p| p.starts_with("/respondents/1/validTo: ")),
+            "{p:?}"
+        );
+        // A successor naming the respondent that did not read is no problem of its own.
+        assert_eq!(
+            p.iter()
+                .filter(|p| p.starts_with("/respondents/2/successors: "))
+                .count(),
+            1,
+            "{p:?}"
+        );
+        assert!(p.contains(&"/respondents/2/successors: no respondent okand".to_owned()));
     }
 
     #[test]
@@ -227,16 +340,16 @@ mod tests {
         let p = q.check();
         assert!(
             p.iter()
-                .any(|p| p.starts_with("questions[0].id: \"Dålig id\"")),
+                .any(|p| p.starts_with("/questions/0/id: \"Dålig id\"")),
             "{p:?}"
         );
         assert!(
-            p.iter().any(|p| p == "questions[1].area: no area 9"),
+            p.iter().any(|p| p == "/questions/1/area: no area 9"),
             "{p:?}"
         );
         assert!(
             p.iter()
-                .any(|p| p == "questions[2].variants: no variant okand"),
+                .any(|p| p == "/questions/2/variants: no variant okand"),
             "{p:?}"
         );
     }
@@ -247,17 +360,41 @@ mod tests {
         for (json, kind) in [
             (
                 r#"{"formatVersion":"1.1","respondents":[],"submissions":[],"completeness":{}}"#,
-                "a round file",
+                OtherKind::Round,
             ),
-            (r#"{"answers":[],"source":{}}"#, "a submission"),
-            (r#"{"files":[],"skipped":[]}"#, "a run report"),
-            (r#"{"$schema":"x","properties":{}}"#, "a JSON Schema"),
+            (r#"{"answers":[],"source":{}}"#, OtherKind::Submission),
+            (
+                r#"{"formatVersion":"1.1","files":[],"skipped":[]}"#,
+                OtherKind::RunReport,
+            ),
+            (
+                r#"{"formatVersion":"1.1","submissions":[]}"#,
+                OtherKind::Index,
+            ),
+            (
+                r#"{"formatVersion":"1.2","respondents":[]}"#,
+                OtherKind::Output,
+            ),
+            (
+                r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{}}"#,
+                OtherKind::JsonSchema,
+            ),
+            (r#"[1, 2]"#, OtherKind::Unknown),
         ] {
             let path = dir.path().join("f.json");
             std::fs::write(&path, json).unwrap();
-            let e = check_file(&path).unwrap_err().to_string();
-            assert!(e.contains(kind), "{e}");
-            assert!(e.contains("not a questionnaire or a registry"), "{e}");
+            let e = check_file(&path).unwrap_err();
+            assert_eq!(
+                e,
+                CheckError::OtherKind {
+                    file: path.display().to_string(),
+                    kind
+                }
+            );
+            assert!(
+                e.to_string().ends_with(", not a questionnaire or registry"),
+                "{e}"
+            );
         }
     }
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Checked, SchemaError, check_id, load_checked};
+use super::{Checked, Problem, SchemaError, check_id, is_iso_date, load_checked, readable};
+use crate::round_id::RoundId;
 
 /// The city's questionnaire, `schemas/naringsliv-uppfoljning-2022.json`.
 const BUILTIN_QUESTIONNAIRE: &str = include_str!("../../schemas/naringsliv-uppfoljning-2022.json");
@@ -39,6 +40,23 @@ pub struct Questionnaire {
     /// Text every template variant holds that is never an answer (titles, instructions).
     #[serde(default)]
     pub template_text: Vec<String>,
+    /// When the forms of each round are due; the template of a round says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<Deadline>,
+    /// How to send the filled-in form back, in paragraphs: the template shows them under the
+    /// deadline, and a form's text equal to one of them is never an answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub return_instructions: Vec<String>,
+}
+
+/// The day a round's forms are due.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Deadline {
+    /// The round (`2022-T1`), once in the list.
+    pub round: RoundId,
+    /// The last day to send the form back, an ISO date (`2022-05-06`).
+    pub date: String,
 }
 
 /// A focus area of the policy.
@@ -88,9 +106,13 @@ pub struct Field {
     /// Other labels and titles older templates use.
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// The placeholder text the template shows in the field.
+    /// The placeholder text the template shows in the field; text equal to it is no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// Placeholder texts earlier templates showed in the field (`Stadsdelsnämnderna`): text
+    /// equal to one of them is no value either, so that forms sent out before still read so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_placeholders: Vec<String>,
     /// The variants whose template holds the field; all when left out.
     #[serde(default)]
     pub variants: Vec<String>,
@@ -181,6 +203,15 @@ impl Field {
     pub fn in_variant(&self, variant: &str) -> bool {
         self.variants.is_empty() || self.variants.iter().any(|v| v == variant)
     }
+
+    /// Every placeholder text the field is known to show, the current one first: text equal to
+    /// one of them is no value.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.placeholder
+            .iter()
+            .chain(&self.former_placeholders)
+            .map(String::as_str)
+    }
 }
 
 impl Question {
@@ -212,6 +243,14 @@ impl Questionnaire {
         self.variants.iter().find(|v| v.id == id)
     }
 
+    /// The day the forms of `round` are due (ISO), when the questionnaire says.
+    pub fn deadline(&self, round: RoundId) -> Option<&str> {
+        self.deadlines
+            .iter()
+            .find(|d| d.round == round)
+            .map(|d| d.date.as_str())
+    }
+
     /// The focus area numbered `number`, if there is one.
     pub fn area(&self, number: u8) -> Option<&Area> {
         self.areas.iter().find(|a| a.number == number)
@@ -227,106 +266,238 @@ impl Questionnaire {
         self.fields.iter().filter(move |f| f.in_variant(variant))
     }
 
-    /// What is wrong with the questionnaire beyond its JSON shape: ids, references, tags.
+    /// What is wrong with the questionnaire beyond its JSON shape: ids, references, tags; each
+    /// problem after the JSON Pointer of where it is (`/questions/2/variants: no variant okand`).
     pub fn check(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        check_id(&self.id, "id", &mut problems);
-        let variants: HashSet<&str> = self.variants.iter().map(|v| v.id.as_str()).collect();
-        if self.variants.is_empty() {
-            problems.push("variants: there must be at least one variant".into());
-        }
-        let mut seen = HashSet::new();
-        for (i, v) in self.variants.iter().enumerate() {
-            check_id(&v.id, &format!("variants[{i}].id"), &mut problems);
-            if !seen.insert(v.id.as_str()) {
-                problems.push(format!("variants[{i}].id: {} is used twice", v.id));
-            }
-        }
-        let mut areas = HashSet::new();
-        for (i, a) in self.areas.iter().enumerate() {
-            if !areas.insert(a.number) {
-                problems.push(format!(
-                    "areas[{i}].number: area {} is listed twice",
-                    a.number
-                ));
-            }
-        }
-        let mut ids = HashSet::new();
-        let check_variants = |list: &[String], at: &str, problems: &mut Vec<String>| {
-            for v in list {
-                if !variants.contains(v.as_str()) {
-                    problems.push(format!("{at}.variants: no variant {v}"));
-                }
-            }
-        };
-        for (i, f) in self.fields.iter().enumerate() {
-            let at = format!("fields[{i}]");
-            check_id(&f.id, &format!("{at}.id"), &mut problems);
-            if !ids.insert(f.id.clone()) {
-                problems.push(format!("{at}.id: {} is used twice", f.id));
-            }
-            check_variants(&f.variants, &at, &mut problems);
-        }
-        for (i, q) in self.questions.iter().enumerate() {
-            let at = format!("questions[{i}]");
-            check_id(&q.id, &format!("{at}.id"), &mut problems);
-            if !ids.insert(q.id.clone()) {
-                problems.push(format!("{at}.id: {} is used twice", q.id));
-            }
-            if let Some(a) = q.area
-                && !areas.contains(&a)
-            {
-                problems.push(format!("{at}.area: no area {a}"));
-            }
-            if q.text.trim().is_empty() {
-                problems.push(format!("{at}.text: the question has no text"));
-            }
-            match (q.question_type, q.choices.is_empty()) {
-                (QuestionType::Choice, true) => {
-                    problems.push(format!("{at}.choices: a choice question needs choices"))
-                }
-                (t, false) if t != QuestionType::Choice => {
-                    problems.push(format!("{at}.choices: only a choice question has choices"))
-                }
-                _ => {}
-            }
-            check_variants(&q.variants, &at, &mut problems);
-        }
-        // Within a variant, every tag and title must say one field or question.
-        for v in &self.variants {
-            let mut tags = HashSet::new();
-            let mut aliases = HashSet::new();
-            let items = self
-                .fields_of(&v.id)
-                .map(|f| (f.id.as_str(), f.tag(), f.alias.as_str()))
-                .chain(
-                    self.questions_of(&v.id)
-                        .map(|q| (q.id.as_str(), q.tag(), q.alias.as_str())),
-                );
-            for (id, tag, alias) in items {
-                if !tags.insert(tag.to_lowercase()) {
-                    problems.push(format!(
-                        "variant {}: the tag {tag} of {id} is used twice",
-                        v.id
-                    ));
-                }
-                if !aliases.insert(alias.to_lowercase()) {
-                    problems.push(format!(
-                        "variant {}: the title {alias} of {id} is used twice",
-                        v.id
-                    ));
-                }
-            }
-            if self.questions_of(&v.id).next().is_none() {
-                problems.push(format!("variant {}: it holds no question", v.id));
-            }
-        }
-        problems
+        Parts::of(self)
+            .problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 }
 
 impl Checked for Questionnaire {
     fn check(&self) -> Vec<String> {
         Questionnaire::check(self)
+    }
+}
+
+/// The parts of a questionnaire the checks look at, each element with its place in the file's
+/// list. Read from a file whose shape is wrong ([`Parts::read`]), it holds the elements that
+/// read, so that the checks find in one pass what the JSON Schema cannot say of them.
+pub(super) struct Parts {
+    id: Option<String>,
+    areas: Vec<(usize, Area)>,
+    fields: Vec<(usize, Field)>,
+    questions: Vec<(usize, Question)>,
+    /// `None` when the file lists no variants at all (the JSON Schema says so).
+    variants: Option<Vec<(usize, Variant)>>,
+    deadlines: Vec<(usize, Deadline)>,
+    /// Every question read: when one did not, a variant may hold it.
+    all_questions_read: bool,
+    /// The ids of the variants and the numbers of the areas the file names, those of elements
+    /// that do not read whole too: a reference to one of them is not a problem of its own.
+    variant_ids: HashSet<String>,
+    area_numbers: HashSet<u8>,
+}
+
+impl Parts {
+    fn of(q: &Questionnaire) -> Parts {
+        fn places<T: Clone>(list: &[T]) -> Vec<(usize, T)> {
+            list.iter().cloned().enumerate().collect()
+        }
+        Parts {
+            id: Some(q.id.clone()),
+            areas: places(&q.areas),
+            fields: places(&q.fields),
+            questions: places(&q.questions),
+            variants: Some(places(&q.variants)),
+            deadlines: places(&q.deadlines),
+            all_questions_read: true,
+            variant_ids: q.variants.iter().map(|v| v.id.clone()).collect(),
+            area_numbers: q.areas.iter().map(|a| a.number).collect(),
+        }
+    }
+
+    /// The parts of a questionnaire file's JSON that read, whatever is wrong with the rest.
+    pub(super) fn read(json: &serde_json::Value) -> Parts {
+        let list = |key: &str| json.get(key).and_then(serde_json::Value::as_array);
+        let named = |key: &str, name: &str| -> Vec<serde_json::Value> {
+            list(key)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.get(name).cloned())
+                .collect()
+        };
+        let questions = readable(list("questions"));
+        Parts {
+            id: json.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+            areas: readable(list("areas")),
+            fields: readable(list("fields")),
+            all_questions_read: questions.len() == list("questions").map_or(0, Vec::len),
+            questions,
+            variants: list("variants").map(|l| readable(Some(l))),
+            deadlines: readable(list("deadlines")),
+            variant_ids: named("variants", "id")
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            area_numbers: named("areas", "number")
+                .iter()
+                .filter_map(|v| v.as_u64()?.try_into().ok())
+                .collect(),
+        }
+    }
+
+    /// The variants that read, or none.
+    fn variants(&self) -> &[(usize, Variant)] {
+        self.variants.as_deref().unwrap_or_default()
+    }
+
+    /// What is wrong beyond the JSON shape: ids, references, tags and titles, deadlines.
+    pub(super) fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if let Some(id) = &self.id {
+            check_id(id, "/id", &mut problems);
+        }
+        if self.variants.as_ref().is_some_and(Vec::is_empty) && self.variant_ids.is_empty() {
+            problems.push(Problem::new(
+                "/variants",
+                "there must be at least one variant",
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, v) in self.variants() {
+            let at = format!("/variants/{i}/id");
+            check_id(&v.id, &at, &mut problems);
+            if !seen.insert(v.id.as_str()) {
+                problems.push(Problem::new(at, format!("{} is used twice", v.id)));
+            }
+        }
+        let mut areas = HashSet::new();
+        for (i, a) in &self.areas {
+            if !areas.insert(a.number) {
+                problems.push(Problem::new(
+                    format!("/areas/{i}/number"),
+                    format!("area {} is listed twice", a.number),
+                ));
+            }
+        }
+        self.check_items(&mut problems);
+        self.check_deadlines(&mut problems);
+        for (i, v) in self.variants() {
+            self.check_variant(*i, v, &mut problems);
+        }
+        problems
+    }
+
+    /// Fields and questions: ids, the variants and areas they name, a question's text and choices.
+    fn check_items(&self, problems: &mut Vec<Problem>) {
+        let mut ids = HashSet::new();
+        let check_variants = |list: &[String], at: &str, problems: &mut Vec<Problem>| {
+            for v in list {
+                if !self.variant_ids.contains(v) {
+                    problems.push(Problem::new(
+                        format!("{at}/variants"),
+                        format!("no variant {v}"),
+                    ));
+                }
+            }
+        };
+        for (i, f) in &self.fields {
+            let at = format!("/fields/{i}");
+            check_id(&f.id, &format!("{at}/id"), problems);
+            if !ids.insert(f.id.as_str()) {
+                problems.push(Problem::new(
+                    format!("{at}/id"),
+                    format!("{} is used twice", f.id),
+                ));
+            }
+            check_variants(&f.variants, &at, problems);
+        }
+        for (i, q) in &self.questions {
+            let at = format!("/questions/{i}");
+            check_id(&q.id, &format!("{at}/id"), problems);
+            if !ids.insert(q.id.as_str()) {
+                problems.push(Problem::new(
+                    format!("{at}/id"),
+                    format!("{} is used twice", q.id),
+                ));
+            }
+            if let Some(a) = q.area
+                && !self.area_numbers.contains(&a)
+            {
+                problems.push(Problem::new(format!("{at}/area"), format!("no area {a}")));
+            }
+            if q.text.trim().is_empty() {
+                problems.push(Problem::new(
+                    format!("{at}/text"),
+                    "the question has no text",
+                ));
+            }
+            match (q.question_type, q.choices.is_empty()) {
+                (QuestionType::Choice, true) => problems.push(Problem::new(
+                    format!("{at}/choices"),
+                    "a choice question needs choices",
+                )),
+                (t, false) if t != QuestionType::Choice => problems.push(Problem::new(
+                    format!("{at}/choices"),
+                    "only a choice question has choices",
+                )),
+                _ => {}
+            }
+            check_variants(&q.variants, &at, problems);
+        }
+    }
+
+    fn check_deadlines(&self, problems: &mut Vec<Problem>) {
+        let mut rounds = HashSet::new();
+        for (i, d) in &self.deadlines {
+            if !is_iso_date(&d.date) {
+                problems.push(Problem::new(
+                    format!("/deadlines/{i}/date"),
+                    format!("{} is not an ISO date (YYYY-MM-DD)", d.date),
+                ));
+            }
+            if !rounds.insert(d.round) {
+                problems.push(Problem::new(
+                    format!("/deadlines/{i}/round"),
+                    format!("{} has a deadline already", d.round),
+                ));
+            }
+        }
+    }
+
+    /// Within a variant, every tag and title must say one field or question, and the variant
+    /// must hold a question.
+    fn check_variant(&self, i: usize, v: &Variant, problems: &mut Vec<Problem>) {
+        let mut tags = HashSet::new();
+        let mut aliases = HashSet::new();
+        let fields = self.fields.iter().filter(|(_, f)| f.in_variant(&v.id));
+        let questions = self.questions.iter().filter(|(_, q)| q.in_variant(&v.id));
+        let items = fields
+            .map(|(j, f)| (format!("/fields/{j}"), f.tag(), f.alias.as_str()))
+            .chain(questions.map(|(j, q)| (format!("/questions/{j}"), q.tag(), q.alias.as_str())));
+        for (at, tag, alias) in items {
+            if !tags.insert(tag.to_lowercase()) {
+                problems.push(Problem::new(
+                    format!("{at}/tag"),
+                    format!("the tag {tag} is used twice in variant {}", v.id),
+                ));
+            }
+            if !aliases.insert(alias.to_lowercase()) {
+                problems.push(Problem::new(
+                    format!("{at}/alias"),
+                    format!("the title {alias} is used twice in variant {}", v.id),
+                ));
+            }
+        }
+        if self.all_questions_read && !self.questions.iter().any(|(_, q)| q.in_variant(&v.id)) {
+            problems.push(Problem::new(
+                format!("/variants/{i}"),
+                format!("variant {} holds no question", v.id),
+            ));
+        }
     }
 }

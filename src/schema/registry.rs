@@ -7,7 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Checked, SchemaError, check_id, is_email, is_iso_date, is_organisation_number, load_checked,
+    Checked, Problem, SchemaError, check_id, is_email, is_iso_date, is_organisation_number,
+    load_checked, readable,
 };
 
 /// The city's registry, `schemas/respondents-stockholm.json`.
@@ -92,55 +93,119 @@ impl Registry {
         self.respondents.iter().find(|r| r.id == id)
     }
 
-    /// What is wrong with the registry beyond its JSON shape.
+    /// What is wrong with the registry beyond its JSON shape; each problem after the JSON
+    /// Pointer of where it is (`/respondents/4/validTo: …`).
     pub fn check(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        check_id(&self.id, "id", &mut problems);
-        let ids: HashSet<&str> = self.respondents.iter().map(|r| r.id.as_str()).collect();
-        let mut seen = HashSet::new();
-        for (i, r) in self.respondents.iter().enumerate() {
-            let at = format!("respondents[{i}]");
-            check_id(&r.id, &format!("{at}.id"), &mut problems);
-            if !seen.insert(r.id.as_str()) {
-                problems.push(format!("{at}.id: {} is used twice", r.id));
-            }
-            for (key, d) in [("validFrom", &r.valid_from), ("validTo", &r.valid_to)] {
-                if let Some(d) = d
-                    && !is_iso_date(d)
-                {
-                    problems.push(format!("{at}.{key}: {d} is not an ISO date (YYYY-MM-DD)"));
-                }
-            }
-            if let (Some(f), Some(t)) = (&r.valid_from, &r.valid_to)
-                && f > t
-            {
-                problems.push(format!("{at}: validFrom {f} is after validTo {t}"));
-            }
-            if let Some(n) = &r.organisation_number
-                && !is_organisation_number(n)
-            {
-                problems.push(format!(
-                    "{at}.organisationNumber: {n} is not an organisation number (NNNNNN-NNNN)"
-                ));
-            }
-            if let Some(e) = &r.email
-                && !is_email(e)
-            {
-                problems.push(format!("{at}.email: {e} is not an e-mail address"));
-            }
-            for s in &r.successors {
-                if !ids.contains(s.as_str()) {
-                    problems.push(format!("{at}.successors: no respondent {s}"));
-                }
-            }
-        }
-        problems
+        Parts::of(self)
+            .problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 }
 
 impl Checked for Registry {
     fn check(&self) -> Vec<String> {
         Registry::check(self)
+    }
+}
+
+/// The parts of a registry the checks look at, each respondent with its place in the file's
+/// list. Read from a file whose shape is wrong ([`Parts::read`]), it holds the respondents that
+/// read, so that the checks find in one pass what the JSON Schema cannot say of them.
+pub(super) struct Parts {
+    id: Option<String>,
+    respondents: Vec<(usize, Respondent)>,
+    /// The ids of every respondent listed, those that do not read whole too: a successor naming
+    /// one of them is not a problem of its own.
+    ids: HashSet<String>,
+}
+
+impl Parts {
+    fn of(r: &Registry) -> Parts {
+        Parts {
+            id: Some(r.id.clone()),
+            respondents: r.respondents.iter().cloned().enumerate().collect(),
+            ids: r.respondents.iter().map(|r| r.id.clone()).collect(),
+        }
+    }
+
+    /// The parts of a registry file's JSON that read, whatever is wrong with the rest.
+    pub(super) fn read(json: &serde_json::Value) -> Parts {
+        let list = json
+            .get("respondents")
+            .and_then(serde_json::Value::as_array);
+        Parts {
+            id: json.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+            respondents: readable(list),
+            ids: list
+                .into_iter()
+                .flatten()
+                .filter_map(|r| Some(r.get("id")?.as_str()?.to_owned()))
+                .collect(),
+        }
+    }
+
+    /// What is wrong beyond the JSON shape: ids, dates, organisation numbers, successors.
+    pub(super) fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if let Some(id) = &self.id {
+            check_id(id, "/id", &mut problems);
+        }
+        let mut seen = HashSet::new();
+        for (i, r) in &self.respondents {
+            let at = format!("/respondents/{i}");
+            check_id(&r.id, &format!("{at}/id"), &mut problems);
+            if !seen.insert(r.id.as_str()) {
+                problems.push(Problem::new(
+                    format!("{at}/id"),
+                    format!("{} is used twice", r.id),
+                ));
+            }
+            for (key, d) in [("validFrom", &r.valid_from), ("validTo", &r.valid_to)] {
+                if let Some(d) = d
+                    && !is_iso_date(d)
+                {
+                    problems.push(Problem::new(
+                        format!("{at}/{key}"),
+                        format!("{d} is not an ISO date (YYYY-MM-DD)"),
+                    ));
+                }
+            }
+            if let (Some(f), Some(t)) = (&r.valid_from, &r.valid_to)
+                && f > t
+            {
+                problems.push(Problem::new(
+                    at.clone(),
+                    format!("validFrom {f} is after validTo {t}"),
+                ));
+            }
+            if let Some(n) = &r.organisation_number
+                && !is_organisation_number(n)
+            {
+                problems.push(Problem::new(
+                    format!("{at}/organisationNumber"),
+                    format!("{n} is not an organisation number (NNNNNN-NNNN)"),
+                ));
+            }
+            if let Some(e) = &r.email
+                && !is_email(e)
+            {
+                problems.push(Problem::new(
+                    format!("{at}/email"),
+                    format!("{e} is not an e-mail address"),
+                ));
+            }
+            for s in &r.successors {
+                if !self.ids.contains(s) {
+                    problems.push(Problem::new(
+                        format!("{at}/successors"),
+                        format!("no respondent {s}"),
+                    ));
+                }
+            }
+        }
+        problems
     }
 }
 
@@ -157,7 +222,7 @@ mod tests {
         reg.respondents[0].email = Some("registrator at bromma".into());
         assert_eq!(
             reg.check(),
-            ["respondents[0].email: registrator at bromma is not an e-mail address"]
+            ["/respondents/0/email: registrator at bromma is not an e-mail address"]
         );
     }
 }
