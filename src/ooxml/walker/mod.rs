@@ -400,6 +400,9 @@ impl Walker<'_> {
                 b"t" => self.push(Kind::Text, here, empty),
                 _ => self.push(Kind::Other, here, empty),
             },
+            // Word writes a text box's content so in the DrawingML shapes of a Strict
+            // document (`wp:wsp/wp:txbx/wne:txbxContent`), where no `mc:Fallback` holds it.
+            Ns::Wne if local == b"txbxContent" => self.text_box_start(here, empty),
             _ => self.push(Kind::Other, here, empty),
         }
     }

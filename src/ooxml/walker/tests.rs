@@ -249,6 +249,35 @@ fn alternate_content_is_read_once() {
     assert_eq!(res.controls[0].text, "i rutan");
 }
 
+/// A Strict document's text box: DrawingML only (no `mc:Fallback`), its content in `wne:`.
+#[test]
+fn a_strict_text_box_is_a_text_box() {
+    let box_content = format!(
+        "{}{}",
+        p(&r("Kontaktuppgifter")),
+        sdt(
+            r#"<w:tag w:val="kontaktperson"/>"#,
+            &p(&r("Helena Näslund"))
+        )
+    );
+    let xml = format!(
+        r#"<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main" xmlns:wp="http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing" xmlns:a="http://purl.oclc.org/ooxml/drawingml/main" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" w:conformance="strict"><w:body><w:p><w:r><w:drawing><wp:anchor><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wp:wsp><wp:txbx><wne:txbxContent>{box_content}</wne:txbxContent></wp:txbx></wp:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p></w:body></w:document>"#
+    );
+    let res = walk_xml(&xml, "word/document.xml", Story::Body).unwrap();
+    assert_eq!(res.controls.len(), 1);
+    assert!(res.controls[0].in_text_box);
+    let boxed: Vec<bool> = res
+        .flow
+        .iter()
+        .filter_map(|f| match f {
+            FlowItem::Paragraph { in_text_box, .. } => Some(*in_text_box),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flow_texts(&res), ["Kontaktuppgifter"]);
+    assert_eq!(boxed, [true]);
+}
+
 #[test]
 fn run_content_elements_become_characters() {
     let runs = r#"<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t><w:noBreakHyphen/><w:t>d</w:t><w:softHyphen/><w:t>e</w:t><w:cr/><w:sym w:font="Wingdings" w:char="F0FC"/><w:t xml:space="preserve"> x  </w:t><w:t>&#160;&#160;y&amp;z</w:t></w:r>"#;
