@@ -13,14 +13,14 @@ use blankett::{Document, Origin, Value};
 use serde_json::Value as Json;
 
 /// Says something the test run shows even when the test passes (libtest captures `eprintln!`).
-fn say(msg: &str) {
+pub fn say(msg: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
 /// The shared corpus, which lives beside the repository and is never copied into it: a machine
 /// without it skips these tests, saying so; one that names it (`BLANKETT_CORPUS`) must have it.
-fn corpus() -> Option<PathBuf> {
+pub fn corpus() -> Option<PathBuf> {
     if let Some(named) = std::env::var_os("BLANKETT_CORPUS") {
         let dir = PathBuf::from(named);
         assert!(
