@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use blankett::{Document, Origin, Status};
 use quick_xml::events::Event;
 
+use crate::common::{RemovedMarkup, is_story_part};
+
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -152,38 +154,16 @@ struct Raw {
     sdts_removed: usize,
 }
 
-/// The `w:id` of a range mark.
-fn range_id(e: &quick_xml::events::BytesStart<'_>) -> Vec<u8> {
-    e.try_get_attribute("w:id")
-        .ok()
-        .flatten()
-        .map(|a| a.value.into_owned())
-        .unwrap_or_default()
-}
-
 fn raw_scan(path: &Path) -> Raw {
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
     let mut raw = Raw::default();
     for name in names {
-        let lower = name.to_lowercase();
-        let story = lower.starts_with("word/")
-            && !lower.contains("glossary")
-            && [
-                "document",
-                "header",
-                "footer",
-                "footnotes",
-                "endnotes",
-                "comments",
-            ]
-            .iter()
-            .any(|s| lower.trim_start_matches("word/").starts_with(s))
-            && lower.ends_with(".xml");
-        if !story {
+        if !is_story_part(&name) {
             continue;
         }
+        let lower = name.to_lowercase();
         let mut xml = String::new();
         zip.by_name(&name)
             .unwrap()
@@ -193,21 +173,11 @@ fn raw_scan(path: &Path) -> Raw {
         let mut r = quick_xml::Reader::from_str(&xml);
         let (mut in_del, mut in_instr, mut in_t, mut fallback) = (false, false, false, 0usize);
         let mut comment = String::new();
-        let mut removed_ranges: Vec<Vec<u8>> = Vec::new();
+        let mut removed = RemovedMarkup::default();
         loop {
             let event = r.read_event().unwrap();
             if let Event::Start(e) | Event::Empty(e) = &event {
-                match e.name().as_ref() {
-                    b"w:customXmlDelRangeStart" | b"w:customXmlMoveFromRangeStart" => {
-                        removed_ranges.push(range_id(e))
-                    }
-                    b"w:customXmlDelRangeEnd" | b"w:customXmlMoveFromRangeEnd" => {
-                        let id = range_id(e);
-                        removed_ranges.retain(|open| *open != id);
-                    }
-                    b"w:sdt" if !removed_ranges.is_empty() => raw.sdts_removed += 1,
-                    _ => {}
-                }
+                raw.sdts_removed += usize::from(removed.removes(e));
             }
             match event {
                 Event::Start(e) => match e.name().as_ref() {
