@@ -276,9 +276,9 @@ pub struct DataBinding {
     pub store_item_id: Option<String>,
     /// The namespace prefixes the XPath uses (`w:prefixMappings`), as written.
     pub prefix_mappings: Option<String>,
-    /// The bound value, when the store and node were found.
+    /// The bound value, when the store and node were found (never a picture's bound image).
     pub value: Option<String>,
-    /// False when the bound value and the visible text disagree.
+    /// False when the bound value and the visible text disagree; `None` when not compared.
     pub matches_text: Option<bool>,
 }
 

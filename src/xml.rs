@@ -19,6 +19,9 @@ pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/mai
 pub const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
 /// Word 2010 extensions (`w14:checkbox`).
 pub const W14: &str = "http://schemas.microsoft.com/office/word/2010/wordml";
+/// Word 2006 extensions (`wne:txbxContent`: a text box's content in the DrawingML shapes of a
+/// Strict document).
+pub const WNE: &str = "http://schemas.microsoft.com/office/word/2006/wordml";
 /// Word 2013 extensions (`w15:repeatingSection`).
 pub const W15: &str = "http://schemas.microsoft.com/office/word/2012/wordml";
 /// The pre-release Word 2013 namespace some templates still carry.
@@ -39,6 +42,7 @@ pub const DS_STRICT: &str = "http://purl.oclc.org/ooxml/officeDocument/customXml
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ns {
     W,
+    Wne,
     W14,
     W15,
     Mc,
@@ -55,6 +59,7 @@ pub enum Ns {
 pub fn classify(uri: &[u8]) -> Ns {
     match uri {
         u if u == W.as_bytes() || u == W_STRICT.as_bytes() => Ns::W,
+        u if u == WNE.as_bytes() => Ns::Wne,
         u if u == W14.as_bytes() => Ns::W14,
         u if u == W15.as_bytes() || u == W15_PRERELEASE.as_bytes() => Ns::W15,
         u if u == MC.as_bytes() => Ns::Mc,

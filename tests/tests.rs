@@ -15,6 +15,7 @@ mod fuzz_findings;
 mod nothing_lost;
 mod output_safety;
 mod properties;
+mod reader_fidelity;
 mod round;
 mod round_schema;
 mod roundtrip;

@@ -2,9 +2,10 @@
 //! of a package and the XPath subset Word writes into bindings.
 //!
 //! Word writes absolute location paths of qualified names with position predicates,
-//! `/ns0:root[1]/ns0:child[1]`, sometimes ending in `@attr` or `text()`. That subset is
-//! evaluated here on a small tree of the store; no XPath crate is needed for it, and the stores
-//! are parsed only when a binding asks for one.
+//! `/ns0:root[1]/ns0:child[1]`, sometimes ending in `@attr` or `text()`; Office 2007's templates
+//! bind to `//Fax`, anywhere in the store. That subset is evaluated here on a small tree of the
+//! store; no XPath crate is needed for it, and the stores are parsed only when a binding asks
+//! for one.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -103,6 +104,8 @@ struct Node {
 #[derive(Debug)]
 struct Tree {
     nodes: Vec<Node>,
+    /// The document node's children: the root element.
+    root_only: [usize; 1],
 }
 
 impl Tree {
@@ -181,7 +184,10 @@ impl Tree {
                 _ => {}
             }
         }
-        (!nodes.is_empty()).then_some(Tree { nodes })
+        (!nodes.is_empty()).then_some(Tree {
+            nodes,
+            root_only: [0],
+        })
     }
 
     /// The string value of a node: its text and its descendants' text, in order.
@@ -192,47 +198,87 @@ impl Tree {
         }
     }
 
+    /// The children of `parent` (the document node when `None`: its one child is the root).
+    fn children(&self, parent: Parent) -> &[usize] {
+        match parent {
+            Some(n) => &self.nodes[n].children,
+            None => &self.root_only,
+        }
+    }
+
+    /// `parent` and every node under it, in document order.
+    fn with_descendants(&self, parent: Parent, out: &mut Vec<Parent>) {
+        out.push(parent);
+        for &c in self.children(parent) {
+            self.with_descendants(Some(c), out);
+        }
+    }
+
+    /// The nodes a path selects, in document order; the binding's value is the first one's.
     fn eval(&self, path: &XPath) -> Option<String> {
-        let mut current: Option<usize> = None;
+        let mut current: Vec<Parent> = vec![None];
         for step in &path.steps {
             match step {
                 Step::Element {
                     ns,
                     local,
                     position,
+                    anywhere,
                 } => {
-                    let candidates: Vec<usize> = match current {
-                        None => vec![0],
-                        Some(n) => self.nodes[n].children.clone(),
+                    let parents = match anywhere {
+                        false => current,
+                        true => {
+                            let mut all = Vec::new();
+                            for &p in &current {
+                                self.with_descendants(p, &mut all);
+                            }
+                            all.sort_unstable();
+                            all.dedup();
+                            all
+                        }
                     };
-                    let matching: Vec<usize> = candidates
-                        .into_iter()
-                        .filter(|&c| {
-                            let node = &self.nodes[c];
-                            (local == "*" || node.local == *local)
-                                && ns.as_ref().is_none_or(|ns| node.ns == *ns)
+                    // The position counts among each parent's matching children (XPath's
+                    // `//x[1]` is every `x` that is the first `x` of its parent).
+                    let mut found: Vec<Parent> = parents
+                        .iter()
+                        .filter_map(|&p| {
+                            self.children(p)
+                                .iter()
+                                .filter(|&&c| {
+                                    let node = &self.nodes[c];
+                                    (local == "*" || node.local == *local)
+                                        && ns.as_ref().is_none_or(|ns| node.ns == *ns)
+                                })
+                                .nth(position.saturating_sub(1))
+                                .map(|&c| Some(c))
                         })
                         .collect();
-                    current = Some(*matching.get(position.saturating_sub(1))?);
+                    found.sort_unstable();
+                    found.dedup();
+                    current = found;
                 }
                 Step::Attribute { ns, local } => {
-                    let node = &self.nodes[current?];
-                    return node
-                        .attrs
-                        .iter()
-                        .find(|(ans, alocal, _)| {
-                            alocal == local && ns.as_ref().is_none_or(|ns| ans == ns)
-                        })
-                        .map(|(_, _, v)| v.clone());
+                    return current.iter().flatten().find_map(|&n| {
+                        self.nodes[n]
+                            .attrs
+                            .iter()
+                            .find(|(ans, alocal, _)| {
+                                alocal == local && ns.as_ref().is_none_or(|ns| ans == ns)
+                            })
+                            .map(|(_, _, v)| v.clone())
+                    });
                 }
-                Step::Text => return Some(self.nodes[current?].text.clone()),
+                Step::Text => return Some(self.nodes[(*current.first()?)?].text.clone()),
             }
         }
         let mut out = String::new();
-        self.string_value(current?, &mut out);
+        self.string_value((*current.first()?)?, &mut out);
         Some(out)
     }
 }
+
+/// A node that has children: an element, or the document node (`None`).
+type Parent = Option<usize>;
 
 #[derive(Debug, PartialEq)]
 enum Step {
@@ -240,6 +286,8 @@ enum Step {
         ns: Option<String>,
         local: String,
         position: usize,
+        /// `//name`: a child of any node under the current ones, not of those only.
+        anywhere: bool,
     },
     Attribute {
         ns: Option<String>,
@@ -266,9 +314,18 @@ impl XPath {
         let path = xpath.trim();
         let rest = path.strip_prefix('/')?;
         let mut steps = Vec::new();
+        // `//` leaves an empty step between its two slashes.
+        let mut anywhere = false;
         for raw in rest.split('/') {
             let raw = raw.trim();
             if raw.is_empty() {
+                if anywhere {
+                    return None;
+                }
+                anywhere = true;
+                continue;
+            }
+            if anywhere && (raw == "text()" || raw.starts_with('@')) {
                 return None;
             }
             if raw == "text()" {
@@ -289,9 +346,11 @@ impl XPath {
                 ns,
                 local,
                 position,
+                anywhere,
             });
+            anywhere = false;
         }
-        Some(XPath { steps })
+        (!anywhere).then_some(XPath { steps })
     }
 }
 
@@ -375,8 +434,52 @@ mod tests {
 
     #[test]
     fn unsupported_paths_give_nothing() {
-        assert_eq!(XPath::parse("//x", ""), None);
         assert_eq!(XPath::parse("/a[last()]", ""), None);
         assert_eq!(XPath::parse("/p:a[1]", ""), None);
+        assert_eq!(XPath::parse("///x", ""), None);
+        assert_eq!(XPath::parse("/a//", ""), None);
+        assert_eq!(XPath::parse("//@kod", ""), None);
+    }
+
+    /// Office 2007's templates bind to `//Fax` in a store without a namespace.
+    #[test]
+    fn a_path_starting_with_two_slashes_finds_the_node_anywhere() {
+        let mut s = Stores::default();
+        s.add(
+            Some("{B0A906FF-DCCB-4504-81E3-1BD4F7981F3F}".into()),
+            b"<CustomProps><Organization/><Fax>08-508 100 00</Fax><Phone>08-508 100 51</Phone></CustomProps>".to_vec(),
+        );
+        let store = Some("{B0A906FF-DCCB-4504-81E3-1BD4F7981F3F}");
+        assert_eq!(
+            s.lookup(store, "//Phone", None).as_deref(),
+            Some("08-508 100 51")
+        );
+        assert_eq!(s.lookup(store, "//Organization", None).as_deref(), Some(""));
+        assert_eq!(
+            s.lookup(store, "//CustomProps", None).as_deref(),
+            Some("08-508 100 0008-508 100 51")
+        );
+        assert_eq!(s.lookup(store, "//Email", None), None);
+    }
+
+    #[test]
+    fn two_slashes_anywhere_in_a_path_take_the_first_node_in_document_order() {
+        let s = stores();
+        let m = Some("xmlns:ns0='urn:blankett:test'");
+        // The position counts among each parent's children: the second `rad` of the root.
+        assert_eq!(
+            s.lookup(Some("{abc}"), "//ns0:rad[2]", m).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            s.lookup(Some("{abc}"), "/ns0:root[1]//ns0:rad", m)
+                .as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            s.lookup(Some("{abc}"), "//ns0:nämnd/@kod", m).as_deref(),
+            Some("180")
+        );
+        assert_eq!(s.lookup(Some("{abc}"), "//ns0:rad[3]", m), None);
     }
 }

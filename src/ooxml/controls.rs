@@ -190,7 +190,10 @@ pub(crate) fn finish_sdt(c: &mut Control, props: &SdtProps, glossary: &Glossary)
 }
 
 /// Looks up a bound control's data in the package's stores and checks it against what the
-/// control shows; a disagreement is a `binding-mismatch` warning.
+/// control shows; a disagreement is a `binding-mismatch` warning. A picture control's bound
+/// data is the image itself, never text to compare: it is neither kept nor checked, also when
+/// the control lost its `w:picture` (LibreOffice drops it) and only shows no text bound to an
+/// image.
 pub(crate) fn check_binding(c: &mut Control, stores: &Stores, warnings: &mut Vec<Warning>) {
     let (control_type, status, index) = (c.control_type, c.status, c.index);
     let value = c.value.clone();
@@ -198,11 +201,16 @@ pub(crate) fn check_binding(c: &mut Control, stores: &Stores, warnings: &mut Vec
     let Some(b) = c.data_binding.as_mut() else {
         return;
     };
-    b.value = stores.lookup(
-        b.store_item_id.as_deref(),
-        &b.xpath,
-        b.prefix_mappings.as_deref(),
-    );
+    if control_type == ControlType::Picture {
+        return;
+    }
+    b.value = stores
+        .lookup(
+            b.store_item_id.as_deref(),
+            &b.xpath,
+            b.prefix_mappings.as_deref(),
+        )
+        .filter(|v| !(text.is_empty() && is_image_data(v)));
     b.matches_text = b
         .value
         .as_deref()
@@ -219,6 +227,37 @@ pub(crate) fn check_binding(c: &mut Control, stores: &Stores, warnings: &mut Vec
             .for_control(index),
         );
     }
+}
+
+/// True when bound data is an image, as Word stores a picture control's: base64 of a PNG,
+/// JPEG, GIF or TIFF file, known by its first bytes.
+fn is_image_data(bound: &str) -> bool {
+    const MAGIC: [&[u8]; 5] = [b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
+    let head = base64_head(bound.trim_start().as_bytes());
+    MAGIC.iter().any(|m| head.starts_with(m))
+}
+
+/// The bytes the first 12 characters of base64 text stand for (fewer where it is not base64).
+fn base64_head(text: &[u8]) -> Vec<u8> {
+    let sextet = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(9);
+    for quad in text.chunks_exact(4).take(3) {
+        let Some(bits) = quad
+            .iter()
+            .try_fold(0u32, |acc, &c| Some(acc << 6 | u32::from(sextet(c)?)))
+        else {
+            break;
+        };
+        out.extend_from_slice(&bits.to_be_bytes()[1..]);
+    }
+    out
 }
 
 fn choice(c: &Control, props: &SdtProps) -> Value {
@@ -296,6 +335,16 @@ fn short(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_data_is_known_by_its_first_bytes() {
+        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgiJoDAAFUAPdgZg9EAAAAAElFTkSuQmCC";
+        assert!(is_image_data(png));
+        assert!(is_image_data("/9j/4AAQSkZJRgABAQ"));
+        assert!(!is_image_data("Helena Näslund"));
+        assert!(!is_image_data("iVBO"));
+        assert!(!is_image_data(""));
+    }
 
     #[test]
     fn iso_dates() {

@@ -69,6 +69,88 @@ pub fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
+/// The ranges of control markup deleted or moved away with tracked changes
+/// (`w:customXmlDelRange…`, `w:customXmlMoveFromRange…`, which Word puts around each tag of a
+/// control it removed or moved) open while a story part is read: a `w:sdt` starting inside one
+/// is no control once the changes are accepted.
+#[derive(Default)]
+pub struct RemovedMarkup {
+    open: Vec<Vec<u8>>,
+}
+
+impl RemovedMarkup {
+    /// Takes in a start or empty element; true for a `w:sdt` whose markup was removed.
+    pub fn removes(&mut self, e: &BytesStart) -> bool {
+        let id = || {
+            e.try_get_attribute("w:id")
+                .ok()
+                .flatten()
+                .map(|a| a.value.into_owned())
+                .unwrap_or_default()
+        };
+        match e.name().as_ref() {
+            b"w:customXmlDelRangeStart" | b"w:customXmlMoveFromRangeStart" => self.open.push(id()),
+            b"w:customXmlDelRangeEnd" | b"w:customXmlMoveFromRangeEnd" => {
+                let id = id();
+                self.open.retain(|open| *open != id);
+            }
+            b"w:sdt" => return !self.open.is_empty(),
+            _ => {}
+        }
+        false
+    }
+}
+
+/// True for a part that holds a story: the document, a header or footer, the notes, comments.
+pub fn is_story_part(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let Some(file) = lower.strip_prefix("word/") else {
+        return false;
+    };
+    lower.ends_with(".xml")
+        && !file.contains('/')
+        && [
+            "document",
+            "header",
+            "footer",
+            "footnotes",
+            "endnotes",
+            "comments",
+        ]
+        .iter()
+        .any(|s| file.starts_with(s))
+}
+
+/// How many `w:sdt` in a package's stories a tracked change removed (see [`RemovedMarkup`]);
+/// 0 for what is no zip (the reader may still read it: a flat or damaged package).
+pub fn removed_controls(docx: &[u8]) -> usize {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(docx)) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for i in 0..zip.len() {
+        let mut bytes = Vec::new();
+        let Ok(mut entry) = zip.by_index(i) else {
+            continue;
+        };
+        if !is_story_part(entry.name()) || entry.read_to_end(&mut bytes).is_err() {
+            continue;
+        }
+        let mut r = Reader::from_reader(bytes.as_slice());
+        let mut ranges = RemovedMarkup::default();
+        let mut buf = Vec::new();
+        loop {
+            match r.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) => removed += usize::from(ranges.removes(&e)),
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+            buf.clear();
+        }
+    }
+    removed
+}
+
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -1,17 +1,21 @@
 //! Where read text goes. The walker reports structure (paragraphs, tables, rows, cells) and
 //! content (text, links, notes) to *sinks*: one [`BlockBuilder`] per open control (and one for
-//! the footnote or comment being read), and one [`FlowBuilder`] for the document flow.
+//! the footnote or comment being read), and one [`FlowBuilder`] for the document flow. A
+//! control that may still turn out to show its placeholder keeps what the sinks outside it
+//! would get [`Held`] until its end.
 //!
 //! Text boxes put paragraphs *inside* a paragraph; a sink keeps them apart and places them right
 //! after the paragraph that anchors them, so a text box's text stands where the box stands, once.
 
 mod blocks;
 mod flow;
+mod held;
 
 use crate::model::NoteKind;
 
 pub(crate) use blocks::BlockBuilder;
 pub(crate) use flow::FlowBuilder;
+pub(crate) use held::Held;
 
 /// What the walker knows about a paragraph when it ends.
 #[derive(Debug, Clone, Default)]

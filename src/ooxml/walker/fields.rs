@@ -286,7 +286,7 @@ impl Walker<'_> {
             FldCharType::Begin => {
                 let ff = self.fields.ff.take().filter(|ff| ff.present);
                 let control = ff.as_ref().map(|ff| {
-                    let c = self.open_control(Origin::LegacyFormField, Level::Inline);
+                    let c = self.open_control(Origin::LegacyFormField, Level::Inline, false, false);
                     ff.apply(&mut self.out.controls[c]);
                     c
                 });

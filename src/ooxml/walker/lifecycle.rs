@@ -2,14 +2,15 @@
 //! opens as a control when its content starts (or at its end, when it has none), collects what
 //! is read while open (see [`routing`](super::routing)), and is finished at its end: text,
 //! blocks, status and value. A legacy form field opens and finishes through the same steps
-//! (see [`fields`](super::fields)). What the properties mean is
+//! (see [`fields`](super::fields)). A `w:sdt` whose markup a tracked change removed never
+//! opens (see [`changes`](super::changes)). What the properties mean is
 //! [`controls`](crate::ooxml::controls)'.
 
 use quick_xml::events::BytesStart;
 
-use crate::model::{Control, ControlType, Level, Origin, blocks_text};
+use crate::model::{Control, ControlType, Level, Origin, Status, blocks_text};
 use crate::ooxml::controls::{SdtProps, finish_sdt};
-use crate::ooxml::sinks::BlockBuilder;
+use crate::ooxml::sinks::{BlockBuilder, Held};
 use crate::xml::Ns;
 
 use super::fields::FfData;
@@ -22,6 +23,8 @@ pub(super) struct PendingSdt {
     level: Level,
     /// Its control, once opened.
     control: Option<usize>,
+    /// Its markup was deleted or moved away with tracked changes: accepted, it is no control.
+    removed: bool,
 }
 
 impl Walker<'_> {
@@ -37,6 +40,7 @@ impl Walker<'_> {
             props: SdtProps::default(),
             level,
             control: None,
+            removed: self.in_removed_markup(),
         });
         self.push(Kind::Sdt, here, empty);
     }
@@ -81,23 +85,27 @@ impl Walker<'_> {
         let Some(pending) = self.sdts.last() else {
             return;
         };
-        if pending.control.is_some() {
+        if pending.control.is_some() || pending.removed {
             return;
         }
-        let level = pending.level;
-        let c = self.open_control(Origin::ContentControl, level);
+        let (level, marked) = (pending.level, pending.props.showing_placeholder);
+        let group = pending.props.control_type == Some(ControlType::Group);
+        let c = self.open_control(Origin::ContentControl, level, marked, group);
         if let Some(pending) = self.sdts.last_mut() {
             pending.props.apply(&mut self.out.controls[c]);
             pending.control = Some(c);
-            if let Some(open) = self.sinks.open.last_mut() {
-                open.placeholder = pending.props.showing_placeholder;
-                open.group = pending.props.control_type == Some(ControlType::Group);
-            }
         }
     }
 
     /// Adds a control here, inside the innermost open one, and starts collecting its text.
-    pub(super) fn open_control(&mut self, origin: Origin, level: Level) -> usize {
+    /// `marked`: Word marks it as showing its placeholder; `group`: a group control.
+    pub(super) fn open_control(
+        &mut self,
+        origin: Origin,
+        level: Level,
+        marked: bool,
+        group: bool,
+    ) -> usize {
         let index = self.out.controls.len();
         let parent = self.sinks.innermost();
         if let Some(p) = parent {
@@ -122,27 +130,38 @@ impl Walker<'_> {
             control: index,
             level,
             builder: BlockBuilder::new(),
-            placeholder: false,
-            group: false,
+            placeholder: marked,
+            group,
+            held: None,
         });
+        self.sinks.hold_for_status();
         index
     }
 
-    /// Stops collecting a control's text and stores its blocks and text.
-    fn close_control(&mut self, index: usize) {
-        let Some(pos) = self.sinks.open.iter().rposition(|o| o.control == index) else {
-            return;
-        };
+    /// Stops collecting a control's text and stores its blocks and text. Returns what it held
+    /// back from the sinks outside it, with where it stood among the open controls.
+    fn close_control(&mut self, index: usize) -> Option<(usize, Held)> {
+        let pos = self.sinks.open.iter().rposition(|o| o.control == index)?;
         let open = self.sinks.open.remove(pos);
         let blocks = open.builder.finish();
         let c = &mut self.out.controls[index];
         c.text = blocks_text(&blocks);
         c.blocks = blocks;
+        open.held.map(|held| (pos, held))
+    }
+
+    /// Gives on what a finished control held back: its text only if it is no placeholder.
+    fn release(&mut self, index: usize, held: Option<(usize, Held)>) {
+        if let Some((at, held)) = held {
+            let placeholder = self.out.controls[index].status == Status::Placeholder;
+            self.sinks.release(at, held, placeholder);
+        }
     }
 
     fn finish_sdt(&mut self, index: usize, props: &SdtProps) {
-        self.close_control(index);
+        let held = self.close_control(index);
         finish_sdt(&mut self.out.controls[index], props, self.ctx.glossary);
+        self.release(index, held);
     }
 
     pub(super) fn finish_legacy(&mut self, index: usize, ff: FfData) {
@@ -157,7 +176,8 @@ impl Walker<'_> {
         {
             self.text(entry);
         }
-        self.close_control(index);
+        let held = self.close_control(index);
         ff.finish(&mut self.out.controls[index]);
+        self.release(index, held);
     }
 }

@@ -194,6 +194,9 @@ struct Walker<'c> {
     paras: Vec<ParaProps>,
     /// For each open row: whether it is a tracked deletion.
     rows_deleted: Vec<bool>,
+    /// The ids of the open ranges of control markup removed by tracked changes (see
+    /// [`changes`]).
+    removed_markup: Vec<String>,
     /// The open `w:sdt`s, innermost last (see [`lifecycle`]).
     sdts: Vec<PendingSdt>,
     fields: Fields,
@@ -236,6 +239,7 @@ impl<'c> Walker<'c> {
             alt_taken: Vec::new(),
             paras: Vec::new(),
             rows_deleted: Vec::new(),
+            removed_markup: Vec::new(),
             sdts: Vec::new(),
             fields: Fields::default(),
             sinks: Sinks::new(flow),
@@ -400,6 +404,9 @@ impl Walker<'_> {
                 b"t" => self.push(Kind::Text, here, empty),
                 _ => self.push(Kind::Other, here, empty),
             },
+            // Word writes a text box's content so in the DrawingML shapes of a Strict
+            // document (`wp:wsp/wp:txbx/wne:txbxContent`), where no `mc:Fallback` holds it.
+            Ns::Wne if local == b"txbxContent" => self.text_box_start(here, empty),
             _ => self.push(Kind::Other, here, empty),
         }
     }
@@ -422,7 +429,10 @@ impl Walker<'_> {
             | b"customXmlDelRangeStart"
             | b"customXmlInsRangeStart"
             | b"customXmlMoveFromRangeStart"
-            | b"customXmlMoveToRangeStart" => self.tracked_content(local, here, empty),
+            | b"customXmlMoveToRangeStart" => self.tracked_content(local, e, here, empty),
+            b"customXmlDelRangeEnd" | b"customXmlMoveFromRangeEnd" => {
+                self.removed_markup_end(e, here, empty)
+            }
             b"delText" | b"delInstrText" | b"rPr" | b"sdtEndPr" | b"tblPr" | b"tblGrid"
             | b"tcPr" | b"sectPr" | b"customXmlPr" | b"smartTagPr" | b"rt" | b"rubyPr"
             | b"fldData" | b"background" | b"tblPrEx" => self.skip_subtree(empty),

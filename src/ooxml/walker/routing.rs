@@ -4,12 +4,18 @@
 //! tables, rows, cells) goes to every sink, so that each sees it balanced. Text is also what
 //! the budget counts: each control holding it holds it twice (as text and as blocks).
 //!
+//! A control shows its placeholder when Word marks it so (`w:showingPlcHdr`), known when it
+//! opens, or when its text turns out to be a placeholder, known only at its end (a form saved
+//! again by LibreOffice has lost every mark). Such a control holds back what the sinks outside
+//! it would get ([`Held`]) and gives it on at its end, without the text if it was a
+//! placeholder: either way, a placeholder's text is never part of an answer around it.
+//!
 //! The sinks themselves (what they build of it) are [`sinks`](crate::ooxml::sinks)'.
 
 use quick_xml::events::BytesStart;
 
 use crate::model::Level;
-use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, Sink};
+use crate::ooxml::sinks::{BlockBuilder, FlowBuilder, Held, Sink};
 use crate::ooxml::text::symbol_char;
 use crate::xml::Ns;
 
@@ -25,6 +31,9 @@ pub(super) struct OpenControl {
     /// A group control (`w:group`): it groups (and often locks) template text and controls;
     /// the flow sees through it.
     pub group: bool,
+    /// What the sinks outside it get, held until its end while it may still turn out to show
+    /// its placeholder (see [`Sinks::hold_for_status`]).
+    pub held: Option<Held>,
 }
 
 /// The sinks of one part.
@@ -69,21 +78,37 @@ impl Sinks {
         self.open.len() - from
     }
 
+    /// The innermost open control may show its placeholder without a mark saying so: until its
+    /// end, what is read inside it is held back from the sinks outside it. Not when it is
+    /// marked or stands inside a marked one (the mark already keeps its text from the sinks
+    /// outside), nor when nothing outside it collects content.
+    pub fn hold_for_status(&mut self) {
+        let Some((innermost, outside)) = self.open.split_last_mut() else {
+            return;
+        };
+        let collected_outside = !outside.is_empty() || self.whole.is_some();
+        let marked = innermost.placeholder || outside.iter().any(|o| o.placeholder);
+        innermost.held = (collected_outside && !marked).then(Held::default);
+    }
+
+    /// Gives on what a control held back, now that it ended (it stood at `at` among the open
+    /// controls): without its content when it showed its placeholder.
+    pub fn release(&mut self, at: usize, held: Held, showed_placeholder: bool) {
+        for r in held.release() {
+            let content = r.is_content();
+            if !(content && showed_placeholder) {
+                self.deliver(at, content, &mut |s| r.tell(s));
+            }
+        }
+    }
+
     /// Content goes to every open control, the whole-note capture, and the flow when no
     /// control but groups is open (the flow holds only text outside answering controls).
     /// Placeholder text stays in the control that shows it: it is never part of an answer
     /// around it.
     #[inline]
     pub fn content(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
-        let from = self.open.iter().position(|o| o.placeholder);
-        for o in &mut self.open[from.unwrap_or(0)..] {
-            f(&mut o.builder);
-        }
-        if from.is_none()
-            && let Some(w) = self.whole.as_mut()
-        {
-            f(w);
-        }
+        self.deliver(self.open.len(), true, &mut f);
         if self.in_flow() {
             if let Some(flow) = self.flow.as_mut() {
                 f(flow);
@@ -97,17 +122,36 @@ impl Sinks {
     /// Structure goes everywhere, the flow included, so every sink sees balanced paragraphs.
     #[inline]
     pub fn structure(&mut self, mut f: impl FnMut(&mut dyn Sink)) {
-        for o in &mut self.open {
-            f(&mut o.builder);
-        }
-        if let Some(w) = self.whole.as_mut() {
-            f(w);
-        }
+        self.deliver(self.open.len(), false, &mut f);
         if let Some(o) = self.outside.as_mut() {
             f(o);
         }
         if let Some(flow) = self.flow.as_mut() {
             f(flow);
+        }
+    }
+
+    /// Gives what was read inside the first `end` open controls to them and to the whole-note
+    /// capture, innermost first. Content stops at the outermost control marked as showing its
+    /// placeholder; content and structure alike stop at a control holding back for the sinks
+    /// outside it, which then hold it too, in order.
+    #[inline]
+    fn deliver(&mut self, end: usize, content: bool, f: &mut dyn FnMut(&mut dyn Sink)) {
+        let marked = match content {
+            true => self.open[..end].iter().position(|o| o.placeholder),
+            false => None,
+        };
+        for (i, o) in self.open[..end].iter_mut().enumerate().rev() {
+            f(&mut o.builder);
+            if marked == Some(i) {
+                return;
+            }
+            if let Some(held) = o.held.as_mut() {
+                return f(held);
+            }
+        }
+        if let Some(w) = self.whole.as_mut() {
+            f(w);
         }
     }
 }

@@ -149,6 +149,129 @@ fn a_nested_placeholder_is_not_part_of_the_answer_around_it() {
     assert_eq!(res.controls[1].text, "Välj ett objekt.");
 }
 
+/// LibreOffice drops `w:showingPlcHdr`: the inner controls are then placeholders by their text
+/// alone, known at their end, and the answers around them must still leave that text out.
+#[test]
+fn a_nested_placeholder_without_its_mark_is_not_part_of_the_answer_around_it() {
+    let unmarked = |text: &str| sdt("<w:text/>", &r(text));
+    let only_placeholders = sdt(
+        "",
+        &p(&format!(
+            "{}{}",
+            unmarked("Klicka här för att ange text."),
+            unmarked("Välj ett objekt.")
+        )),
+    );
+    let body = sdt(
+        r#"<w:tag w:val="kontakt"/>"#,
+        &format!(
+            "{}{}{only_placeholders}",
+            p(&format!(
+                "{}{}",
+                r("Nämnd: "),
+                unmarked("Klicka här för att ange text.")
+            )),
+            p(&format!("{}{}", r("Telefon: "), unmarked("08-508 100 51"))),
+        ),
+    );
+    let res = read(&body);
+    let texts: Vec<(&str, Status)> = res
+        .controls
+        .iter()
+        .map(|c| (c.text.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("Nämnd:\nTelefon: 08-508 100 51", Status::Answered),
+            ("Klicka här för att ange text.", Status::Placeholder),
+            ("08-508 100 51", Status::Answered),
+            ("", Status::Empty),
+            ("Klicka här för att ange text.", Status::Placeholder),
+            ("Välj ett objekt.", Status::Placeholder),
+        ]
+    );
+}
+
+#[test]
+fn a_note_holds_no_placeholder_text_of_a_control_in_it() {
+    let xml = format!(
+        r#"<w:footnotes {NS}><w:footnote w:id="1">{}</w:footnote></w:footnotes>"#,
+        p(&format!(
+            "{}{}",
+            r("Källa: "),
+            sdt("<w:text/>", &r("Klicka här för att ange text."))
+        ))
+    );
+    let res = walk_xml(&xml, "word/footnotes.xml", Story::Footnote).unwrap();
+    assert_eq!(res.controls[0].status, Status::Placeholder);
+    assert_eq!(res.notes[0].2.whole, "Källa:");
+}
+
+/// Word's markup for a control removed with tracked changes: a range around each of its
+/// tags. Accepted, the control is gone and its text stays where it stood.
+#[test]
+fn a_control_whose_markup_was_deleted_is_gone_and_its_text_stays() {
+    let removed = |id: u8, content: &str| {
+        format!(
+            r#"<w:customXmlDelRangeStart w:id="{id}" w:author="A"/>{}<w:customXmlDelRangeEnd w:id="{}"/>"#,
+            sdt(
+                r#"<w:tag w:val="namnd"/><w:text/>"#,
+                &format!(
+                    r#"<w:customXmlDelRangeEnd w:id="{id}"/>{content}<w:customXmlDelRangeStart w:id="{}" w:author="A"/>"#,
+                    id + 1
+                )
+            ),
+            id + 1
+        )
+    };
+    let deleted_text =
+        r#"<w:del w:id="9" w:author="A"><w:r><w:delText>Norrmalm</w:delText></w:r></w:del>"#;
+    let body = format!(
+        "{}{}",
+        p(&format!(
+            "{}{}",
+            removed(1, &r("Östermalm")),
+            r(" stadsdelsnämnd")
+        )),
+        p(&format!("{}{}", r("Nämnd: "), removed(3, deleted_text))),
+    );
+    let res = read(&body);
+    assert!(res.controls.is_empty(), "{:?}", res.controls);
+    assert_eq!(flow_texts(&res), ["Östermalm stadsdelsnämnd", "Nämnd:"]);
+    assert!(res.tracked_changes);
+}
+
+/// A control moved with tracked changes: the copy moved away is gone, the copy moved here is
+/// the control.
+#[test]
+fn a_moved_control_is_read_once_where_it_was_moved_to() {
+    let copy = |from: bool| {
+        let (kind, content) = match from {
+            true => ("MoveFrom", "moveFrom"),
+            false => ("MoveTo", "moveTo"),
+        };
+        let paragraph = format!(
+            r#"<w:p><w:pPr><w:rPr><w:{content} w:id="5" w:author="A"/></w:rPr></w:pPr><w:{content} w:id="6" w:author="A"><w:r><w:t>Samverkan sker med SBR.</w:t></w:r></w:{content}></w:p>"#
+        );
+        format!(
+            r#"<w:customXml{kind}RangeStart w:id="1" w:author="A"/>{}<w:customXml{kind}RangeEnd w:id="2"/>"#,
+            sdt(
+                r#"<w:tag w:val="samverkan"/>"#,
+                &format!(
+                    r#"<w:customXml{kind}RangeEnd w:id="1"/>{paragraph}<w:customXml{kind}RangeStart w:id="2" w:author="A"/>"#
+                )
+            )
+        )
+    };
+    let body = format!("{}{}{}", copy(true), p(&r("Fråga 2")), copy(false));
+    let res = read(&body);
+    assert_eq!(res.controls.len(), 1);
+    assert_eq!(res.controls[0].tag.as_deref(), Some("samverkan"));
+    assert_eq!(res.controls[0].text, "Samverkan sker med SBR.");
+    assert_eq!(flow_texts(&res), ["Fråga 2"]);
+}
+
 #[test]
 fn tracked_changes_read_as_if_accepted() {
     let body = sdt(
@@ -247,6 +370,35 @@ fn alternate_content_is_read_once() {
     assert!(res.controls[0].in_text_box);
     assert_eq!(res.controls[0].level, Level::Block);
     assert_eq!(res.controls[0].text, "i rutan");
+}
+
+/// A Strict document's text box: DrawingML only (no `mc:Fallback`), its content in `wne:`.
+#[test]
+fn a_strict_text_box_is_a_text_box() {
+    let box_content = format!(
+        "{}{}",
+        p(&r("Kontaktuppgifter")),
+        sdt(
+            r#"<w:tag w:val="kontaktperson"/>"#,
+            &p(&r("Helena Näslund"))
+        )
+    );
+    let xml = format!(
+        r#"<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main" xmlns:wp="http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing" xmlns:a="http://purl.oclc.org/ooxml/drawingml/main" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" w:conformance="strict"><w:body><w:p><w:r><w:drawing><wp:anchor><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wp:wsp><wp:txbx><wne:txbxContent>{box_content}</wne:txbxContent></wp:txbx></wp:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p></w:body></w:document>"#
+    );
+    let res = walk_xml(&xml, "word/document.xml", Story::Body).unwrap();
+    assert_eq!(res.controls.len(), 1);
+    assert!(res.controls[0].in_text_box);
+    let boxed: Vec<bool> = res
+        .flow
+        .iter()
+        .filter_map(|f| match f {
+            FlowItem::Paragraph { in_text_box, .. } => Some(*in_text_box),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flow_texts(&res), ["Kontaktuppgifter"]);
+    assert_eq!(boxed, [true]);
 }
 
 #[test]
