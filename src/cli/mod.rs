@@ -7,6 +7,8 @@ mod consolidate;
 mod convert;
 mod inspect;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod status;
 mod template;
 mod watch;
@@ -72,6 +74,8 @@ enum Command {
     Consolidate(consolidate::ConsolidateArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Work with questionnaire and registry files
     #[command(subcommand, after_help = output_flags!())]
     Schema(schema::SchemaCommand),
@@ -88,6 +92,8 @@ pub fn main() -> ExitCode {
         Command::Consolidate(args) => consolidate::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
         Command::Schema(cmd) => schema::run(cmd),
     };
     match result {

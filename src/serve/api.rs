@@ -1,0 +1,219 @@
+//! The router: every route of the server in one place, the handlers that change the round
+//! (`POST /forms`, `POST /convert`), and the layers every response passes (the token, the
+//! security headers, the body limit, the access log). The handlers that only read are in
+//! `read.rs`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::forms::{FormResult, Forms, refused_name};
+use super::problem::Problem;
+use super::upload::{self, Upload};
+use super::{auth, log, openapi, read};
+
+/// What every handler shares.
+pub struct App {
+    /// The conversion side: workers, the output folder, the configuration.
+    pub forms: Arc<Forms>,
+    /// Largest file accepted, in bytes (`--max-file-size`).
+    pub max_file: u64,
+    /// The clock: the status's time.
+    pub clock: fn() -> std::time::SystemTime,
+}
+
+/// The API's routes, under this prefix.
+pub const API: &str = "/api/v1";
+
+/// The Content-Security-Policy of every response: nothing from elsewhere, never in a frame.
+const CSP: &str = "default-src 'self'; frame-ancestors 'none'";
+
+/// The server's routes and layers.
+pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router {
+    let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
+    let api = Router::new()
+        .route("/forms", post(post_forms))
+        .route("/convert", post(post_convert))
+        .route("/submissions", get(read::submissions))
+        .route("/submissions/{id}", get(read::submission))
+        .route("/round", get(read::round))
+        .route("/round.csv", get(read::round_csv))
+        .route("/round.xlsx", get(read::round_xlsx))
+        .route("/round.md", get(read::round_md))
+        .route("/round.docx", get(read::round_docx))
+        .route("/status", get(read::status))
+        .route("/openapi.json", get(openapi::document))
+        .route("/schemas/{name}", get(openapi::schema));
+    Router::new()
+        .nest(API, api)
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(token),
+            auth::require_token,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(middleware::from_fn_with_state(log, log::access))
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn not_found(req: Request) -> Problem {
+    Problem::not_found(format!("no such resource: {}", req.uri().path()))
+}
+
+async fn method_not_allowed(req: Request) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    )
+}
+
+/// `?filename=` of a raw upload.
+#[derive(Deserialize)]
+pub struct RawName {
+    filename: Option<String>,
+}
+
+/// One file's outcome among several.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Outcome {
+    file: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<FormResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<Problem>,
+}
+
+/// `POST /forms`: converts and stores each file; one file answers `201` or its problem,
+/// several `207` with an outcome per file, in the order sent.
+async fn post_forms(
+    State(app): State<Arc<App>>,
+    Query(q): Query<RawName>,
+    req: Request,
+) -> Response {
+    let files = match upload::files(req, app.max_file, q.filename).await {
+        Ok(f) => f,
+        Err(p) => return p.into_response(),
+    };
+    let mut results = store_all(&app.forms, files).await;
+    if results.len() == 1 {
+        return match results.remove(0).1 {
+            Ok(r) => created(r),
+            Err(p) => p.into_response(),
+        };
+    }
+    let outcomes: Vec<Outcome> = results
+        .into_iter()
+        .map(|(file, r)| match r {
+            Ok(result) => Outcome {
+                file,
+                status: StatusCode::CREATED.as_u16(),
+                result: Some(result),
+                problem: None,
+            },
+            Err(p) => Outcome {
+                file,
+                status: p.status,
+                result: None,
+                problem: Some(p),
+            },
+        })
+        .collect();
+    (
+        StatusCode::MULTI_STATUS,
+        Json(serde_json::json!({ "results": outcomes })),
+    )
+        .into_response()
+}
+
+/// `201` with the result and where the submission is.
+fn created(r: FormResult) -> Response {
+    let location = format!("{API}/submissions/{}", r.id);
+    let mut res = (StatusCode::CREATED, Json(r)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// Converts and stores every file, as many at once as there are workers; the outcomes in
+/// the order the files came.
+async fn store_all(
+    forms: &Arc<Forms>,
+    files: Vec<Upload>,
+) -> Vec<(String, Result<FormResult, Problem>)> {
+    let mut set = JoinSet::new();
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    for (i, f) in files.into_iter().enumerate() {
+        let forms = forms.clone();
+        set.spawn(async move {
+            let r = match refused_name(&f.name) {
+                Some(p) => Err(p),
+                None => forms.upload(f.name, f.bytes).await,
+            };
+            (i, r)
+        });
+    }
+    let mut out: Vec<Option<Result<FormResult, Problem>>> = names.iter().map(|_| None).collect();
+    while let Some(done) = set.join_next().await {
+        if let Ok((i, r)) = done {
+            out[i] = Some(r);
+        }
+    }
+    names
+        .into_iter()
+        .zip(out)
+        .map(|(name, r)| {
+            let r = r.unwrap_or_else(|| Err(Problem::internal("the upload stopped")));
+            (name, r)
+        })
+        .collect()
+}
+
+/// `POST /convert`: one form in, its submission out; nothing is stored.
+async fn post_convert(
+    State(app): State<Arc<App>>,
+    Query(q): Query<RawName>,
+    req: Request,
+) -> Response {
+    let mut files = match upload::files(req, app.max_file, q.filename).await {
+        Ok(f) => f,
+        Err(p) => return p.into_response(),
+    };
+    if files.len() != 1 {
+        return Problem::bad_request("send one form to convert; POST /forms takes several")
+            .into_response();
+    }
+    let f = files.remove(0);
+    if let Some(p) = refused_name(&f.name) {
+        return p.into_response();
+    }
+    match app.forms.convert(f.name, f.bytes).await {
+        Ok(s) => read::json_bytes(blankett::to_json(&s)),
+        Err(p) => p.into_response(),
+    }
+}

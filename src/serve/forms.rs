@@ -1,0 +1,361 @@
+//! Uploaded forms on the one per-form path of `batch` and `watch` ([`blankett::Worker`]):
+//! converted on a bounded pool of blocking threads, one reused reader per worker, so that a
+//! burst of uploads waits for a worker instead of starving the requests that only read; then
+//! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
+//! `report.json` updated, origin `upload`), the original kept under `OUT/originals/` by its
+//! SHA-256, and a [`RoundChanged`] sent to whoever listens (the page, later).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Semaphore, broadcast};
+
+use blankett::{
+    AnswerStatus, Config, Context, FileReport, FileStatus, FormFile, FormOrigin, FormSource, Index,
+    Prepared, Report, RespondentRef, Submission, SubmissionWarning, Worker,
+};
+
+use super::problem::Problem;
+
+/// The folder under OUT where uploaded originals are kept, named by their SHA-256.
+pub const ORIGINALS: &str = "originals";
+
+/// The `input` the records give uploads: they come from no folder.
+const UPLOAD_INPUT: &str = "upload";
+
+/// Told after a submission is stored: the round has changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundChanged {
+    /// The stored submission's id.
+    pub submission: String,
+}
+
+/// What an upload gives back: the submission's id and what it holds, in short.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormResult {
+    /// The file's name as uploaded.
+    pub file: String,
+    /// The submission's id (its file name under `submissions/`, without `.json`).
+    pub id: String,
+    /// The respondent, when the form names one the registry knows.
+    pub respondent: Option<RespondentRef>,
+    /// The round, `2022-T1`, when known.
+    pub round: Option<String>,
+    /// How many questions are answered, unanswered and missing.
+    pub counts: StatusCounts,
+    /// The submission's warnings.
+    pub warnings: Vec<SubmissionWarning>,
+}
+
+/// How many of a submission's answers have each status.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusCounts {
+    /// Questions answered.
+    pub answered: usize,
+    /// Questions left unanswered (placeholder shown, or empty).
+    pub unanswered: usize,
+    /// Questions not found in the form.
+    pub missing: usize,
+}
+
+impl StatusCounts {
+    /// The counts of a submission's answers.
+    pub fn of(s: &Submission) -> StatusCounts {
+        let mut c = StatusCounts::default();
+        for a in &s.answers {
+            match a.status {
+                AnswerStatus::Answered => c.answered += 1,
+                AnswerStatus::Unanswered => c.unanswered += 1,
+                _ => c.missing += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The conversion side of the server: the configuration, the workers and the output folder.
+pub struct Forms {
+    out: PathBuf,
+    cfg: &'static Config,
+    prepared: Prepared<'static>,
+    fingerprint: String,
+    /// Idle workers; a permit of `permits` is held while one is taken out.
+    workers: Mutex<Vec<Worker>>,
+    permits: Semaphore,
+    /// Held while `index.json` and `report.json` are read, changed and written.
+    ledger: Mutex<()>,
+    events: broadcast::Sender<RoundChanged>,
+    clock: fn() -> std::time::SystemTime,
+}
+
+impl Forms {
+    /// `workers` workers converting under `cfg` into `out`. The configuration lives as long
+    /// as the process (the prepared questionnaire borrows it for every conversion).
+    pub fn new(
+        out: PathBuf,
+        cfg: &'static Config,
+        workers: usize,
+        clock: fn() -> std::time::SystemTime,
+    ) -> Forms {
+        let workers = workers.max(1);
+        Forms {
+            out,
+            cfg,
+            prepared: cfg.prepare(),
+            fingerprint: cfg.fingerprint(),
+            workers: Mutex::new((0..workers).map(|_| Worker::new(cfg.limits())).collect()),
+            permits: Semaphore::new(workers),
+            ledger: Mutex::new(()),
+            events: broadcast::channel(64).0,
+            clock,
+        }
+    }
+
+    /// The configuration forms are converted under.
+    pub fn config(&self) -> &'static Config {
+        self.cfg
+    }
+
+    /// The output folder.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Tells of every submission stored from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<RoundChanged> {
+        self.events.subscribe()
+    }
+
+    /// Converts an uploaded form without storing anything.
+    pub async fn convert(
+        self: &std::sync::Arc<Self>,
+        file: String,
+        bytes: Vec<u8>,
+    ) -> Result<Submission, Problem> {
+        let this = self.clone();
+        self.on_worker(move |w| this.convert_with(w, &file, bytes).map(|(s, _)| s))
+            .await
+    }
+
+    /// Converts an uploaded form and stores it, original and all.
+    pub async fn upload(
+        self: &std::sync::Arc<Self>,
+        file: String,
+        bytes: Vec<u8>,
+    ) -> Result<FormResult, Problem> {
+        let this = self.clone();
+        self.on_worker(move |w| this.upload_with(w, file, bytes))
+            .await
+    }
+
+    /// Runs `job` on an idle worker on a blocking thread, waiting for one when all are busy.
+    async fn on_worker<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Worker) -> Result<T, Problem> + Send + 'static,
+    ) -> Result<T, Problem> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Problem::internal("the server is stopping"))?;
+        let mut worker = self
+            .workers
+            .lock()
+            .map_err(|_| Problem::internal("a worker failed"))?
+            .pop()
+            .unwrap_or_else(|| Worker::new(self.cfg.limits()));
+        let (worker, result) = tokio::task::spawn_blocking(move || {
+            let result = job(&mut worker);
+            (worker, result)
+        })
+        .await
+        .map_err(|e| Problem::internal(format!("a conversion stopped: {e}")))?;
+        if let Ok(mut idle) = self.workers.lock() {
+            idle.push(worker);
+        }
+        result
+    }
+
+    /// Converts on `worker`; the submission and the form's SHA-256, or the problem.
+    fn convert_with(
+        &self,
+        worker: &mut Worker,
+        file: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(Submission, String), Problem> {
+        let sha256 = hex_sha256(&bytes);
+        let ctx = self.context();
+        let form = FormFile {
+            bytes,
+            sha256: sha256.clone(),
+            modified: None,
+        };
+        match worker.convert(form, Path::new(file), &ctx) {
+            Ok(s) => Ok((s, sha256)),
+            Err(e) => Err(Problem::conversion(&e, file)),
+        }
+    }
+
+    /// Keeps the original, converts it on `worker`, stores the submission and records the
+    /// result; a form that fails is recorded as failed in `report.json`.
+    fn upload_with(
+        &self,
+        worker: &mut Worker,
+        file: String,
+        bytes: Vec<u8>,
+    ) -> Result<FormResult, Problem> {
+        let sha256 = hex_sha256(&bytes);
+        self.keep_original(&file, &sha256, &bytes)?;
+        let ctx = self.context();
+        let form = FormFile {
+            bytes,
+            sha256: sha256.clone(),
+            modified: None,
+        };
+        let source = FormSource {
+            origin: FormOrigin::Upload,
+            input: UPLOAD_INPUT.to_owned(),
+            path: file.clone(),
+        };
+        let s = match worker.convert(form, Path::new(&file), &ctx) {
+            Ok(s) => s,
+            Err(e) => {
+                let report = ctx.failed(&source, Path::new(&file), &e, Some(sha256));
+                self.record(None, report)?;
+                return Err(Problem::conversion(&e, &file));
+            }
+        };
+        let (id, entry) = blankett::store(&self.out, &source, &sha256, &s, &self.fingerprint)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let report = FileReport::done(FileStatus::Converted, &id, &entry);
+        self.record(Some((id.clone(), entry)), report)?;
+        let _ = self.events.send(RoundChanged {
+            submission: id.clone(),
+        });
+        Ok(FormResult {
+            file,
+            id,
+            counts: StatusCounts::of(&s),
+            round: s.round.map(|r| r.to_string()),
+            respondent: s.respondent,
+            warnings: s.warnings,
+        })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            cfg: self.cfg,
+            prepared: &self.prepared,
+            now: (self.clock)(),
+        }
+    }
+
+    /// Writes the uploaded bytes to `OUT/originals/<sha256>.<ext>` unless they are there.
+    fn keep_original(&self, file: &str, sha256: &str, bytes: &[u8]) -> Result<(), Problem> {
+        let ext = Path::new(file)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or_else(|| "bin".to_owned());
+        let target = self.out.join(ORIGINALS).join(format!("{sha256}.{ext}"));
+        if target.is_file() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(self.out.join(ORIGINALS))
+            .and_then(|()| blankett::write_atomic(&target, bytes))
+            .map_err(|e| Problem::internal(format!("cannot keep the original: {e}")))
+    }
+
+    /// Records a result in `report.json` and a submission in `index.json`, one upload at a
+    /// time, so that none is lost to another's write.
+    fn record(
+        &self,
+        submission: Option<(String, blankett::Entry)>,
+        file: FileReport,
+    ) -> Result<(), Problem> {
+        let _held = self
+            .ledger
+            .lock()
+            .map_err(|_| Problem::internal("the records are unavailable"))?;
+        let now = (self.clock)();
+        let failed = |what: &str, e: std::io::Error| {
+            Problem::internal(format!(
+                "cannot write {what}: {}",
+                e.to_string().to_lowercase()
+            ))
+        };
+        if let Some((id, entry)) = submission {
+            let mut index = Index::load(&self.out);
+            index.record(id, entry);
+            index
+                .save(&self.out, now)
+                .map_err(|e| failed("index.json", e))?;
+        }
+        let mut report = Report::load(&self.out);
+        report.record(file);
+        report
+            .save(&self.out, now)
+            .map_err(|e| failed("report.json", e))
+    }
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The file name a client gave, as a name only: its last path component, without control
+/// characters; it names the form in the records and is never a path.
+pub fn file_name(given: &str) -> Option<String> {
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = last.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    (!name.is_empty() && name != "." && name != "..").then(|| name.to_owned())
+}
+
+/// Why a file of this name is refused before it is read: it is not a Word file, nor one sent
+/// by mistake for one (those are read, so that the sender hears what to send instead).
+pub fn refused_name(file: &str) -> Option<Problem> {
+    let reason = blankett::skip_reason(file)?;
+    Some(
+        Problem::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "not-a-word-file",
+            format!("{file}: {}; send the form as .docx", reason.describe()),
+        )
+        .in_file(Some(file)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_file_name_never_becomes_a_path() {
+        assert_eq!(file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            file_name("C:\\x\\Östermalm.docx").as_deref(),
+            Some("Östermalm.docx")
+        );
+        assert_eq!(file_name("a\nb.docx").as_deref(), Some("ab.docx"));
+        assert_eq!(file_name("dir/.."), None);
+        assert_eq!(file_name(""), None);
+    }
+
+    #[test]
+    fn only_word_files_and_mistaken_ones_are_read() {
+        assert!(refused_name("x.docx").is_none());
+        assert!(refused_name("x.doc").is_none());
+        let p = refused_name("notes.txt").unwrap();
+        assert_eq!(p.code, "not-a-word-file");
+        assert_eq!(p.status, 422);
+    }
+}

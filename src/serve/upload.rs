@@ -1,0 +1,160 @@
+//! What an upload request holds: the files of a `multipart/form-data` body (field `file`, at
+//! most [`MAX_FILES`]) or one raw Word body named by `?filename=`. Limits are kept while
+//! reading: a request whose announced length is over them is refused before its body is read,
+//! and one that turns out longer (chunked, or lying) is refused as soon as it crosses them.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
+
+use super::forms::file_name;
+use super::problem::Problem;
+
+/// Most files one request may carry.
+pub const MAX_FILES: usize = 50;
+
+/// Room a multipart body needs beyond its files' bytes (boundaries and part headers).
+const MULTIPART_OVERHEAD: u64 = 64 * 1024 + MAX_FILES as u64 * 1024;
+
+/// The Word media types a raw body may have (`.docx`, `.dotx`, `.docm`, `.dotm`), and the old
+/// `.doc`'s, read so that the sender hears to send `.docx` instead.
+const WORD_TYPES: [&str; 5] = [
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+    "application/vnd.ms-word.document.macroenabled.12",
+    "application/vnd.ms-word.template.macroenabled.12",
+    "application/msword",
+];
+
+/// One uploaded file: its name (a name, never a path) and its bytes.
+pub struct Upload {
+    /// The name the client gave, reduced to a file name.
+    pub name: String,
+    /// The file's content.
+    pub bytes: Vec<u8>,
+}
+
+/// The largest body a request may have with files of at most `max_file` bytes.
+pub fn max_request(max_file: u64) -> u64 {
+    max_file
+        .saturating_mul(MAX_FILES as u64)
+        .saturating_add(MULTIPART_OVERHEAD)
+}
+
+/// The files of an upload request, within `max_file` bytes each.
+pub async fn files(
+    req: Request,
+    max_file: u64,
+    filename: Option<String>,
+) -> Result<Vec<Upload>, Problem> {
+    let kind = media_type(&req);
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if kind == "multipart/form-data" {
+        if announced.is_some_and(|n| n > max_request(max_file)) {
+            return Err(Problem::too_large(format!(
+                "the request is over {} MiB, the most {MAX_FILES} files of --max-file-size allow",
+                max_request(max_file) >> 20
+            )));
+        }
+        return multipart(req, max_file).await;
+    }
+    if WORD_TYPES.contains(&kind.as_str()) {
+        let name = filename
+            .as_deref()
+            .and_then(file_name)
+            .ok_or_else(|| Problem::bad_request("a raw upload needs ?filename= naming the form"))?;
+        if announced.is_some_and(|n| n > max_file) {
+            return Err(over_limit(&name, max_file));
+        }
+        let bytes = raw(req.into_body(), &name, max_file).await?;
+        return Ok(vec![Upload { name, bytes }]);
+    }
+    Err(Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        format!(
+            "send multipart/form-data with one or more `file` fields, or one form as a raw body with a Word media type (not {})",
+            if kind.is_empty() {
+                "none"
+            } else {
+                kind.as_str()
+            }
+        ),
+    ))
+}
+
+/// The request's media type, lower case, without parameters.
+fn media_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn over_limit(name: &str, max_file: u64) -> Problem {
+    Problem::too_large(format!(
+        "{name} is over the limit of {} MiB (--max-file-size)",
+        max_file >> 20
+    ))
+    .in_file(Some(name))
+}
+
+/// A raw body, read no further than `max_file` bytes.
+async fn raw(body: Body, name: &str, max_file: u64) -> Result<Vec<u8>, Problem> {
+    let limit = usize::try_from(max_file).unwrap_or(usize::MAX);
+    axum::body::to_bytes(body, limit)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| over_limit(name, max_file))
+}
+
+/// The `file` fields of a multipart body, each read no further than `max_file` bytes.
+async fn multipart(req: Request, max_file: u64) -> Result<Vec<Upload>, Problem> {
+    let mut form = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| Problem::bad_request(e.body_text()))?;
+    let mut files = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(multipart_problem)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        if files.len() == MAX_FILES {
+            return Err(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-many-files",
+                format!("at most {MAX_FILES} files in one request; send the rest in another"),
+            ));
+        }
+        let name = field
+            .file_name()
+            .and_then(file_name)
+            .ok_or_else(|| Problem::bad_request("every `file` field needs a file name"))?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_problem)? {
+            if (bytes.len() + chunk.len()) as u64 > max_file {
+                return Err(over_limit(&name, max_file));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        files.push(Upload { name, bytes });
+    }
+    if files.is_empty() {
+        return Err(Problem::bad_request("no `file` field in the form data"));
+    }
+    Ok(files)
+}
+
+/// A multipart body that could not be read: over the request limit (413) or malformed (400).
+fn multipart_problem(e: axum::extract::multipart::MultipartError) -> Problem {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::too_large(format!("the request is too large: {}", e.body_text()))
+    } else {
+        Problem::bad_request(format!("the form data cannot be read: {}", e.body_text()))
+    }
+}
