@@ -20,6 +20,8 @@ mod round;
 mod round_schema;
 mod roundtrip;
 mod schema_files;
+#[cfg(feature = "serve")]
+mod serve;
 mod status;
 mod template;
 mod unattended;
