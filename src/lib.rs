@@ -24,6 +24,8 @@
 
 #![deny(missing_docs)]
 
+mod assign;
+mod assignments;
 mod batch;
 mod cache;
 mod config;
@@ -41,6 +43,7 @@ mod model;
 mod ooxml;
 mod output;
 mod package;
+mod redact;
 mod round;
 mod round_id;
 mod schema;
@@ -72,13 +75,15 @@ pub use schema::{
 
 // Mapping a form to its questionnaire: the submission.
 pub use mapping::respondent::Matcher as RespondentMatcher;
+pub use mapping::respondent::close_matches as close_respondents;
 pub use mapping::round::parse as parse_round;
 pub use mapping::{OptionError, Options as MapOptions, Prepared, TextKeys, check_options, map};
 pub use round_id::{NotARoundId, RoundId, Term};
 pub use submission::{
-    Answer, AnswerStatus, Contact, ControlRef, FORMAT_VERSION as SUBMISSION_FORMAT_VERSION,
-    Location, MatchedBy, QuestionnaireRef, ResolvedBy, RespondentRef, SourceRef, Submission,
-    SubmissionComment, SubmissionWarning, Unmapped, UnmappedReason, VariantBy,
+    Answer, AnswerStatus, AsConverted, Contact, ContactRemoved, ControlRef,
+    FORMAT_VERSION as SUBMISSION_FORMAT_VERSION, Location, MatchedBy, QuestionnaireRef, ResolvedBy,
+    RespondentRef, SourceRef, Submission, SubmissionComment, SubmissionWarning, Unmapped,
+    UnmappedReason, VariantBy,
 };
 
 // Converting unattended: the configuration, the one per-form path, batch, watch, and what they
@@ -86,7 +91,9 @@ pub use submission::{
 pub use batch::{Found, RunOptions, discover, run as run_batch};
 pub use config::{Config, Overrides};
 pub use form_file::{FormFile, Links, read as read_form_file};
-pub use intake::{Context, Worker, output_name, skip_reason, slug, store, write_submission};
+pub use intake::{
+    Context, Worker, exclusion, output_name, skip_reason, slug, store, write_submission,
+};
 pub use ledger::{
     Entry, FORMAT_VERSION as LEDGER_FORMAT_VERSION, FileError, FileReport, FileStatus, Index,
     Origin as FormOrigin, Report, SUBMISSIONS, SkipReason, Skipped, Source as FormSource,
@@ -94,6 +101,15 @@ pub use ledger::{
 };
 pub use lock::{FolderLock, LOCK_FILE, LockError, acquire as lock_folder};
 pub use watch::{Event, FAILED, Locks, PROCESSED, Settings, Summary, watch};
+
+// The analyst's decisions about single forms, and the personal data removed when a round is
+// done: changes to what an output folder holds, made under its lock.
+pub use assign::{Applied, FindError, KnownForm, apply_stored, find_form, known_forms};
+pub use assignments::{
+    ASSIGNMENTS, Action, Assignee, Assignments, Decision,
+    FORMAT_VERSION as ASSIGNMENTS_FORMAT_VERSION, unassign,
+};
+pub use redact::{FormPlace, Redaction, plan as plan_redaction, redact};
 
 // The round and its exports.
 pub use export::{

@@ -424,7 +424,9 @@ fn what_the_program_writes_validates() {
         },
         round: "2022-VB".parse().ok(),
         respondent: None,
+        as_converted: None,
         contact: Some(Default::default()),
+        redacted: false,
         answers: vec![Answer {
             question_id: "ovriga-upplysningar".into(),
             area: None,
