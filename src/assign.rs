@@ -295,3 +295,47 @@ fn read_submission(out: &Path, name: &str) -> io::Result<Submission> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(shas: &[(&str, &str)]) -> BTreeMap<String, KnownForm> {
+        shas.iter()
+            .map(|(sha, form)| {
+                let sha = format!("{sha:0<64}");
+                let k = KnownForm {
+                    sha256: sha.clone(),
+                    form: (*form).to_owned(),
+                    submissions: vec![format!("sub-{}", &sha[..4])],
+                };
+                (sha, k)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_form_is_found_by_hash_prefix_file_name_or_submission_and_never_by_guess() {
+        let out = Path::new("ut");
+        let k = known(&[
+            ("abcd1", "/in/a.docx"),
+            ("abcd2", "/in/b.docx"),
+            ("ef", "/in/c.docx"),
+        ]);
+        let found = |given: &str| find_form(out, given, &k).map(|f| f.form.as_str());
+        assert_eq!(found("abcd2"), Ok("/in/b.docx"));
+        assert_eq!(found("ABCD1"), Ok("/in/a.docx"));
+        assert_eq!(found("c.docx"), Ok("/in/c.docx"));
+        assert_eq!(found("/in/c.docx"), Ok("/in/c.docx"));
+        assert_eq!(found("submissions/sub-ef00.json"), Ok("/in/c.docx"));
+        let Err(FindError::Ambiguous { candidates, .. }) = found("abcd") else {
+            panic!("abcd fits two forms");
+        };
+        assert_eq!(candidates.len(), 2);
+        assert!(
+            matches!(found("abc"), Err(FindError::Unknown { .. })),
+            "too short"
+        );
+        assert!(matches!(found("x.docx"), Err(FindError::Unknown { .. })));
+    }
+}

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod assign;
 mod bad_input;
 mod budgets;
 mod cli;
@@ -15,6 +16,7 @@ mod fuzz_findings;
 mod nothing_lost;
 mod output_safety;
 mod properties;
+mod redact;
 mod round;
 mod round_schema;
 mod roundtrip;
