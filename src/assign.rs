@@ -244,7 +244,11 @@ pub fn apply_stored(
         report.exclude(sha256, note.as_deref(), &places);
     } else {
         for name in names {
-            let mut s = read_submission(out, &name)?;
+            // A submission gone missing is converted again, decision and all, by the next run
+            // over its form's folder.
+            let Some(mut s) = read_submission(out, &name)? else {
+                continue;
+            };
             let before = s.clone();
             match decision {
                 Some(d) => d.apply(&mut s),
@@ -284,11 +288,15 @@ pub fn apply_stored(
     Ok(applied)
 }
 
-/// The stored submission `name` of `out`.
-fn read_submission(out: &Path, name: &str) -> io::Result<Submission> {
+/// The stored submission `name` of `out`; `None` when its file is gone.
+fn read_submission(out: &Path, name: &str) -> io::Result<Option<Submission>> {
     let path = out.join(SUBMISSIONS).join(format!("{name}.json"));
-    let bytes = std::fs::read(&path)?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{}: not a submission ({e})", path.display()),

@@ -17,7 +17,9 @@
 //! [`consolidate`] merges a round's submissions into a [`Round`], which [`write_exports`] writes
 //! as JSON, CSV, XLSX, Markdown and Word. [`run_batch`] and [`watch`] convert whole folders
 //! through one per-form path ([`Worker`]), recording what they did in the output folder
-//! ([`Index`], [`Report`]).
+//! ([`Index`], [`Report`]) and applying the analyst's decisions about single forms
+//! ([`Assignments`], written by `blankett assign` through [`apply_stored`]); [`redact`] removes
+//! the contact details from an output folder once its round is done.
 //!
 //! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
 //! draws the pipeline and says which module owns what.

@@ -20,8 +20,8 @@ use super::{EXIT_OK, Failure, an_output_folder, lock_failure, output_failure};
     long_about = "Say which respondent or round a form is, whatever it says itself, or that \
     it is no part of the round (a cover letter, a form sent by mistake). The decision is kept \
     in OUT/assignments.json by the form's content (SHA-256), so it holds whatever the file is \
-    called: the form's submission in OUT is rewritten at once (or, excluded, removed), and \
-    batch and watch apply the decision to the form every time they meet it. The submission \
+    called: the form's submission in OUT is rewritten at once (an excluded form's is \
+    removed), and batch and watch apply the decision to the form every time they meet it. The submission \
     says \"resolvedBy\": \"assigned\" and keeps what the conversion found as \"asConverted\"; \
     an excluded form is listed in OUT/report.json as skipped, reason \"excluded\".\n\n\
     FORM is the form's file, its submission in OUT (submissions/<name>.json), the form's \

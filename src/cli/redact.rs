@@ -10,7 +10,7 @@ use blankett::{ContactRemoved, FormOrigin, Redaction, for_terminal, plural};
 
 use super::{EXIT_OK, Failure, an_output_folder, lock_failure};
 
-/// Remove the contact details (personal data) from an output folder when its round is done
+/// Remove the contact details (personal data) from an output folder once its round is done
 #[derive(Args)]
 #[command(
     long_about = "Remove the contact details (personal data: the contact person's name, phone \
