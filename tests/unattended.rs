@@ -313,7 +313,7 @@ fn batch_keeps_what_watch_wrote_and_every_front_end_reports_into_one_file() {
     assert_eq!(entry["origin"], "inbox");
     assert_eq!(entry["path"], "Södermalm.docx");
     let report = read_json(&out.join("report.json"));
-    assert_eq!(report["formatVersion"], "1.1");
+    assert_eq!(report["formatVersion"], blankett::LEDGER_FORMAT_VERSION);
     let bromma = report_entry(&report, "Bromma.docx");
     assert_eq!(bromma["origin"], "inbox");
     assert_eq!(bromma["error"]["code"], "damaged-zip");
