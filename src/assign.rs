@@ -113,8 +113,9 @@ fn joined(input: Option<&str>, path: &str) -> String {
 }
 
 /// The form `given` names among the `known` forms of `out`: a file (the form itself, or a
-/// submission of it), a submission's name, the form's file name as the records say it, or a
-/// prefix (at least 4 digits) of its SHA-256.
+/// submission of it), a submission's name, a path whose file name is the form's as the
+/// records say it (the form may have moved since), or a prefix (at least 4 digits) of its
+/// SHA-256.
 pub fn find_form<'k>(
     out: &Path,
     given: &str,
@@ -134,12 +135,14 @@ pub fn find_form<'k>(
         .trim_start_matches(&format!("{SUBMISSIONS}/"))
         .trim_end_matches(".json");
     let hex = given.to_ascii_lowercase();
+    // A form moved since (by watch, into processed/) is still found by its file name.
+    let file_name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned();
+    let given_name = file_name(given);
     let fits: Vec<&KnownForm> = known
         .values()
         .filter(|k| {
             k.submissions.iter().any(|s| s == name)
-                || k.form == given
-                || k.form.rsplit('/').next() == Some(given)
+                || file_name(&k.form) == given_name
                 || (hex.len() >= 4 && is_hex(&hex) && k.sha256.starts_with(&hex))
         })
         .collect();
@@ -335,6 +338,11 @@ mod tests {
         assert_eq!(found("ABCD1"), Ok("/in/a.docx"));
         assert_eq!(found("c.docx"), Ok("/in/c.docx"));
         assert_eq!(found("/in/c.docx"), Ok("/in/c.docx"));
+        assert_eq!(
+            found("in/processed/c.docx"),
+            Ok("/in/c.docx"),
+            "moved since"
+        );
         assert_eq!(found("submissions/sub-ef00.json"), Ok("/in/c.docx"));
         let Err(FindError::Ambiguous { candidates, .. }) = found("abcd") else {
             panic!("abcd fits two forms");

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::assignments::ASSIGNMENTS;
 use crate::intake::write_submission;
-use crate::ledger::{FileStatus, Index, Origin, Report, SUBMISSIONS};
+use crate::ledger::{FileStatus, Index, Origin, Report, SUBMISSIONS, SkipReason};
 use crate::lock::FolderLock;
 use crate::output;
 use crate::round::Round;
@@ -175,8 +175,8 @@ fn round_files_and_exports(out: &Path, write: bool) -> io::Result<Found> {
     Ok((rounds, exports))
 }
 
-/// Where the forms the folder met lie now, by folder: a batch folder as it was read, an
-/// inbox's `processed/` and `failed/`.
+/// Where the forms the folder met (converted, failed or excluded) lie now, by folder: a batch
+/// folder as it was read, an inbox's `processed/` and `failed/`.
 fn form_places(index: &Index, report: &Report) -> Vec<FormPlace> {
     let mut forms: BTreeMap<(Origin, String, String), bool> = BTreeMap::new();
     for e in index.submissions.values() {
@@ -186,6 +186,13 @@ fn form_places(index: &Index, report: &Report) -> Vec<FormPlace> {
     for f in &report.files {
         let failed = f.status == FileStatus::Failed;
         forms.insert((f.origin, f.input.clone(), f.path.clone()), failed);
+    }
+    for s in report
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::Excluded)
+    {
+        forms.insert((s.origin, s.input.clone(), s.path.clone()), false);
     }
     let mut places: BTreeMap<(Origin, String), usize> = BTreeMap::new();
     for ((origin, input, _), failed) in forms {

@@ -258,3 +258,23 @@ fn redact_refuses_a_folder_that_is_no_output_folder() {
         .stdout(predicate::str::contains("--dry-run"))
         .stdout(predicate::str::contains("blankett redact ut --dry-run"));
 }
+
+#[test]
+fn the_forms_named_as_still_holding_contact_details_include_the_excluded_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = finished_round(dir.path());
+    blankett()
+        .args(["assign"])
+        .arg(&out)
+        .args(["sodermalm-2022-T1.docx", "--exclude"])
+        .assert()
+        .success();
+    redact(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("from 5 of 5 submissions"))
+        .stdout(predicate::str::contains(format!(
+            "the Word forms: 6 in {} (read by batch)",
+            std::fs::canonicalize(&input).unwrap().display()
+        )));
+}
