@@ -23,10 +23,18 @@ use crate::submission::Submission;
 pub struct KnownForm {
     /// SHA-256 of the form's bytes, lower-case hex.
     pub sha256: String,
-    /// Where the form was found, as the folder's records say (`/srv/inkorg/Östermalm.docx`).
-    pub form: String,
+    /// Everywhere the form was found, as the folder's records say
+    /// (`/srv/inkorg/Östermalm.docx`), sorted: the same bytes may have come in more than once.
+    pub paths: Vec<String>,
     /// Its submissions in the folder, by name (without `.json`).
     pub submissions: Vec<String>,
+}
+
+impl KnownForm {
+    /// Where the form was found first, by path (empty when the records do not say).
+    pub fn path(&self) -> &str {
+        self.paths.first().map_or("", String::as_str)
+    }
 }
 
 /// Why a form named on the command line is not one the output folder knows.
@@ -74,12 +82,16 @@ pub enum FindError {
 /// `report.json` and the decisions.
 pub fn known_forms(out: &Path, assignments: &Assignments) -> BTreeMap<String, KnownForm> {
     let mut known: BTreeMap<String, KnownForm> = BTreeMap::new();
-    let mut add = |sha: &str, form: String, submission: Option<&str>| {
+    let mut add = |sha: &str, path: String, submission: Option<&str>| {
         let k = known.entry(sha.to_owned()).or_insert_with(|| KnownForm {
             sha256: sha.to_owned(),
-            form,
+            paths: Vec::new(),
             submissions: Vec::new(),
         });
+        if !path.is_empty() && !k.paths.contains(&path) {
+            k.paths.push(path);
+            k.paths.sort();
+        }
         if let Some(name) = submission {
             k.submissions.push(name.to_owned());
         }
@@ -142,7 +154,7 @@ pub fn find_form<'k>(
         .values()
         .filter(|k| {
             k.submissions.iter().any(|s| s == name)
-                || file_name(&k.form) == given_name
+                || k.paths.iter().any(|p| file_name(p) == given_name)
                 || (hex.len() >= 4 && is_hex(&hex) && k.sha256.starts_with(&hex))
         })
         .collect();
@@ -157,7 +169,7 @@ pub fn find_form<'k>(
             given: given.to_owned(),
             candidates: many
                 .iter()
-                .map(|k| format!("{} {}", &k.sha256[..12], k.form))
+                .map(|k| format!("{} {}", &k.sha256[..12], k.path()))
                 .collect(),
         }),
     }
@@ -317,7 +329,7 @@ mod tests {
                 let sha = format!("{sha:0<64}");
                 let k = KnownForm {
                     sha256: sha.clone(),
-                    form: (*form).to_owned(),
+                    paths: vec![(*form).to_owned()],
                     submissions: vec![format!("sub-{}", &sha[..4])],
                 };
                 (sha, k)
@@ -333,7 +345,7 @@ mod tests {
             ("abcd2", "/in/b.docx"),
             ("ef", "/in/c.docx"),
         ]);
-        let found = |given: &str| find_form(out, given, &k).map(|f| f.form.as_str());
+        let found = |given: &str| find_form(out, given, &k).map(KnownForm::path);
         assert_eq!(found("abcd2"), Ok("/in/b.docx"));
         assert_eq!(found("ABCD1"), Ok("/in/a.docx"));
         assert_eq!(found("c.docx"), Ok("/in/c.docx"));
@@ -353,5 +365,18 @@ mod tests {
             "too short"
         );
         assert!(matches!(found("x.docx"), Err(FindError::Unknown { .. })));
+    }
+
+    #[test]
+    fn the_same_form_come_in_twice_is_found_by_either_name() {
+        let mut k = known(&[("abcd1", "/in/a.docx")]);
+        k.values_mut()
+            .next()
+            .unwrap()
+            .paths
+            .push("/in/a-igen.docx".into());
+        let found = |given: &str| find_form(Path::new("ut"), given, &k).map(KnownForm::path);
+        assert_eq!(found("a-igen.docx"), Ok("/in/a.docx"));
+        assert_eq!(found("a.docx"), Ok("/in/a.docx"));
     }
 }

@@ -278,3 +278,22 @@ fn the_forms_named_as_still_holding_contact_details_include_the_excluded_ones() 
             std::fs::canonicalize(&input).unwrap().display()
         )));
 }
+
+/// `blankett redact ut | head -1`: the reader goes away before the report is written.
+#[test]
+fn a_reader_that_goes_away_is_no_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out) = finished_round(dir.path());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("blankett"))
+        .args(["redact", "--dry-run"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let run = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -9,10 +9,10 @@ use clap::Args;
 
 use blankett::{
     Action, Applied, Assignee, Assignments, Decision, FolderLock, FormOrigin, Index, KnownForm,
-    Registry, Respondent, RespondentMatcher, RoundId, for_terminal,
+    Registry, Respondent, RespondentMatcher, RoundId,
 };
 
-use super::{EXIT_OK, Failure, an_output_folder, lock_failure, output_failure};
+use super::{EXIT_OK, Failure, an_output_folder, lock_failure, output_failure, print_lines};
 
 /// Say which respondent or round a form is, or exclude it from the round
 #[derive(Args)]
@@ -111,7 +111,7 @@ pub fn run(args: AssignArgs) -> Result<u8, Failure> {
     };
     let decision = Decision {
         action,
-        form: Some(form.form.clone()),
+        form: Some(form.path().to_owned()).filter(|p| !p.is_empty()),
         note: args
             .note
             .as_deref()
@@ -127,14 +127,12 @@ pub fn run(args: AssignArgs) -> Result<u8, Failure> {
         .save(&args.out)
         .map_err(|e| super::io_failure(&args.out, "write assignments.json", e))?;
     let applied = out.apply(&form.sha256, Some(&decision))?;
-    println!(
-        "{}",
-        for_terminal(&format!(
-            "assign: {}",
-            decided(&form.form, &form.sha256, &decision)
-        ))
-    );
-    tell_applied(&out, &applied, true);
+    let mut lines = vec![format!(
+        "assign: {}",
+        decided(form.path(), &form.sha256, &decision)
+    )];
+    lines.extend(what_changed(&out, &applied, true));
+    print_lines(&lines)?;
     Ok(EXIT_OK)
 }
 
@@ -252,30 +250,41 @@ fn undo(
         .save(out.path)
         .map_err(|e| super::io_failure(out.path, "write assignments.json", e))?;
     let applied = out.apply(&form.sha256, None)?;
-    println!(
-        "{}",
-        for_terminal(&format!(
-            "assign: taken back: {}",
-            decided(&form.form, &form.sha256, &decision)
-        ))
-    );
-    tell_applied(out, &applied, false);
+    let mut lines = vec![format!(
+        "assign: taken back: {}",
+        decided(form.path(), &form.sha256, &decision)
+    )];
+    lines.extend(what_changed(out, &applied, false));
+    // Where the form was excluded, once per folder: how it comes back.
+    let mut places: Vec<(FormOrigin, &str, Vec<&str>)> = Vec::new();
     for s in &applied.unexcluded {
-        let again = match s.origin {
+        match places
+            .iter_mut()
+            .find(|(o, i, _)| *o == s.origin && *i == s.input)
+        {
+            Some((_, _, paths)) => paths.push(&s.path),
+            None => places.push((s.origin, &s.input, vec![&s.path])),
+        }
+    }
+    for (origin, input, paths) in places {
+        let again = match origin {
             FormOrigin::Inbox => format!(
-                "move it from {}/{} back into {0}, where watch converts it",
-                s.input,
+                "move it from {input}/{} back into {input}, where watch converts it",
                 blankett::PROCESSED
             ),
             FormOrigin::Folder => format!(
-                "it is converted again by the next batch over its folder: blankett batch {} --out {}",
-                s.input,
+                "it is converted again by the next batch over its folder: blankett batch {input} --out {}",
                 out.path.display()
             ),
             _ => "send it again".to_owned(),
         };
-        println!("  {}: {}", for_terminal(&s.path), for_terminal(&again));
+        let more = match paths.len() {
+            1 => String::new(),
+            n => format!(" and {} more copies", n - 1),
+        };
+        lines.push(format!("  {}{more}: {again}", paths[0]));
     }
+    print_lines(&lines)?;
     Ok(EXIT_OK)
 }
 
@@ -307,36 +316,50 @@ fn decided(form: &str, sha256: &str, d: &Decision) -> String {
     )
 }
 
+/// How many submissions of one form are named one by one; the same bytes may have come in
+/// many times.
+const NAMED: usize = 3;
+
 /// What applying a decision changed in the folder, a line each; and the rounds and exports
 /// made before it.
-fn tell_applied(out: &Folder<'_>, applied: &Applied, decided: bool) {
-    for name in &applied.rewritten {
-        println!("  submissions/{name}.json rewritten; index.json and report.json updated");
+fn what_changed(out: &Folder<'_>, applied: &Applied, decided: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (names, what) in [
+        (
+            &applied.rewritten,
+            "rewritten; index.json and report.json updated",
+        ),
+        (&applied.unchanged, "says so already"),
+        (
+            &applied.removed,
+            "removed; report.json lists the form as excluded",
+        ),
+    ] {
+        for name in names.iter().take(NAMED) {
+            lines.push(format!("  submissions/{name}.json {what}"));
+        }
+        if names.len() > NAMED {
+            lines.push(format!(
+                "  and {} more submissions of the same form: {what}",
+                names.len() - NAMED
+            ));
+        }
     }
-    for name in &applied.unchanged {
-        println!("  submissions/{name}.json says so already");
-    }
-    for name in &applied.removed {
-        println!("  submissions/{name}.json removed; report.json lists the form as excluded");
-    }
-    if decided
-        && applied.rewritten.is_empty()
-        && applied.removed.is_empty()
-        && applied.unchanged.is_empty()
-    {
-        println!(
+    let nothing = applied.rewritten.is_empty() && applied.removed.is_empty();
+    if decided && nothing && applied.unchanged.is_empty() {
+        lines.push(format!(
             "  {} holds no submission of it to change; batch and watch apply the decision when they convert it",
-            for_terminal(&out.path.display().to_string())
-        );
+            out.path.display()
+        ));
     }
     let made = made_from_submissions(out.path);
-    let changed = !applied.rewritten.is_empty() || !applied.removed.is_empty();
-    if changed && !made.is_empty() {
-        println!(
+    if !nothing && !made.is_empty() {
+        lines.push(format!(
             "  made before this: {}; write them again with blankett consolidate",
-            for_terminal(&made.join(", "))
-        );
+            made.join(", ")
+        ));
     }
+    lines
 }
 
 /// The rounds and exports at the top of `out`, by name.
@@ -360,34 +383,27 @@ fn made_from_submissions(out: &Path) -> Vec<String> {
 fn list(out: &Path) -> Result<u8, Failure> {
     let assignments = Assignments::load(out).map_err(|e| output_failure(out, e))?;
     let shown = out.display().to_string();
-    if assignments.decisions.is_empty() {
-        println!(
-            "{}",
-            for_terminal(&format!(
-                "no decisions in {shown}: every form counts as it was converted"
-            ))
-        );
-        return Ok(EXIT_OK);
-    }
     let n = assignments.decisions.len();
-    println!(
-        "{}",
-        for_terminal(&format!(
+    let lines = if n == 0 {
+        vec![format!(
+            "no decisions in {shown}: every form counts as it was converted"
+        )]
+    } else {
+        let mut lines = vec![format!(
             "{n} decision{} in {shown}/{}:",
             blankett::plural(n),
             blankett::ASSIGNMENTS
-        ))
-    );
-    for (sha, d) in &assignments.decisions {
-        let line = decided(d.form.as_deref().unwrap_or_default(), sha, d);
-        println!("  {}; decided {}", for_terminal(&line), d.decided_at);
-    }
-    println!(
-        "{}",
-        for_terminal(&format!(
+        )];
+        for (sha, d) in &assignments.decisions {
+            let line = decided(d.form.as_deref().unwrap_or_default(), sha, d);
+            lines.push(format!("  {line}; decided {}", d.decided_at));
+        }
+        lines.push(format!(
             "take one back with: blankett assign {shown} SHA256 --undo"
-        ))
-    );
+        ));
+        lines
+    };
+    print_lines(&lines)?;
     Ok(EXIT_OK)
 }
 

@@ -169,6 +169,18 @@ pub fn not_a_folder(path: &std::path::Path) -> String {
     }
 }
 
+/// Writes lines to stdout, control characters escaped; a reader gone away
+/// (`blankett redact ut | head`) is no error.
+pub fn print_lines<S: AsRef<str>>(lines: &[S]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{}", blankett::for_terminal(line.as_ref()))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// A failure writing an output folder: one that cannot be read for what it must hold (the
 /// analyst's decisions) is a configuration error, worded by the library; others are the
 /// system's.

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use blankett::{ContactRemoved, FormOrigin, Redaction, for_terminal, plural};
+use blankett::{ContactRemoved, FormOrigin, Redaction, plural};
 
-use super::{EXIT_OK, Failure, an_output_folder, lock_failure};
+use super::{EXIT_OK, Failure, an_output_folder, lock_failure, print_lines};
 
 /// Remove the contact details (personal data) from an output folder once its round is done
 #[derive(Args)]
@@ -47,9 +47,8 @@ pub fn run(args: RedactArgs) -> Result<u8, Failure> {
         let lock = blankett::lock_folder(&args.out, "redact").map_err(lock_failure)?;
         blankett::redact(&args.out, &lock).map_err(failed)?
     };
-    for line in text(&args.out, &r, args.dry_run).lines() {
-        println!("{}", for_terminal(line));
-    }
+    let text = text(&args.out, &r, args.dry_run);
+    print_lines(&text.lines().collect::<Vec<_>>())?;
     Ok(EXIT_OK)
 }
 
