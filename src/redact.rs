@@ -115,7 +115,12 @@ fn stored_submissions(
 ) -> io::Result<Vec<(String, Submission)>> {
     let dir = out.join(SUBMISSIONS);
     let mut list = Vec::new();
-    for entry in std::fs::read_dir(&dir)?.flatten() {
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(list),
+        Err(e) => return Err(e),
+    };
+    for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let Some(name) = file.strip_suffix(".json").filter(|n| !n.starts_with('.')) else {
             continue;
