@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::Limits;
 use crate::assignments::{Action, Assignments, Decision, is_sha256, unassign};
@@ -213,13 +214,14 @@ pub struct Applied {
 /// `decision` is the new one, `None` when the decision was undone. An assignment rewrites the
 /// form's submissions, an exclusion removes them; undone, an assignment puts back what the
 /// conversion found, an exclusion is forgotten (the form is converted again the next time a
-/// front end meets it). `index.json` and `report.json` say so after. The caller holds the
+/// front end meets it). `index.json` and `report.json` say so after, written at `now`. The caller holds the
 /// folder's lock and has saved the decisions first, so that a run cut short here is finished
 /// by the next run over the form's folder (or by deciding again).
 pub fn apply_stored(
     out: &Path,
     sha256: &str,
     decision: Option<&Decision>,
+    now: SystemTime,
     _lock: &FolderLock,
 ) -> io::Result<Applied> {
     let mut index = Index::load(out);
@@ -291,14 +293,14 @@ pub fn apply_stored(
         }
     }
     if !applied.rewritten.is_empty() || !applied.removed.is_empty() {
-        index.save(out)?;
+        index.save(out, now)?;
     }
     if !applied.removed.is_empty()
         || !applied.rewritten.is_empty()
         || !applied.unexcluded.is_empty()
         || out.join("report.json").is_file()
     {
-        report.save(out)?;
+        report.save(out, now)?;
     }
     Ok(applied)
 }

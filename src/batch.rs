@@ -82,7 +82,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Convert every form again, changed or not.
     pub force: bool,
-    /// The time of the run, against which saved dates are checked.
+    /// The time of the run: saved dates are checked against it, and `report.json` and
+    /// `index.json` record it as their `generatedAt`.
     pub now: SystemTime,
 }
 
@@ -154,7 +155,7 @@ pub fn run(
             .collect()
     });
     let removed = run.settle_index(&mut index, &results);
-    index.save(out)?;
+    index.save(out, opts.now)?;
     let mut skipped: Vec<Skipped> = found
         .skipped
         .iter()
@@ -178,7 +179,7 @@ pub fn run(
     report.removed = removed;
     let mut stored = Report::load(out);
     stored.replace_input(Origin::Folder, &report);
-    stored.save(out)?;
+    stored.save(out, opts.now)?;
     Ok(report)
 }
 
@@ -230,8 +231,10 @@ impl Run<'_> {
             .get(source.path.as_str())
             .map(|(name, e)| ((*name).to_owned(), (*e).clone()));
         let failed = |e: crate::Error, sha| {
-            let report = FileReport::failed(&source, &e, sha);
-            (Met::Form(report), earlier.clone())
+            (
+                Met::Form(ctx.failed(&source, path, &e, sha)),
+                earlier.clone(),
+            )
         };
         let file = match form_file::read(path, &ctx.cfg.limits(), Links::Refuse) {
             Ok(f) => f,

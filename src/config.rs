@@ -119,7 +119,12 @@ impl Config {
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(serde_json::to_vec(&self.questionnaire).unwrap_or_default());
-        h.update(serde_json::to_vec(&self.registry).unwrap_or_default());
+        // Reminder addresses change no conversion: filling them in converts nothing again.
+        let mut registry = self.registry.clone();
+        for r in &mut registry.respondents {
+            r.email = None;
+        }
+        h.update(serde_json::to_vec(&registry).unwrap_or_default());
         for o in [&self.variant, &self.round, &self.respondent] {
             h.update(o.as_deref().unwrap_or("\u{0}"));
             h.update([0]);
@@ -132,5 +137,25 @@ impl Config {
     /// The questionnaire and registry prepared for mapping; make it once for many forms.
     pub fn prepare(&self) -> Prepared<'_> {
         Prepared::new(&self.questionnaire, &self.registry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_registry(registry: Registry) -> Config {
+        let q = Questionnaire::builtin();
+        Config::new(Limits::default(), q, registry, Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn reminder_addresses_are_no_part_of_the_fingerprint() {
+        let plain = with_registry(Registry::builtin()).fingerprint();
+        let mut reg = Registry::builtin();
+        reg.respondents[0].email = Some("bromma@example.stockholm.se".into());
+        assert_eq!(with_registry(reg.clone()).fingerprint(), plain);
+        reg.respondents[0].aliases.push("Brommaby".into());
+        assert_ne!(with_registry(reg).fingerprint(), plain);
     }
 }

@@ -212,6 +212,31 @@ impl ErrorKind {
     }
 }
 
+/// What a reminder says of a form that failed with `code` (an [`ErrorKind::code`], as
+/// `report.json` records it): what went wrong in a few words and what to ask the committee for.
+/// `status` shows it under the form's respondent (`form failed: Word 97-2003 .doc, ask for
+/// .docx`); a code a later version wrote gets a general sentence.
+pub fn reminder_reason(code: &str) -> &'static str {
+    match code {
+        "empty-file" => "the file is empty, ask for the form again",
+        "not-a-zip" => "not a Word document, ask for the form saved as .docx",
+        "damaged-zip" | "missing-part" | "malformed-xml" => "the file is damaged, ask for it again",
+        "legacy-doc" => "Word 97-2003 .doc, ask for .docx",
+        "encrypted" => "protected by a password, ask for it without the password",
+        "not-word" => "not a Word document, ask for the filled-in form (.docx)",
+        "unsupported-compression" => "not saved by Word, ask for it saved again in Word as .docx",
+        "part-too-large" | "ratio-too-high" | "too-many-entries" | "too-deep"
+        | "file-too-large" | "too-large" => {
+            "over a size limit, check the file and raise the limit if it is trusted"
+        }
+        "not-a-file" => "not a regular file, put the form itself in the folder",
+        "not-a-form" => "not the form (a letter?), ask for the filled-in form",
+        "internal-error" => "blankett could not read it (a bug), report it with the file",
+        "io" => "could not be read here, check that the file is there and readable",
+        _ => "could not be read, see report.json",
+    }
+}
+
 impl Error {
     /// An error with no location yet; [`in_file`](Error::in_file) and [`in_part`](Error::in_part)
     /// add it on the way up.
@@ -299,6 +324,26 @@ mod tests {
             "Östermalm.docx: word/document.xml@18423: malformed XML: unexpected end of input in w:sdtContent; the file is damaged, ask for it again"
         );
         assert_eq!(e.code(), "malformed-xml");
+    }
+
+    /// Every code an error can have (as `report.schema.json` lists them) has its own reminder.
+    #[test]
+    fn every_error_code_has_a_reminder_reason() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/report.schema.json")).unwrap();
+        let listed = schema["$defs"]["error"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        let codes: Vec<&str> = listed.split('`').skip(1).step_by(2).collect();
+        assert!(codes.len() >= 19, "{codes:?}");
+        let general = reminder_reason("form-withdrawn");
+        for code in codes {
+            assert_ne!(reminder_reason(code), general, "{code}");
+        }
+        assert_eq!(
+            reminder_reason("legacy-doc"),
+            "Word 97-2003 .doc, ask for .docx"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::assignments::Assignments;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
-use crate::ledger::{Entry, SUBMISSIONS, SkipReason, Skipped, Source};
+use crate::ledger::{Entry, FileReport, SUBMISSIONS, SkipReason, Skipped, Source};
 use crate::mapping::{Options as MapOptions, Prepared};
 use crate::output::rfc3339;
 use crate::submission::{Submission, SubmissionWarning};
@@ -40,6 +40,32 @@ pub struct Context<'a> {
     /// The analyst's decisions about single forms of the output folder
     /// (`OUT/assignments.json`); none for a form converted on its own.
     pub assignments: &'a Assignments,
+}
+
+impl Context<'_> {
+    /// The report of a form at `path` (`source` in the records) that could not be converted:
+    /// what went wrong, and the round and respondent its path names (or the run gives), as a
+    /// read form's are found when it says nothing itself; `status` shows the failure under that
+    /// respondent.
+    pub fn failed(
+        &self,
+        source: &Source,
+        path: &Path,
+        e: &Error,
+        sha256: Option<String>,
+    ) -> FileReport {
+        let mut report = FileReport::failed(source, e, sha256);
+        let opts = MapOptions {
+            variant: None,
+            round: self.cfg.round(),
+            respondent: self.cfg.respondent(),
+            path: Some(path),
+        };
+        let (round, respondent) = self.prepared.by_path(&opts);
+        report.round = round.map(|r| r.to_string());
+        report.respondent = respondent.map(|r| r.id.clone());
+        report
+    }
 }
 
 /// A saved date this far after the conversion is not believed (clocks and zones differ by

@@ -12,10 +12,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use crate::output;
+use crate::output::{Generator, rfc3339};
 use crate::submission::Submission;
 
 /// The folder of an output folder that holds the submissions.
@@ -73,6 +75,10 @@ pub struct Entry {
     pub bytes: u64,
     /// The configuration it was converted under ([`crate::config::Config::fingerprint`]).
     pub config: String,
+    /// The submission, relative to the output folder (`submissions/<name>.json`), as
+    /// `report.json`'s `output` names it (new in 1.2; [`Index::save`] writes it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub output: String,
 }
 
 impl Entry {
@@ -88,6 +94,7 @@ impl Entry {
             warnings: s.warnings.len(),
             bytes,
             config: config.to_owned(),
+            output: String::new(),
         }
     }
 
@@ -97,12 +104,19 @@ impl Entry {
     }
 }
 
-/// Every submission of the output folder, by its name (without `.json`).
+/// Every submission of the output folder, by its name (without `.json`; each entry's `output`
+/// names its file as `report.json` does): `schemas/index.schema.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Index {
     /// The version of the index format: [`FORMAT_VERSION`] as written now.
     pub format_version: String,
+    /// The program that wrote the index last (new in 1.2; [`Index::save`] records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<Generator>,
+    /// When it was written last, RFC 3339 (new in 1.2; [`Index::save`] records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
     /// Every submission by its name (its file name under `submissions/` without `.json`), sorted by
     /// name.
     pub submissions: BTreeMap<String, Entry>,
@@ -157,6 +171,7 @@ impl Index {
                     warnings: e.warnings,
                     bytes: e.bytes,
                     config: legacy.config.clone(),
+                    output: String::new(),
                 };
                 (e.output, entry)
             })
@@ -164,13 +179,19 @@ impl Index {
         Index {
             format_version: FORMAT_VERSION.into(),
             submissions,
+            ..Index::default()
         }
     }
 
-    /// Writes the index durably: it is what tells, after a power cut, which submissions
-    /// survived.
-    pub fn save(&mut self, out: &Path) -> std::io::Result<()> {
+    /// Writes the index durably, in the current format, as written by this program at `now`:
+    /// it is what tells, after a power cut, which submissions survived.
+    pub fn save(&mut self, out: &Path, now: SystemTime) -> std::io::Result<()> {
         self.format_version = FORMAT_VERSION.into();
+        self.generator = Some(Generator::current());
+        self.generated_at = Some(rfc3339(now));
+        for (name, e) in &mut self.submissions {
+            e.output = submission_path(name);
+        }
         output::write_json(&out.join("index.json"), self, true).map(|_| ())
     }
 
@@ -189,9 +210,15 @@ impl Index {
     }
 }
 
+/// Where the submission `name` stands in an output folder, as both `index.json` and
+/// `report.json` name it: `submissions/<name>.json`.
+pub fn submission_path(name: &str) -> String {
+    format!("{SUBMISSIONS}/{name}.json")
+}
+
 /// True when the submission `name` is in `out`, whole as far as its recorded length tells.
 pub fn output_intact(out: &Path, name: &str, entry: &Entry) -> bool {
-    match std::fs::metadata(out.join(SUBMISSIONS).join(format!("{name}.json"))) {
+    match std::fs::metadata(out.join(submission_path(name))) {
         Ok(m) => m.is_file() && (entry.bytes == 0 || m.len() == entry.bytes),
         Err(_) => false,
     }
@@ -237,9 +264,10 @@ pub struct FileReport {
     pub output: Option<String>,
     /// SHA-256 of the file's bytes, lower-case hex; `None` when the file could not be read at all.
     pub sha256: Option<String>,
-    /// The respondent's registry id, when told.
+    /// The respondent's registry id, when told: a converted form's as its submission names it,
+    /// a failed form's as its path names it ([`Context::failed`](crate::Context::failed)).
     pub respondent: Option<String>,
-    /// The round (`2022-T1`), when told.
+    /// The round (`2022-T1`), when told, as for `respondent`.
     pub round: Option<String>,
     /// How many warnings the submission carries.
     pub warnings: usize,
@@ -260,7 +288,7 @@ impl FileReport {
             origin: e.origin,
             input: e.input.clone().unwrap_or_default(),
             status,
-            output: Some(format!("{SUBMISSIONS}/{name}.json")),
+            output: Some(submission_path(name)),
             sha256: Some(e.sha256.clone()),
             respondent: e.respondent.clone(),
             round: e.round.clone(),
@@ -345,12 +373,19 @@ pub struct Skipped {
     pub note: Option<String>,
 }
 
-/// What happened to every input of the output folder, the latest result per file.
+/// What happened to every input of the output folder, the latest result per file:
+/// `schemas/report.schema.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The version of the format: [`FORMAT_VERSION`] as written now; `1.0` reports are read too.
     pub format_version: String,
+    /// The program that wrote the report last (new in 1.2; [`Report::save`] records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<Generator>,
+    /// When it was written last, RFC 3339 (new in 1.2; [`Report::save`] records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
     /// The input folder of the run that wrote the report last.
     pub input: String,
     /// One entry per input file, its latest result, sorted by origin, input folder and path.
@@ -374,6 +409,8 @@ impl Report {
     pub fn new(input: &str, files: Vec<FileReport>, skipped: Vec<Skipped>) -> Report {
         let mut r = Report {
             format_version: FORMAT_VERSION.into(),
+            generator: None,
+            generated_at: None,
             input: input.to_owned(),
             files,
             skipped,
@@ -395,9 +432,11 @@ impl Report {
     }
 
     /// Writes the report as `report.json` in `out`, whole and durably, in the current format
-    /// version.
-    pub fn save(&mut self, out: &Path) -> std::io::Result<()> {
+    /// version, as written by this program at `now`.
+    pub fn save(&mut self, out: &Path, now: SystemTime) -> std::io::Result<()> {
         self.format_version = FORMAT_VERSION.into();
+        self.generator = Some(Generator::current());
+        self.generated_at = Some(rfc3339(now));
         output::write_json(&out.join("report.json"), self, true).map(|_| ())
     }
 

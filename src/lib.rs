@@ -15,7 +15,8 @@
 //! [`map`] (or a [`Prepared`] questionnaire, for many forms) turns a [`Document`] into a
 //! [`Submission`]: every question of the questionnaire answered, unanswered or missing.
 //! [`consolidate`] merges a round's submissions into a [`Round`], which [`write_exports`] writes
-//! as JSON, CSV, XLSX, Markdown and Word. [`run_batch`] and [`watch`] convert whole folders
+//! as JSON, CSV, XLSX, Markdown and Word; [`round_status`] says who has answered it, whose form
+//! failed and whom to remind at which address. [`run_batch`] and [`watch`] convert whole folders
 //! through one per-form path ([`Worker`]), recording what they did in the output folder
 //! ([`Index`], [`Report`]) and applying the analyst's decisions about single forms
 //! ([`Assignments`], written by `blankett assign` through [`apply_stored`]); [`redact`] removes
@@ -49,8 +50,10 @@ mod redact;
 mod round;
 mod round_id;
 mod schema;
+mod status;
 mod submission;
 mod template;
+mod vocabulary;
 mod warning_code;
 mod watch;
 mod word_out;
@@ -125,6 +128,15 @@ pub use round::{
     RoundQuestion, RoundQuestionnaire, RoundRespondent, SourceSummary, Superseded, consolidate,
     swedish_key,
 };
+pub use vocabulary::Mark;
+
+// What `status` knows: who has answered, whom to remind and at which address.
+pub use error::reminder_reason;
+pub use status::{
+    AddressFrom, AddressSubmission, FORMAT_VERSION as STATUS_FORMAT_VERSION, FailedForm,
+    OpenQuestion, ReminderAddress, ReplyStatus, RoundStatus, StatusCounts, StatusInputs,
+    StatusQuestion, StatusRespondent, round_status,
+};
 
 // The template, `inspect`, and the text rules and output helpers the command line shares.
 pub use inspect::table as inspect_table;
@@ -132,7 +144,7 @@ pub use mapping::text_match::{
     SAME_QUESTION as SAME_QUESTION_SIMILARITY, key as text_key, similarity as text_similarity,
 };
 pub use ooxml::text::normalize as normalize_text;
-pub use output::{for_terminal, plural, rfc3339, to_json, write_atomic, write_json};
+pub use output::{Generator, for_terminal, plural, rfc3339, to_json, write_atomic, write_json};
 pub use template::{DEFAULT_PLACEHOLDER, TemplateError, write_template};
 
 /// Reads Word forms, reusing from file to file its buffer, its inflater, and the

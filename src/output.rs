@@ -109,6 +109,32 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
+/// Which program wrote an output, for the reader who finds the file later.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Generator {
+    /// The program's name (`blankett`).
+    pub name: String,
+    /// Its version (`0.1.0`).
+    pub version: String,
+}
+
+impl Generator {
+    /// This build of blankett.
+    pub fn current() -> Generator {
+        Generator {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Generator {
+    /// `blankett 0.1.0`, as a document property or a report's closing line names it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.name, self.version)
+    }
+}
+
 /// Temporary files a killed run may have left behind in `dir`.
 pub fn clean_temporary_files(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -132,6 +158,15 @@ pub fn rfc3339(t: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generator_is_named_with_its_version() {
+        let g = Generator::current();
+        assert_eq!(
+            g.to_string(),
+            format!("blankett {}", env!("CARGO_PKG_VERSION"))
+        );
+    }
 
     #[test]
     fn control_characters_are_shown_as_escapes() {

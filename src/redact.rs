@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::assignments::ASSIGNMENTS;
 use crate::intake::write_submission;
@@ -65,17 +66,18 @@ const EXPORTS: [&str; 4] = ["csv", "xlsx", "md", "docx"];
 
 /// What [`redact`] would do to `out`, writing nothing.
 pub fn plan(out: &Path) -> io::Result<Redaction> {
-    run(out, false)
+    run(out, None)
 }
 
 /// Removes the contact details from the submissions and the rounds of `out`, and marks each
-/// submission `redacted`; a second time finds nothing to remove. The caller holds the
-/// folder's lock.
-pub fn redact(out: &Path, _lock: &FolderLock) -> io::Result<Redaction> {
-    run(out, true)
+/// submission `redacted`; a second time finds nothing to remove. `index.json` is written at
+/// `now`. The caller holds the folder's lock.
+pub fn redact(out: &Path, now: SystemTime, _lock: &FolderLock) -> io::Result<Redaction> {
+    run(out, Some(now))
 }
 
-fn run(out: &Path, write: bool) -> io::Result<Redaction> {
+/// Redacts `out`, or only says what it would do when no time to write at is given.
+fn run(out: &Path, write: Option<SystemTime>) -> io::Result<Redaction> {
     let mut r = Redaction::default();
     let mut index = Index::load(out);
     for (name, mut s) in stored_submissions(out, &mut r.unreadable)? {
@@ -87,7 +89,7 @@ fn run(out: &Path, write: bool) -> io::Result<Redaction> {
         }
         r.held += usize::from(!removed.is_empty());
         r.removed += removed;
-        if write {
+        if write.is_some() {
             let bytes = write_submission(out, &name, &s).map_err(io::Error::other)?;
             if let Some(e) = index.submissions.get_mut(&name) {
                 e.bytes = bytes;
@@ -95,12 +97,14 @@ fn run(out: &Path, write: bool) -> io::Result<Redaction> {
         }
         r.changed.push(name);
     }
-    if write && !r.changed.is_empty() {
+    if let Some(now) = write
+        && !r.changed.is_empty()
+    {
         // The lengths it records must be the new ones, or the next run takes the
         // submissions for damaged and converts their forms again, contact details and all.
-        index.save(out)?;
+        index.save(out, now)?;
     }
-    let (rounds, exports) = round_files_and_exports(out, write)?;
+    let (rounds, exports) = round_files_and_exports(out, write.is_some())?;
     r.rounds = rounds;
     r.exports = exports;
     r.forms = form_places(&index, &Report::load(out));

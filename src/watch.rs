@@ -57,7 +57,8 @@ pub struct Settings {
     pub consolidate: bool,
     /// Handle what is in the inbox, then stop.
     pub once: bool,
-    /// The clock saved dates are checked against.
+    /// The clock: saved dates are checked against it, and `generatedAt` in `report.json`,
+    /// `index.json` and `round.json` is its time.
     pub clock: fn() -> SystemTime,
 }
 
@@ -260,6 +261,7 @@ fn consolidate(
             round: cfg.round().and_then(|r| r.parse().ok()),
             expected: None,
             redact_contact: cfg.redact_contact(),
+            now: Some((s.clock)()),
         },
     );
     output::write_atomic(&s.out.join("round.json"), &output::to_json(&round))?;
@@ -372,7 +374,7 @@ impl Watcher<'_> {
             };
             let mut report = Report::load(&self.s.out);
             report.record_skipped(record);
-            if let Err(e) = report.save(&self.s.out) {
+            if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
                 self.trouble(&name, "write report.json", &e, on_event);
             }
             on_event(&Event::Skipped { form: name, reason });
@@ -395,7 +397,7 @@ impl Watcher<'_> {
             Ok(Some(f)) => f,
             // Gone (moved by someone), locked or changed while read: look again later.
             Ok(None) => return Outcome::Retry,
-            Err(e) => return self.failed(path, &name, e, None, on_event),
+            Err(e) => return self.failed(path, &name, e, None, ctx, on_event),
         };
         let sha = file.sha256.clone();
         if let Some(record) = intake::exclusion(ctx, &self.source(&name), &sha) {
@@ -412,7 +414,7 @@ impl Watcher<'_> {
                 if maybe_arriving && !failed_before && !self.s.grace.is_zero() {
                     return Outcome::Retry;
                 }
-                self.failed(path, &name, e, Some(sha), on_event)
+                self.failed(path, &name, e, Some(sha), ctx, on_event)
             }
         }
     }
@@ -470,7 +472,7 @@ impl Watcher<'_> {
     ) -> Outcome {
         let mut report = Report::load(&self.s.out);
         report.record_skipped(record);
-        if let Err(e) = report.save(&self.s.out) {
+        if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
             self.trouble(name, "write report.json", &e, on_event);
             return Outcome::Retry;
         }
@@ -494,6 +496,7 @@ impl Watcher<'_> {
         name: &str,
         e: Error,
         sha: Option<String>,
+        ctx: &Context<'_>,
         on_event: &mut dyn FnMut(&Event),
     ) -> Outcome {
         let failed = self.s.inbox.join(FAILED);
@@ -516,7 +519,7 @@ impl Watcher<'_> {
         ) {
             self.trouble(name, "write its .error.txt", &err, on_event);
         }
-        let report = FileReport::failed(&self.source(name), &e, sha);
+        let report = ctx.failed(&self.source(name), path, &e, sha);
         self.record(name, None, report, on_event);
         self.summary.failed += 1;
         on_event(&Event::Failed {
@@ -546,13 +549,13 @@ impl Watcher<'_> {
         if let Some((out_name, entry)) = submission {
             let mut index = Index::load(&self.s.out);
             index.record(out_name, entry);
-            if let Err(e) = index.save(&self.s.out) {
+            if let Err(e) = index.save(&self.s.out, (self.s.clock)()) {
                 self.trouble(name, "write index.json", &e, on_event);
             }
         }
         let mut report = Report::load(&self.s.out);
         report.record(file);
-        if let Err(e) = report.save(&self.s.out) {
+        if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
             self.trouble(name, "write report.json", &e, on_event);
         }
     }

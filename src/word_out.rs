@@ -157,6 +157,27 @@ pub(crate) fn set_title(parts: &mut [(String, Vec<u8>)], title: &str) -> Result<
     Ok(())
 }
 
+/// Names the program that wrote the document (`blankett 0.1.0`) in `docProps/app.xml`'s
+/// `Application`, where Word and LibreOffice name themselves; docx-rs leaves that part empty.
+pub(crate) fn set_application(
+    parts: &mut [(String, Vec<u8>)],
+    application: &str,
+) -> Result<(), String> {
+    let (at, text) = part_text(parts, "docProps/app.xml")?;
+    let empty = "docPropsVTypes\" />";
+    if !text.contains(empty) {
+        return Err("docx-rs wrote no empty extended properties".into());
+    }
+    let application = quick_xml::escape::escape(application);
+    let text = text.replacen(
+        empty,
+        &format!("docPropsVTypes\"><Application>{application}</Application></Properties>"),
+        1,
+    );
+    parts[at].1 = text.into_bytes();
+    Ok(())
+}
+
 /// Marks the table rows that cannot split (the header rows blankett writes, and only they) as
 /// header rows (`w:tblHeader`, last of the row's properties as the schema orders them): Word
 /// repeats them on every page and screen readers read them as the column headings.

@@ -165,6 +165,58 @@ fn help_explains_the_command() {
         .stdout(predicate::str::contains("--max-ratio"));
 }
 
+/// One convention for output flags, said in every `--help`: `--out OUT` is a folder (batch,
+/// watch), `-o` a file or a base name (convert, template, consolidate); the rest print.
+#[test]
+fn every_command_names_its_outputs_by_one_convention_and_says_so() {
+    let convention = "Output flags are the same in every command: --out OUT names a folder";
+    let help = |args: &[&str]| {
+        let out = blankett().args(args).arg("--help").output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(convention),
+            "{args:?} --help does not say the convention:\n{text}"
+        );
+        text
+    };
+    help(&[]);
+    for command in ["batch", "watch"] {
+        let text = help(&[command]);
+        assert!(text.contains("--out <OUT>"), "{command}");
+        assert!(!text.contains("-o, "), "{command}: -o is for files");
+    }
+    for (command, value) in [
+        ("convert", "FILE"),
+        ("template", "FILE"),
+        ("consolidate", "BASE"),
+    ] {
+        let text = help(&[command]);
+        assert!(
+            text.contains(&format!("-o, --output <{value}>")),
+            "{command}"
+        );
+        assert!(!text.contains("--out <"), "{command}: --out is for folders");
+    }
+    for command in [
+        &["status"][..],
+        &["assign"],
+        &["redact"],
+        &["inspect"],
+        &["schema"],
+        &["schema", "check"],
+    ] {
+        let text = help(command);
+        assert!(
+            !text.contains("--out <") && !text.contains("-o, "),
+            "{command:?}"
+        );
+    }
+}
+
 #[test]
 fn convert_prints_the_submission() {
     let out = blankett().arg("convert").arg(example()).output().unwrap();

@@ -54,7 +54,7 @@ fn map(bytes: Vec<u8>, name: &str, respondent: &str) -> Submission {
     blankett::map(&doc, &Questionnaire::builtin(), &Registry::builtin(), &opts).unwrap()
 }
 
-fn submissions() -> Vec<Submission> {
+pub(crate) fn submissions() -> Vec<Submission> {
     let ostermalm = std::fs::read(root().join("examples/forms/ostermalm-2022-T1.docx")).unwrap();
     let filled: HashMap<String, Vec<String>> = [
         ("namnd", vec!["Kungsholmens stadsdelsnämnd"]),
@@ -80,12 +80,18 @@ fn submissions() -> Vec<Submission> {
     ]
 }
 
+/// When the tests' round was consolidated: 2022-05-02T08:30:00Z.
+pub(crate) fn made_at() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_651_480_200)
+}
+
 fn consolidate(redact_contact: bool) -> (Round, Questionnaire) {
     let q = Questionnaire::builtin();
     let opts = blankett::RoundOptions {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
+        now: Some(made_at()),
     };
     let r = blankett::consolidate(submissions(), &q, &Registry::builtin(), &opts);
     (r, q)
@@ -152,10 +158,10 @@ fn csv_records(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 /// A sheet's cells by (row, column), as text.
-type Cells = HashMap<(u32, u32), String>;
+pub(crate) type Cells = HashMap<(u32, u32), String>;
 
 /// Every sheet of a workbook, in order: its name and its cells.
-fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
+pub(crate) fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let names = wb.sheet_names();
     names
@@ -180,14 +186,14 @@ fn workbook(bytes: &[u8]) -> Vec<(String, Cells)> {
         .collect()
 }
 
-fn sheet<'a>(wb: &'a [(String, Cells)], name: &str) -> &'a Cells {
+pub(crate) fn sheet<'a>(wb: &'a [(String, Cells)], name: &str) -> &'a Cells {
     &wb.iter()
         .find(|(n, _)| n == name)
         .unwrap_or_else(|| panic!("no sheet {name}"))
         .1
 }
 
-fn at(cells: &Cells, row: u32, col: u32) -> &str {
+pub(crate) fn at(cells: &Cells, row: u32, col: u32) -> &str {
     cells.get(&(row, col)).map_or("", String::as_str)
 }
 
@@ -269,7 +275,7 @@ fn the_workbook_holds_completeness_answers_missing_and_contacts() {
     let (r, q) = the_round();
     let wb = workbook(&blankett::to_xlsx(&r, &q).unwrap());
     let names: Vec<&str> = wb.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Fullständighet", "Svar", "Saknas", "Kontakter"]);
+    assert_eq!(names, ["Fullständighet", "Svar", "Ej inkomna", "Kontakter"]);
 
     // Completeness: question ids and short labels head the columns, a row per respondent.
     let c = sheet(&wb, "Fullständighet");
@@ -335,7 +341,7 @@ fn the_workbook_holds_completeness_answers_missing_and_contacts() {
     }
 
     // The missing respondents, and the contacts.
-    let m = sheet(&wb, "Saknas");
+    let m = sheet(&wb, "Ej inkomna");
     assert_eq!(at(m, 0, 0), "Nämnd/bolag");
     let listed: Vec<&str> = (1..=10).map(|l| at(m, l, 0)).collect();
     let want: Vec<&str> = r.missing.iter().map(|x| x.committee.as_str()).collect();
@@ -360,7 +366,7 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
         "## 2. Förbättra service, tillgänglighet och myndighetsutövning",
         "## 3. Attraktivare miljöer och en bättre framkomlighet",
         "## Övriga upplysningar",
-        "## Saknade svar",
+        "## Ej inkomna",
     ] {
         assert!(md.lines().any(|l| l == heading), "no {heading:?} in\n{md}");
     }
@@ -399,10 +405,10 @@ fn the_markdown_report_has_the_headings_and_every_answer() {
     let optional = md
         .split("## Övriga upplysningar")
         .nth(1)
-        .and_then(|s| s.split("## Saknade svar").next())
+        .and_then(|s| s.split("## Ej inkomna").next())
         .unwrap();
     assert!(!optional.contains("Obesvarad"), "{optional}");
-    let missing = md.split("## Saknade svar").nth(1).unwrap();
+    let missing = md.split("## Ej inkomna").nth(1).unwrap();
     for m in &r.missing {
         assert!(
             missing.contains(&format!("- {}\n", m.committee)),
@@ -468,7 +474,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
         "2022-T1",
         "Inkomna svar",
         "1. Stimulera tillväxt och företagsamhet",
-        "Saknade svar",
+        "Ej inkomna",
         "Östermalms stadsdelsnämnd",
         "Kungsholmens stadsdelsnämnd",
         "Södermalms stadsdelsnämnd",
@@ -479,7 +485,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
     let optional = text
         .split("Övriga upplysningar")
         .last()
-        .and_then(|s| s.split("Saknade svar").next())
+        .and_then(|s| s.split("Ej inkomna").next())
         .unwrap();
     assert!(!optional.contains("Obesvarad"), "{optional}");
     for area in &r.areas {
@@ -492,7 +498,7 @@ fn the_word_report_reads_back_with_every_answer_name_and_missing_respondent() {
             assert!(text.contains(&a.text), "{:?} is not in the report", a.text);
         }
     }
-    let missing = text.split("Saknade svar").last().unwrap();
+    let missing = text.split("Ej inkomna").last().unwrap();
     for m in &r.missing {
         assert!(missing.contains(&m.committee), "{}", m.committee);
     }
@@ -649,6 +655,55 @@ fn the_same_round_gives_the_same_exports() {
     assert!(xa == xb, "the workbook's bytes are the same too");
 }
 
+/// Every export says which program made it and when the round was made, where a reader of
+/// its kind looks: the JSON in `generator` and `generatedAt`, the Word report and the workbook
+/// in their document properties, the Word report and the Markdown in a closing line. The CSV
+/// stays rows alone: a comment line would be read as a row.
+#[test]
+fn every_export_says_which_program_made_it_and_when() {
+    let (r, q) = the_round();
+    let version = env!("CARGO_PKG_VERSION");
+    let generator = format!("blankett {version}");
+    let at = "2022-05-02T08:30:00Z";
+    let made_by = format!("Skapad {at} med {generator}.");
+
+    let json: serde_json::Value = serde_json::from_slice(&blankett::to_json(&r)).unwrap();
+    assert_eq!(json["generator"]["version"], version);
+    assert_eq!(json["generatedAt"], at);
+
+    let csv = blankett::to_csv(&r, &q, &ExportOptions::default());
+    assert!(csv.starts_with(b"round,respondent_id,"));
+
+    let md = blankett::to_markdown(&r, &q);
+    assert!(md.ends_with(&format!("\n---\n\n*{made_by}*\n")), "{md}");
+
+    let docx = blankett::to_docx(&r, &q).unwrap();
+    let app = crate::common::part(&docx, "docProps/app.xml");
+    assert!(
+        app.contains(&format!("<Application>{generator}</Application>")),
+        "{app}"
+    );
+    let core = crate::common::part(&docx, "docProps/core.xml");
+    for date in ["created", "modified"] {
+        let want = format!("<dcterms:{date} xsi:type=\"dcterms:W3CDTF\">{at}</dcterms:{date}>");
+        assert!(core.contains(&want), "{core}");
+    }
+    let text = blankett::read_bytes(docx, None).unwrap().text();
+    let closing = text.split("Ej inkomna").last().unwrap();
+    assert!(closing.lines().any(|l| l == made_by), "{text}");
+
+    let xlsx = blankett::to_xlsx(&r, &q).unwrap();
+    let custom = crate::common::part(&xlsx, "docProps/custom.xml");
+    for (name, value) in [("generator", generator.as_str()), ("generatedAt", at)] {
+        assert!(
+            custom.contains(&format!("name=\"{name}\"><vt:lpwstr>{value}</vt:lpwstr>")),
+            "{custom}"
+        );
+    }
+    let core = crate::common::part(&xlsx, "docProps/core.xml");
+    assert!(core.contains(&format!(">{at}</dcterms:created>")), "{core}");
+}
+
 /// The Östermalm form with characters XML 1.0 cannot hold in an answer, the contact's name and
 /// a control's tag and title, as character references (`&#xFFFE;`) and raw, and the references
 /// no character can stand for (`&#xD800;`, a surrogate, which a Rust `char` cannot hold, and
@@ -730,6 +785,7 @@ fn characters_xml_cannot_hold_are_dropped_when_a_form_is_read_and_every_export_o
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact: false,
+        now: None,
     };
     let r = blankett::consolidate(vec![sub], &q, &Registry::builtin(), &opts);
     for format in Format::ALL {

@@ -123,6 +123,7 @@ fn full_round(redact_contact: bool) -> Round {
         round: "2022-T1".parse().ok(),
         expected: None,
         redact_contact,
+        now: Some(crate::exports::made_at()),
     };
     let r = blankett::consolidate(subs, &Questionnaire::builtin(), &Registry::builtin(), &opts);
     assert_eq!(r.superseded.len(), 1, "{:?}", r.superseded);
@@ -150,7 +151,8 @@ fn the_round_schema_is_a_draft_2020_12_schema_with_its_id() {
 }
 
 /// Every object says what its properties are, requires every one (serde writes every field of
-/// a round, `null` where there is none) and allows no other.
+/// a round, `null` where there is none) but those new in 1.2, which rounds of 1.1 lack, and
+/// allows no other.
 #[test]
 fn every_object_is_closed_described_and_requires_every_property() {
     fn walk(at: &str, v: &Value, problems: &mut Vec<String>) {
@@ -165,7 +167,11 @@ fn every_object_is_closed_described_and_requires_every_property() {
                         .and_then(Value::as_array)
                         .map(|r| r.iter().filter_map(Value::as_str).collect())
                         .unwrap_or_default();
-                    let mut names: Vec<&str> = props.keys().map(String::as_str).collect();
+                    let mut names: Vec<&str> = props
+                        .iter()
+                        .filter(|(_, p)| !new_in_1_2(p))
+                        .map(|(name, _)| name.as_str())
+                        .collect();
                     required.sort();
                     names.sort();
                     if required != names {
@@ -188,6 +194,11 @@ fn every_object_is_closed_described_and_requires_every_property() {
             }
             _ => {}
         }
+    }
+    fn new_in_1_2(property: &Value) -> bool {
+        property["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("New in 1.2."))
     }
     let mut problems = Vec::new();
     walk("", &round_schema(), &mut problems);
@@ -213,6 +224,7 @@ fn an_empty_round_matches_the_schema() {
         round: None,
         expected: Some(vec![]),
         redact_contact: false,
+        now: None,
     };
     let r = blankett::consolidate(vec![], &q, &Registry::builtin(), &opts);
     assert_valid("the empty round", &serde_json::to_value(r).unwrap());
@@ -320,4 +332,105 @@ fn other_broken_rounds_are_rejected() {
         breaks(&mut r);
         assert_invalid(what, &r);
     }
+}
+
+#[test]
+fn a_round_says_which_program_made_it_and_when() {
+    let r = full_round_json();
+    assert_eq!(r["formatVersion"], "1.2");
+    assert_eq!(r["generator"]["name"], "blankett");
+    assert_eq!(r["generator"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(r["generatedAt"], "2022-05-02T08:30:00Z");
+    // Submissions say neither: a form's conversion does not depend on when it ran.
+    for s in r["submissions"].as_array().unwrap() {
+        assert!(s.get("generator").is_none() && s.get("generatedAt").is_none());
+    }
+    for (what, key, value) in [
+        (
+            "a time that is no RFC 3339 UTC time",
+            "generatedAt",
+            json!("2 maj 2022"),
+        ),
+        (
+            "a generator without a version",
+            "generator",
+            json!({"name": "blankett"}),
+        ),
+    ] {
+        let mut broken = r.clone();
+        broken[key] = value;
+        assert_invalid(what, &broken);
+    }
+}
+
+/// Whatever list a respondent stands in, it is named the same way: `id` (`respondentId` where
+/// the entry is an answer, a row or a form rather than the respondent) and `label`, the same
+/// name in each.
+#[test]
+fn every_list_names_a_respondent_by_its_id_and_the_same_label() {
+    let r = full_round_json();
+    let names: std::collections::HashMap<&str, &str> = r["respondents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| Some((x["id"].as_str()?, x["label"].as_str().unwrap())))
+        .collect();
+    let mut seen = 0;
+    let mut check = |list: &str, entry: &Value, id_key: &str| {
+        let Some(id) = entry[id_key].as_str() else {
+            return;
+        };
+        let label = entry["label"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{list}: no label"));
+        if let Some(name) = names.get(id) {
+            assert_eq!(label, *name, "{list}: {id}");
+            seen += 1;
+        }
+    };
+    for m in r["missing"].as_array().unwrap() {
+        check("missing", m, "id");
+        assert_eq!(m["committee"], m["label"], "the deprecated name agrees");
+    }
+    for row in r["completeness"]["rows"].as_array().unwrap() {
+        check("completeness.rows", row, "respondentId");
+    }
+    for area in r["areas"].as_array().unwrap() {
+        for question in area["questions"].as_array().unwrap() {
+            for a in question["answers"].as_array().unwrap() {
+                check("answers", a, "respondentId");
+            }
+        }
+    }
+    for c in r["conflicts"].as_array().unwrap() {
+        check("conflicts", c, "respondentId");
+    }
+    for s in r["superseded"].as_array().unwrap() {
+        check("superseded", s, "respondentId");
+    }
+    assert!(seen > 40, "{seen}");
+    // The conflicting form's respondent is not in the round: it is named all the same.
+    assert_eq!(r["conflicts"][0]["label"], "Farsta stadsdelsnämnd");
+}
+
+/// A round written by 1.1 (no generator, no time, `missing` named by `committee` alone) is
+/// still valid, and reads with every label filled in.
+#[test]
+fn a_round_of_format_1_1_validates_and_reads_with_its_labels() {
+    let mut old = full_round_json();
+    old["formatVersion"] = json!("1.1");
+    let map = old.as_object_mut().unwrap();
+    map.remove("generator");
+    map.remove("generatedAt");
+    for list in ["missing", "conflicts", "superseded"] {
+        for entry in old[list].as_array_mut().unwrap() {
+            entry.as_object_mut().unwrap().remove("label");
+        }
+    }
+    assert_valid("a round of format 1.1", &old);
+    let r: Round = serde_json::from_value(old).unwrap();
+    assert_eq!(r.generator, None);
+    assert!(r.missing.iter().all(|m| m.label == m.committee));
+    assert_eq!(r.superseded[0].label, "Östermalms stadsdelsnämnd");
+    assert_eq!(r.conflicts[0].label, "farsta-sdn");
 }

@@ -62,6 +62,8 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "registry.schema.json",
         "submission.schema.json",
         "report.schema.json",
+        "index.schema.json",
+        "status.schema.json",
         "assignments.schema.json",
     ] {
         let schema = read_json(name);
@@ -523,8 +525,14 @@ fn blocks_without_links_read_back() {
     }
 }
 
-#[test]
-fn a_written_report_follows_its_schema_and_the_schema_refuses_strangers() {
+fn first_entry(index: &mut Value) -> &mut Value {
+    let entries = index["submissions"].as_object_mut().unwrap();
+    entries.values_mut().next().unwrap()
+}
+
+/// Runs `batch` over a folder (a form, a broken file, a text file) and then `watch --once` over
+/// an inbox (a form) into one output folder; returns its `report.json` and `index.json`.
+fn written_ledger() -> (Value, Value) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
@@ -538,20 +546,115 @@ fn a_written_report_follows_its_schema_and_the_schema_refuses_strangers() {
         .args(["batch", "--out"])
         .arg(&out)
         .arg(&input)
+        .env("BLANKETT_NOW", "2022-05-01T08:00:00Z")
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["files"].as_array().unwrap().len(), 2);
+    assert_eq!(report["generatedAt"], "2022-05-01T08:00:00Z");
+    assert_valid("report.schema.json", "a report of batch", &report);
+    // A watch over an inbox records into the same folder.
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(&example, inbox.join("Kungsholmen.docx")).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_blankett"))
+        .args(["watch", "--once", "--settle", "0", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .env("BLANKETT_NOW", "2022-05-02T08:30:00Z")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap()
+    };
+    (read("report.json"), read("index.json"))
+}
+
+/// `report.json` and `index.json` as `batch` and then `watch` write them into one output
+/// folder: each valid, naming each submission alike, saying which program wrote it and when.
+#[test]
+fn a_written_report_and_index_follow_their_schemas_and_name_submissions_alike() {
+    let (report, index) = written_ledger();
+    assert_eq!(report["files"].as_array().unwrap().len(), 3);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
     assert_valid("report.schema.json", "a written report", &report);
+    assert_valid("index.schema.json", "a written index", &index);
     let mut stranger = report.clone();
     stranger["files"][0]["extra"] = json!(1);
     assert_invalid("report.schema.json", "an unknown key", &stranger);
     let mut stranger = report.clone();
     stranger["skipped"][0]["reason"] = json!("because");
     assert_invalid("report.schema.json", "an unknown reason", &stranger);
+
+    let entries = index["submissions"].as_object().unwrap();
+    assert_eq!(entries.len(), 2);
+    let origins: Vec<&Value> = entries.values().map(|e| &e["origin"]).collect();
+    assert!(origins.contains(&&json!("folder")) && origins.contains(&&json!("inbox")));
+    for (name, entry) in entries {
+        let listed = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == entry["path"] && f["origin"] == entry["origin"])
+            .unwrap();
+        assert_eq!(entry["output"], format!("submissions/{name}.json"));
+        assert_eq!(listed["output"], entry["output"], "{name}");
+    }
+    for written in [&index, &report] {
+        assert_eq!(written["formatVersion"], "1.2");
+        assert_eq!(written["generator"]["name"], "blankett");
+        assert_eq!(written["generator"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(written["generatedAt"], "2022-05-02T08:30:00Z");
+    }
+}
+
+/// The index schema refuses what blankett never writes, and still takes an index of 1.1.
+#[test]
+fn the_index_schema_refuses_strangers_and_takes_an_index_of_1_1() {
+    let (_, index) = written_ledger();
+    for (what, change) in [
+        (
+            "an entry with an unknown key",
+            Box::new(|i: &mut Value| {
+                first_entry(i)["extra"] = json!(1);
+            }) as Box<dyn Fn(&mut Value)>,
+        ),
+        (
+            "an output outside submissions/",
+            Box::new(|i: &mut Value| {
+                first_entry(i)["output"] = json!("../x.json");
+            }),
+        ),
+        (
+            "a short hash",
+            Box::new(|i: &mut Value| {
+                first_entry(i)["sha256"] = json!("abc");
+            }),
+        ),
+        (
+            "a time that is no RFC 3339 time",
+            Box::new(|i: &mut Value| i["generatedAt"] = json!("igår")),
+        ),
+        (
+            "another format version",
+            Box::new(|i: &mut Value| i["formatVersion"] = json!("2.0")),
+        ),
+    ] {
+        let mut stranger = index.clone();
+        change(&mut stranger);
+        assert_invalid("index.schema.json", what, &stranger);
+    }
+    // An index of 1.1 (no generator, no time, no output) is still valid.
+    let mut old = index.clone();
+    old["formatVersion"] = json!("1.1");
+    old.as_object_mut().unwrap().remove("generator");
+    old.as_object_mut().unwrap().remove("generatedAt");
+    for entry in old["submissions"].as_object_mut().unwrap().values_mut() {
+        entry.as_object_mut().unwrap().remove("output");
+    }
+    assert_valid("index.schema.json", "an index of 1.1", &old);
 }
 
 /// An output folder after the analyst's decisions and a redaction: a form assigned, one

@@ -21,6 +21,8 @@ mod round;
 mod round_schema;
 mod roundtrip;
 mod schema_files;
+mod status;
 mod template;
 mod unattended;
+mod vocabulary;
 mod watch;

@@ -313,7 +313,13 @@ fn batch_keeps_what_watch_wrote_and_every_front_end_reports_into_one_file() {
     assert_eq!(entry["origin"], "inbox");
     assert_eq!(entry["path"], "Södermalm.docx");
     let report = read_json(&out.join("report.json"));
-    assert_eq!(report["formatVersion"], blankett::LEDGER_FORMAT_VERSION);
+    assert_eq!(report["formatVersion"], "1.2");
+    // The index and the report name the submission alike.
+    assert_eq!(entry["output"], format!("submissions/{}", subs[0]));
+    assert_eq!(
+        report_entry(&report, "Södermalm.docx")["output"],
+        entry["output"]
+    );
     let bromma = report_entry(&report, "Bromma.docx");
     assert_eq!(bromma["origin"], "inbox");
     assert_eq!(bromma["error"]["code"], "damaged-zip");

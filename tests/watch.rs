@@ -130,6 +130,15 @@ fn every_good_form_is_converted_once_and_a_broken_one_is_set_aside() {
     assert!(reason.contains("damaged zip package"), "{reason}");
     assert!(reason.contains("Error code: damaged-zip"), "{reason}");
     assert_eq!(names(&out.join("submissions")).len(), 3);
+    // The report names whose form failed, by its file name, for `status` to show it there.
+    let failure = || {
+        let report = std::fs::read(out.join("report.json")).ok()?;
+        let report: serde_json::Value = serde_json::from_slice(&report).ok()?;
+        let files = report["files"].as_array()?.clone();
+        files.into_iter().find(|f| f["path"] == "Bromma T1.docx")
+    };
+    wait_for("the failure in the report", || failure().is_some());
+    assert_eq!(failure().unwrap()["respondent"], "bromma-sdn");
     drop(watch);
 
     // Many forms, a kill -9 in the middle, a restart.

@@ -28,11 +28,14 @@ use super::{EXIT_OK, Failure, an_output_folder, lock_failure, output_failure, pr
     file name as OUT's records say it, or the start of its SHA-256 (at least 4 digits).\n\n\
     Like batch and watch, assign writes OUT only while no other blankett does: stop a watch \
     on OUT first.",
-    after_help = "Examples:\n  \
-    blankett assign ut inkorg/Brommaa.docx --respondent bromma-sdn --round 2022-T1\n  \
-    blankett assign ut 3f5a1c --exclude --note \"följebrev, inget formulär\"\n  \
-    blankett assign --list ut\n  \
-    blankett assign ut 3f5a1c --undo"
+    after_help = concat!(
+        "Examples:\n  \
+         blankett assign ut inkorg/Brommaa.docx --respondent bromma-sdn --round 2022-T1\n  \
+         blankett assign ut 3f5a1c --exclude --note \"följebrev, inget formulär\"\n  \
+         blankett assign --list ut\n  \
+         blankett assign ut 3f5a1c --undo\n\n",
+        super::output_flags!()
+    )
 )]
 pub struct AssignArgs {
     /// The output folder of batch or watch
@@ -144,7 +147,7 @@ struct Folder<'a> {
 
 impl Folder<'_> {
     fn apply(&self, sha256: &str, decision: Option<&Decision>) -> Result<Applied, Failure> {
-        blankett::apply_stored(self.path, sha256, decision, self.lock)
+        blankett::apply_stored(self.path, sha256, decision, super::now(), self.lock)
             .map_err(|e| super::io_failure(self.path, "apply the decision", e))
     }
 }

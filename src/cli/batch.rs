@@ -18,6 +18,7 @@ use super::{
 /// Convert every form in a folder
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Convert every form under a folder (and its subfolders) into OUT: one \
     submission per form in OUT/submissions/, named after the form's file (plus a short hash, \
     so names never collide), each written whole or not at all; a report of the run in \
@@ -37,7 +38,7 @@ pub struct BatchArgs {
     #[arg(value_name = "DIR")]
     dir: PathBuf,
 
-    /// The output folder
+    /// The output folder (made when missing)
     #[arg(long, value_name = "OUT")]
     out: PathBuf,
 

@@ -9,7 +9,7 @@ use clap::Args;
 use blankett::NotARoundId;
 use blankett::RespondentMatcher as Matcher;
 use blankett::load_submissions;
-use blankett::{Questionnaire, Registry};
+use blankett::{Questionnaire, Registry, Submission};
 use blankett::{Round, RoundOptions as Options, consolidate as merge};
 use blankett::{for_terminal, plural};
 
@@ -18,6 +18,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
 /// Merge the submissions of a round and write the exports
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Merge the submissions of a reporting round (output folders of `batch` \
     or `watch`, or submission files) into the round file: per focus area and question each \
     respondent's answer; the completeness matrix (respondent × question → status); expected \
@@ -36,7 +37,7 @@ pub struct ConsolidateArgs {
     /// Base path of the exports (`-o out/2022-T1` writes out/2022-T1.json …); an export's own
     /// extension (`.json`, `.xlsx` …) is dropped, any other kept (`-o out/runda.v2` writes
     /// out/runda.v2.json …). The folder must exist
-    #[arg(short, long, value_name = "ROUND")]
+    #[arg(short, long, value_name = "BASE")]
     output: PathBuf,
 
     /// Exports to write, comma-separated: json, csv, xlsx, md, docx
@@ -110,6 +111,18 @@ pub(super) fn build_round(
     q: &Questionnaire,
     reg: &Registry,
 ) -> Result<(Round, usize), Failure> {
+    let opts = round_options(round, expected, redact, reg)?;
+    let (subs, problems) = read_submissions(inputs)?;
+    Ok((merge(subs, q, reg, &opts), problems))
+}
+
+/// How to merge: `--round`, `--expected` and whether to leave the contact details out, checked.
+pub(super) fn round_options(
+    round: Option<&str>,
+    expected: Option<&Path>,
+    redact: bool,
+    reg: &Registry,
+) -> Result<Options, Failure> {
     let round = match round {
         Some(r) => Some(
             blankett::parse_round(r)
@@ -118,6 +131,17 @@ pub(super) fn build_round(
         None => None,
     };
     let expected = expected.map(|p| expected_list(p, reg)).transpose()?;
+    Ok(Options {
+        round,
+        expected,
+        redact_contact: redact,
+        now: Some(super::now()),
+    })
+}
+
+/// The submissions of the inputs (output folders, submission files); also the number of files
+/// that are not submissions, each reported on stderr. A folder of Word forms is refused.
+pub(super) fn read_submissions(inputs: &[PathBuf]) -> Result<(Vec<Submission>, usize), Failure> {
     for p in inputs {
         if !p.exists() {
             return Err(Failure::Usage(format!(
@@ -133,12 +157,7 @@ pub(super) fn build_round(
     for p in &problems {
         eprintln!("{}", for_terminal(p));
     }
-    let opts = Options {
-        round,
-        expected,
-        redact_contact: redact,
-    };
-    Ok((merge(subs, q, reg, &opts), problems.len()))
+    Ok((subs, problems.len()))
 }
 
 /// The base the exports are named from: `-o` without an export's extension (`out/2022-T1.json`

@@ -13,6 +13,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failu
 /// Convert a returned form into a submission (JSON)
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Convert a returned form into a submission: every question of the \
     questionnaire answered, unanswered or missing, with the respondent, the round and the \
     contact details, as JSON (schemas/submission.schema.json).\n\n\

@@ -12,6 +12,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs};
 /// List the content controls and form fields of Word files
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "List the content controls and legacy form fields of Word files.\n\n\
     For each file, a table: position, part (document, header1, footnotes …), level (block, \
     inline, row, cell; /table or /textbox where it stands there), type (nested controls are \

@@ -23,6 +23,18 @@ use blankett::Limits;
 use blankett::{Config, Overrides};
 use blankett::{Questionnaire, Registry};
 
+/// What every command's `--help` says of output flags, so that one convention holds across
+/// commands: `--out` is always a folder, `-o` always a file or a base name.
+macro_rules! output_flags {
+    () => {
+        "Output flags are the same in every command: --out OUT names a folder (made when \
+         missing: batch, watch); -o FILE names a file (convert, template) or the base name the \
+         exports are named from (consolidate). A command without either writes to standard \
+         output."
+    };
+}
+pub(crate) use output_flags;
+
 /// Exit code: every input was converted.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: some input failed; the others were still handled.
@@ -40,10 +52,13 @@ pub const EXIT_USAGE: u8 = 2;
         .dotm files exactly as Word saved them, maps them to the questions of a questionnaire, \
         and merges a reporting round into one dataset with the exports people use.\n\n\
         A round: `blankett batch INBOX --out OUT` converts every form in a folder, \
-        `blankett consolidate OUT -o ROUND --format json,xlsx,docx` merges them, \
+        `blankett consolidate OUT -o OUT/2022-T1 --format json,xlsx,docx` merges them, \
         `blankett status OUT` says who has answered.",
-    after_help = "Exit codes: 0 everything was done, 1 some file could not be read or written \
-        (the others were), 2 usage or configuration error."
+    after_help = concat!(
+        "Exit codes: 0 everything was done, 1 some file could not be read or written \
+         (the others were), 2 usage or configuration error.\n\n",
+        output_flags!()
+    )
 )]
 struct Cli {
     #[command(subcommand)]
@@ -62,7 +77,7 @@ enum Command {
     Assign(assign::AssignArgs),
     Redact(redact::RedactArgs),
     /// Work with questionnaire and registry files
-    #[command(subcommand)]
+    #[command(subcommand, after_help = output_flags!())]
     Schema(schema::SchemaCommand),
 }
 

@@ -24,9 +24,12 @@ use super::{EXIT_OK, Failure, an_output_folder, lock_failure, print_lines};
     themselves (in the batch folder, or the inbox's processed/ and failed/). index.json, \
     report.json and assignments.json hold none.\n\n\
     Like batch and watch, redact writes OUT only while no other blankett does.",
-    after_help = "Examples:\n  \
-    blankett redact ut --dry-run\n  \
-    blankett redact ut"
+    after_help = concat!(
+        "Examples:\n  \
+         blankett redact ut --dry-run\n  \
+         blankett redact ut\n\n",
+        super::output_flags!()
+    )
 )]
 pub struct RedactArgs {
     /// The output folder of batch or watch
@@ -45,7 +48,7 @@ pub fn run(args: RedactArgs) -> Result<u8, Failure> {
         blankett::plan_redaction(&args.out).map_err(failed)?
     } else {
         let lock = blankett::lock_folder(&args.out, "redact").map_err(lock_failure)?;
-        blankett::redact(&args.out, &lock).map_err(failed)?
+        blankett::redact(&args.out, super::now(), &lock).map_err(failed)?
     };
     let text = text(&args.out, &r, args.dry_run);
     print_lines(&text.lines().collect::<Vec<_>>())?;

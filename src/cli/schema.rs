@@ -11,6 +11,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED, Failure};
 pub enum SchemaCommand {
     /// Check questionnaire or registry files and say what is wrong
     #[command(
+        after_help = super::output_flags!(),
         long_about = "Check questionnaire or registry files (schemas/README.md describes \
         both formats): their shape against the format's JSON Schema, then what a schema cannot \
         say: unique ids, stable ASCII ids, variants and areas that exist, tags and titles that \

@@ -11,6 +11,7 @@ use super::{EXIT_OK, Failure, io_failure};
 /// Write the blank Word template of a questionnaire variant
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Write the blank Word template of a questionnaire variant: the title, \
     the header fields in a table, a heading per focus area, and under each question a \
     rich-text content control tagged with the question's id, titled with its short label, \

@@ -16,6 +16,7 @@ use super::{
 /// Watch an inbox folder and convert every form dropped into it
 #[derive(Args)]
 #[command(
+    after_help = super::output_flags!(),
     long_about = "Watch an inbox folder where forms are dropped (by hand, by a mail \
     rule, on a file share) and convert each new or changed form once it has stopped changing \
     (a copy in progress is not a broken file). The submission goes to OUT/submissions/ (the \
@@ -35,7 +36,7 @@ pub struct WatchArgs {
     #[arg(value_name = "INBOX")]
     inbox: PathBuf,
 
-    /// The output folder
+    /// The output folder (made when missing)
     #[arg(long, value_name = "OUT")]
     out: PathBuf,
 

@@ -35,8 +35,10 @@ use crate::round::Round;
 use crate::schema::Questionnaire;
 
 use super::ExportOptions;
+use crate::vocabulary::Mark;
+
 use super::grid::Grid;
-use super::text::{contact_email, contact_name, contact_phone, status_code};
+use super::text::{contact_email, contact_name, contact_phone};
 
 /// The header row.
 pub const COLUMNS: [&str; 13] = [
@@ -92,7 +94,7 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
                 area.as_str(),
                 question.id,
                 question.text,
-                status_code(*cell),
+                Mark::from(*cell).code(),
                 answer.map_or("", |a| a.text.as_str()),
                 value.as_str(),
                 name,

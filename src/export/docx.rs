@@ -13,7 +13,7 @@
 //! Östermalms stadsdelsnämnd                             bold: each form's answer under its name,
 //! Stadsdelens kontakt …                                 its paragraphs, list items, tables
 //! Övriga upplysningar                                   Heading 1: a question outside the areas
-//! Saknade svar                                          Heading 1: expected, without a form
+//! Ej inkomna                                            Heading 1: expected, without a form
 //! Formulär med okänd avsändare, Konflikter              Heading 1 each, when there are any
 //! ```
 //!
@@ -22,7 +22,9 @@
 //! them, as in [`crate::template`]. Links in answers keep their text, not their target (docx-rs
 //! numbers hyperlink relationships from a process-wide counter, which would make the bytes
 //! depend on what was written before). The same round always gives the same bytes: paragraph
-//! ids are counted here, and the package is zipped again with fixed timestamps.
+//! ids are counted here, the package is zipped again with fixed timestamps, and the document's
+//! dates are the round's `generatedAt`. The last line and the document properties say which
+//! program made it (`Skapad … med blankett 0.1.0.`, `Application`).
 
 use std::io::Cursor;
 
@@ -34,14 +36,16 @@ use docx_rs::{
 };
 
 use crate::model::{Block, NoteKind};
-use crate::round::{Cell, Round, RoundAnswer};
+use crate::output::Generator;
+use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
+use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
 use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
 
 use super::ExportError;
 use super::grid::Grid;
-use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, value_sv};
+use super::text::{answer_note, area_heading, clean, made_at, made_by, value_sv};
 
 /// Style ids; Word and LibreOffice know the built-in styles by their names.
 const SUBTITLE_STYLE: &str = "Subtitle";
@@ -62,7 +66,12 @@ const LABEL_HEIGHT: f32 = 2200.0;
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
     let mut b = Builder::default();
-    let docx = b.document(round, q);
+    let mut docx = b.document(round, q);
+    // The document's dates are the round's: the same round gives the same bytes.
+    if let Some(at) = made_at(round) {
+        let at = at.to_string();
+        docx = docx.created_at(&at).updated_at(&at);
+    }
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
         .map_err(|e| ExportError::Docx(e.to_string()))?;
@@ -162,12 +171,7 @@ impl Builder {
             docx = docx.add_paragraph(p);
         } else {
             let table = self.completeness(&grid);
-            let legend = STATUSES
-                .iter()
-                .map(|s| format!("{} {}", status_mark(*s), status_sv(*s).to_lowercase()))
-                .collect::<Vec<_>>()
-                .join("   ");
-            let p = self.text(Some(SMALL_STYLE), &legend);
+            let p = self.text(Some(SMALL_STYLE), &Mark::legend(&Mark::MATRIX, "   "));
             docx = docx.add_table(table).add_paragraph(p);
         }
 
@@ -186,14 +190,20 @@ impl Builder {
             }
         }
 
-        let p = self.heading(0, "Saknade svar");
+        self.closing(docx, round)
+    }
+
+    /// What closes the report: the expected respondents without a form, the forms whose
+    /// respondent is unknown and the conflicts, and when and by what the report was made.
+    fn closing(&mut self, mut docx: Docx, round: &Round) -> Docx {
+        let p = self.heading(0, NOT_SUBMITTED_HEADING);
         docx = docx.add_paragraph(p);
         if round.missing.is_empty() {
             let p = self.text(None, super::text::none_missing(round));
             docx = docx.add_paragraph(p);
         }
         for m in &round.missing {
-            let p = self.bullet(&m.committee, 0);
+            let p = self.bullet(&m.label, 0);
             docx = docx.add_paragraph(p);
         }
         if !round.unresolved.is_empty() {
@@ -213,7 +223,11 @@ impl Builder {
                 docx = docx.add_paragraph(p);
             }
         }
-        docx
+        let p = self
+            .italic(&made_by(round))
+            .style(SMALL_STYLE)
+            .line_spacing(LineSpacing::new().before(360));
+        docx.add_paragraph(p)
     }
 
     /// Each form's answer to one question, under the respondent's name in bold.
@@ -227,12 +241,12 @@ impl Builder {
             docx = docx.add_paragraph(p);
             match a.status {
                 AnswerStatus::Missing => {
-                    let p = self.italic("Frågan saknas i formuläret.");
+                    let p = self.italic(&answer_note(Mark::Missing));
                     docx = docx.add_paragraph(p);
                     continue;
                 }
                 AnswerStatus::Unanswered if a.text.is_empty() => {
-                    let p = self.italic("Obesvarad.");
+                    let p = self.italic(&answer_note(Mark::Unanswered));
                     docx = docx.add_paragraph(p);
                     continue;
                 }
@@ -355,9 +369,9 @@ impl Builder {
                 cells.push(
                     TableCell::new()
                         .width(column, WidthType::Dxa)
-                        .shading(Shading::new().fill(fill(*c)))
+                        .shading(Shading::new().fill(fill(Mark::from(*c))))
                         .add_paragraph(
-                            self.text(Some(SMALL_STYLE), status_mark(*c))
+                            self.text(Some(SMALL_STYLE), Mark::from(*c).symbol())
                                 .align(AlignmentType::Center),
                         ),
                 );
@@ -373,13 +387,8 @@ impl Builder {
 }
 
 /// The cell colour of a status, as in the spreadsheet.
-fn fill(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "C6EFCE",
-        Cell::Unanswered => "FFEB9C",
-        Cell::Missing => "F8CBAD",
-        Cell::NotSubmitted => "FFC7CE",
-    }
+fn fill(m: Mark) -> String {
+    format!("{:06X}", m.colours().0)
 }
 
 /// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text),
@@ -468,7 +477,8 @@ fn page_numbers() -> Footer {
 }
 
 /// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
-/// of `w:pStyle` in every paragraph's properties (out of the schema's order), content types
+/// of `w:pStyle` in every paragraph's properties (out of the schema's order), with the title,
+/// the language and the program that wrote it in the document properties, content types
 /// first, fixed timestamps, no directory entries.
 fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     let mut parts = word_out::unpack(raw)?;
@@ -476,6 +486,7 @@ fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
     word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
     word_out::set_font_and_language(&mut parts)?;
     word_out::set_title(&mut parts, title)?;
+    word_out::set_application(&mut parts, &Generator::current().to_string())?;
     word_out::mark_header_rows(&mut parts)?;
     word_out::pack(parts)
 }
@@ -509,10 +520,10 @@ mod tests {
             "Första punkten",
             "Antal | st",
             "Fotnot: Enligt SBR.",
-            "Frågan saknas i formuläret.",
+            "Saknas i formuläret.",
             "Obesvarad.",
             "Värde: ja",
-            "Saknade svar",
+            "Ej inkomna",
             "Enskede-Årsta-Vantörs stadsdelsnämnd",
             "okand.docx",
             "Konflikter",

@@ -5,14 +5,15 @@
 //! Tertialrapport 1 2022 (per 30 april) …               the round in words, how many answered
 //! ## Inkomna svar                                      completeness: respondents × questions
 //! | Nämnd/bolag | Samverkan lokalt näringsliv | … |   (short labels), a mark per status,
-//! ✓ besvarad · ○ obesvarad · …                         and the legend
+//! ✓ Besvarad · ○ Obesvarad · …                         and the legend (`crate::vocabulary`)
 //! ## 1. Stimulera tillväxt och företagsamhet           per focus area
 //! ### Beskriv samverkan med …                          per question
 //! **Östermalms stadsdelsnämnd**                        each form's answer under its name:
 //! Stadsdelens kontakt …                                paragraphs, `- ` list items, tables
 //! ## Övriga upplysningar                               a question outside the areas
-//! ## Saknade svar                                      expected respondents without a form
+//! ## Ej inkomna                                        expected respondents without a form
 //! ## Formulär med okänd avsändare / ## Konflikter      when there are any
+//! *Skapad 2022-05-02T08:30:00Z med blankett 0.1.0.*    when and by what, after a rule
 //! ```
 //!
 //! Answers are the respondents' text, not Markdown: characters Markdown would read as markup
@@ -30,8 +31,10 @@ use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 
+use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
+
 use super::grid::Grid;
-use super::text::{STATUSES, area_heading, clean, status_mark, status_sv, title, value_sv};
+use super::text::{answer_note, area_heading, clean, made_by, title, value_sv};
 
 /// The Markdown export of a round.
 pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
@@ -44,6 +47,7 @@ pub fn to_markdown(round: &Round, q: &Questionnaire) -> String {
     missing(&mut out, round);
     unresolved(&mut out, round);
     conflicts(&mut out, round);
+    let _ = writeln!(out, "---\n\n*{}*", inline(&made_by(round)));
     // One line break at the end.
     while out.ends_with("\n\n") {
         out.pop();
@@ -94,15 +98,11 @@ fn completeness(out: &mut String, grid: &Grid<'_>) {
     for row in &grid.rows {
         let _ = write!(out, "| {} |", cell(&row.respondent.label));
         for c in &row.cells {
-            let _ = write!(out, " {} |", status_mark(*c));
+            let _ = write!(out, " {} |", Mark::from(*c).symbol());
         }
         out.push('\n');
     }
-    let legend: Vec<String> = STATUSES
-        .iter()
-        .map(|s| format!("{} {}", status_mark(*s), status_sv(*s).to_lowercase()))
-        .collect();
-    let _ = writeln!(out, "\n{}\n", legend.join(" · "));
+    let _ = writeln!(out, "\n{}\n", Mark::legend(&Mark::MATRIX, " · "));
 }
 
 /// The answers, per focus area and question.
@@ -129,12 +129,12 @@ fn areas(out: &mut String, round: &Round, q: &Questionnaire) {
 
 /// The expected respondents without a form.
 fn missing(out: &mut String, round: &Round) {
-    out.push_str("## Saknade svar\n\n");
+    let _ = writeln!(out, "## {NOT_SUBMITTED_HEADING}\n");
     if round.missing.is_empty() {
         let _ = writeln!(out, "{}\n", super::text::none_missing(round));
     } else {
         for m in &round.missing {
-            let _ = writeln!(out, "- {}", inline(&m.committee));
+            let _ = writeln!(out, "- {}", inline(&m.label));
         }
         out.push('\n');
     }
@@ -184,8 +184,12 @@ fn answers(out: &mut String, answers: &[&RoundAnswer]) {
     for a in answers {
         let _ = writeln!(out, "**{}**\n", inline(&a.label));
         match a.status {
-            AnswerStatus::Missing => out.push_str("*Frågan saknas i formuläret.*\n\n"),
-            AnswerStatus::Unanswered if a.text.is_empty() => out.push_str("*Obesvarad.*\n\n"),
+            AnswerStatus::Missing => {
+                let _ = writeln!(out, "*{}*\n", answer_note(Mark::Missing));
+            }
+            AnswerStatus::Unanswered if a.text.is_empty() => {
+                let _ = writeln!(out, "*{}*\n", answer_note(Mark::Unanswered));
+            }
             _ => {
                 if a.blocks.is_empty() && !a.text.is_empty() {
                     let _ = writeln!(out, "{}\n", paragraph(&a.text, &[]));
@@ -410,16 +414,18 @@ mod tests {
             "| Aktivitet | Antal \\| st |\n| --- | --- |\n| Företagsbesök<br>vår | 12 |"
         ));
         assert!(md.contains("*Fotnot:* Enligt SBR."));
-        assert!(md.contains("*Frågan saknas i formuläret.*"));
+        assert!(md.contains("*Saknas i formuläret.*"));
         assert!(md.contains("*Obesvarad.*"));
         assert!(md.contains("*Värde:* ja"));
-        assert!(md.contains("## Saknade svar\n\n- Enskede-Årsta-Vantörs stadsdelsnämnd\n"));
+        assert!(md.contains("## Ej inkomna\n\n- Enskede-Årsta-Vantörs stadsdelsnämnd\n"));
         assert!(md.contains("## Formulär med okänd avsändare\n\n- okand.docx\n"));
         assert!(md.contains("## Konflikter\n\n- Farsta VB 2021.docx (round-mismatch): "));
-        assert!(
-            md.ends_with("it is left out\n"),
-            "one line break at the end"
+        assert!(md.contains("it is left out\n\n---\n\n"), "{md}");
+        let made_by = format!(
+            "*Skapad 2022-05-02T08:30:00Z med blankett {}.*\n",
+            env!("CARGO_PKG_VERSION")
         );
+        assert!(md.ends_with(&made_by), "one line break at the end: {md}");
     }
 
     #[test]
@@ -439,7 +445,7 @@ mod tests {
         );
         let enskede = md.lines().find(|l| l.starts_with("| Enskede")).unwrap();
         assert_eq!(enskede.matches('✗').count(), 9);
-        assert!(md.contains("✓ besvarad · ○ obesvarad · – saknas i formuläret · ✗ ej inkommen"));
+        assert!(md.contains("✓ Besvarad · ○ Obesvarad · – Saknas i formuläret · ✗ Ej inkommen"));
     }
 
     #[test]

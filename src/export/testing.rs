@@ -76,6 +76,7 @@ pub fn round(redact: bool) -> Round {
             "enskede-arsta-vantor-sdn".into(),
         ]),
         redact_contact: redact,
+        now: Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_651_480_200)),
     };
     let mut r = consolidate(subs, &q, &crate::schema::Registry::builtin(), &opts);
     r.conflicts.push(round_mismatch());
@@ -220,6 +221,7 @@ fn round_mismatch() -> Conflict {
         code: crate::round::ConflictCode::RoundMismatch,
         message: "the form is for round 2021-VB, not 2022-T1; it is left out".into(),
         respondent_id: Some("farsta-sdn".into()),
+        label: "Farsta stadsdelsnämnd".into(),
         source: SourceSummary {
             file: Some("Farsta VB 2021.docx".into()),
             sha256: "d".repeat(64),

@@ -1,13 +1,15 @@
 //! Text as the exports write it: cleaned of what XML 1.0 or a terminal cannot take, and the
-//! words the exports share (statuses, the title, area headings, typed values, contact details).
-//! Not how each export lays them out.
+//! words the exports share (the title, area headings, typed values, contact details).
+//! Not how each export lays them out, nor the statuses' words (`crate::vocabulary`).
 
 use std::borrow::Cow;
 
-use crate::round::{Cell, Round, RoundAnswer, RoundQuestion, RoundRespondent};
+use crate::output::Generator;
+use crate::round::{Round, RoundAnswer, RoundQuestion, RoundRespondent};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 use crate::submission::Contact;
+use crate::vocabulary::Mark;
 
 /// Text as the spreadsheet, the Word report and the Markdown write it: line ends as `\n`
 /// (`\r\n` and a lone `\r` too, so that a writer that goes line by line sees every line),
@@ -45,7 +47,6 @@ fn is_nonchar(c: char) -> bool {
     matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// Every status, in the order legends list them.
 /// What the reports say when the round is not known and no list of who is expected was given:
 /// then nobody is expected (the registry's committees of every period are not guessed at), so
 /// who has not answered cannot be told.
@@ -78,41 +79,28 @@ pub(crate) fn shown_answers<'r>(
         .collect()
 }
 
-pub(crate) const STATUSES: [Cell; 4] = [
-    Cell::Answered,
-    Cell::Unanswered,
-    Cell::Missing,
-    Cell::NotSubmitted,
-];
+/// What an answer list says under a respondent's name when there is no answer to show:
+/// the status's label (`Obesvarad.`), as the completeness table's legend has it.
+pub(crate) fn answer_note(m: Mark) -> String {
+    format!("{}.", m.label())
+}
 
-/// The status as the JSON writes it (`notSubmitted`).
-pub(crate) fn status_code(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "answered",
-        Cell::Unanswered => "unanswered",
-        Cell::Missing => "missing",
-        Cell::NotSubmitted => "notSubmitted",
+/// The line that closes a report: when the round was made and by which program (`Skapad
+/// 2022-05-02T08:30:00Z med blankett 0.1.0.`), so that a printed report can be matched with
+/// the round file it came from.
+pub(crate) fn made_by(round: &Round) -> String {
+    let generator = Generator::current();
+    match made_at(round) {
+        Some(at) => format!("Skapad {at} med {generator}."),
+        None => format!("Skapad med {generator}."),
     }
 }
 
-/// The status in Swedish, as the reports show it.
-pub(crate) fn status_sv(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "Besvarad",
-        Cell::Unanswered => "Obesvarad",
-        Cell::Missing => "Saknas i formuläret",
-        Cell::NotSubmitted => "Ej inkommen",
-    }
-}
-
-/// The mark a completeness table shows for a status.
-pub(crate) fn status_mark(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "✓",
-        Cell::Unanswered => "○",
-        Cell::Missing => "–",
-        Cell::NotSubmitted => "✗",
-    }
+/// When the round was made, as the exports record it: its `generatedAt` when that is an
+/// RFC 3339 time (a round file edited by hand may say anything there, and a document property
+/// must hold a time).
+pub(crate) fn made_at(round: &Round) -> Option<jiff::Timestamp> {
+    round.generated_at.as_deref()?.parse().ok()
 }
 
 /// The report's title: the questionnaire's, and the round (`Uppföljningsrapport näringsliv –
@@ -193,6 +181,21 @@ mod tests {
                 kept.chars().all(|k| !crate::xml::is_xml_illegal(k)),
                 "{c:?} kept"
             );
+        }
+    }
+
+    #[test]
+    fn a_report_says_when_the_round_was_made_only_when_it_holds_a_time() {
+        let version = env!("CARGO_PKG_VERSION");
+        let mut round = crate::export::testing::round(false);
+        assert_eq!(
+            made_by(&round),
+            format!("Skapad 2022-05-02T08:30:00Z med blankett {version}.")
+        );
+        for not_a_time in [Some("<igår>".to_owned()), None] {
+            round.generated_at = not_a_time;
+            assert_eq!(made_by(&round), format!("Skapad med blankett {version}."));
+            assert_eq!(made_at(&round), None);
         }
     }
 

@@ -7,7 +7,7 @@
 //! - **Svar**: a row per question and respondent (question by question, so the answers to one
 //!   question stand together): Område, Fråga-id, Fråga, Nämnd/bolag, Status, Svar, Värde;
 //!   wrapped text, frozen header row, autofilter.
-//! - **Saknas**: the expected respondents without a form.
+//! - **Ej inkomna**: the expected respondents without a form.
 //! - **Avvikelser**: forms whose respondent is unknown and conflicts; only when there are any.
 //! - **Kontakter**: each respondent's contact; only when the round carries contact details
 //!   (a round consolidated with `redact_contact` carries none).
@@ -15,8 +15,9 @@
 //! Every cell is written as text (or a number), never as a formula, whatever the answer starts
 //! with. Text goes through [`clean`](super::text::clean): no character XML 1.0 cannot hold (which
 //! rust_xlsxwriter would write as `_xFFFE_`, shown as such). Excel holds at most 32,767 characters in a cell: a longer answer is cut there, with a
-//! marker saying so (the JSON export has it whole). The workbook's creation date is fixed, so
-//! that the same round gives the same file.
+//! marker saying so (the JSON export has it whole). The workbook's creation date is the round's
+//! `generatedAt` (fixed when the round has none), so that the same round gives the same file;
+//! its document properties name the program that made it.
 //!
 //! Printed, both main sheets are landscape A4, one page wide, with their header rows repeated,
 //! the title in the page header and page numbers in the footer; rows of wrapped text have
@@ -27,21 +28,23 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+use crate::output::Generator;
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
+use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
 use crate::warning_code::WarningCode;
 
 use super::ExportError;
 use super::grid::Grid;
 use super::text::{
-    STATUSES, area_heading, clean, contact_email, contact_name, contact_of, contact_phone,
-    status_sv, title, value_sv,
+    area_heading, clean, contact_email, contact_name, contact_of, contact_phone, made_at, title,
+    value_sv,
 };
 
 /// The sheets' names.
 pub const COMPLETENESS_SHEET: &str = "Fullständighet";
 pub const ANSWERS_SHEET: &str = "Svar";
-pub const MISSING_SHEET: &str = "Saknas";
+pub const MISSING_SHEET: &str = NOT_SUBMITTED_HEADING;
 pub const DEVIATIONS_SHEET: &str = "Avvikelser";
 pub const CONTACTS_SHEET: &str = "Kontakter";
 
@@ -60,29 +63,6 @@ pub const ANSWER_COLUMNS: [&str; 7] = [
 const CELL_LIMIT: usize = 32_767;
 const CUT_MARKER: &str = " […] (avkortat: Excel rymmer 32 767 tecken i en cell)";
 
-/// Fill and font colours of each status (Excel's own "Good", "Neutral" and "Bad" styles, and an
-/// orange between them).
-fn colours(c: Cell) -> (u32, u32) {
-    match c {
-        Cell::Answered => (0xC6EFCE, 0x006100),
-        Cell::Unanswered => (0xFFEB9C, 0x9C5700),
-        Cell::Missing => (0xF8CBAD, 0x843C0C),
-        Cell::NotSubmitted => (0xFFC7CE, 0x9C0006),
-    }
-}
-
-/// What each status means, for the legend.
-fn meaning(c: Cell) -> &'static str {
-    match c {
-        Cell::Answered => "Frågan är besvarad.",
-        Cell::Unanswered => {
-            "Formuläret kom in, men frågan är obesvarad (platshållartexten står kvar eller fältet är tomt)."
-        }
-        Cell::Missing => "Formuläret kom in, men frågan finns inte i det.",
-        Cell::NotSubmitted => "Inget formulär har kommit in.",
-    }
-}
-
 struct Formats {
     header: Format,
     text: Format,
@@ -97,8 +77,8 @@ impl Formats {
             f.set_border(FormatBorder::Thin)
                 .set_border_color(Color::RGB(0xBFBFBF))
         };
-        let status = STATUSES.map(|c| {
-            let (fill, font) = colours(c);
+        let status = Mark::MATRIX.map(|m| {
+            let (fill, font) = m.colours();
             border(Format::new())
                 .set_background_color(Color::RGB(fill))
                 .set_font_color(Color::RGB(font))
@@ -121,7 +101,10 @@ impl Formats {
     }
 
     fn status(&self, c: Cell) -> &Format {
-        let at = STATUSES.iter().position(|s| *s == c).unwrap_or(0);
+        let at = Mark::MATRIX
+            .iter()
+            .position(|m| *m == Mark::from(c))
+            .unwrap_or(0);
         &self.status[at]
     }
 
@@ -140,14 +123,7 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let grid = Grid::new(round, q);
     let f = Formats::new();
     let mut wb = Workbook::new();
-    // A fixed creation time: rust_xlsxwriter would write the current one.
-    let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(clean(&title(round, q)).into_owned())
-            .set_author("blankett")
-            .set_creation_datetime(&created),
-    );
+    wb.set_properties(&properties(round, q)?);
     let heading = clean(&title(round, q)).into_owned();
     let ws = wb.add_worksheet();
     completeness(ws, &grid, &f)?;
@@ -163,6 +139,27 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
         contacts(wb.add_worksheet(), &grid, &f)?;
     }
     wb.save_to_buffer()
+}
+
+/// The workbook's properties: its title, and the program that made it and when (custom
+/// properties `generator` and `generatedAt`, as the round's JSON names them). The creation time
+/// is the round's `generatedAt`, else a fixed one: rust_xlsxwriter would write the current
+/// time, and the same round must give the same file.
+fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxError> {
+    let generated = made_at(round);
+    let created = match generated {
+        Some(t) => ExcelDateTime::from_timestamp(t.as_second())?,
+        None => ExcelDateTime::from_ymd(1980, 1, 1)?,
+    };
+    let mut p = DocProperties::new()
+        .set_title(clean(&title(round, q)).into_owned())
+        .set_author("blankett")
+        .set_creation_datetime(&created)
+        .set_custom_property("generator", Generator::current().to_string());
+    if let Some(at) = generated {
+        p = p.set_custom_property("generatedAt", at.to_string());
+    }
+    Ok(p)
 }
 
 fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
@@ -198,7 +195,7 @@ fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), 
         let r = row_num(i + 2)?;
         ws.write_string_with_format(r, 0, fit(&row.respondent.label, CELL_LIMIT), &f.text)?;
         for (j, c) in row.cells.iter().enumerate() {
-            ws.write_string_with_format(r, col(j + 1)?, status_sv(*c), f.status(*c))?;
+            ws.write_string_with_format(r, col(j + 1)?, Mark::from(*c).label(), f.status(*c))?;
         }
         let answered = row.cells.iter().filter(|c| **c == Cell::Answered).count();
         ws.write_number_with_format(r, count_col, answered as f64, &f.text)?;
@@ -208,11 +205,11 @@ fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), 
     // The legend, two rows under the table.
     let mut r = row_num(grid.rows.len() + 3)?;
     ws.write_string_with_format(r, 0, "Teckenförklaring", &f.bold)?;
-    for c in STATUSES {
+    for (m, format) in Mark::MATRIX.iter().zip(&f.status) {
         r += 1;
         // The sample in the status column, the meaning beside it, free to run on to the right.
-        ws.write_string_with_format(r, 1, status_sv(c), f.status(c))?;
-        ws.write_string_with_format(r, 2, meaning(c), &Format::new())?;
+        ws.write_string_with_format(r, 1, m.label(), format)?;
+        ws.write_string_with_format(r, 2, m.meaning(), &Format::new())?;
     }
     Ok(())
 }
@@ -256,7 +253,7 @@ fn answers(
             ws.write_string_with_format(r, 1, fit(question.id, CELL_LIMIT), &f.text)?;
             ws.write_string_with_format(r, 2, fit(question.text, CELL_LIMIT), &f.wrap)?;
             ws.write_string_with_format(r, 3, fit(&row.respondent.label, CELL_LIMIT), &f.wrap)?;
-            ws.write_string_with_format(r, 4, status_sv(c), &f.status_top(c))?;
+            ws.write_string_with_format(r, 4, Mark::from(c).label(), &f.status_top(c))?;
             let text = answer.map_or("", |a| a.text.as_str());
             ws.write_string_with_format(r, 5, fit(text, CELL_LIMIT), &f.wrap)?;
             let value = answer.and_then(|a| value_sv(&a.value)).unwrap_or_default();
@@ -353,7 +350,7 @@ fn missing(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxErr
     }
     for (i, m) in round.missing.iter().enumerate() {
         let r = row_num(i + 1)?;
-        ws.write_string_with_format(r, 0, fit(&m.committee, CELL_LIMIT), &f.text)?;
+        ws.write_string_with_format(r, 0, fit(&m.label, CELL_LIMIT), &f.text)?;
         ws.write_string_with_format(r, 1, fit(&m.id, CELL_LIMIT), &f.text)?;
         ws.write_string_with_format(r, 2, fit(&m.kind, CELL_LIMIT), &f.text)?;
     }
@@ -497,7 +494,7 @@ mod tests {
         for name in [
             "Fullständighet",
             "Svar",
-            "Saknas",
+            "Ej inkomna",
             "Avvikelser",
             "Kontakter",
         ] {
@@ -511,7 +508,7 @@ mod tests {
         let notes = part("xl/comments1.xml");
         assert!(notes.contains("Beskriv samverkan med det lokala näringslivet"));
         let styles = part("xl/styles.xml");
-        for (fill, _) in STATUSES.map(colours) {
+        for (fill, _) in Mark::MATRIX.map(Mark::colours) {
             assert!(styles.contains(&format!("FF{fill:06X}")), "{fill:06X}");
         }
     }

@@ -1,6 +1,7 @@
 //! Contact details: kept as written, and normalized where that is safe (a Swedish phone
 //! number in international form, an e-mail address in lower case once it is well formed).
 
+use crate::schema::is_email;
 use crate::submission::Contact;
 
 /// Builds the contact from what the form's fields say.
@@ -76,20 +77,6 @@ pub fn swedish_phone(written: &str) -> Option<String> {
     } else {
         Some(format!("+46 {national}"))
     }
-}
-
-/// A plain check of an address: one `@`, a local part, a domain with a dot and no spaces.
-pub fn is_email(s: &str) -> bool {
-    let s = s.trim();
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !s.chars().any(char::is_whitespace)
-        && domain.rsplit_once('.').is_some_and(|(host, tld)| {
-            !host.is_empty() && tld.len() >= 2 && tld.chars().all(char::is_alphabetic)
-        })
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! and [`super::round`]'s; this module decides which source wins and warns when none does.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::respondent::Matcher;
-use super::{Options, Run, contact as contact_details, round, warning};
+use super::{Options, Prepared, Run, contact as contact_details, round, warning};
 use crate::model::Document;
 use crate::round_id::RoundId;
 use crate::schema::{Registry, Respondent, Role};
@@ -80,20 +81,9 @@ pub(super) fn resolve_round(
     {
         return Some(r);
     }
-    let folder = opts
-        .path
-        .and_then(|p| p.parent())
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned());
-    let file = opts
-        .path
-        .and_then(|p| p.file_stem())
-        .map(|n| n.to_string_lossy().into_owned())
-        .or_else(|| doc.source.file.clone());
-    if let Some(r) = folder.as_deref().and_then(round::parse) {
-        return Some(r);
-    }
-    if let Some(r) = file.as_deref().and_then(round::parse) {
+    let (folder, file) = path_names(opts.path);
+    let file = file.or_else(|| doc.source.file.clone());
+    if let Some(r) = round_of_names(folder.as_deref(), file.as_deref()) {
         return Some(r);
     }
     warnings.push(warning(
@@ -117,10 +107,7 @@ pub(super) fn resolve_respondent(
 ) -> Option<RespondentRef> {
     let as_written = fields.get(&Role::Respondent).and_then(Clone::clone);
     let from_control = as_written.as_deref().and_then(|t| matcher.find(t, date));
-    let file_stem = opts
-        .path
-        .and_then(|p| p.file_stem())
-        .map(|n| n.to_string_lossy().into_owned());
+    let (_, file_stem) = path_names(opts.path);
     let (found, by) = if let Some(given) = opts.respondent {
         let r = matcher.by_id_or_name(reg, given);
         if let (Some(r), Some(c)) = (r, from_control)
@@ -159,6 +146,42 @@ pub(super) fn resolve_respondent(
         ));
     }
     Some(respondent_ref(r, by, as_written))
+}
+
+/// The names a form's path gives: its folder's, and its file's without the extension.
+fn path_names(path: Option<&Path>) -> (Option<String>, Option<String>) {
+    let name = |n: &std::ffi::OsStr| n.to_string_lossy().into_owned();
+    let folder = path.and_then(Path::parent).and_then(Path::file_name);
+    (folder.map(name), path.and_then(Path::file_stem).map(name))
+}
+
+/// The round a folder's name gives, else the file's.
+fn round_of_names(folder: Option<&str>, file: Option<&str>) -> Option<RoundId> {
+    folder
+        .and_then(round::parse)
+        .or_else(|| file.and_then(round::parse))
+}
+
+impl Prepared<'_> {
+    /// The round and the respondent of a form by its path alone, found as a read form's are
+    /// when it says nothing itself: the given round and respondent, else the folder's and the
+    /// file's names. For a form that could not be read, so that its failure can be shown under
+    /// its respondent.
+    pub(crate) fn by_path(&self, opts: &Options<'_>) -> (Option<RoundId>, Option<&Respondent>) {
+        let (folder, file) = path_names(opts.path);
+        let round = match opts.round {
+            Some(r) => round::parse(r),
+            None => round_of_names(folder.as_deref(), file.as_deref()),
+        };
+        let date = round.map(RoundId::end_date);
+        let respondent = match opts.respondent {
+            Some(given) => self.matcher.by_id_or_name(self.reg, given),
+            None => file
+                .as_deref()
+                .and_then(|f| self.matcher.find(f, date.as_deref())),
+        };
+        (round, respondent)
+    }
 }
 
 fn unresolved(as_written: Option<&str>) -> SubmissionWarning {
@@ -376,5 +399,41 @@ mod tests {
             codes.contains(&("contact-phone-unrecognised", None)),
             "{codes:?}"
         );
+    }
+
+    #[test]
+    fn a_path_alone_names_the_round_and_the_respondent() {
+        let (q, reg) = (
+            crate::schema::Questionnaire::builtin(),
+            crate::schema::Registry::builtin(),
+        );
+        let prepared = crate::mapping::Prepared::new(&q, &reg);
+        let named = |opts: Options<'_>| {
+            let (round, r) = prepared.by_path(&opts);
+            (round.map(|r| r.to_string()), r.map(|r| r.id.clone()))
+        };
+        let path = Path::new("inkorg 2022-T1/Brommas SDN.doc");
+        let by_path = Options {
+            path: Some(path),
+            ..Options::default()
+        };
+        assert_eq!(
+            named(by_path),
+            (Some("2022-T1".into()), Some("bromma-sdn".into()))
+        );
+        let given = Options {
+            round: Some("T2 2022"),
+            respondent: Some("farsta-sdn"),
+            ..by_path
+        };
+        assert_eq!(
+            named(given),
+            (Some("2022-T2".into()), Some("farsta-sdn".into()))
+        );
+        let nothing = Options {
+            path: Some(Path::new("inkorg/brev.doc")),
+            ..Options::default()
+        };
+        assert_eq!(named(nothing), (None, None));
     }
 }

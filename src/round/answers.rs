@@ -6,7 +6,7 @@ use crate::schema::{Question, Questionnaire};
 use crate::submission::{AnswerStatus, Submission};
 
 use super::forms::Forms;
-use super::{RoundAnswer, RoundArea, RoundQuestion, swedish_key};
+use super::{RoundAnswer, RoundArea, RoundQuestion, label, swedish_key};
 
 /// The areas with questions in use, in questionnaire order, each question with every answer.
 pub(super) fn areas(q: &Questionnaire, questions: &[&Question], forms: &Forms) -> Vec<RoundArea> {
@@ -52,13 +52,4 @@ fn answer(s: &Submission, question_id: &str) -> RoundAnswer {
         blocks: a.map(|a| a.blocks.clone()).unwrap_or_default(),
         value: a.and_then(|a| a.value.clone()),
     }
-}
-
-/// The name an answer stands under: the respondent's, else the form's file name.
-fn label(s: &Submission) -> String {
-    s.respondent
-        .as_ref()
-        .map(|r| r.committee.clone())
-        .or_else(|| s.source.file.clone())
-        .unwrap_or_default()
 }

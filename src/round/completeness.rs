@@ -10,7 +10,7 @@ use crate::submission::Submission;
 
 use super::forms::Forms;
 use super::{
-    Cell, CompletenessRow, MissingRespondent, RespondentStatus, RoundRespondent, summary,
+    Cell, CompletenessRow, MissingRespondent, RespondentStatus, RoundRespondent, label, summary,
     swedish_key,
 };
 
@@ -94,7 +94,7 @@ pub(super) fn entries(
         entries.push(submitted(s, is_expected, questions, redact_contact));
     }
     entries.sort_by_key(|(r, _)| (r.id.is_none(), swedish_key(&r.label)));
-    missing.sort_by_key(|m| swedish_key(&m.committee));
+    missing.sort_by_key(|m| swedish_key(&m.label));
     let (respondents, rows) = entries.into_iter().unzip();
     Entries {
         respondents,
@@ -115,6 +115,7 @@ fn not_submitted(
         .unwrap_or_else(|| (id.to_owned(), String::new()));
     let missing = MissingRespondent {
         id: id.to_owned(),
+        label: committee.clone(),
         committee: committee.clone(),
         kind: kind.clone(),
     };
@@ -153,21 +154,9 @@ fn submitted(
         .iter()
         .zip(questions)
         .all(|(c, qu)| *c == Cell::Answered || qu.optional);
-    let (id, label, kind) = match &s.respondent {
-        Some(r) => (
-            Some(r.id.clone()),
-            r.committee.clone(),
-            Some(r.kind.clone()),
-        ),
-        None => (
-            None,
-            s.source
-                .file
-                .clone()
-                .unwrap_or_else(|| s.source.sha256.chars().take(12).collect()),
-            None,
-        ),
-    };
+    let id = s.respondent.as_ref().map(|r| r.id.clone());
+    let kind = s.respondent.as_ref().map(|r| r.kind.clone());
+    let label = label(s);
     let status = if required_done {
         RespondentStatus::Complete
     } else {

@@ -10,7 +10,7 @@ use crate::schema::Questionnaire;
 use crate::submission::Submission;
 use crate::warning_code::WarningCode;
 
-use super::{Conflict, ConflictCode, Superseded, summary, swedish_key};
+use super::{Conflict, ConflictCode, Superseded, label, summary, swedish_key};
 
 /// The forms that count: each respondent's latest, those whose respondent is unknown, and the
 /// earlier forms the latest replaced.
@@ -108,6 +108,7 @@ fn conflict(code: ConflictCode, message: String, s: &Submission) -> Conflict {
         code,
         message,
         respondent_id: s.respondent.as_ref().map(|r| r.id.clone()),
+        label: label(s),
         source: summary(s),
     }
 }
@@ -130,6 +131,7 @@ pub(super) fn latest_per_respondent(forms: Vec<Submission>) -> Forms {
         for earlier in subs.into_iter().rev() {
             superseded.push(Superseded {
                 respondent_id: id.clone(),
+                label: label(&latest),
                 superseded_by: summary(&latest),
                 submission: earlier,
             });
@@ -176,7 +178,7 @@ pub(super) fn current_and_superseded(
 /// The order a later form comes after an earlier one: the time the document says it was
 /// saved (or, when that date lies after the conversion and is not believed, the file's own
 /// time), then the file name; the input order breaks ties.
-fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
+pub(crate) fn received_key(s: &Submission) -> (Option<jiff::Timestamp>, Option<String>) {
     let time = if saved_in_future(s) {
         s.source.file_modified.as_deref()
     } else {

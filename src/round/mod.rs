@@ -10,10 +10,16 @@
 mod answers;
 mod completeness;
 mod forms;
+mod labels;
+
+use std::time::SystemTime;
+
+pub(crate) use forms::received_key;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Block;
+use crate::output::Generator;
 use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
 use crate::submission::{AnswerStatus, Contact, ContactRemoved, Submission};
@@ -21,7 +27,7 @@ use crate::warning_code::codes;
 
 /// The version of the round format. Adding an optional field is a minor change, anything else a
 /// major one.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 /// A consolidated reporting round (`schemas/round.schema.json`): every current submission, per
 /// focus area and question each respondent's answer, the completeness matrix, the expected
@@ -33,6 +39,13 @@ pub struct Round {
     /// The version of the round format the document follows:
     /// [`ROUND_FORMAT_VERSION`](crate::ROUND_FORMAT_VERSION) when blankett writes it.
     pub format_version: String,
+    /// The program that consolidated the round (new in 1.2; `None` in older rounds).
+    #[serde(default)]
+    pub generator: Option<Generator>,
+    /// When the round was consolidated, RFC 3339 (new in 1.2): [`Options::now`]; `None` when
+    /// no time was given, and in older rounds.
+    #[serde(default)]
+    pub generated_at: Option<String>,
     /// The round (`2022-T1`), when known.
     pub round: Option<RoundId>,
     /// The questionnaire the round answers.
@@ -168,7 +181,7 @@ pub struct RoundAnswer {
     /// The registry id of the respondent; `null` for a form whose respondent is unknown.
     pub respondent_id: Option<String>,
     /// The respondent's official name, or the form's file name when the respondent is unknown
-    /// (empty when the form has no file name either).
+    /// (the start of its hash when the form has no file name either), as in `respondents`.
     pub label: String,
     /// `answered`, `unanswered` or `missing`, as in the submission (`missing` too when the
     /// submission has no answer to the question).
@@ -230,13 +243,16 @@ pub struct CompletenessRow {
     pub cells: Vec<Cell>,
 }
 
-/// An expected respondent without a submission.
+/// An expected respondent without a submission, named as in `respondents` (`id`, `label`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "labels::MissingRespondentIn")]
 pub struct MissingRespondent {
     /// The registry id (`kungsholmen-sdn`).
     pub id: String,
-    /// The official name from the registry; the id when the registry does not know it.
+    /// The official name from the registry; the id when the registry does not know it
+    /// (new in 1.2; read from `committee` in older rounds).
+    pub label: String,
+    /// Deprecated: the same as `label`, written for readers of 1.1 and before.
     pub committee: String,
     /// The registry kind; empty when the registry does not know the respondent.
     pub kind: String,
@@ -255,7 +271,7 @@ pub struct SourceSummary {
 
 /// A form left out of the round or counted once, or whose saved date is not believed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "labels::ConflictIn")]
 pub struct Conflict {
     /// Why the form is listed; a code that a later version wrote is read as
     /// [`ConflictCode::Other`].
@@ -264,6 +280,9 @@ pub struct Conflict {
     pub message: String,
     /// The registry id of the form's respondent; `null` when unknown.
     pub respondent_id: Option<String>,
+    /// The respondent's official name, or the form's file name when the respondent is unknown,
+    /// as in `answers` (new in 1.2; in older rounds read as the id, else the file name).
+    pub label: String,
     /// The form concerned.
     pub source: SourceSummary,
 }
@@ -286,10 +305,13 @@ codes! {
 
 /// An earlier submission a later one from the same respondent replaced.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "labels::SupersededIn")]
 pub struct Superseded {
     /// The registry id of the respondent.
     pub respondent_id: String,
+    /// The respondent's official name, as in `respondents` (new in 1.2; in older rounds read
+    /// from the submission).
+    pub label: String,
     /// The submission that replaced this one.
     pub superseded_by: SourceSummary,
     /// The replaced submission, whole (its contact details left out when the round is
@@ -308,6 +330,9 @@ pub struct Options {
     /// Leave out the contact details (personal data): of every respondent and every submission,
     /// current and superseded.
     pub redact_contact: bool,
+    /// The time of the consolidation, recorded as the round's `generatedAt`; `None` records
+    /// none, and the same submissions then give the same round whenever they are merged.
+    pub now: Option<SystemTime>,
 }
 
 /// A sort key that orders Swedish names as Swedish readers expect (å, ä, ö after z).
@@ -351,6 +376,8 @@ pub fn consolidate(
     let (submissions, superseded) = forms::current_and_superseded(forms, opts.redact_contact);
     Round {
         format_version: FORMAT_VERSION.into(),
+        generator: Some(Generator::current()),
+        generated_at: opts.now.map(crate::output::rfc3339),
         round: round_id,
         questionnaire: RoundQuestionnaire {
             id: q.id.clone(),
@@ -368,6 +395,19 @@ pub fn consolidate(
         conflicts,
         submissions,
         superseded,
+    }
+}
+
+/// The name a form's respondent goes by in every list of the round (`label`): the official
+/// name, else the form's file name, else the start of its hash.
+fn label(s: &Submission) -> String {
+    match &s.respondent {
+        Some(r) => r.committee.clone(),
+        None => s
+            .source
+            .file
+            .clone()
+            .unwrap_or_else(|| s.source.sha256.chars().take(12).collect()),
     }
 }
 

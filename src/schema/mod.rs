@@ -122,6 +122,20 @@ pub fn is_organisation_number(s: &str) -> bool {
     }
 }
 
+/// A plain check of an address: one `@`, a local part, a domain with a dot and no spaces.
+pub fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !s.chars().any(char::is_whitespace)
+        && domain.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty() && tld.len() >= 2 && tld.chars().all(char::is_alphabetic)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

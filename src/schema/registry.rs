@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Checked, SchemaError, check_id, is_iso_date, is_organisation_number, load_checked};
+use super::{
+    Checked, SchemaError, check_id, is_email, is_iso_date, is_organisation_number, load_checked,
+};
 
 /// The city's registry, `schemas/respondents-stockholm.json`.
 const BUILTIN_REGISTRY: &str = include_str!("../../schemas/respondents-stockholm.json");
@@ -56,6 +58,10 @@ pub struct Respondent {
     pub valid_to: Option<String>,
     /// Where one exists: a committee's is its municipality's; a company has its own.
     pub organisation_number: Option<String>,
+    /// The address reminders go to, when the city has given one; `None` leaves `status` to take
+    /// the newest contact address of the respondent's own forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The respondents that took over when this one ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub successors: Vec<String>,
@@ -117,6 +123,11 @@ impl Registry {
                     "{at}.organisationNumber: {n} is not an organisation number (NNNNNN-NNNN)"
                 ));
             }
+            if let Some(e) = &r.email
+                && !is_email(e)
+            {
+                problems.push(format!("{at}.email: {e} is not an e-mail address"));
+            }
             for s in &r.successors {
                 if !ids.contains(s.as_str()) {
                     problems.push(format!("{at}.successors: no respondent {s}"));
@@ -130,5 +141,23 @@ impl Registry {
 impl Checked for Registry {
     fn check(&self) -> Vec<String> {
         Registry::check(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_address_must_read_as_one() {
+        let mut reg = Registry::builtin();
+        assert!(reg.respondents.iter().all(|r| r.email.is_none()));
+        reg.respondents[0].email = Some("registrator.bromma@stockholm.se".into());
+        assert_eq!(reg.check(), Vec::<String>::new());
+        reg.respondents[0].email = Some("registrator at bromma".into());
+        assert_eq!(
+            reg.check(),
+            ["respondents[0].email: registrator at bromma is not an e-mail address"]
+        );
     }
 }
