@@ -205,6 +205,9 @@ pub struct Applied {
     pub unchanged: Vec<String>,
     /// Submissions removed (the form was excluded), by name.
     pub removed: Vec<String>,
+    /// How many places `report.json` now lists the form as excluded (it was converted, or
+    /// failed, there).
+    pub listed_excluded: usize,
     /// The records of the form's exclusion that were forgotten (the exclusion was undone):
     /// where the form was met, to convert it again.
     pub unexcluded: Vec<Skipped>,
@@ -259,6 +262,11 @@ pub fn apply_stored(
             applied.removed.push(name);
         }
         report.exclude(sha256, note.as_deref(), &places);
+        applied.listed_excluded = report
+            .skipped
+            .iter()
+            .filter(|s| s.sha256.as_deref() == Some(sha256))
+            .count();
     } else {
         for name in names {
             // A submission gone missing is converted again, decision and all, by the next run
@@ -296,6 +304,7 @@ pub fn apply_stored(
         index.save(out, now)?;
     }
     if !applied.removed.is_empty()
+        || applied.listed_excluded > 0
         || !applied.rewritten.is_empty()
         || !applied.unexcluded.is_empty()
         || out.join("report.json").is_file()

@@ -530,3 +530,38 @@ fn help_explains_assign_with_an_example() {
         .stdout(predicate::str::contains("assign"))
         .stdout(predicate::str::contains("redact"));
 }
+
+/// A form that could not be read can be excluded too (a `.doc` sent by mistake, the `.docx`
+/// on its way): it is no longer a failure of the round.
+#[test]
+fn a_failed_form_excluded_is_listed_as_excluded_not_as_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = converted_round(dir.path());
+    std::fs::write(input.join("Bromma.doc"), b"junk").unwrap();
+    batch(&input, &out).assert().code(1);
+    assign(
+        &out,
+        &["Bromma.doc", "--exclude", "--note", "ny fil kommer"],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "report.json lists the form as excluded",
+    ));
+    let report = read_json(&out.join("report.json"));
+    assert_eq!(report["failed"], 0, "{report:#}");
+    let listed = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == "Bromma.doc")
+        .expect("listed as skipped");
+    assert_eq!(
+        (&listed["reason"], &listed["note"]),
+        (&"excluded".into(), &"ny fil kommer".into())
+    );
+    batch(&input, &out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 form excluded by the analyst"));
+}

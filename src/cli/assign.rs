@@ -349,6 +349,9 @@ fn what_changed(out: &Folder<'_>, applied: &Applied, decided: bool) -> Vec<Strin
         }
     }
     let nothing = applied.rewritten.is_empty() && applied.removed.is_empty();
+    if nothing && applied.listed_excluded > 0 {
+        lines.push("  report.json lists the form as excluded".to_owned());
+    }
     if decided && nothing && applied.unchanged.is_empty() {
         lines.push(format!(
             "  {} holds no submission of it to change; batch and watch apply the decision when they convert it",
