@@ -4,6 +4,7 @@
 
 mod common;
 
+mod assign;
 mod bad_input;
 mod budgets;
 mod cli;
@@ -16,6 +17,7 @@ mod nothing_lost;
 mod output_safety;
 mod properties;
 mod reader_fidelity;
+mod redact;
 mod round;
 mod round_schema;
 mod roundtrip;
