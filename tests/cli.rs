@@ -174,7 +174,7 @@ fn convert_prints_the_submission() {
         String::from_utf8_lossy(&out.stderr)
     );
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(s["formatVersion"], "1.1");
+    assert_eq!(s["formatVersion"], "1.2");
     assert_eq!(s["respondent"]["id"], "ostermalm-sdn");
     assert_eq!(s["answers"].as_array().unwrap().len(), 9);
     assert_eq!(s["contact"]["name"], "Helena Näslund");
