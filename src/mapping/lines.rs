@@ -70,6 +70,14 @@ impl Line {
         }
     }
 
+    /// Whether another control stands before `control` in the line.
+    pub(super) fn control_before(&self, control: usize) -> bool {
+        self.parts
+            .iter()
+            .take_while(|p| **p != Part::Control(control))
+            .any(|p| matches!(p, Part::Control(_)))
+    }
+
     /// Whether `control` begins the line: nothing written before it.
     pub(super) fn begins_with(&self, control: usize) -> bool {
         self.parts.first() == Some(&Part::Control(control))
@@ -371,6 +379,8 @@ mod tests {
         assert!(l.has_typed(&span));
         assert!(!l.has_typed(&last));
         assert!(!l.begins_with(0));
+        assert!(l.control_before(1));
+        assert!(!l.control_before(0));
     }
 
     #[test]

@@ -177,16 +177,20 @@ fn match_by_alias(c: &Control, data: &VariantData<'_>) -> Option<usize> {
 
 /// The question text or label right before a control: the label right before an inline
 /// control in its line, or the text beside it in its paragraph, else the nearest paragraph
-/// before it that is not empty (`before`, from [`questions_before`]).
+/// before it that is not empty (`before`, from [`questions_before`]) unless another control
+/// stands before it in its line.
 fn match_by_text_before(run: &Run<'_, '_>, c: &Control, before: &[Option<usize>]) -> Option<usize> {
     let fi = c.flow_index?;
-    if let Some(&i) = run
-        .lines
-        .get(&fi)
-        .and_then(|line| line.label_of(c.index))
-        .and_then(|label| run.data.exact.get(&key(label)))
-    {
-        return Some(i);
+    if let Some(line) = run.lines.get(&fi) {
+        if let Some(&i) = line
+            .label_of(c.index)
+            .and_then(|label| run.data.exact.get(&key(label)))
+        {
+            return Some(i);
+        }
+        if line.control_before(c.index) {
+            return None;
+        }
     }
     if let Some(FlowItem::Paragraph { .. }) = run.doc.flow.get(fi)
         && let ParagraphRole::Anchor(i) = run.roles[fi]

@@ -6,7 +6,7 @@
 
 use super::flow::Piece;
 use super::{BlocksMove, BlocksTo, Run, control_ref, paragraph, warning};
-use crate::model::{Control, FlowItem, Status, Value};
+use crate::model::{Control, Document, FlowItem, Status, Value};
 use crate::submission::{Location, SubmissionWarning, Unmapped, UnmappedReason};
 use crate::warning_code::WarningCode;
 
@@ -107,7 +107,7 @@ fn unmatched_control(run: &mut Run<'_, '_>, ci: usize) -> Option<(Unmapped, Opti
             Status::Answered => control.text.clone(),
             _ => String::new(),
         }),
-        value: typed_value(control),
+        value: typed_value(doc, control),
     };
     Some((entry, awaits))
 }
@@ -150,13 +150,19 @@ fn add_below(text: &mut String, blocks: &mut Vec<crate::model::Block>, below: Ve
 }
 
 /// A control's typed value as an answer gives it: a checkbox's state, an ISO date, the
-/// selected entry's value.
-fn typed_value(c: &Control) -> Option<serde_json::Value> {
+/// selected entry's value; for a control without one that holds a single typed control, that
+/// one's (LibreOffice wraps a checkbox it saves in a rich-text control).
+fn typed_value(doc: &Document, c: &Control) -> Option<serde_json::Value> {
     use serde_json::Value as J;
     if c.status != Status::Answered {
         return None;
     }
-    Some(match c.value.as_ref()? {
+    let value = match (&c.value, c.children.as_slice()) {
+        (Some(v), _) => v,
+        (None, &[child]) => return typed_value(doc, &doc.controls[child]),
+        (None, _) => return None,
+    };
+    Some(match value {
         Value::Boolean(b) => J::Bool(*b),
         Value::Date(d) => J::String(d.clone()),
         Value::Choice { value, .. } => J::String(value.clone()),
@@ -236,6 +242,13 @@ mod tests {
             .inline("Datum:", |c| c.tag("datum").placeholder("Ange datum"))
             .control(|c| c.tag("utanfor").text("Egen text."))
             .paragraph("Lös text.")
+            // A checkbox that LibreOffice wrapped in a rich-text control.
+            .control(|c| c.tag("omslag").text("☒"))
+            .child(|c| {
+                c.kind(ControlType::Checkbox)
+                    .value(Value::Boolean(true))
+                    .text("☒")
+            })
             .build();
         let s = map(&doc);
         let got: Vec<_> = s
@@ -274,6 +287,7 @@ mod tests {
                 ("Datum:", Some(""), None, Some("Datum:")),
                 ("Egen text.", Some("Egen text."), None, None),
                 ("Lös text.", None, None, None),
+                ("☒", Some("☒"), Some(json!(true)), None),
             ]
         );
     }
