@@ -1,16 +1,18 @@
 //! The document's flow as the mapping reads it: what each paragraph is ([`ParagraphRole`]: a
 //! question's text, a heading, template text or the respondent's own), the region of the flow
-//! each question owns, and the text written outside controls in it.
+//! each question (or question someone added) owns, and what was written outside the items'
+//! controls in it ([`Loose`]).
 //!
-//! Which control answers what is the matching's; what loose text becomes is the answers' (in a
-//! region) and unmapped's (outside every region).
+//! Which control answers what is the matching's, which control answering nothing has a label or
+//! continues an answer the strays'; what loose text becomes is the answers' (in an item's
+//! region) and unmapped's (in an added question's, and outside every region).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::lines::{Line, Part};
 use super::prepare::{TextKeys, VariantData};
-use super::text_match::{SAME_QUESTION, TextKey, key};
+use super::text_match::{SAME_QUESTION, TextKey};
 use super::{Run, paragraph};
 use crate::model::{Block, Document, FlowItem, Status, Story};
 
@@ -234,7 +236,7 @@ pub(super) fn gather_loose_text(run: &mut Run<'_, '_>) {
                 if labels.contains(&fi) {
                     continue;
                 }
-                let Some(own) = loose_text(text, false, run.roles[fi], &run.data.exact) else {
+                let Some(own) = loose_text(text, run.roles[fi]) else {
                     continue;
                 };
                 match run.regions[fi] {
@@ -314,30 +316,15 @@ fn line_position(line: &Line, c: usize) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The respondent's own text in a flow paragraph, if any: not template text, not a heading,
-/// not the question or label itself (a label beside an inline control is left out, the rest of
-/// the line kept). `labels`: every question text and label, by key.
-pub(super) fn loose_text(
-    text: &str,
-    has_controls: bool,
-    role: ParagraphRole,
-    labels: &HashMap<String, usize>,
-) -> Option<String> {
-    if text.is_empty() {
-        return None;
-    }
+/// The respondent's own text in a paragraph outside controls, if any: not template text, not
+/// a heading, not a question's text or a label. (Beside inline controls, [`super::lines`]
+/// says what is whose.)
+pub(super) fn loose_text(text: &str, role: ParagraphRole) -> Option<String> {
     match role {
-        ParagraphRole::Heading | ParagraphRole::Template => return None,
-        ParagraphRole::Anchor(_) if !has_controls => return None,
-        _ => {}
+        _ if text.is_empty() => None,
+        ParagraphRole::Heading | ParagraphRole::Template | ParagraphRole::Anchor(_) => None,
+        ParagraphRole::Text => Some(text.to_owned()),
     }
-    if has_controls {
-        // "Nämnd: [control]": the label is template text; anything else is the respondent's.
-        if labels.contains_key(&key(text)) {
-            return None;
-        }
-    }
-    Some(text.to_owned())
 }
 
 #[cfg(test)]
@@ -523,19 +510,10 @@ mod tests {
 
     #[test]
     fn loose_text_is_the_respondents_own_only() {
-        let labels: HashMap<String, usize> = [(key("Nämnd"), 0)].into();
-        assert_eq!(loose_text("", false, Text, &labels), None);
-        assert_eq!(loose_text("Rubrik", false, Heading, &labels), None);
-        assert_eq!(loose_text("Mall", false, Template, &labels), None);
-        assert_eq!(loose_text("Nämnd", false, Anchor(0), &labels), None);
-        assert_eq!(loose_text("Nämnd:", true, Anchor(0), &labels), None);
-        assert_eq!(
-            loose_text("Nämnd: se ovan", true, Text, &labels).as_deref(),
-            Some("Nämnd: se ovan")
-        );
-        assert_eq!(
-            loose_text("Eget", false, Text, &labels).as_deref(),
-            Some("Eget")
-        );
+        assert_eq!(loose_text("", Text), None);
+        assert_eq!(loose_text("Rubrik", Heading), None);
+        assert_eq!(loose_text("Mall", Template), None);
+        assert_eq!(loose_text("Nämnd", Anchor(0)), None);
+        assert_eq!(loose_text("Eget", Text).as_deref(), Some("Eget"));
     }
 }

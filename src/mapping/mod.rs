@@ -5,7 +5,10 @@
 //! text right before it (tolerant of small edits); its position among the template's controls.
 //! Text written outside any control, between a question and the next heading or question,
 //! belongs to that question: it is the answer when the control is missing or unanswered, and it
-//! continues the answer when the control holds text too (`answer-outside-control`). Whatever is
+//! continues the answer when the control holds text too (`answer-outside-control`); text typed
+//! beside an inline control continues it on the same line. A control that answers no question
+//! and has neither tag, title nor label continues the answer whose area it stands in
+//! (`control-in-answer`); one under a label of its own is a question someone added. Whatever is
 //! left goes to `unmapped`, with where it stood.
 //!
 //! A form is mapped in steps over one [`Run`], each step in the module that owns it:
