@@ -14,16 +14,17 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A year a round can report on, as a word of its own: `2022` (19xx or 20xx).
+/// A year a round can report on, as a word of its own: `2022` (19xx or 20xx). The text is
+/// folded to ASCII first, so the patterns need no Unicode tables (`(?-u)`).
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b").expect("a valid pattern"));
+    LazyLock::new(|| Regex::new(r"(?-u)\b(?:19|20)[0-9]{2}\b").expect("a valid pattern"));
 
 /// A term in the words people write rounds in, folded: `t1`; `tertial 2`, `tertialrapport 1`,
 /// `tertialrapport2`, `tertialen 1` (a tertial ends in its number); `vb`,
 /// `verksamhetsberattelse(n)`, `arsrapport`.
 static TERM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:t[12]|(?:tertial|tertialrapport|tertialen) ?[12]|vb|verksamhetsberattelsen?|arsrapport)\b",
+        r"(?-u)\b(?:t[12]|(?:tertial|tertialrapport|tertialen) ?[12]|vb|verksamhetsberattelsen?|arsrapport)\b",
     )
     .expect("a valid pattern")
 });

@@ -3,6 +3,7 @@
 //! from the form's fields. How a name or a round is read from text is [`super::respondent`]'s
 //! and [`super::round`]'s; this module decides which source wins and warns when none does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::lines::Line;
@@ -20,8 +21,14 @@ type Fields = HashMap<Role, Option<String>>;
 /// Resolves the round, then the respondent as of the round's last day.
 pub(super) fn round_and_respondent(run: &mut Run<'_, '_>) {
     let warnings = &mut run.out.warnings;
-    let period = form_period(run.doc, &run.lines);
-    let round = resolve_round(run.doc, run.opts, &run.fields, period, warnings);
+    let (doc, lines) = (run.doc, &run.lines);
+    let round = resolve_round(
+        doc,
+        run.opts,
+        &run.fields,
+        || form_period(doc, lines),
+        warnings,
+    );
     let prepared = run.prepared;
     run.out.respondent = resolve_respondent(
         prepared.reg,
@@ -67,12 +74,13 @@ pub(super) fn contact(run: &mut Run<'_, '_>) {
 }
 
 /// The round: `--round`, else the form's period (its round field, else `period`: where else
-/// the form gives it, [`form_period`]), else the folder's name, else the file's.
+/// the form gives it, [`form_period`], looked for only then), else the folder's name, else the
+/// file's.
 pub(super) fn resolve_round(
     doc: &Document,
     opts: &Options<'_>,
     fields: &Fields,
-    period: Option<RoundId>,
+    period: impl FnOnce() -> Option<RoundId>,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> Option<RoundId> {
     if let Some(r) = opts.round {
@@ -83,7 +91,7 @@ pub(super) fn resolve_round(
     {
         return Some(r);
     }
-    if let Some(r) = period {
+    if let Some(r) = period() {
         return Some(r);
     }
     let folder = opts
@@ -117,10 +125,6 @@ pub(super) fn resolve_round(
 /// Other text is not read for it: an answer may well name another round. A placeholder is
 /// never a period. `lines`: the paragraphs holding inline controls, in pieces.
 fn form_period(doc: &Document, lines: &HashMap<usize, Line>) -> Option<RoundId> {
-    let answered = |c: &Control| match c.status {
-        Status::Answered => c.text.clone(),
-        _ => String::new(),
-    };
     let named = doc
         .controls
         .iter()
@@ -132,34 +136,44 @@ fn form_period(doc: &Document, lines: &HashMap<usize, Line>) -> Option<RoundId> 
                 .any(|n| round::names_period(n))
         })
         .find_map(|c| round::parse(&c.text));
-    let texts: Vec<(Story, String)> = doc
-        .flow
-        .iter()
-        .enumerate()
-        .filter_map(|(fi, f)| match f {
-            FlowItem::Paragraph { story, text, .. } => {
-                let text = match lines.get(&fi) {
-                    Some(line) => line.text(&(0..line.parts.len()), |c| answered(&doc.controls[c])),
-                    None => text.clone(),
-                };
-                Some((*story, text))
-            }
-            FlowItem::Control {
-                story: Story::Header,
-                control,
-                ..
-            } => Some((Story::Header, answered(&doc.controls[*control]))),
-            FlowItem::Control { .. } => None,
-        })
-        .collect();
+    // Each paragraph's text as it shows, placeholders left out, and each header control's.
+    let texts = || {
+        doc.flow
+            .iter()
+            .enumerate()
+            .filter_map(move |(fi, f)| match f {
+                FlowItem::Paragraph { story, text, .. } => {
+                    let text = match lines.get(&fi) {
+                        Some(line) => Cow::Owned(line.text(&(0..line.parts.len()), |c| {
+                            shown(&doc.controls[c]).to_owned()
+                        })),
+                        None => Cow::Borrowed(text.as_str()),
+                    };
+                    Some((*story, text))
+                }
+                FlowItem::Control {
+                    story: Story::Header,
+                    control,
+                    ..
+                } => Some((Story::Header, Cow::Borrowed(shown(&doc.controls[*control])))),
+                FlowItem::Control { .. } => None,
+            })
+    };
     named
-        .or_else(|| texts.iter().find_map(|(_, t)| round::from_period_line(t)))
+        .or_else(|| texts().find_map(|(_, t)| round::from_period_line(&t)))
         .or_else(|| {
-            texts
-                .iter()
+            texts()
                 .filter(|(story, _)| *story == Story::Header)
-                .find_map(|(_, t)| round::parse(t))
+                .find_map(|(_, t)| round::parse(&t))
         })
+}
+
+/// A control's text when it holds an answer; a placeholder shows nothing.
+fn shown(c: &Control) -> &str {
+    match c.status {
+        Status::Answered => &c.text,
+        _ => "",
+    }
 }
 
 /// The respondent: `--respondent` (warned of when the form names another), else the form's

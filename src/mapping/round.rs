@@ -19,10 +19,11 @@ static PERIOD_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid pattern")
 });
 
-/// A control's tag or title, folded, that names the period: `period`, `Uppföljningsperiod`,
+/// A control's tag or title that names the period: `period`, `Uppföljningsperiod`,
 /// `rapport-period`, `Perioden`.
 static PERIOD_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:uppfoljnings|rapport|redovisnings)? ?period(?:en)?$").expect("a valid pattern")
+    Regex::new(r"(?i)^\s*(?:uppf[öo]ljnings|rapport|redovisnings)?[\s_-]?period(?:en)?\s*$")
+        .expect("a valid pattern")
 });
 
 /// Reads a round from text: `2022-T1`, `T1 2022`, `Tertialrapport 1 2022`, `tertial 2, 2022`,
@@ -33,6 +34,12 @@ pub fn parse(text: &str) -> Option<RoundId> {
 
 /// The round a line labelled as the period gives (`Uppföljningsperiod: T1 2022`).
 pub(crate) fn from_period_line(line: &str) -> Option<RoundId> {
+    // Most lines of a form are no period's: those without the word early on are passed by
+    // before the pattern is tried (every paragraph of every form is asked).
+    let start = &line.as_bytes()[..line.len().min(40)];
+    if !start.windows(6).any(|w| w.eq_ignore_ascii_case(b"period")) {
+        return None;
+    }
     PERIOD_LINE
         .captures(line.lines().next()?)
         .and_then(|c| parse(c.name("period")?.as_str()))
@@ -41,7 +48,7 @@ pub(crate) fn from_period_line(line: &str) -> Option<RoundId> {
 /// Whether a control's tag or title says that it holds the period (`period`,
 /// `Uppföljningsperiod`).
 pub(crate) fn names_period(name: &str) -> bool {
-    PERIOD_NAME.is_match(&ascii_key(name))
+    PERIOD_NAME.is_match(name)
 }
 
 #[cfg(test)]
