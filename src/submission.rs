@@ -213,8 +213,10 @@ pub struct ControlRef {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Unmapped {
-    /// The text, as an answer's `text` is built. An inline control's entry holds its line: all of
-    /// it when the control holds an answer, else the text beside the control.
+    /// The text, as an answer's `text` is built. An inline control's entry holds its line, as
+    /// far as it is the control's: its label, the text typed beside it and, when the control
+    /// holds an answer, the control's text. An added question's entry (one with a `question`)
+    /// goes on with what was written under it.
     pub text: String,
     /// The text's structure, as an answer's `blocks`.
     pub blocks: Vec<Block>,
@@ -224,6 +226,19 @@ pub struct Unmapped {
     pub control: Option<ControlRef>,
     /// Where it stood.
     pub location: Location,
+    /// New in 1.2. The label the control stands under: a question someone added to the form
+    /// (a short paragraph right before the control that reads as a question) or the label
+    /// beside it in its line (`Diarienummer:`); absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// New in 1.2. The control's own text, apart from the line it stands in; empty when it
+    /// shows its placeholder or holds nothing; absent for text outside controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_text: Option<String>,
+    /// New in 1.2. The control's typed value, as an answer's `value`: a checkbox's state (a
+    /// boolean), a date (ISO), the selected entry's value; absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
 }
 
 /// Why text is in `unmapped`.

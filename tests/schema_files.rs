@@ -438,6 +438,45 @@ fn a_full_submission_validates_reads_and_writes_back_the_same() {
     assert_eq!(back, json);
 }
 
+/// Format 1.2 adds to an unmapped control's entry its label, its own text and its typed
+/// value; each is optional, so entries written by 1.0 and 1.1 stay valid.
+#[test]
+fn an_unmapped_entry_of_1_2_validates_and_reads_back_the_same() {
+    let mut json = full_submission();
+    json["formatVersion"] = json!("1.2");
+    json["unmapped"][1]["question"] = json!("Datum för nästa företagsträff:");
+    json["unmapped"][1]["controlText"] = json!("30 april 2022");
+    json["unmapped"][1]["value"] = json!("2022-04-30");
+    assert_valid("submission.schema.json", "a 1.2 submission", &json);
+    let s: Submission = serde_json::from_value(json.clone()).expect("it reads");
+    assert_eq!(
+        s.unmapped[1].question.as_deref(),
+        Some("Datum för nästa företagsträff:")
+    );
+    assert_eq!(s.unmapped[0].question, None);
+    assert_eq!(serde_json::to_value(&s).unwrap(), json);
+    json["unmapped"][1]["value"] = json!(true);
+    assert_valid("submission.schema.json", "a checkbox's value", &json);
+    for (what, change) in [
+        ("a value that is an object", json!({"value": "x"})),
+        ("a value that is a number", json!(3)),
+    ] {
+        let mut bad = json.clone();
+        bad["unmapped"][1]["value"] = change;
+        assert_invalid("submission.schema.json", what, &bad);
+    }
+    let mut bad = json.clone();
+    bad["unmapped"][1]["question"] = json!(null);
+    assert_invalid(
+        "submission.schema.json",
+        "a null question (absent instead)",
+        &bad,
+    );
+    let mut bad = json;
+    bad["formatVersion"] = json!("1.3");
+    assert_invalid("submission.schema.json", "a version not yet written", &bad);
+}
+
 #[test]
 fn what_the_program_writes_validates() {
     // Empty `links` are left out when written: the schema must not require them.

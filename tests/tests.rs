@@ -11,6 +11,7 @@ mod cli;
 mod convert;
 mod corpus;
 mod exports;
+mod fidelity;
 mod fixtures;
 mod fuzz_findings;
 mod nothing_lost;
