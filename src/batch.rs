@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::assignments::Assignments;
 use crate::config::Config;
 use crate::form_file::{self, Links};
 use crate::intake::{self, Context, Worker, skip_reason};
@@ -86,8 +87,10 @@ pub struct RunOptions {
     pub now: SystemTime,
 }
 
-/// Converts every form under `input` into `out`, in parallel. `progress` is told each file as
-/// it finishes. A bad file never stops the run. The caller holds `out`'s lock
+/// Converts every form under `input` into `out`, in parallel, applying the analyst's decisions
+/// (`OUT/assignments.json`; one that cannot be read stops the run before it starts, as
+/// `InvalidData`). `progress` is told each form read as it finishes (not those the analyst
+/// excluded). A bad file never stops the run. The caller holds `out`'s lock
 /// ([`crate::lock::acquire`]).
 pub fn run(
     input: &Path,
@@ -103,6 +106,7 @@ pub fn run(
     clean_temporary_files(out);
     clean_temporary_files(&out.join(SUBMISSIONS));
     let folder = std::fs::canonicalize(input)?.to_string_lossy().into_owned();
+    let assignments = Assignments::load(out)?;
     let found = discover(input, &[out])?;
     on_start(found.forms.len());
     let mut index = Index::load(out);
@@ -129,9 +133,10 @@ pub fn run(
         cfg,
         prepared: &prepared,
         now: opts.now,
+        assignments: &assignments,
     };
     let previous = index.from_input(Origin::Folder, &folder);
-    let results: Vec<(FileReport, Option<(String, Entry)>)> = pool.install(|| {
+    let results: Vec<Handled> = pool.install(|| {
         found
             .forms
             .par_iter()
@@ -142,14 +147,16 @@ pub fn run(
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let result = run.one(&mut worker, path, &ctx, &previous);
-                progress(&result.0);
+                if let (Met::Form(report), _) = &result {
+                    progress(report);
+                }
                 result
             })
             .collect()
     });
     let removed = run.settle_index(&mut index, &results);
     index.save(out, opts.now)?;
-    let skipped = found
+    let mut skipped: Vec<Skipped> = found
         .skipped
         .iter()
         .map(|(p, reason)| Skipped {
@@ -157,15 +164,35 @@ pub fn run(
             origin: Origin::Folder,
             input: folder.clone(),
             reason: *reason,
+            sha256: None,
+            note: None,
         })
         .collect();
-    let files = results.into_iter().map(|(r, _)| r).collect();
+    let mut files = Vec::new();
+    for (met, _) in results {
+        match met {
+            Met::Form(report) => files.push(report),
+            Met::Excluded(s) => skipped.push(s),
+        }
+    }
     let mut report = Report::new(&folder, files, skipped);
     report.removed = removed;
     let mut stored = Report::load(out);
     stored.replace_input(Origin::Folder, &report);
     stored.save(out, opts.now)?;
     Ok(report)
+}
+
+/// What became of one form of the folder, and the submission that stands for it, if one
+/// does.
+type Handled = (Met, Option<(String, Entry)>);
+
+/// What became of one form of the folder.
+enum Met {
+    /// Read as a form: converted, unchanged or failed.
+    Form(FileReport),
+    /// Kept out by the analyst's decision.
+    Excluded(Skipped),
 }
 
 /// One batch run over one input folder.
@@ -185,14 +212,14 @@ impl Run<'_> {
         rel.to_string_lossy().replace('\\', "/")
     }
 
-    /// Converts one form (or finds it unchanged since the last run).
+    /// Converts one form (or finds it unchanged since the last run, or excluded).
     fn one(
         &self,
         worker: &mut Worker,
         path: &Path,
         ctx: &Context<'_>,
         previous: &HashMap<&str, (&str, &Entry)>,
-    ) -> (FileReport, Option<(String, Entry)>) {
+    ) -> Handled {
         let source = Source {
             origin: Origin::Folder,
             input: self.folder.to_owned(),
@@ -203,17 +230,25 @@ impl Run<'_> {
         let earlier = previous
             .get(source.path.as_str())
             .map(|(name, e)| ((*name).to_owned(), (*e).clone()));
-        let failed = |e: crate::Error, sha| (ctx.failed(&source, path, &e, sha), earlier.clone());
+        let failed = |e: crate::Error, sha| {
+            (
+                Met::Form(ctx.failed(&source, path, &e, sha)),
+                earlier.clone(),
+            )
+        };
         let file = match form_file::read(path, &ctx.cfg.limits(), Links::Refuse) {
             Ok(f) => f,
             Err(e) => return failed(e, None),
         };
         let sha = file.sha256.clone();
+        if let Some(excluded) = intake::exclusion(ctx, &source, &sha) {
+            return (Met::Excluded(excluded), None);
+        }
         if let Some((name, e)) = previous.get(source.path.as_str())
-            && self.reusable(name, e, &sha)
+            && self.reusable(name, e, &sha, ctx)
         {
             let r = FileReport::done(FileStatus::Unchanged, name, e);
-            return (r, Some(((*name).to_owned(), (*e).clone())));
+            return (Met::Form(r), Some(((*name).to_owned(), (*e).clone())));
         }
         let submission = match worker.convert(file, path, ctx) {
             Ok(s) => s,
@@ -221,29 +256,27 @@ impl Run<'_> {
         };
         match intake::store(self.out, &source, &sha, &submission, self.fingerprint) {
             Ok((name, entry)) => (
-                FileReport::done(FileStatus::Converted, &name, &entry),
+                Met::Form(FileReport::done(FileStatus::Converted, &name, &entry)),
                 Some((name, entry)),
             ),
             Err(e) => failed(e.in_file(Some(&path.display().to_string())), Some(sha)),
         }
     }
 
-    /// True when the last run's submission of this form can stand.
-    fn reusable(&self, name: &str, e: &Entry, sha: &str) -> bool {
+    /// True when the last run's submission of this form can stand: the form, the
+    /// configuration and the analyst's decision about it are what they were.
+    fn reusable(&self, name: &str, e: &Entry, sha: &str, ctx: &Context<'_>) -> bool {
         !self.force
             && e.sha256 == sha
             && e.config == self.fingerprint
+            && ctx.assignments.agree_with(e)
             && ledger::output_intact(self.out, name, e)
     }
 
     /// Brings the index up to this run: this folder's submissions are the ones just made or
-    /// kept; those of its forms now gone (or changed) are removed with their files. What
+    /// kept; those of its forms now gone, changed or excluded are removed with their files. What
     /// other inputs (an inbox, uploads, another folder) brought stays.
-    fn settle_index(
-        &self,
-        index: &mut Index,
-        results: &[(FileReport, Option<(String, Entry)>)],
-    ) -> Vec<String> {
+    fn settle_index(&self, index: &mut Index, results: &[Handled]) -> Vec<String> {
         let mut keep: HashSet<String> = HashSet::new();
         for (name, entry) in results.iter().filter_map(|(_, e)| e.as_ref()) {
             keep.insert(name.clone());

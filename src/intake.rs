@@ -5,7 +5,9 @@
 //!
 //! ```text
 //! path ─ form_file::read (regular file, size checked first, bounded read, hashed)
-//!      ─ Worker::convert (read + map inside catch_unwind; dates checked against the clock)
+//!      ─ exclusion (the analyst's decision keeps the form out: skipped, never converted)
+//!      ─ Worker::convert (read + map inside catch_unwind; dates checked against the clock;
+//!                         the analyst's decision about the form applied)
 //!      ─ output_name + write_submission (OUT/submissions/<name>.json, whole or not at all)
 //! ```
 
@@ -15,10 +17,11 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
+use crate::assignments::Assignments;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
-use crate::ledger::{Entry, FileReport, SUBMISSIONS, SkipReason, Source};
+use crate::ledger::{Entry, FileReport, SUBMISSIONS, SkipReason, Skipped, Source};
 use crate::mapping::{Options as MapOptions, Prepared};
 use crate::output::rfc3339;
 use crate::submission::{Submission, SubmissionWarning};
@@ -34,6 +37,9 @@ pub struct Context<'a> {
     /// The time of the conversion; a document claiming to be saved more than a day later is
     /// not believed.
     pub now: SystemTime,
+    /// The analyst's decisions about single forms of the output folder
+    /// (`OUT/assignments.json`); none for a form converted on its own.
+    pub assignments: &'a Assignments,
 }
 
 impl Context<'_> {
@@ -149,7 +155,22 @@ fn to_submission(
     if cfg.redact_contact() {
         s.redact_contact();
     }
+    ctx.assignments.apply(&mut s);
     Ok(s)
+}
+
+/// What to record of a form the analyst excluded from the output folder (read, never
+/// converted); `None` when no decision keeps it out.
+pub fn exclusion(ctx: &Context<'_>, source: &Source, sha256: &str) -> Option<Skipped> {
+    let decision = ctx.assignments.exclusion(sha256)?;
+    Some(Skipped {
+        path: source.path.clone(),
+        origin: source.origin,
+        input: source.input.clone(),
+        reason: SkipReason::Excluded,
+        sha256: Some(sha256.to_owned()),
+        note: decision.note.clone(),
+    })
 }
 
 /// Warns (`saved-in-future`) when the document says it was saved more than a day after it

@@ -334,6 +334,8 @@ pub enum SkipReason {
     Temporary,
     /// Not a Word file nor one sent by mistake for one (`.txt`, `.eml`, `.json` …).
     OtherExtension,
+    /// A form the analyst decided is no part of the round (`blankett assign --exclude`).
+    Excluded,
 }
 
 impl SkipReason {
@@ -346,6 +348,7 @@ impl SkipReason {
             SkipReason::LockFile => "a lock or temporary file of Word",
             SkipReason::Temporary => "a temporary or partly downloaded file",
             SkipReason::OtherExtension => "not a Word file (.docx, .docm, .dotx, .dotm)",
+            SkipReason::Excluded => "excluded from the round by the analyst (blankett assign)",
         }
     }
 }
@@ -362,6 +365,12 @@ pub struct Skipped {
     pub input: String,
     /// Why it was not read.
     pub reason: SkipReason,
+    /// SHA-256 of the file's bytes, when they were read (an excluded form's; new in 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The analyst's reason for excluding the form, when given (new in 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What happened to every input of the output folder, the latest result per file:
@@ -462,6 +471,64 @@ impl Report {
         }
     }
 
+    /// Lists every file with content hash `sha256` as excluded by the analyst (`note` says
+    /// why) instead of what was said of it before; `also` names places (origin, input
+    /// folder, path) the form was met that the report may not mention.
+    pub fn exclude(&mut self, sha256: &str, note: Option<&str>, also: &[(Origin, String, String)]) {
+        let same = |f: &Option<String>| f.as_deref() == Some(sha256);
+        let mut places: Vec<(Origin, String, String)> = self
+            .files
+            .iter()
+            .filter(|f| same(&f.sha256))
+            .map(|f| (f.origin, f.input.clone(), f.path.clone()))
+            .chain(
+                self.skipped
+                    .iter()
+                    .filter(|s| same(&s.sha256))
+                    .map(|s| (s.origin, s.input.clone(), s.path.clone())),
+            )
+            .chain(also.iter().cloned())
+            .collect();
+        places.sort();
+        places.dedup();
+        let excluded: Vec<Skipped> = places
+            .into_iter()
+            .map(|(origin, input, path)| Skipped {
+                path,
+                origin,
+                input,
+                reason: SkipReason::Excluded,
+                sha256: Some(sha256.to_owned()),
+                note: note.map(str::to_owned),
+            })
+            .collect();
+        self.files.retain(|f| !same(&f.sha256));
+        self.skipped.retain(|s| !same(&s.sha256));
+        self.skipped.extend(excluded);
+        self.recount();
+    }
+
+    /// Forgets that the files with content hash `sha256` were excluded: the next run that
+    /// meets one says what became of it. Returns the entries removed.
+    pub fn unexclude(&mut self, sha256: &str) -> Vec<Skipped> {
+        let (gone, kept) = std::mem::take(&mut self.skipped)
+            .into_iter()
+            .partition(|s| s.reason == SkipReason::Excluded && s.sha256.as_deref() == Some(sha256));
+        self.skipped = kept;
+        gone
+    }
+
+    /// Says of every file with content hash `sha256` that its submission now names
+    /// `respondent` and `round`.
+    pub fn reassign(&mut self, sha256: &str, respondent: Option<&str>, round: Option<&str>) {
+        for f in &mut self.files {
+            if f.sha256.as_deref() == Some(sha256) && f.status != FileStatus::Failed {
+                f.respondent = respondent.map(str::to_owned);
+                f.round = round.map(str::to_owned);
+            }
+        }
+    }
+
     fn recount(&mut self) {
         self.files
             .sort_by(|a, b| (a.origin, &a.input, &a.path).cmp(&(b.origin, &b.input, &b.path)));
@@ -559,6 +626,40 @@ mod tests {
         let paths: Vec<&str> = stored.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["w.docx", "y.docx", "z.docx"]);
         assert_eq!((stored.converted, stored.failed), (2, 1));
+    }
+
+    #[test]
+    fn an_excluded_form_is_listed_as_skipped_wherever_it_was_met_and_forgotten_on_undo() {
+        let sha = "a".repeat(64);
+        let mut converted = file(Origin::Folder, "/a", "x.docx", FileStatus::Converted);
+        converted.sha256 = Some(sha.clone());
+        let mut r = Report::new(
+            "/a",
+            vec![
+                converted,
+                file(Origin::Folder, "/a", "y.docx", FileStatus::Converted),
+            ],
+            Vec::new(),
+        );
+        let inbox = (Origin::Inbox, "/in".to_owned(), "x.docx".to_owned());
+        r.exclude(&sha, Some("a cover letter"), std::slice::from_ref(&inbox));
+        assert_eq!((r.files.len(), r.converted), (1, 1));
+        let places: Vec<(&str, SkipReason, Option<&str>)> = r
+            .skipped
+            .iter()
+            .map(|s| (s.input.as_str(), s.reason, s.note.as_deref()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("/a", SkipReason::Excluded, Some("a cover letter")),
+                ("/in", SkipReason::Excluded, Some("a cover letter"))
+            ]
+        );
+        r.exclude(&sha, None, &[inbox]);
+        assert_eq!(r.skipped.len(), 2, "excluded again, listed once");
+        assert_eq!(r.unexclude(&sha).len(), 2);
+        assert!(r.skipped.is_empty());
     }
 
     #[test]

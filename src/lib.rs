@@ -18,13 +18,17 @@
 //! as JSON, CSV, XLSX, Markdown and Word; [`round_status`] says who has answered it, whose form
 //! failed and whom to remind at which address. [`run_batch`] and [`watch`] convert whole folders
 //! through one per-form path ([`Worker`]), recording what they did in the output folder
-//! ([`Index`], [`Report`]).
+//! ([`Index`], [`Report`]) and applying the analyst's decisions about single forms
+//! ([`Assignments`], written by `blankett assign` through [`apply_stored`]); [`redact`] removes
+//! the contact details from an output folder once its round is done.
 //!
 //! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
 //! draws the pipeline and says which module owns what.
 
 #![deny(missing_docs)]
 
+mod assign;
+mod assignments;
 mod batch;
 mod cache;
 mod config;
@@ -42,6 +46,7 @@ mod model;
 mod ooxml;
 mod output;
 mod package;
+mod redact;
 mod round;
 mod round_id;
 mod schema;
@@ -75,13 +80,15 @@ pub use schema::{
 
 // Mapping a form to its questionnaire: the submission.
 pub use mapping::respondent::Matcher as RespondentMatcher;
+pub use mapping::respondent::close_matches as close_respondents;
 pub use mapping::round::parse as parse_round;
 pub use mapping::{OptionError, Options as MapOptions, Prepared, TextKeys, check_options, map};
 pub use round_id::{NotARoundId, RoundId, Term};
 pub use submission::{
-    Answer, AnswerStatus, Contact, ControlRef, FORMAT_VERSION as SUBMISSION_FORMAT_VERSION,
-    Location, MatchedBy, QuestionnaireRef, ResolvedBy, RespondentRef, SourceRef, Submission,
-    SubmissionComment, SubmissionWarning, Unmapped, UnmappedReason, VariantBy,
+    Answer, AnswerStatus, AsConverted, Contact, ContactRemoved, ControlRef,
+    FORMAT_VERSION as SUBMISSION_FORMAT_VERSION, Location, MatchedBy, QuestionnaireRef, ResolvedBy,
+    RespondentRef, SourceRef, Submission, SubmissionComment, SubmissionWarning, Unmapped,
+    UnmappedReason, VariantBy,
 };
 
 // Converting unattended: the configuration, the one per-form path, batch, watch, and what they
@@ -89,7 +96,9 @@ pub use submission::{
 pub use batch::{Found, RunOptions, discover, run as run_batch};
 pub use config::{Config, Overrides};
 pub use form_file::{FormFile, Links, read as read_form_file};
-pub use intake::{Context, Worker, output_name, skip_reason, slug, store, write_submission};
+pub use intake::{
+    Context, Worker, exclusion, output_name, skip_reason, slug, store, write_submission,
+};
 pub use ledger::{
     Entry, FORMAT_VERSION as LEDGER_FORMAT_VERSION, FileError, FileReport, FileStatus, Index,
     Origin as FormOrigin, Report, SUBMISSIONS, SkipReason, Skipped, Source as FormSource,
@@ -97,6 +106,15 @@ pub use ledger::{
 };
 pub use lock::{FolderLock, LOCK_FILE, LockError, acquire as lock_folder};
 pub use watch::{Event, FAILED, Locks, PROCESSED, Settings, Summary, watch};
+
+// The analyst's decisions about single forms, and the personal data removed when a round is
+// done: changes to what an output folder holds, made under its lock.
+pub use assign::{Applied, FindError, KnownForm, apply_stored, find_form, known_forms};
+pub use assignments::{
+    ASSIGNMENTS, Action, Assignee, Assignments, Decision,
+    FORMAT_VERSION as ASSIGNMENTS_FORMAT_VERSION, unassign,
+};
+pub use redact::{FormPlace, Redaction, plan as plan_redaction, redact};
 
 // The round and its exports.
 pub use export::{

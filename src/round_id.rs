@@ -9,8 +9,25 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A year a round can report on, as a word of its own: `2022` (19xx or 20xx). The text is
+/// folded to ASCII first, so the patterns need no Unicode tables (`(?-u)`).
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)\b(?:19|20)[0-9]{2}\b").expect("a valid pattern"));
+
+/// A term in the words people write rounds in, folded: `t1`; `tertial 2`, `tertialrapport 1`,
+/// `tertialrapport2`, `tertialen 1` (a tertial ends in its number); `vb`,
+/// `verksamhetsberattelse(n)`, `arsrapport`.
+static TERM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u)\b(?:t[12]|(?:tertial|tertialrapport|tertialen) ?[12]|vb|verksamhetsberattelsen?|arsrapport)\b",
+    )
+    .expect("a valid pattern")
+});
 
 /// A reporting round: a year and a term. Written (and serialized) as `2022-T1`; ordered by
 /// year, then term (T1, T2, VB), as the written ids sort.
@@ -56,29 +73,6 @@ impl Term {
             Term::VB => "12-31",
         }
     }
-
-    /// The term in a word of how people write rounds (lower case, without diacritics),
-    /// `next` the word after it: `t1`; `vb`, `verksamhetsberattelse`; `tertial 2`,
-    /// `tertialrapport2`.
-    fn from_word(word: &str, next: Option<&str>) -> Option<Term> {
-        let number = |n: Option<&str>| match n {
-            Some("1") => Some(Term::T1),
-            Some("2") => Some(Term::T2),
-            _ => None,
-        };
-        match word {
-            "t1" => Some(Term::T1),
-            "t2" => Some(Term::T2),
-            "vb" | "verksamhetsberattelse" | "verksamhetsberattelsen" | "arsrapport" => {
-                Some(Term::VB)
-            }
-            "tertial" | "tertialrapport" | "tertialen" => number(next),
-            w if w.starts_with("tertialrapport") && w.len() == "tertialrapport".len() + 1 => {
-                number(Some(&w[w.len() - 1..]))
-            }
-            _ => None,
-        }
-    }
 }
 
 impl RoundId {
@@ -92,26 +86,18 @@ impl RoundId {
         self.term
     }
 
-    /// Reads a round from the words of a text, folded as
-    /// mapping's ASCII key folds it (lower case,
-    /// no diacritics, words separated by one space): the first year (`2022`: 19xx or 20xx) and
-    /// the first word that names a term (`t1`, `tertialrapport 1`, `vb`,
+    /// Reads a round from the words of a text, folded as mapping's ASCII key folds it (lower
+    /// case, no diacritics, words separated by one space): the first year (`2022`: 19xx or
+    /// 20xx) and the first words that name a term (`t1`, `tertialrapport 1`, `vb`,
     /// `verksamhetsberattelse` …), wherever they stand.
     pub fn from_words(folded: &str) -> Option<RoundId> {
-        let words: Vec<&str> = folded.split(' ').collect();
-        let year = words.iter().find(|w| {
-            w.len() == 4
-                && (w.starts_with("20") || w.starts_with("19"))
-                && w.bytes().all(|b| b.is_ascii_digit())
-        })?;
-        let term = words
-            .iter()
-            .enumerate()
-            .find_map(|(i, w)| Term::from_word(w, words.get(i + 1).copied()))?;
-        Some(RoundId {
-            year: year.parse().ok()?,
-            term,
-        })
+        let year = YEAR.find(folded)?.as_str().parse().ok()?;
+        let term = match TERM.find(folded)?.as_str().as_bytes().last() {
+            Some(b'1') => Term::T1,
+            Some(b'2') => Term::T2,
+            _ => Term::VB,
+        };
+        Some(RoundId { year, term })
     }
 
     /// The last day the round reports on: `2022-T1` → `2022-04-30`.

@@ -10,7 +10,7 @@ use crate::warning_code::WarningCode;
 
 /// The version of the submission format. Adding an optional field is a minor change, anything
 /// else a major one.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 /// One returned form as normalized, versioned JSON (`schemas/submission.schema.json`): which
 /// questionnaire and round it answers, who answered, one answer per question of the variant, what
@@ -28,8 +28,16 @@ pub struct Submission {
     /// The committee or company board that answered, from the registry; `null` when it could not
     /// be told (a `respondent-unresolved` warning says why).
     pub respondent: Option<RespondentRef>,
-    /// Personal data; left out (`null`) with `--redact-contact`.
+    /// What the conversion found before the analyst's decision (`blankett assign`) replaced
+    /// the respondent or the round; absent when no decision applies (new in 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_converted: Option<AsConverted>,
+    /// Personal data; left out (`null`) with `--redact-contact` or by `blankett redact`.
     pub contact: Option<Contact>,
+    /// True when the contact details were removed ([`Submission::redact_contact`]): left out
+    /// at conversion or by `blankett redact` afterwards; absent otherwise (new in 1.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
     /// One answer per question of the variant, in the questionnaire's order.
     pub answers: Vec<Answer>,
     /// What the respondent wrote that answers no question, with where it stood.
@@ -78,6 +86,19 @@ pub enum ResolvedBy {
     FileName,
     /// `--respondent`.
     Option,
+    /// The analyst's decision, `blankett assign` (new in 1.2).
+    Assigned,
+}
+
+/// The respondent and round a conversion found, kept when the analyst's decision replaces
+/// them, so that the decision can be seen and undone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AsConverted {
+    /// The respondent the conversion found; `null` when it found none.
+    pub respondent: Option<RespondentRef>,
+    /// The round the conversion found; `null` when it found none.
+    pub round: Option<RoundId>,
 }
 
 /// The committee or company board that answered, as the registry knows it.
@@ -192,8 +213,10 @@ pub struct ControlRef {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Unmapped {
-    /// The text, as an answer's `text` is built. An inline control's entry holds its line: all of
-    /// it when the control holds an answer, else the text beside the control.
+    /// The text, as an answer's `text` is built. An inline control's entry holds its line, as
+    /// far as it is the control's: its label, the text typed beside it and, when the control
+    /// holds an answer, the control's text. An added question's entry (one with a `question`)
+    /// goes on with what was written under it.
     pub text: String,
     /// The text's structure, as an answer's `blocks`.
     pub blocks: Vec<Block>,
@@ -203,6 +226,19 @@ pub struct Unmapped {
     pub control: Option<ControlRef>,
     /// Where it stood.
     pub location: Location,
+    /// New in 1.2. The label the control stands under: a question someone added to the form
+    /// (a short paragraph right before the control that reads as a question) or the label
+    /// beside it in its line (`Diarienummer:`); absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// New in 1.2. The control's own text, apart from the line it stands in; empty when it
+    /// shows its placeholder or holds nothing; absent for text outside controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_text: Option<String>,
+    /// New in 1.2. The control's typed value, as an answer's `value`: a checkbox's state (a
+    /// boolean), a date (ISO), the selected entry's value; absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
 }
 
 /// Why text is in `unmapped`.
@@ -306,8 +342,144 @@ impl Submission {
         self.answers.iter().find(|a| a.question_id == question_id)
     }
 
-    /// Leaves out the personal data (the contact details).
-    pub fn redact_contact(&mut self) {
-        self.contact = None;
+    /// Leaves out the personal data the form held: the contact details, and the values the
+    /// warnings about them quote (an e-mail address that is not well formed, a phone number
+    /// that is not Swedish). Marks the submission [`redacted`](Submission::redacted) and says
+    /// what it removed; nothing the second time.
+    pub fn redact_contact(&mut self) -> ContactRemoved {
+        let mut removed = ContactRemoved::default();
+        if let Some(c) = self.contact.take() {
+            removed.names += usize::from(c.name.is_some());
+            removed.phones += usize::from(c.phone.is_some() || c.phone_as_written.is_some());
+            removed.emails += usize::from(c.email.is_some() || c.email_as_written.is_some());
+        }
+        for w in &mut self.warnings {
+            if let Some(text) = redacted_message(&w.code)
+                && w.message != text
+            {
+                w.message = text.to_owned();
+                removed.warnings += 1;
+            }
+        }
+        self.redacted = true;
+        removed
+    }
+}
+
+/// What the warning with `code` says once the value it quoted is left out; `None` for the
+/// warnings that quote no contact detail.
+fn redacted_message(code: &WarningCode) -> Option<&'static str> {
+    match code {
+        WarningCode::ContactEmailInvalid => Some(
+            "the e-mail address is not a well-formed address (left out with the contact details)",
+        ),
+        WarningCode::ContactPhoneUnrecognised => {
+            Some("the phone number is not a Swedish number (left out with the contact details)")
+        }
+        _ => None,
+    }
+}
+
+/// What leaving out the contact details removed, counted by the field the form held them in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContactRemoved {
+    /// Contact names.
+    pub names: usize,
+    /// Phone numbers (as written and normalized: one value).
+    pub phones: usize,
+    /// E-mail addresses (as written and normalized: one value).
+    pub emails: usize,
+    /// Warnings that quoted an e-mail address or a phone number, reworded without it.
+    pub warnings: usize,
+}
+
+impl ContactRemoved {
+    /// How many values were removed, the reworded warnings not counted.
+    pub fn values(&self) -> usize {
+        self.names + self.phones + self.emails
+    }
+
+    /// True when nothing was removed.
+    pub fn is_empty(&self) -> bool {
+        self.values() == 0 && self.warnings == 0
+    }
+}
+
+impl std::ops::AddAssign for ContactRemoved {
+    fn add_assign(&mut self, o: ContactRemoved) {
+        self.names += o.names;
+        self.phones += o.phones;
+        self.emails += o.emails;
+        self.warnings += o.warnings;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(code: WarningCode, message: &str) -> SubmissionWarning {
+        SubmissionWarning {
+            code,
+            message: message.into(),
+            question_id: None,
+        }
+    }
+
+    fn with_contact() -> Submission {
+        let json = serde_json::json!({
+            "formatVersion": "1.1",
+            "questionnaire": {"id": "q", "version": "1", "variant": "v", "variantBy": "detected"},
+            "round": null, "respondent": null,
+            "contact": {
+                "name": "Anna Andersson", "phone": "070", "phoneAsWritten": "070",
+                "email": "anna@", "emailAsWritten": "anna@", "emailValid": false
+            },
+            "answers": [], "unmapped": [], "comments": [], "warnings": [],
+            "source": {"file": null, "sha256": "ab", "bytes": 0, "producer": null, "template": null}
+        });
+        let mut s: Submission = serde_json::from_value(json).unwrap();
+        s.warnings = vec![
+            warning(
+                WarningCode::ContactEmailInvalid,
+                "the e-mail address \"anna@\" is …",
+            ),
+            warning(
+                WarningCode::ContactPhoneUnrecognised,
+                "the phone number \"070\" is …",
+            ),
+            warning(WarningCode::TrackedChanges, "tracked changes"),
+        ];
+        s
+    }
+
+    #[test]
+    fn leaving_out_the_contact_removes_the_values_the_warnings_quote_too_once() {
+        let mut s = with_contact();
+        let removed = s.redact_contact();
+        assert_eq!(
+            removed,
+            ContactRemoved {
+                names: 1,
+                phones: 1,
+                emails: 1,
+                warnings: 2
+            }
+        );
+        assert!(s.redacted && s.contact.is_none());
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("anna@") && !text.contains("070"), "{text}");
+        assert_eq!(s.warnings[2].message, "tracked changes");
+        assert!(s.redact_contact().is_empty(), "nothing the second time");
+    }
+
+    #[test]
+    fn the_redacted_mark_and_the_values_as_converted_are_written_only_when_there() {
+        let s = with_contact();
+        let json = serde_json::to_value(&s).unwrap();
+        assert!(json.get("redacted").is_none() && json.get("asConverted").is_none());
+        let mut r = s.clone();
+        r.redact_contact();
+        assert_eq!(serde_json::to_value(&r).unwrap()["redacted"], true);
     }
 }

@@ -130,6 +130,9 @@ codes! {
         UnknownControl = "unknown-control",
         /// A second control answers a question already answered; its text went to `unmapped`.
         DuplicateAnswer = "duplicate-answer",
+        /// A control that answers no question, standing in a question's answer area without a
+        /// tag, title or label of its own, was taken into that answer.
+        ControlInAnswer = "control-in-answer",
         /// The document says it was saved more than a day after its conversion; that date does
         /// not order its respondent's forms.
         SavedInFuture = "saved-in-future",

@@ -5,8 +5,9 @@
 //! submission is written to `OUT/submissions/` whole or not at all, then the form is moved to
 //! `INBOX/processed/`. A form that cannot be read is moved to `INBOX/failed/`, and a readable
 //! `*.error.txt` is written beside it after it (so `failed/` never holds an error without its
-//! form). What happened to each file goes into `OUT/report.json`, each submission's origin
-//! into `OUT/index.json`, as with `batch`.
+//! form). A form the analyst excluded (`OUT/assignments.json`) is moved to
+//! `INBOX/processed/` unconverted. What happened to each file goes into `OUT/report.json`, each
+//! submission's origin into `OUT/index.json`, as with `batch`.
 //!
 //! Crash safety comes from the order of the steps and from content-addressed names: the
 //! submission's name is derived from the form's name and content, so a form converted again
@@ -24,6 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::assignments::Assignments;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::form_file::{self, FormFile, Links};
@@ -81,7 +83,8 @@ pub enum Event {
         /// The error in one line: what is wrong and what to do.
         message: String,
     },
-    /// A file in the inbox that is not read as a form (told once).
+    /// A file in the inbox that is not converted: no form, or a form the analyst excluded
+    /// (told once).
     Skipped {
         /// The file's name in the inbox.
         form: String,
@@ -158,8 +161,10 @@ pub const PROCESSED: &str = "processed";
 /// The inbox's subfolder forms that cannot be read are moved to, each with its `.error.txt`.
 pub const FAILED: &str = "failed";
 
-/// Watches until `stop` is set (or, with `once`, until the inbox is handled). The caller holds
-/// the [`Locks`].
+/// Watches until `stop` is set (or, with `once`, until the inbox is handled), applying the
+/// analyst's decisions (`OUT/assignments.json`, read once: no one else writes it while the
+/// watch holds the folder; one that cannot be read is an `InvalidData` error before anything
+/// is done). The caller holds the [`Locks`].
 pub fn watch(
     cfg: &Config,
     s: &Settings,
@@ -176,6 +181,7 @@ pub fn watch(
     for d in [&processed, &failed, &subs, &s.out] {
         clean_temporary_files(d);
     }
+    let assignments = Assignments::load(&s.out)?;
     let (tx, rx) = mpsc::channel();
     let _watcher = change_notices(&s.inbox, tx);
     let prepared = cfg.prepare();
@@ -197,6 +203,7 @@ pub fn watch(
             cfg,
             prepared: &prepared,
             now: (s.clock)(),
+            assignments: &assignments,
         };
         let pass = w.pass(&ctx, on_event)?;
         if (changed || pass.did) && s.consolidate {
@@ -362,6 +369,8 @@ impl Watcher<'_> {
                 origin: Origin::Inbox,
                 input: self.inbox.clone(),
                 reason,
+                sha256: None,
+                note: None,
             };
             let mut report = Report::load(&self.s.out);
             report.record_skipped(record);
@@ -391,6 +400,9 @@ impl Watcher<'_> {
             Err(e) => return self.failed(path, &name, e, None, ctx, on_event),
         };
         let sha = file.sha256.clone();
+        if let Some(record) = intake::exclusion(ctx, &self.source(&name), &sha) {
+            return self.excluded(path, &name, record, on_event);
+        }
         match self.worker.convert(file, path, ctx) {
             Ok(submission) => self.converted(path, &name, &sha, submission, on_event),
             Err(e) => {
@@ -445,6 +457,34 @@ impl Watcher<'_> {
             form: name.to_owned(),
             submission: format!("{SUBMISSIONS}/{out_name}.json"),
             respondent: submission.respondent.map(|r| r.id),
+        });
+        Outcome::Done
+    }
+
+    /// Records a form the analyst excluded and moves it to `processed/`: it has been dealt
+    /// with, and is not read again.
+    fn excluded(
+        &mut self,
+        path: &Path,
+        name: &str,
+        record: Skipped,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Outcome {
+        let mut report = Report::load(&self.s.out);
+        report.record_skipped(record);
+        if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
+            self.trouble(name, "write report.json", &e, on_event);
+            return Outcome::Retry;
+        }
+        if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            self.trouble(name, "move it to processed/", &e, on_event);
+        }
+        self.summary.skipped += 1;
+        on_event(&Event::Skipped {
+            form: name.to_owned(),
+            reason: SkipReason::Excluded,
         });
         Outcome::Done
     }

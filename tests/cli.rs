@@ -203,6 +203,8 @@ fn every_command_names_its_outputs_by_one_convention_and_says_so() {
     }
     for command in [
         &["status"][..],
+        &["assign"],
+        &["redact"],
         &["inspect"],
         &["schema"],
         &["schema", "check"],
@@ -224,7 +226,7 @@ fn convert_prints_the_submission() {
         String::from_utf8_lossy(&out.stderr)
     );
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(s["formatVersion"], "1.1");
+    assert_eq!(s["formatVersion"], blankett::SUBMISSION_FORMAT_VERSION);
     assert_eq!(s["respondent"]["id"], "ostermalm-sdn");
     assert_eq!(s["answers"].as_array().unwrap().len(), 9);
     assert_eq!(s["contact"]["name"], "Helena Näslund");

@@ -804,7 +804,7 @@ fn every_export_says_which_program_made_it_and_when() {
     let version = env!("CARGO_PKG_VERSION");
     let generator = format!("blankett {version}");
     let at = "2022-05-02T08:30:00Z";
-    let made_by = format!("Skapad {at} med {generator}.");
+    let made_by = format!("Skapad 2022-05-02 kl. 08.30 UTC med {generator}.");
 
     let json: serde_json::Value = serde_json::from_slice(&blankett::to_json(&r)).unwrap();
     assert_eq!(json["generator"]["version"], version);

@@ -4,9 +4,10 @@
 //! (the period field's text, when it reads as the submission's round). The test fails on any
 //! text that went nowhere.
 //!
-//! Two kinds of text are not the respondent's and are accounted for as such: a control still
-//! showing its placeholder, and text in headers and footers outside controls (template
-//! furniture such as page numbers).
+//! Three kinds of text are not the respondent's and are accounted for as such: a control still
+//! showing its placeholder, text in headers and footers outside controls (template furniture
+//! such as page numbers), and the label beside a control in its paragraph (`Namn:`, a short
+//! text ending with a colon or question mark: the form's wording of its question).
 
 use std::path::{Path, PathBuf};
 
@@ -54,8 +55,9 @@ struct Accounts {
 }
 
 impl Accounts {
-    fn new(q: &Questionnaire, s: &Submission) -> Accounts {
+    fn new(q: &Questionnaire, s: &Submission, doc: &Document) -> Accounts {
         let mut template: Vec<String> = Vec::new();
+        template.extend(labels_beside_controls(doc).map(key));
         template.push(key(&q.title));
         template.extend(q.template_text.iter().map(|t| key(t)));
         template.extend(q.return_instructions.iter().map(|t| key(t)));
@@ -78,6 +80,12 @@ impl Accounts {
         let mut kept: Vec<String> = Vec::new();
         kept.extend(s.answers.iter().map(|a| key(&a.text)));
         kept.extend(s.unmapped.iter().map(|u| key(&u.text)));
+        kept.extend(
+            s.unmapped
+                .iter()
+                .filter_map(|u| u.question.as_deref())
+                .map(key),
+        );
         kept.extend(s.comments.iter().map(|c| key(&c.text)));
         if let Some(r) = &s.respondent
             && let Some(w) = &r.as_written
@@ -122,6 +130,21 @@ impl Accounts {
                 || self.template.iter().any(|t| t.split(' ').any(|x| x == w))
         })
     }
+}
+
+/// The text of each paragraph holding controls whose own text is a label: short, ending with
+/// a colon or a question mark.
+fn labels_beside_controls(doc: &Document) -> impl Iterator<Item = &str> {
+    doc.flow.iter().filter_map(|item| match item {
+        FlowItem::Paragraph { text, controls, .. }
+            if !controls.is_empty()
+                && text.trim_end().ends_with([':', '?'])
+                && text.chars().count() <= 200 =>
+        {
+            Some(text.as_str())
+        }
+        _ => None,
+    })
 }
 
 fn similar(a: &str, b: &str) -> bool {
@@ -181,7 +204,7 @@ fn every_piece_of_text_in_every_fixture_form_is_accounted_for() {
             },
         )
         .unwrap();
-        let acc = Accounts::new(&q, &s);
+        let acc = Accounts::new(&q, &s, &doc);
         for l in unaccounted(&doc, &acc) {
             report.push(format!("{}: {l}", path.display()));
         }

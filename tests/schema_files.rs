@@ -64,6 +64,7 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "report.schema.json",
         "index.schema.json",
         "status.schema.json",
+        "assignments.schema.json",
     ] {
         let schema = read_json(name);
         assert_eq!(
@@ -113,6 +114,7 @@ fn every_property_is_described() {
         "questionnaire.schema.json",
         "registry.schema.json",
         "submission.schema.json",
+        "assignments.schema.json",
     ] {
         let mut missing = Vec::new();
         walk("", &read_json(name), &mut missing);
@@ -436,6 +438,45 @@ fn a_full_submission_validates_reads_and_writes_back_the_same() {
     assert_eq!(back, json);
 }
 
+/// Format 1.2 adds to an unmapped control's entry its label, its own text and its typed
+/// value; each is optional, so entries written by 1.0 and 1.1 stay valid.
+#[test]
+fn an_unmapped_entry_of_1_2_validates_and_reads_back_the_same() {
+    let mut json = full_submission();
+    json["formatVersion"] = json!("1.2");
+    json["unmapped"][1]["question"] = json!("Datum för nästa företagsträff:");
+    json["unmapped"][1]["controlText"] = json!("30 april 2022");
+    json["unmapped"][1]["value"] = json!("2022-04-30");
+    assert_valid("submission.schema.json", "a 1.2 submission", &json);
+    let s: Submission = serde_json::from_value(json.clone()).expect("it reads");
+    assert_eq!(
+        s.unmapped[1].question.as_deref(),
+        Some("Datum för nästa företagsträff:")
+    );
+    assert_eq!(s.unmapped[0].question, None);
+    assert_eq!(serde_json::to_value(&s).unwrap(), json);
+    json["unmapped"][1]["value"] = json!(true);
+    assert_valid("submission.schema.json", "a checkbox's value", &json);
+    for (what, change) in [
+        ("a value that is an object", json!({"value": "x"})),
+        ("a value that is a number", json!(3)),
+    ] {
+        let mut bad = json.clone();
+        bad["unmapped"][1]["value"] = change;
+        assert_invalid("submission.schema.json", what, &bad);
+    }
+    let mut bad = json.clone();
+    bad["unmapped"][1]["question"] = json!(null);
+    assert_invalid(
+        "submission.schema.json",
+        "a null question (absent instead)",
+        &bad,
+    );
+    let mut bad = json;
+    bad["formatVersion"] = json!("1.3");
+    assert_invalid("submission.schema.json", "a version not yet written", &bad);
+}
+
 #[test]
 fn what_the_program_writes_validates() {
     // Empty `links` are left out when written: the schema must not require them.
@@ -449,7 +490,9 @@ fn what_the_program_writes_validates() {
         },
         round: "2022-VB".parse().ok(),
         respondent: None,
+        as_converted: None,
         contact: Some(Default::default()),
+        redacted: false,
         answers: vec![Answer {
             question_id: "ovriga-upplysningar".into(),
             area: None,
@@ -674,4 +717,136 @@ fn the_index_schema_refuses_strangers_and_takes_an_index_of_1_1() {
         entry.as_object_mut().unwrap().remove("output");
     }
     assert_valid("index.schema.json", "an index of 1.1", &old);
+}
+
+/// An output folder after the analyst's decisions and a redaction: a form assigned, one
+/// excluded, the contact details removed.
+fn decided_and_redacted() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("inkorg");
+    std::fs::create_dir_all(&input).unwrap();
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms");
+    std::fs::copy(
+        forms.join("ostermalm-2022-T1.docx"),
+        input.join("inlamning.docx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        forms.join("farsta-2022-T1.docx"),
+        input.join("farsta-2022-T1.docx"),
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let o = out.to_str().unwrap();
+    for args in [
+        vec!["batch", "--out", o, input.to_str().unwrap()],
+        vec![
+            "assign",
+            o,
+            "inlamning.docx",
+            "--respondent",
+            "ostermalm-sdn",
+        ],
+        vec![
+            "assign",
+            o,
+            "farsta-2022-T1.docx",
+            "--exclude",
+            "--note",
+            "test",
+        ],
+        vec!["redact", o],
+    ] {
+        let r = std::process::Command::new(env!("CARGO_BIN_EXE_blankett"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            r.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+    }
+    (dir, out)
+}
+
+fn read_path(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+#[test]
+fn what_assign_and_redact_write_follows_the_schemas() {
+    let (_dir, out) = decided_and_redacted();
+    let subs: Vec<PathBuf> = std::fs::read_dir(out.join("submissions"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(subs.len(), 1);
+    let s = read_path(&subs[0]);
+    assert_eq!(
+        (&s["respondent"]["resolvedBy"], &s["redacted"]),
+        (&json!("assigned"), &json!(true))
+    );
+    assert_valid(
+        "submission.schema.json",
+        "an assigned, redacted submission",
+        &s,
+    );
+    let back: Submission = serde_json::from_value(s.clone()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&back).unwrap(),
+        s,
+        "it reads back as written"
+    );
+    let mut wrong = s;
+    wrong["redacted"] = json!(false);
+    assert_invalid(
+        "submission.schema.json",
+        "redacted false (left out instead)",
+        &wrong,
+    );
+    let report = read_path(&out.join("report.json"));
+    assert_eq!(report["skipped"][0]["reason"], "excluded");
+    assert_valid(
+        "report.schema.json",
+        "a report with an excluded form",
+        &report,
+    );
+    let decisions = read_path(&out.join("assignments.json"));
+    assert_valid("assignments.schema.json", "the decisions", &decisions);
+}
+
+#[test]
+fn the_schema_of_the_decisions_refuses_what_blankett_does_not_write() {
+    let (_dir, out) = decided_and_redacted();
+    let decisions = read_path(&out.join("assignments.json"));
+    let changed = |what: &str, change: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut wrong = decisions.clone();
+        change(wrong["decisions"].as_object_mut().unwrap());
+        assert_invalid("assignments.schema.json", what, &wrong);
+    };
+    let each = |kind: &'static str, key: &'static str, v: Value| {
+        move |m: &mut serde_json::Map<String, Value>| {
+            for d in m.values_mut().filter(|d| d["decision"] == kind) {
+                d[key] = v.clone();
+            }
+        }
+    };
+    changed(
+        "an unknown decision",
+        &each("exclude", "decision", json!("ignore")),
+    );
+    changed(
+        "an assignment of nothing",
+        &each("assign", "respondent", Value::Null),
+    );
+    changed(
+        "an exclusion with a round",
+        &each("exclude", "round", json!("2022-T1")),
+    );
+    changed("a key that is no sha256", &|m| {
+        let d = m.values().next().unwrap().clone();
+        m.insert("ABC".into(), d);
+    });
 }

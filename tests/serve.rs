@@ -399,20 +399,59 @@ fn bad_uploads_are_problems_naming_the_file_and_the_code() {
     server.get("/api/v1/nowhere").problem(404, "not-found");
 }
 
+/// Sends a request on a raw socket, its body from another thread that stops at the first
+/// error: a server refusing a body before reading it closes the connection, and a client that
+/// insists on sending it all (as `ureq` does) fails on a broken pipe without reading the answer.
+fn refused_early(server: &Server, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut writer = s.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let _ = writer.write_all(head.as_bytes());
+        for chunk in body.chunks(16 * 1024) {
+            if writer.write_all(chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let _ = sending.join();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no answer: {text:?}"));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap()[9..12].parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
 #[test]
 fn a_file_over_the_limit_is_refused_with_413() {
     let server = Server::start(&["--max-file-size", "1"]);
     let big = vec![b'x'; (1 << 20) + 1];
-    let p = server
-        .upload_raw("/api/v1/forms", "stor.docx", &big)
-        .problem(413, "file-too-large");
+    let p = refused_early(
+        &server,
+        "/api/v1/forms?filename=stor.docx",
+        DOCX,
+        big.clone(),
+    )
+    .problem(413, "file-too-large");
     assert_eq!(p["file"], "stor.docx");
-    let p = server
-        .upload(
-            "/api/v1/forms",
-            &[("Östermalm.docx", &form()), ("stor.docx", &big)],
-        )
-        .problem(413, "file-too-large");
+    let (kind, body) = multipart(&[("Östermalm.docx", &form()), ("stor.docx", &big)]);
+    let p = refused_early(&server, "/api/v1/forms", &kind, body).problem(413, "file-too-large");
     assert_eq!(p["file"], "stor.docx");
     let many: Vec<(String, Vec<u8>)> = (0..51)
         .map(|i| (format!("f{i}.docx"), vec![b'x'; 10]))
@@ -421,9 +460,8 @@ fn a_file_over_the_limit_is_refused_with_413() {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    server
-        .upload("/api/v1/forms", &many)
-        .problem(413, "too-many-files");
+    let (kind, body) = multipart(&many);
+    refused_early(&server, "/api/v1/forms", &kind, body).problem(413, "too-many-files");
     assert!(!server.out.join("index.json").exists(), "nothing stored");
 }
 
@@ -740,3 +778,60 @@ fn json_log_lines_are_json() {
 }
 
 mod openapi;
+
+/// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
+/// go by the form's content, whatever the upload calls it.
+#[test]
+fn the_analysts_decisions_apply_to_uploads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut");
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let farsta = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/farsta-2022-T1.docx");
+    std::fs::copy(example(), inbox.join("Östermalm.docx")).unwrap();
+    std::fs::copy(&farsta, inbox.join("Farsta.docx")).unwrap();
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .success();
+    blankett()
+        .arg("assign")
+        .arg(&out)
+        .arg("Östermalm.docx")
+        .args(["--exclude", "--note", "sänd av misstag"])
+        .assert()
+        .success();
+    blankett()
+        .arg("assign")
+        .arg(&out)
+        .arg("Farsta.docx")
+        .args(["--respondent", "bromma-sdn"])
+        .assert()
+        .success();
+    let server = Server::start_in(dir, out, &[]);
+    let p = server
+        .upload("/api/v1/forms", &[("igen.docx", &form())])
+        .problem(422, "excluded");
+    assert!(
+        p["detail"].as_str().unwrap().contains("sänd av misstag"),
+        "{p}"
+    );
+    let skipped = server.json("report.json")["skipped"].clone();
+    assert!(
+        skipped
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["path"] == "igen.docx" && s["reason"] == "excluded"),
+        "{skipped}"
+    );
+    let r = server.upload(
+        "/api/v1/forms",
+        &[("Farsta igen.docx", &std::fs::read(&farsta).unwrap())],
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["respondent"]["id"], "bromma-sdn");
+    assert_eq!(r.json()["respondent"]["resolvedBy"], "assigned");
+}

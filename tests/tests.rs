@@ -4,18 +4,21 @@
 
 mod common;
 
+mod assign;
 mod bad_input;
 mod budgets;
 mod cli;
 mod convert;
 mod corpus;
 mod exports;
+mod fidelity;
 mod fixtures;
 mod fuzz_findings;
 mod nothing_lost;
 mod output_safety;
 mod properties;
 mod reader_fidelity;
+mod redact;
 mod round;
 mod round_schema;
 mod roundtrip;

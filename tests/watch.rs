@@ -177,6 +177,10 @@ fn every_good_form_is_converted_once_and_a_broken_one_is_set_aside() {
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("submissions").join(s)).unwrap())
                 .unwrap();
-        assert_eq!(json["formatVersion"], "1.1", "{s} is whole");
+        assert_eq!(
+            json["formatVersion"],
+            blankett::SUBMISSION_FORMAT_VERSION,
+            "{s} is whole"
+        );
     }
 }

@@ -123,6 +123,8 @@ pub struct Extra {
     pub macros: Option<Vec<u8>>,
     /// When the document says it was last saved (default 2022-04-20T14:12:00Z).
     pub modified: Option<String>,
+    /// Styles of the form's own (`w:style` elements), added after Word's built-in ones.
+    pub styles: Option<String>,
 }
 
 fn read_opt(dir: &Path, name: &str) -> Option<String> {
@@ -130,9 +132,9 @@ fn read_opt(dir: &Path, name: &str) -> Option<String> {
 }
 
 /// Packages `fixtures/src/<name>/`: `body.xml` (or a whole `document.xml`) and the optional
-/// `header*.xml`, `footer*.xml`, `footnotes.xml`, `endnotes.xml`, `comments.xml` (inner
-/// content), `placeholders.tsv` (docPart name, text), `customXml*.xml` + `.id`, `rels.tsv`,
-/// `application.txt` and a `strict` marker.
+/// `header*.xml`, `footer*.xml`, `footnotes.xml`, `endnotes.xml`, `comments.xml`, `styles.xml`
+/// (inner content; the styles are added to Word's built-in ones), `placeholders.tsv` (docPart
+/// name, text), `customXml*.xml` + `.id`, `rels.tsv`, `application.txt` and a `strict` marker.
 fn package_from_dir(dir: &Path) -> Vec<u8> {
     let document = match read_opt(dir, "document.xml") {
         Some(d) => d,
@@ -157,6 +159,7 @@ fn package_from_dir(dir: &Path) -> Vec<u8> {
         }
     }
     extra.footnotes = read_opt(dir, "footnotes.xml");
+    extra.styles = read_opt(dir, "styles.xml");
     extra.endnotes = read_opt(dir, "endnotes.xml");
     extra.comments = read_opt(dir, "comments.xml");
     if let Some(p) = read_opt(dir, "placeholders.tsv") {
@@ -399,7 +402,11 @@ impl Layout {
             "word/_rels/document.xml.rels".into(),
             rels_xml(&self.doc_rels, rel).into_bytes(),
         );
-        parts.insert("word/styles.xml".into(), STYLES.as_bytes().to_vec());
+        let styles = match &extra.styles {
+            Some(own) => STYLES.replace("</w:styles>", &format!("{}</w:styles>", own.trim())),
+            None => STYLES.to_owned(),
+        };
+        parts.insert("word/styles.xml".into(), styles.into_bytes());
         parts.insert("word/settings.xml".into(), settings().into_bytes());
         parts.insert("_rels/.rels".into(), package_rels(rel).into_bytes());
         parts.insert(

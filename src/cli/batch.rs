@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use blankett::RunOptions;
 use blankett::for_terminal;
-use blankett::{FileStatus, Report};
+use blankett::{FileStatus, Report, SkipReason};
 
 use super::{
     EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure,
@@ -87,7 +87,7 @@ pub fn run(args: BatchArgs) -> Result<u8, Failure> {
         },
         &|n| bar.set_length(n as u64),
     )
-    .map_err(|e| io_failure(&args.out, "write the output", e))?;
+    .map_err(|e| super::output_failure(&args.out, e))?;
     bar.finish_and_clear();
     summarize(&report);
     Ok(if report.failed > 0 {
@@ -138,9 +138,14 @@ fn summarize(report: &Report) {
         }
     }
     let total = report.files.len();
-    let skipped = report.skipped.len();
+    let excluded = report
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::Excluded)
+        .count();
+    let skipped = report.skipped.len() - excluded;
     eprintln!(
-        "batch: {total} file{}: {} converted, {} unchanged, {} failed{}{}",
+        "batch: {total} file{}: {} converted, {} unchanged, {} failed{}{}{}",
         if total == 1 { "" } else { "s" },
         report.converted,
         report.unchanged,
@@ -152,6 +157,14 @@ fn summarize(report: &Report) {
                 "; {} submission{} of forms no longer there removed",
                 report.removed.len(),
                 if report.removed.len() == 1 { "" } else { "s" }
+            )
+        },
+        if excluded == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {excluded} form{} excluded by the analyst (blankett assign --list)",
+                if excluded == 1 { "" } else { "s" }
             )
         },
         if skipped == 0 {

@@ -46,6 +46,7 @@ pub fn run(args: ConvertArgs) -> Result<u8, Failure> {
         cfg: &cfg,
         prepared: &prepared,
         now: super::now(),
+        assignments: &blankett::Assignments::default(),
     };
     let submission = match Worker::new(cfg.limits()).convert_path(&args.form, &ctx) {
         Ok(s) => s,

@@ -2,10 +2,12 @@
 //! steps, raw flags (clap) then a checked configuration, before any work starts; each failing
 //! file gets one line on stderr and the run goes on; the exit code says whether anything failed.
 
+mod assign;
 mod batch;
 mod consolidate;
 mod convert;
 mod inspect;
+mod redact;
 mod schema;
 #[cfg(feature = "serve")]
 mod serve;
@@ -74,6 +76,8 @@ enum Command {
     Consolidate(consolidate::ConsolidateArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
+    Assign(assign::AssignArgs),
+    Redact(redact::RedactArgs),
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Work with questionnaire and registry files
@@ -92,6 +96,8 @@ pub fn main() -> ExitCode {
         Command::Consolidate(args) => consolidate::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
+        Command::Assign(args) => assign::run(args),
+        Command::Redact(args) => redact::run(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         Command::Schema(cmd) => schema::run(cmd),
@@ -182,6 +188,43 @@ pub fn not_a_folder(path: &std::path::Path) -> String {
     } else {
         format!("{shown}: no such folder")
     }
+}
+
+/// Writes lines to stdout, control characters escaped; a reader gone away
+/// (`blankett redact ut | head`) is no error.
+pub fn print_lines<S: AsRef<str>>(lines: &[S]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{}", blankett::for_terminal(line.as_ref()))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A failure writing an output folder: one that cannot be read for what it must hold (the
+/// analyst's decisions) is a configuration error, worded by the library; others are the
+/// system's.
+pub fn output_failure(out: &std::path::Path, e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::InvalidData {
+        Failure::Usage(e.to_string())
+    } else {
+        io_failure(out, "write the output", e)
+    }
+}
+
+/// A folder `batch` or `watch` wrote: it holds `submissions/` or `index.json`.
+pub fn an_output_folder(out: &std::path::Path) -> Result<(), Failure> {
+    let shown = blankett::for_terminal(&out.display().to_string()).into_owned();
+    if !out.is_dir() {
+        return Err(Failure::Usage(format!("{shown}: no such folder")));
+    }
+    if !out.join(blankett::SUBMISSIONS).is_dir() && !out.join("index.json").is_file() {
+        return Err(Failure::Usage(format!(
+            "{shown} is not an output folder of blankett (it holds no submissions/ nor index.json); give the folder batch or watch wrote (their --out)"
+        )));
+    }
+    Ok(())
 }
 
 /// `--out` must be a folder, or not exist yet (it is made).

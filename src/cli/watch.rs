@@ -10,8 +10,7 @@ use blankett::for_terminal;
 use blankett::{Event, Locks, Settings, Summary, watch};
 
 use super::{
-    EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, io_failure, lock_failure,
-    not_a_folder,
+    EXIT_OK, EXIT_SOME_FAILED, Failure, LimitArgs, MappingArgs, lock_failure, not_a_folder,
 };
 
 /// Watch an inbox folder and convert every form dropped into it
@@ -110,7 +109,7 @@ pub fn run(args: WatchArgs) -> Result<u8, Failure> {
     );
     let stop = AtomicBool::new(false);
     let summary = watch(&cfg, &settings, &locks, &stop, &mut |e| tell(e))
-        .map_err(|e| io_failure(&args.out, "write the output", e))?;
+        .map_err(|e| super::output_failure(&args.out, e))?;
     if args.once {
         summarize(&summary);
     }

@@ -13,7 +13,7 @@
 //! ## Övriga upplysningar                               a question outside the areas
 //! ## Ej inkomna                                        expected respondents without a form
 //! ## Formulär med okänd avsändare / ## Konflikter      when there are any
-//! *Skapad 2022-05-02T08:30:00Z med blankett 0.1.0.*    when and by what, after a rule
+//! *Skapad 2022-05-02 kl. 08.30 UTC med blankett 0.1.0.*    when and by what, after a rule
 //! ```
 //!
 //! Answers are the respondents' text, not Markdown: characters Markdown would read as markup
@@ -422,7 +422,7 @@ mod tests {
         assert!(md.contains("## Konflikter\n\n- Farsta VB 2021.docx (round-mismatch): "));
         assert!(md.contains("it is left out\n\n---\n\n"), "{md}");
         let made_by = format!(
-            "*Skapad 2022-05-02T08:30:00Z med blankett {}.*\n",
+            "*Skapad 2022-05-02 kl. 08.30 UTC med blankett {}.*\n",
             env!("CARGO_PKG_VERSION")
         );
         assert!(md.ends_with(&made_by), "one line break at the end: {md}");

@@ -108,6 +108,7 @@ fn submission(
             resolved_by: ResolvedBy::Control,
             as_written: None,
         }),
+        as_converted: None,
         contact: Some(Contact {
             name: Some(format!("Kontakt {file}")),
             phone: Some("+46 8 508 000 00".into()),
@@ -116,6 +117,7 @@ fn submission(
             email_as_written: None,
             email_valid: Some(true),
         }),
+        redacted: false,
         answers,
         unmapped: vec![],
         comments: vec![],

@@ -86,12 +86,15 @@ pub(crate) fn answer_note(m: Mark) -> String {
 }
 
 /// The line that closes a report: when the round was made and by which program (`Skapad
-/// 2022-05-02T08:30:00Z med blankett 0.1.0.`), so that a printed report can be matched with
-/// the round file it came from.
+/// 2022-05-02 kl. 08.30 UTC med blankett 0.1.0.`, the time as Swedish text writes it), so that a
+/// printed report can be matched with the round file it came from.
 pub(crate) fn made_by(round: &Round) -> String {
     let generator = Generator::current();
     match made_at(round) {
-        Some(at) => format!("Skapad {at} med {generator}."),
+        Some(at) => format!(
+            "Skapad {} med {generator}.",
+            at.strftime("%Y-%m-%d kl. %H.%M UTC")
+        ),
         None => format!("Skapad med {generator}."),
     }
 }
@@ -190,7 +193,7 @@ mod tests {
         let mut round = crate::export::testing::round(false);
         assert_eq!(
             made_by(&round),
-            format!("Skapad 2022-05-02T08:30:00Z med blankett {version}.")
+            format!("Skapad 2022-05-02 kl. 08.30 UTC med blankett {version}.")
         );
         for not_a_time in [Some("<igår>".to_owned()), None] {
             round.generated_at = not_a_time;

@@ -1,16 +1,19 @@
-//! The answers: each question's, from its control and the text written under it outside
+//! The answers: each question's, from its control and what was written beside it outside
 //! controls, and each field's value (the committee, the round, the contact details), which
-//! resolution reads. An answer's text never keeps a placeholder left at its start.
+//! resolution reads. Text typed in an inline control's paragraph continues the answer on the
+//! control's line; the paragraphs under it, and the controls that answer no question there,
+//! on lines of their own. An answer's text never keeps a placeholder left at its start.
 //!
 //! Which control answers what is the matching's; a typed value (yes/no, date, choice) is
 //! [`super::values`]'.
 
 use std::collections::HashSet;
 
-use super::flow::ParagraphRole;
+use super::flow::{ParagraphRole, Piece};
+use super::lines::Part;
 use super::text_match::key;
 use super::{BlocksMove, BlocksTo, Run, control_ref, paragraph, values, warning};
-use crate::model::{Block, Control, Status};
+use crate::model::{Block, Control, Link, Status};
 use crate::schema::Question;
 use crate::submission::{Answer, AnswerStatus, MatchedBy, SubmissionWarning};
 use crate::warning_code::WarningCode;
@@ -33,9 +36,10 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
             (c, by)
         });
         let control = found.map(|(c, _)| &doc.controls[c]);
-        let loose: Vec<String> = run.loose.by_item.remove(&i).unwrap_or_default();
+        let line = control.and_then(|c| own_line(run, c, i));
+        let loose: Vec<Piece> = run.loose.by_item.remove(&i).unwrap_or_default();
         if let Some(role) = item.role {
-            if !loose.is_empty() && control.is_some() {
+            if (!loose.is_empty() || line.is_some()) && control.is_some() {
                 run.out.warnings.push(warning(
                     WarningCode::AnswerOutsideControl,
                     "text written beside the field outside its control was taken into it",
@@ -43,14 +47,18 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
                 ));
             }
             run.fields
-                .insert(role, field_value(control, loose, &item.placeholders));
+                .insert(role, field_value(control, line, loose, &item.placeholders));
             continue;
         }
         let question = item.question.expect("a question item");
+        let found_control = Found {
+            control,
+            matched_by: found.and_then(|(_, by)| by),
+            line,
+        };
         let (a, deferred) = answer(
             question,
-            control,
-            found.and_then(|(_, by)| by),
+            found_control,
             &loose,
             anchored.contains(&i),
             run.moves.is_some(),
@@ -66,22 +74,69 @@ pub(super) fn answer_items(run: &mut Run<'_, '_>) {
     }
 }
 
-/// A field's value: what its control holds, continued by what was written beside it outside
-/// the control (`Helena Näslund`, `, utvecklingsstrateg`). Text that is one of the field's
-/// placeholders (`placeholders`, comparison keys) is no value, even where nothing marks it
-/// as one: a form whose placeholder marks were lost still shows the template's text.
+/// The line an answered inline control stands in, when it holds more than the control: the
+/// text typed before and after it, and the controls that answer no question there, as one
+/// line (`Vi träffar [12] företag i månaden.`). Its placeholder left at its start is cut.
+struct OwnLine {
+    /// The control's line: its text in place.
+    text: String,
+    /// The controls that answer no question and were taken into the line.
+    joined: Vec<usize>,
+}
+
+fn own_line(run: &Run<'_, '_>, c: &Control, i: usize) -> Option<OwnLine> {
+    if c.status != Status::Answered {
+        return None;
+    }
+    let line = run.lines.get(&c.flow_index?)?;
+    let joins = |s: usize| run.continues.get(&s) == Some(&i);
+    let span = line.span(c.index, joins)?;
+    let joined: Vec<usize> = line.parts[span.clone()]
+        .iter()
+        .filter_map(|p| match p {
+            Part::Control(s) if *s != c.index => Some(*s),
+            _ => None,
+        })
+        .collect();
+    if !line.has_typed(&span) && joined.is_empty() {
+        return None;
+    }
+    let text = line.text(&span, |s| {
+        let other = &run.doc.controls[s];
+        match other.status {
+            _ if s == c.index => strip_placeholder(&c.text, c).0,
+            Status::Answered => other.text.clone(),
+            _ => String::new(),
+        }
+    });
+    Some(OwnLine { text, joined })
+}
+
+/// A field's value: what its control holds, on its line, continued by what was written beside
+/// it outside the control (`Helena Näslund, utvecklingsstrateg`). Text that is one of the
+/// field's placeholders (`placeholders`, comparison keys) is no value, even where nothing marks
+/// it as one: a form whose placeholder marks were lost still shows the template's text.
 fn field_value(
     control: Option<&Control>,
-    loose: Vec<String>,
+    line: Option<OwnLine>,
+    loose: Vec<Piece>,
     placeholders: &[String],
 ) -> Option<String> {
-    let mut parts: Vec<String> = match control {
-        Some(c) if c.status == Status::Answered => vec![strip_placeholder(&c.text, c).0],
+    let mut parts: Vec<String> = match (control, line) {
+        (_, Some(l)) => vec![l.text],
+        (Some(c), None) if c.status == Status::Answered => vec![strip_placeholder(&c.text, c).0],
         _ => Vec::new(),
     };
-    parts.extend(loose);
+    parts.extend(loose.into_iter().map(|p| p.text));
     parts.retain(|t| !t.is_empty() && !placeholders.contains(&key(t)));
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The control found for a question, how, and the line it stands in.
+struct Found<'c> {
+    control: Option<&'c Control>,
+    matched_by: Option<MatchedBy>,
+    line: Option<OwnLine>,
 }
 
 /// An answer being put together.
@@ -109,28 +164,25 @@ impl Draft {
 /// stands in the form, so a question without a control is unanswered, not missing.
 fn answer(
     question: &Question,
-    control: Option<&Control>,
-    matched_by: Option<MatchedBy>,
-    loose: &[String],
+    found: Found<'_>,
+    loose: &[Piece],
     anchored: bool,
     defer_blocks: bool,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> (Answer, bool) {
     let qid = Some(question.id.as_str());
-    let mut draft = match control {
-        Some(c) => from_control(c, loose.is_empty(), defer_blocks, qid, warnings),
-        None if anchored => Draft::new(AnswerStatus::Unanswered),
-        None => Draft::new(AnswerStatus::Missing),
+    let control = found.control;
+    let mut draft = match (control, found.line) {
+        (Some(c), Some(line)) => on_line(c, line, qid, warnings),
+        (Some(c), None) => from_control(c, loose.is_empty(), defer_blocks, qid, warnings),
+        (None, _) if anchored => Draft::new(AnswerStatus::Unanswered),
+        (None, _) => Draft::new(AnswerStatus::Missing),
     };
     if !loose.is_empty() {
-        warnings.push(warning(
-            WarningCode::AnswerOutsideControl,
-            outside_message(loose.len(), control.is_some()),
-            qid,
-        ));
+        warn_of_loose(loose, control.is_some(), qid, warnings);
         add_loose(&mut draft, loose);
     }
-    let matched_by = match (matched_by, control, loose.is_empty()) {
+    let matched_by = match (found.matched_by, control, loose.is_empty()) {
         (Some(by), Some(_), _) => Some(by),
         (_, None, false) => Some(MatchedBy::OutsideControl),
         _ => None,
@@ -157,6 +209,39 @@ fn answer(
         control: control.map(control_ref),
     };
     (a, draft.deferred)
+}
+
+/// What an answered inline control holds, with the rest of its line: one paragraph, the
+/// control's links kept.
+fn on_line(
+    c: &Control,
+    line: OwnLine,
+    qid: Option<&str>,
+    warnings: &mut Vec<SubmissionWarning>,
+) -> Draft {
+    warnings.push(warning(
+        WarningCode::AnswerOutsideControl,
+        "text written beside the control in its paragraph continues the answer on its line",
+        qid,
+    ));
+    for &s in &line.joined {
+        warnings.push(control_in_answer(s, qid));
+    }
+    let links: Vec<Link> = c
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Paragraph { links, .. } | Block::ListItem { links, .. } => links.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut draft = Draft::new(AnswerStatus::Answered);
+    draft.blocks = vec![Block::Paragraph {
+        text: line.text.clone(),
+        links,
+    }];
+    draft.text = line.text;
+    draft
 }
 
 /// What the control holds. `alone`: nothing was written beside it, so a placeholder it still
@@ -195,16 +280,49 @@ fn from_control(
     draft
 }
 
-/// Text written under the question outside its control continues the answer.
-fn add_loose(draft: &mut Draft, loose: &[String]) {
+/// What was written beside the control, or in the answer's area without one, continues the
+/// answer, each on a line of its own.
+fn add_loose(draft: &mut Draft, loose: &[Piece]) {
     for l in loose {
         if !draft.text.is_empty() {
             draft.text.push('\n');
         }
-        draft.text.push_str(l);
-        draft.blocks.push(paragraph(l));
+        draft.text.push_str(&l.text);
+        draft.blocks.extend(l.blocks.iter().cloned());
     }
     draft.status = AnswerStatus::Answered;
+}
+
+/// Warns of what was taken into an answer from outside its control: the paragraphs at once,
+/// each control that answers no question by itself.
+fn warn_of_loose(
+    loose: &[Piece],
+    has_control: bool,
+    qid: Option<&str>,
+    warnings: &mut Vec<SubmissionWarning>,
+) {
+    let paragraphs = loose.iter().filter(|p| p.control.is_none()).count();
+    if paragraphs > 0 {
+        warnings.push(warning(
+            WarningCode::AnswerOutsideControl,
+            outside_message(paragraphs, has_control),
+            qid,
+        ));
+    }
+    for c in loose.iter().filter_map(|p| p.control) {
+        warnings.push(control_in_answer(c, qid));
+    }
+}
+
+/// The warning that control `c`, which answers no question, was taken into an answer.
+fn control_in_answer(c: usize, qid: Option<&str>) -> SubmissionWarning {
+    warning(
+        WarningCode::ControlInAnswer,
+        format!(
+            "the control #{c}, which has no tag, title or label, stands in the answer's area and was taken into the answer"
+        ),
+        qid,
+    )
 }
 
 fn outside_message(paragraphs: usize, has_control: bool) -> String {
@@ -300,6 +418,73 @@ mod tests {
     }
 
     #[test]
+    fn text_typed_beside_an_inline_answer_continues_it_on_its_line() {
+        let s = map(&DocBuilder::new()
+            .paragraph(Q1)
+            .inline_in("Vi har ", |c| c.text("två lotsar"), " sedan 2021.")
+            .paragraph("Mer under.")
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!(a.text, "Vi har två lotsar sedan 2021.\nMer under.");
+        assert_eq!(
+            a.blocks,
+            [
+                paragraph("Vi har två lotsar sedan 2021."),
+                paragraph("Mer under.")
+            ]
+        );
+        let said: Vec<&str> = s
+            .warnings
+            .iter()
+            .filter(|w| w.code.as_str() == "answer-outside-control")
+            .map(|w| w.message.as_str())
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "text written beside the control in its paragraph continues the answer on its line",
+                "1 paragraph written under the question outside its control was taken into the answer"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fields_line_is_its_value_without_its_label() {
+        let s = map(&DocBuilder::new()
+            .inline_in(
+                "Kontaktperson: ",
+                |c| c.text("Helena Näslund"),
+                ", utvecklingsstrateg",
+            )
+            .inline_in(
+                "Telefon: ",
+                |c| c.text("08-508 100 51"),
+                " (växel)\tE-post: ",
+            )
+            .build());
+        let c = s.contact.as_ref().unwrap();
+        assert_eq!(
+            c.name.as_deref(),
+            Some("Helena Näslund, utvecklingsstrateg")
+        );
+        // The next label is no part of the line before it.
+        assert_eq!(c.phone_as_written.as_deref(), Some("08-508 100 51 (växel)"));
+    }
+
+    #[test]
+    fn a_placeholder_beside_typed_text_is_no_part_of_the_answer() {
+        let s = map(&DocBuilder::new()
+            .paragraph(Q1)
+            .inline_in("Vi har ", |c| c.placeholder("Ange antal"), " lotsar.")
+            .build());
+        let a = answer(&s, "q1");
+        assert_eq!(
+            (a.status, a.text.as_str()),
+            (AnswerStatus::Answered, "Vi har lotsar.")
+        );
+    }
+
+    #[test]
     fn a_control_still_showing_its_placeholder_is_unanswered_and_warned_of() {
         let s = map(&DocBuilder::new()
             .control(|c| c.tag("q1").placeholder("Skriv här."))
@@ -358,7 +543,8 @@ mod tests {
         let value = |i: usize, loose: &[&str]| {
             field_value(
                 Some(&doc.controls[i]),
-                loose.iter().map(|l| l.to_string()).collect(),
+                None,
+                loose.iter().map(|l| Piece::text(l.to_string())).collect(),
                 &[],
             )
         };
@@ -366,7 +552,16 @@ mod tests {
         assert_eq!(value(0, &["Näslund"]).as_deref(), Some("Helena Näslund"));
         assert_eq!(value(1, &["Helena"]).as_deref(), Some("Helena"));
         assert_eq!(value(1, &[]), None);
-        assert_eq!(field_value(None, Vec::new(), &[]), None);
+        assert_eq!(field_value(None, None, Vec::new(), &[]), None);
+        // On its line, the control's text is the line's.
+        let line = OwnLine {
+            text: "Helena, strateg".into(),
+            joined: Vec::new(),
+        };
+        assert_eq!(
+            field_value(Some(&doc.controls[0]), Some(line), Vec::new(), &[]).as_deref(),
+            Some("Helena, strateg")
+        );
     }
 
     #[test]
@@ -381,7 +576,8 @@ mod tests {
         let value = |i: usize, loose: &[&str]| {
             field_value(
                 Some(&doc.controls[i]),
-                loose.iter().map(|l| l.to_string()).collect(),
+                None,
+                loose.iter().map(|l| Piece::text(l.to_string())).collect(),
                 &placeholders,
             )
         };

@@ -1,17 +1,20 @@
 //! The document's flow as the mapping reads it: what each paragraph is ([`ParagraphRole`]: a
 //! question's text, a heading, template text or the respondent's own), the region of the flow
-//! each question owns, and the text written outside controls in it.
+//! each question (or question someone added) owns, and what was written outside the items'
+//! controls in it ([`Loose`]).
 //!
-//! Which control answers what is the matching's; what loose text becomes is the answers' (in a
-//! region) and unmapped's (outside every region).
+//! Which control answers what is the matching's, which control answering nothing has a label or
+//! continues an answer the strays'; what loose text becomes is the answers' (in an item's
+//! region) and unmapped's (in an added question's, and outside every region).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::Run;
+use super::lines::{Line, Part};
 use super::prepare::{TextKeys, VariantData};
-use super::text_match::{SAME_QUESTION, TextKey, key};
-use crate::model::{Document, FlowItem, Story};
+use super::text_match::{SAME_QUESTION, TextKey};
+use super::{Run, paragraph};
+use crate::model::{Block, Document, FlowItem, Status, Story};
 
 /// What a paragraph of the flow is to the mapping.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,11 +29,60 @@ pub(super) enum ParagraphRole {
     Text,
 }
 
-/// Text written outside controls, in flow order.
+/// The part of the flow a flow item stands in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Region {
+    /// Before the first question, after a heading, or outside the body.
+    Outside,
+    /// An item's: from its text or its control to the next question, field or heading.
+    Item(usize),
+    /// A question someone added to the form ([`super::strays`]): from its label to the next
+    /// question, field or heading. `after`: the item whose region it ended.
+    Added {
+        control: usize,
+        after: Option<usize>,
+    },
+}
+
+impl Region {
+    /// The item it stands after: its own, or the one an added question followed.
+    pub(super) fn after(self) -> Option<usize> {
+        match self {
+            Region::Outside => None,
+            Region::Item(i) => Some(i),
+            Region::Added { after, .. } => after,
+        }
+    }
+}
+
+/// Something written outside an item's control that continues its answer: a paragraph, the
+/// text typed beside an unanswered control, or a control that answers no question.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Piece {
+    pub(super) text: String,
+    pub(super) blocks: Vec<Block>,
+    /// The control it is, when it is one.
+    pub(super) control: Option<usize>,
+}
+
+impl Piece {
+    /// A paragraph of text.
+    pub(super) fn text(text: String) -> Piece {
+        Piece {
+            blocks: vec![paragraph(&text)],
+            text,
+            control: None,
+        }
+    }
+}
+
+/// What was written outside the items' controls, in flow order.
 #[derive(Default)]
 pub(super) struct Loose {
     /// By the item whose region it stands in.
-    pub(super) by_item: HashMap<usize, Vec<String>>,
+    pub(super) by_item: HashMap<usize, Vec<Piece>>,
+    /// By the added question whose region it stands in (its control).
+    pub(super) by_added: HashMap<usize, Vec<Piece>>,
     /// Paragraphs outside every region: flow index and text.
     pub(super) outside: Vec<(usize, String)>,
 }
@@ -96,99 +148,183 @@ fn role(k: &TextKey, heading: bool, data: &VariantData<'_>) -> ParagraphRole {
     ParagraphRole::Text
 }
 
-/// Finds the item whose region each flow item stands in: from a question's text or its
-/// control on, until the next heading, question or field. Header and footer have none.
+/// Finds the region each flow item stands in: an item's, from its text or its control on,
+/// until the next heading, question or field; an added question's, from its label on. Header
+/// and footer stand outside.
 pub(super) fn find_regions(run: &mut Run<'_, '_>) {
     let doc = run.doc;
     let item_of_control = &run.matches.item_of_control;
-    let mut current = None;
+    // The labelled controls, by where their region starts: the label paragraph, or the
+    // control itself when its label stands beside it (such a line starts no region).
+    let added: HashMap<usize, usize> = run
+        .labels
+        .iter()
+        .filter_map(|(&c, l)| l.paragraph.map(|p| (p, c)))
+        .collect();
+    let mut current = Region::Outside;
     let mut out = Vec::with_capacity(doc.flow.len());
-    for (f, &role) in doc.flow.iter().zip(&run.roles) {
+    for (fi, (f, &role)) in doc.flow.iter().zip(&run.roles).enumerate() {
         let story_body = match f {
             FlowItem::Paragraph { story, .. } | FlowItem::Control { story, .. } => {
                 matches!(story, Story::Body | Story::Footnote | Story::Endnote)
             }
         };
         if !story_body {
-            out.push(None);
+            out.push(Region::Outside);
             continue;
         }
-        match f {
-            FlowItem::Control { control, .. } => {
-                if let Some(&i) = item_of_control.get(control) {
-                    current = Some(i);
-                }
-            }
+        let matched = match f {
+            FlowItem::Control { control, .. } => item_of_control.get(control),
             FlowItem::Paragraph { controls, .. } => {
-                if let Some(i) = controls.iter().find_map(|c| item_of_control.get(c)) {
-                    current = Some(*i);
-                } else if let ParagraphRole::Anchor(i) = role {
-                    current = Some(i);
-                } else if role == ParagraphRole::Heading {
-                    current = None;
-                }
+                controls.iter().find_map(|c| item_of_control.get(c))
             }
+        };
+        if let Some(&i) = matched {
+            current = Region::Item(i);
+        } else if let Some(&control) = added.get(&fi) {
+            current = Region::Added {
+                control,
+                after: current.after(),
+            };
+        } else if let ParagraphRole::Anchor(i) = role {
+            current = Region::Item(i);
+        } else if role == ParagraphRole::Heading && matches!(f, FlowItem::Paragraph { .. }) {
+            current = Region::Outside;
         }
         out.push(current);
     }
     run.regions = out;
 }
 
-/// Gathers the text outside controls, by the question whose region it stands in. A paragraph
-/// holding a control that answers nothing keeps its text with that control (its label, most
-/// likely).
+/// Gathers what was written outside the items' controls, by the region it stands in:
+/// paragraphs outside controls, the text typed beside an unanswered control, and the controls
+/// that continue an answer. Label paragraphs are their controls'; the text typed beside an
+/// answered control is the answer's own line ([`super::answers`]), and beside a control that
+/// answers nothing, that control's ([`super::unmapped`]).
 pub(super) fn gather_loose_text(run: &mut Run<'_, '_>) {
-    for (fi, item) in run.doc.flow.iter().enumerate() {
+    let doc = run.doc;
+    let labels: HashSet<usize> = run.labels.values().filter_map(|l| l.paragraph).collect();
+    for (fi, item) in doc.flow.iter().enumerate() {
         // Body paragraphs and the notes referenced from them; header and footer text outside
         // controls is template furniture (page numbers, logos) and never an answer.
-        let FlowItem::Paragraph {
-            story: Story::Body | Story::Footnote | Story::Endnote,
-            text,
-            full_text,
-            controls,
-            ..
-        } = item
-        else {
-            continue;
-        };
-        let has_controls = full_text.is_some() || !controls.is_empty();
-        let Some(own) = loose_text(text, has_controls, run.roles[fi], &run.data.exact) else {
-            continue;
-        };
-        if run.matches.unmatched_inline.contains_key(&fi) {
-            continue;
-        }
-        match run.regions[fi] {
-            Some(i) => run.loose.by_item.entry(i).or_default().push(own),
-            None => run.loose.outside.push((fi, own)),
+        match item {
+            FlowItem::Control {
+                story: Story::Body,
+                control,
+                ..
+            } => {
+                if let Some(&i) = run.continues.get(control) {
+                    let c = &doc.controls[*control];
+                    let piece = Piece {
+                        text: c.text.clone(),
+                        blocks: c.blocks.clone(),
+                        control: Some(c.index),
+                    };
+                    run.loose.by_item.entry(i).or_default().push(piece);
+                }
+            }
+            FlowItem::Paragraph {
+                story: Story::Body | Story::Footnote | Story::Endnote,
+                text,
+                controls,
+                ..
+            } => {
+                if !controls.is_empty() {
+                    gather_line(run, fi);
+                    continue;
+                }
+                if labels.contains(&fi) {
+                    continue;
+                }
+                let Some(own) = loose_text(text, run.roles[fi]) else {
+                    continue;
+                };
+                match run.regions[fi] {
+                    Region::Item(i) => run
+                        .loose
+                        .by_item
+                        .entry(i)
+                        .or_default()
+                        .push(Piece::text(own)),
+                    Region::Added { control, .. } => {
+                        run.loose
+                            .by_added
+                            .entry(control)
+                            .or_default()
+                            .push(Piece::text(own));
+                    }
+                    Region::Outside => run.loose.outside.push((fi, own)),
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// The respondent's own text in a flow paragraph, if any: not template text, not a heading,
-/// not the question or label itself (a label beside an inline control is left out, the rest of
-/// the line kept). `labels`: every question text and label, by key.
-pub(super) fn loose_text(
-    text: &str,
-    has_controls: bool,
-    role: ParagraphRole,
-    labels: &HashMap<String, usize>,
-) -> Option<String> {
-    if text.is_empty() {
-        return None;
-    }
-    match role {
-        ParagraphRole::Heading | ParagraphRole::Template => return None,
-        ParagraphRole::Anchor(_) if !has_controls => return None,
-        _ => {}
-    }
-    if has_controls {
-        // "Nämnd: [control]": the label is template text; anything else is the respondent's.
-        if labels.contains_key(&key(text)) {
-            return None;
+/// What continues an answer in paragraph `fi`, which holds inline controls: the text typed
+/// beside an item's control that shows nothing of its own, and the controls that continue an
+/// answer whose control is not in the same line (there they are the line's).
+fn gather_line(run: &mut Run<'_, '_>, fi: usize) {
+    let Some(line) = run.lines.get(&fi) else {
+        return;
+    };
+    let doc = run.doc;
+    let own = |c: usize| {
+        let control = &doc.controls[c];
+        match control.status {
+            Status::Answered => control.text.clone(),
+            _ => String::new(),
         }
+    };
+    for part in &line.parts {
+        let &Part::Control(c) = part else { continue };
+        let (i, piece_control) = match (run.matches.item_of_control.get(&c), run.continues.get(&c))
+        {
+            (Some(&i), _) if doc.controls[c].status != Status::Answered => (i, None),
+            (None, Some(&i)) => (i, Some(c)),
+            _ => continue,
+        };
+        let joins = |s: usize| run.continues.get(&s) == Some(&i);
+        if piece_control.is_some()
+            && let Some(&ci) = run.matches.taken.get(&i)
+            && line
+                .span(run.candidates[ci], joins)
+                .is_some_and(|span| span.contains(&line_position(line, c)))
+        {
+            continue;
+        }
+        let Some(span) = line.span(c, joins) else {
+            continue;
+        };
+        let text = line.text(&span, own);
+        if text.is_empty() {
+            continue;
+        }
+        let piece = Piece {
+            blocks: vec![paragraph(&text)],
+            text,
+            control: piece_control,
+        };
+        run.loose.by_item.entry(i).or_default().push(piece);
     }
-    Some(text.to_owned())
+}
+
+fn line_position(line: &Line, c: usize) -> usize {
+    line.parts
+        .iter()
+        .position(|p| *p == Part::Control(c))
+        .unwrap_or(usize::MAX)
+}
+
+/// The respondent's own text in a paragraph outside controls, if any: not template text, not
+/// a heading, not a question's text or a label. (Beside inline controls, [`super::lines`]
+/// says what is whose.)
+pub(super) fn loose_text(text: &str, role: ParagraphRole) -> Option<String> {
+    match role {
+        _ if text.is_empty() => None,
+        ParagraphRole::Heading | ParagraphRole::Template | ParagraphRole::Anchor(_) => None,
+        ParagraphRole::Text => Some(text.to_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -346,34 +482,38 @@ mod tests {
         let s = map(&doc);
         // Neither the line nor its label is taken into the question above.
         assert_eq!(answer(&s, "q1").text, "svar");
-        let kept: Vec<(&str, usize)> = s
+        let kept: Vec<(&str, usize, Option<&str>, Option<&str>)> = s
             .unmapped
             .iter()
-            .map(|u| (u.text.as_str(), u.blocks.len()))
+            .map(|u| {
+                let (q, own) = (u.question.as_deref(), u.control_text.as_deref());
+                (u.text.as_str(), u.blocks.len(), q, own)
+            })
             .collect();
-        assert_eq!(kept, [("Diarienummer: KS 2022/1", 1), ("Beslutsdatum:", 1)]);
-        assert_eq!(s.unmapped[0].location.after_question.as_deref(), Some("q1"));
-        assert!(
-            s.warnings.iter().any(|w| w.message
-                == "the control \"Diarienr\" answers no question of the questionnaire")
+        assert_eq!(
+            kept,
+            [
+                (
+                    "Diarienummer: KS 2022/1",
+                    1,
+                    Some("Diarienummer:"),
+                    Some("KS 2022/1")
+                ),
+                ("Beslutsdatum:", 1, Some("Beslutsdatum:"), Some("")),
+            ]
         );
+        assert_eq!(s.unmapped[0].location.after_question.as_deref(), Some("q1"));
+        assert!(s.warnings.iter().any(|w| w.message
+            == "the control \"Diarienr\" answers no question of the questionnaire; \
+                kept in unmapped with its label \"Diarienummer:\""));
     }
 
     #[test]
     fn loose_text_is_the_respondents_own_only() {
-        let labels: HashMap<String, usize> = [(key("Nämnd"), 0)].into();
-        assert_eq!(loose_text("", false, Text, &labels), None);
-        assert_eq!(loose_text("Rubrik", false, Heading, &labels), None);
-        assert_eq!(loose_text("Mall", false, Template, &labels), None);
-        assert_eq!(loose_text("Nämnd", false, Anchor(0), &labels), None);
-        assert_eq!(loose_text("Nämnd:", true, Anchor(0), &labels), None);
-        assert_eq!(
-            loose_text("Nämnd: se ovan", true, Text, &labels).as_deref(),
-            Some("Nämnd: se ovan")
-        );
-        assert_eq!(
-            loose_text("Eget", false, Text, &labels).as_deref(),
-            Some("Eget")
-        );
+        assert_eq!(loose_text("", Text), None);
+        assert_eq!(loose_text("Rubrik", Heading), None);
+        assert_eq!(loose_text("Mall", Template), None);
+        assert_eq!(loose_text("Nämnd", Anchor(0)), None);
+        assert_eq!(loose_text("Eget", Text).as_deref(), Some("Eget"));
     }
 }

@@ -14,7 +14,7 @@ use super::flow::ParagraphRole;
 use super::options::Options;
 use super::prepare::{Prepared, VariantData};
 use super::text_match::{SAME_QUESTION, TextKey, key};
-use crate::model::{Control, ControlType, Document, FlowItem, Level, Story};
+use crate::model::{Control, ControlType, Document, FlowItem, Story};
 use crate::submission::{MatchedBy, VariantBy};
 
 /// What the candidates answer. Items are numbered as in [`VariantData::items`], candidates by
@@ -29,8 +29,6 @@ pub(super) struct Matches {
     pub(super) duplicates: HashMap<usize, usize>,
     /// Per control that answers an item (an index into the document's controls): the item.
     pub(super) item_of_control: HashMap<usize, usize>,
-    /// Per paragraph holding an inline candidate that answers nothing: that control.
-    pub(super) unmatched_inline: HashMap<usize, usize>,
 }
 
 /// The controls that can hold answers: the outermost controls that are not containers
@@ -134,8 +132,7 @@ pub(super) fn match_controls(run: &mut Run<'_, '_>) {
             .map(|i| (i, MatchedBy::Tag))
             .or_else(|| match_by_alias(control, data).map(|i| (i, MatchedBy::Alias)))
             .or_else(|| {
-                match_by_text_before(doc, control, &run.roles, &before)
-                    .map(|i| (i, MatchedBy::QuestionText))
+                match_by_text_before(run, control, &before).map(|i| (i, MatchedBy::QuestionText))
             });
         if let Some((i, by)) = found {
             match m.taken.entry(i) {
@@ -162,28 +159,7 @@ pub(super) fn match_controls(run: &mut Run<'_, '_>) {
         .zip(&m.of_candidate)
         .filter_map(|(&c, found)| found.map(|(i, _)| (c, i)))
         .collect();
-    m.unmatched_inline = unmatched_inline(doc, candidates, &m.of_candidate);
     run.matches = m;
-}
-
-/// The paragraphs holding an inline candidate that answers nothing, with that control.
-fn unmatched_inline(
-    doc: &Document,
-    candidates: &[usize],
-    of_candidate: &[Option<(usize, MatchedBy)>],
-) -> HashMap<usize, usize> {
-    candidates
-        .iter()
-        .zip(of_candidate)
-        .filter(|(_, m)| m.is_none())
-        .filter_map(|(&c, _)| {
-            let control = &doc.controls[c];
-            (control.level == Level::Inline)
-                .then_some(control.flow_index)
-                .flatten()
-                .map(|fi| (fi, c))
-        })
-        .collect()
 }
 
 fn match_by_tag(c: &Control, data: &VariantData<'_>) -> Option<usize> {
@@ -199,18 +175,25 @@ fn match_by_alias(c: &Control, data: &VariantData<'_>) -> Option<usize> {
     data.aliases.get(&alias).copied()
 }
 
-/// The question text or label right before a control: the text beside an inline control in
-/// its own paragraph, else the nearest paragraph before it that is not empty (`before`, from
-/// [`questions_before`]).
-fn match_by_text_before(
-    doc: &Document,
-    c: &Control,
-    roles: &[ParagraphRole],
-    before: &[Option<usize>],
-) -> Option<usize> {
+/// The question text or label right before a control: the label right before an inline
+/// control in its line, or the text beside it in its paragraph, else the nearest paragraph
+/// before it that is not empty (`before`, from [`questions_before`]) unless another control
+/// stands before it in its line.
+fn match_by_text_before(run: &Run<'_, '_>, c: &Control, before: &[Option<usize>]) -> Option<usize> {
     let fi = c.flow_index?;
-    if let Some(FlowItem::Paragraph { .. }) = doc.flow.get(fi)
-        && let ParagraphRole::Anchor(i) = roles[fi]
+    if let Some(line) = run.lines.get(&fi) {
+        if let Some(&i) = line
+            .label_of(c.index)
+            .and_then(|label| run.data.exact.get(&key(label)))
+        {
+            return Some(i);
+        }
+        if line.control_before(c.index) {
+            return None;
+        }
+    }
+    if let Some(FlowItem::Paragraph { .. }) = run.doc.flow.get(fi)
+        && let ParagraphRole::Anchor(i) = run.roles[fi]
     {
         return Some(i);
     }
@@ -410,11 +393,12 @@ mod tests {
 
     #[test]
     fn no_position_match_when_the_counts_differ() {
+        // Titled, so that they continue no answer.
         let doc = DocBuilder::new()
             .control(|c| c.tag("q1").text("ett"))
-            .control(|c| c.text("två"))
-            .control(|c| c.text("tre"))
-            .control(|c| c.text("fyra"))
+            .control(|c| c.alias("Två").text("två"))
+            .control(|c| c.alias("Tre").text("tre"))
+            .control(|c| c.alias("Fyra").text("fyra"))
             .control(|c| c.tag("q4").text("2022-04-30"))
             .build();
         let s = map(&doc);

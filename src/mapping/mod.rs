@@ -5,15 +5,21 @@
 //! text right before it (tolerant of small edits); its position among the template's controls.
 //! Text written outside any control, between a question and the next heading or question,
 //! belongs to that question: it is the answer when the control is missing or unanswered, and it
-//! continues the answer when the control holds text too (`answer-outside-control`). Whatever is
+//! continues the answer when the control holds text too (`answer-outside-control`); text typed
+//! beside an inline control continues it on the same line. A control that answers no question
+//! and has neither tag, title nor label continues the answer whose area it stands in
+//! (`control-in-answer`); one under a label of its own is a question someone added. Whatever is
 //! left goes to `unmapped`, with where it stood.
 //!
 //! A form is mapped in steps over one [`Run`], each step in the module that owns it:
 //!
 //! ```text
 //! options   the caller's variant, round and respondent, checked
+//! lines     each paragraph holding inline controls, in pieces: labels, typed text, controls
 //! matching  the controls that can answer; the variant; what each control answers
-//! flow      each paragraph's role; each question's region; text written outside controls
+//! strays    the controls that answer nothing: labelled (an added question), or continuing
+//!           the answer whose area they stand in
+//! flow      each paragraph's role; each region; what was written outside controls
 //! answers   each question's answer and each field's value (typed values: values)
 //! unmapped  what answers nothing
 //! resolve   the round, the respondent, the contact details
@@ -30,11 +36,13 @@ pub mod text_match;
 
 mod answers;
 mod flow;
+mod lines;
 mod matching;
 mod options;
 mod prepare;
 mod remarks;
 mod resolve;
+mod strays;
 #[cfg(test)]
 mod testing;
 mod unmapped;
@@ -52,9 +60,11 @@ use crate::warning_code::WarningCode;
 pub use options::{OptionError, Options, check_options};
 pub use prepare::{Prepared, TextKeys};
 
-use flow::{Loose, ParagraphRole};
+use flow::{Loose, ParagraphRole, Region};
+use lines::Line;
 use matching::Matches;
 use prepare::VariantData;
+use strays::Label;
 
 /// Maps a read form to a submission. To map many forms, prepare once with [`Prepared`].
 pub fn map(
@@ -115,7 +125,9 @@ fn map_prepared(
     options::check_with(prepared.q, prepared.reg, &prepared.matcher, opts)?;
     let mut run = Run::start(prepared, doc, opts, keys, defer_blocks);
     matching::match_controls(&mut run);
+    strays::find_labels(&mut run);
     flow::find_regions(&mut run);
+    strays::find_continuations(&mut run);
     flow::gather_loose_text(&mut run);
     answers::answer_items(&mut run);
     unmapped::collect(&mut run);
@@ -138,10 +150,17 @@ struct Run<'r, 'a> {
     candidates: Vec<usize>,
     /// What each flow item is to the mapping.
     roles: Vec<ParagraphRole>,
+    /// Each paragraph holding inline controls, in pieces, by flow index ([`lines::lines`]).
+    lines: HashMap<usize, Line>,
     /// What each candidate answers ([`matching::match_controls`]).
     matches: Matches,
-    /// The item whose region each flow item stands in ([`flow::find_regions`]).
-    regions: Vec<Option<usize>>,
+    /// The labels of the controls that answer nothing, by control ([`strays::find_labels`]).
+    labels: HashMap<usize, Label>,
+    /// The region each flow item stands in ([`flow::find_regions`]).
+    regions: Vec<Region>,
+    /// The controls that answer nothing and continue the answer whose area they stand in,
+    /// with its item ([`strays::find_continuations`]).
+    continues: HashMap<usize, usize>,
     /// Text written outside controls ([`flow::gather_loose_text`]).
     loose: Loose,
     /// Each field's value, by its role ([`answers::answer_items`]).
@@ -170,6 +189,7 @@ impl<'r, 'a> Run<'r, 'a> {
             .variant(&variant)
             .expect("the variant is one of the questionnaire's");
         let roles = flow::roles(doc, data, &flow_keys);
+        let lines = lines::lines(doc, &data.exact);
         Run {
             prepared,
             doc,
@@ -177,8 +197,11 @@ impl<'r, 'a> Run<'r, 'a> {
             data,
             candidates,
             roles,
+            lines,
             matches: Matches::default(),
+            labels: HashMap::new(),
             regions: Vec::new(),
+            continues: HashMap::new(),
             loose: Loose::default(),
             fields: HashMap::new(),
             moves: defer_blocks.then(Vec::new),
@@ -209,7 +232,9 @@ fn new_submission(
         },
         round: None,
         respondent: None,
+        as_converted: None,
         contact: None,
+        redacted: false,
         answers: Vec::new(),
         unmapped: Vec::new(),
         comments: Vec::new(),

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::Run;
+use super::flow::Region;
 use crate::model::Document;
 use crate::submission::{SubmissionComment, SubmissionWarning};
 use crate::warning_code::WarningCode;
@@ -20,8 +21,10 @@ pub(super) fn comments(run: &mut Run<'_, '_>) {
                 .control
                 .and_then(|ctrl| top_candidate(doc, ctrl, &run.matches.item_of_control))
                 .or_else(|| {
-                    c.flow_index
-                        .and_then(|fi| run.regions.get(fi).copied().flatten())
+                    c.flow_index.and_then(|fi| match run.regions.get(fi) {
+                        Some(Region::Item(i)) => Some(*i),
+                        _ => None,
+                    })
                 });
             SubmissionComment {
                 author: c.author.clone(),

@@ -3,12 +3,14 @@
 //! from the form's fields. How a name or a round is read from text is [`super::respondent`]'s
 //! and [`super::round`]'s; this module decides which source wins and warns when none does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::lines::Line;
 use super::respondent::Matcher;
 use super::{Options, Prepared, Run, contact as contact_details, round, warning};
-use crate::model::Document;
+use crate::model::{Control, Document, FlowItem, Status, Story};
 use crate::round_id::RoundId;
 use crate::schema::{Registry, Respondent, Role};
 use crate::submission::{ResolvedBy, RespondentRef, SubmissionWarning};
@@ -20,7 +22,14 @@ type Fields = HashMap<Role, Option<String>>;
 /// Resolves the round, then the respondent as of the round's last day.
 pub(super) fn round_and_respondent(run: &mut Run<'_, '_>) {
     let warnings = &mut run.out.warnings;
-    let round = resolve_round(run.doc, run.opts, &run.fields, warnings);
+    let (doc, lines) = (run.doc, &run.lines);
+    let round = resolve_round(
+        doc,
+        run.opts,
+        &run.fields,
+        || form_period(doc, lines),
+        warnings,
+    );
     let prepared = run.prepared;
     run.out.respondent = resolve_respondent(
         prepared.reg,
@@ -65,12 +74,14 @@ pub(super) fn contact(run: &mut Run<'_, '_>) {
     run.out.contact = Some(contact);
 }
 
-/// The round: `--round`, else the form's round field, else the folder's name, else the
+/// The round: `--round`, else the form's period (its round field, else `period`: where else
+/// the form gives it, [`form_period`], looked for only then), else the folder's name, else the
 /// file's.
 pub(super) fn resolve_round(
     doc: &Document,
     opts: &Options<'_>,
     fields: &Fields,
+    period: impl FnOnce() -> Option<RoundId>,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> Option<RoundId> {
     if let Some(r) = opts.round {
@@ -79,6 +90,9 @@ pub(super) fn resolve_round(
     if let Some(Some(t)) = fields.get(&Role::Round)
         && let Some(r) = round::parse(t)
     {
+        return Some(r);
+    }
+    if let Some(r) = period() {
         return Some(r);
     }
     let (folder, file) = path_names(opts.path);
@@ -99,6 +113,64 @@ pub(super) fn resolve_round(
         None,
     ));
     None
+}
+
+/// The round the form gives outside its round field, wherever it stands, page headers
+/// included: a control whose tag or title names the period (`period`, `Uppföljningsperiod`),
+/// else a line labelled as the period (`Uppföljningsperiod: T1 2022`, in plain text or around a
+/// control), else a page header that names a round (`Östermalms stadsdelsnämnd – VB 2022`).
+/// Other text is not read for it: an answer may well name another round. A placeholder is
+/// never a period. `lines`: the paragraphs holding inline controls, in pieces.
+fn form_period(doc: &Document, lines: &HashMap<usize, Line>) -> Option<RoundId> {
+    let named = doc
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::Answered && c.story != Story::Comment)
+        .filter(|c| {
+            [&c.tag, &c.alias]
+                .into_iter()
+                .flatten()
+                .any(|n| round::names_period(n))
+        })
+        .find_map(|c| round::parse(&c.text));
+    // Each paragraph's text as it shows, placeholders left out, and each header control's.
+    let texts = || {
+        doc.flow
+            .iter()
+            .enumerate()
+            .filter_map(move |(fi, f)| match f {
+                FlowItem::Paragraph { story, text, .. } => {
+                    let text = match lines.get(&fi) {
+                        Some(line) => Cow::Owned(line.text(&(0..line.parts.len()), |c| {
+                            shown(&doc.controls[c]).to_owned()
+                        })),
+                        None => Cow::Borrowed(text.as_str()),
+                    };
+                    Some((*story, text))
+                }
+                FlowItem::Control {
+                    story: Story::Header,
+                    control,
+                    ..
+                } => Some((Story::Header, Cow::Borrowed(shown(&doc.controls[*control])))),
+                FlowItem::Control { .. } => None,
+            })
+    };
+    named
+        .or_else(|| texts().find_map(|(_, t)| round::from_period_line(&t)))
+        .or_else(|| {
+            texts()
+                .filter(|(story, _)| *story == Story::Header)
+                .find_map(|(_, t)| round::parse(&t))
+        })
+}
+
+/// A control's text when it holds an answer; a placeholder shows nothing.
+fn shown(c: &Control) -> &str {
+    match c.status {
+        Status::Answered => &c.text,
+        _ => "",
+    }
 }
 
 /// The respondent: `--respondent` (warned of when the form names another), else the form's
@@ -258,6 +330,80 @@ mod tests {
         );
         // Without a path, the file name the reader was given.
         assert_eq!(round(&bare, None, None), is("2021-VB"));
+    }
+
+    #[test]
+    fn the_form_gives_its_period_wherever_it_stands() {
+        let round = |doc: DocBuilder| map(&doc.build()).round.map(|r| r.to_string());
+        let some = |r: &str| Some(r.to_owned());
+        // A page header's text, or a labelled line anywhere.
+        assert_eq!(
+            round(DocBuilder::new().header("Östermalms stadsdelsnämnd – VB 2022")),
+            some("2022-VB")
+        );
+        assert_eq!(
+            round(DocBuilder::new().paragraph("Uppföljningsperiod: T1 2022")),
+            some("2022-T1")
+        );
+        // A control named as the period, its label unknown.
+        assert_eq!(
+            round(DocBuilder::new().inline("Avser:", |c| c.tag("period").text("Tertial 2 2022"))),
+            some("2022-T2")
+        );
+        // A labelled line around a control with no name.
+        assert_eq!(
+            round(DocBuilder::new().inline("Period:", |c| c.text("Tertial 1 2022"))),
+            some("2022-T1")
+        );
+        // A named control wins over a labelled line, which wins over a header.
+        assert_eq!(
+            round(
+                DocBuilder::new()
+                    .header("VB 2021")
+                    .paragraph("Period: T2 2021")
+                    .control(|c| c.alias("Uppföljningsperiod").text("T1 2022"))
+            ),
+            some("2022-T1")
+        );
+        assert_eq!(
+            round(
+                DocBuilder::new()
+                    .header("VB 2021")
+                    .paragraph("Period: T2 2021")
+            ),
+            some("2021-T2")
+        );
+        // Body text that mentions a round is no period; neither is a placeholder.
+        assert_eq!(
+            round(
+                DocBuilder::new()
+                    .paragraph("Insatserna följs upp i tertialrapport 2 2022.")
+                    .inline("Period:", |c| c.tag("period").placeholder("T1 2022"))
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_forms_period_wins_over_its_file_name_and_the_option_over_both() {
+        let doc = DocBuilder::new()
+            .file("Östermalm VB 2021.docx")
+            .header("Uppföljningsperiod: T1 2022")
+            .build();
+        let round = |round: Option<&str>| {
+            map_with(
+                &doc,
+                Options {
+                    round,
+                    path: Some(Path::new("in/2022 T2/Östermalm VB 2021.docx")),
+                    ..Options::default()
+                },
+            )
+            .round
+            .map(|r| r.to_string())
+        };
+        assert_eq!(round(None).as_deref(), Some("2022-T1"));
+        assert_eq!(round(Some("2023-VB")).as_deref(), Some("2023-VB"));
     }
 
     #[test]

@@ -113,6 +113,31 @@ impl<'r> Matcher<'r> {
     }
 }
 
+/// How alike a mistyped id or name must be to a registry id, name or alias to be offered
+/// instead (Jaro-Winkler: a shared beginning weighs most, as in `brommma` for `bromma-sdn`).
+const CLOSE: f64 = 0.85;
+
+/// The registry's respondents whose id, name or alias is close to `s` (a mistyped id or
+/// name), the closest first, at most `n`.
+pub fn close_matches<'r>(registry: &'r Registry, s: &str, n: usize) -> Vec<&'r Respondent> {
+    let given = ascii_key(s);
+    let mut scored: Vec<(f64, &Respondent)> = registry
+        .respondents
+        .iter()
+        .map(|r| {
+            let best = std::iter::once(&r.id)
+                .chain(std::iter::once(&r.name))
+                .chain(&r.aliases)
+                .map(|c| strsim::jaro_winkler(&given, &ascii_key(c)))
+                .fold(0.0, f64::max);
+            (best, r)
+        })
+        .filter(|(score, _)| *score >= CLOSE)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    scored.into_iter().take(n).map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +165,27 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn a_mistyped_id_is_offered_the_ids_close_to_it() {
+        let reg = registry();
+        let ids = |s: &str| -> Vec<String> {
+            close_matches(&reg, s, 3)
+                .into_iter()
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        assert_eq!(
+            ids("brommma-sdn").first().map(String::as_str),
+            Some("bromma-sdn")
+        );
+        assert_eq!(
+            ids("ostermalm").first().map(String::as_str),
+            Some("ostermalm-sdn")
+        );
+        assert!(ids("zzzz").is_empty());
+        assert!(ids("bromma").len() <= 3);
     }
 
     #[test]

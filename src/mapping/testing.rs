@@ -203,6 +203,39 @@ impl DocBuilder {
         self
     }
 
+    /// A paragraph holding `before`, an inline control, then `after` (`Vi har [2] lotsar.`).
+    pub fn inline_in(
+        mut self,
+        before: &str,
+        f: impl FnOnce(ControlBuilder) -> ControlBuilder,
+        after: &str,
+    ) -> Self {
+        let flow_index = self.doc.flow.len();
+        let c = self.push_control(f, Level::Inline, flow_index);
+        let mut p = paragraph(Story::Body, &format!("{before}{after}"), None);
+        if let FlowItem::Paragraph {
+            controls,
+            full_text,
+            ..
+        } = &mut p
+        {
+            controls.push(c);
+            *full_text = Some(format!("{before}{}{after}", self.doc.controls[c].text));
+        }
+        self.doc.flow.push(p);
+        self
+    }
+
+    /// A body paragraph in the paragraph style named `style`.
+    pub fn paragraph_styled(mut self, text: &str, style: &str) -> Self {
+        let mut p = paragraph(Story::Body, text, None);
+        if let FlowItem::Paragraph { style: s, .. } = &mut p {
+            *s = Some(style.into());
+        }
+        self.doc.flow.push(p);
+        self
+    }
+
     /// A control inside the last control added (a repeating section's item, a group's part).
     pub fn child(mut self, f: impl FnOnce(ControlBuilder) -> ControlBuilder) -> Self {
         let parent = self.doc.controls.len() - 1;

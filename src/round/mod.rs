@@ -22,7 +22,7 @@ use crate::model::Block;
 use crate::output::Generator;
 use crate::round_id::RoundId;
 use crate::schema::{Questionnaire, Registry};
-use crate::submission::{AnswerStatus, Contact, Submission};
+use crate::submission::{AnswerStatus, Contact, ContactRemoved, Submission};
 use crate::warning_code::codes;
 
 /// The version of the round format. Adding an optional field is a minor change, anything else a
@@ -75,6 +75,23 @@ impl Round {
     /// every output says so.
     pub fn round_unknown(&self) -> bool {
         self.round.is_none() && !self.respondents.iter().any(|r| r.expected)
+    }
+
+    /// Leaves out the contact details (personal data) everywhere the round holds them: of
+    /// each respondent, each submission and each superseded one; says what it removed.
+    pub fn redact_contact(&mut self) -> ContactRemoved {
+        let mut removed = ContactRemoved::default();
+        for r in &mut self.respondents {
+            // The values of the respondent's submission: counted there.
+            r.contact = None;
+        }
+        for s in &mut self.submissions {
+            removed += s.redact_contact();
+        }
+        for s in &mut self.superseded {
+            removed += s.submission.redact_contact();
+        }
+        removed
     }
 }
 

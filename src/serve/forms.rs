@@ -2,19 +2,22 @@
 //! converted on a bounded pool of blocking threads, one reused reader per worker, so that a
 //! burst of uploads waits for a worker instead of starving the requests that only read; then
 //! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
-//! `report.json` updated, origin `upload`), the original kept under `OUT/originals/` by its
-//! SHA-256, and a [`RoundChanged`] sent to whoever listens (the page, later).
+//! `report.json` updated, origin `upload`, the analyst's decisions in `OUT/assignments.json`
+//! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
+//! sent to whoever listens (the page, later).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use axum::http::StatusCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, broadcast};
 
 use blankett::{
-    AnswerStatus, Config, Context, FileReport, FileStatus, FormFile, FormOrigin, FormSource, Index,
-    Prepared, Report, RespondentRef, Submission, SubmissionWarning, Worker,
+    AnswerStatus, Assignments, Config, Context, FileReport, FileStatus, FormFile, FormOrigin,
+    FormSource, Index, Prepared, Report, RespondentRef, SkipReason, Skipped, Submission,
+    SubmissionWarning, Worker,
 };
 
 use super::problem::Problem;
@@ -83,9 +86,12 @@ pub struct Forms {
     cfg: &'static Config,
     prepared: Prepared<'static>,
     fingerprint: String,
+    /// The analyst's decisions, read at start: `blankett assign` cannot change them while the
+    /// server holds the folder.
+    assignments: Assignments,
     /// Idle workers; a permit of `permits` is held while one is taken out.
     workers: Mutex<Vec<Worker>>,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
     events: broadcast::Sender<RoundChanged>,
@@ -93,26 +99,28 @@ pub struct Forms {
 }
 
 impl Forms {
-    /// `workers` workers converting under `cfg` into `out`. The configuration lives as long
-    /// as the process (the prepared questionnaire borrows it for every conversion).
+    /// `workers` workers converting under `cfg` into `out`, with the analyst's decisions of
+    /// `out` (one that cannot be read is an `InvalidData` error). The configuration lives as
+    /// long as the process (the prepared questionnaire borrows it for every conversion).
     pub fn new(
         out: PathBuf,
         cfg: &'static Config,
         workers: usize,
         clock: fn() -> std::time::SystemTime,
-    ) -> Forms {
+    ) -> std::io::Result<Forms> {
         let workers = workers.max(1);
-        Forms {
+        Ok(Forms {
+            assignments: Assignments::load(&out)?,
             out,
             cfg,
             prepared: cfg.prepare(),
             fingerprint: cfg.fingerprint(),
             workers: Mutex::new((0..workers).map(|_| Worker::new(cfg.limits())).collect()),
-            permits: Semaphore::new(workers),
+            permits: Arc::new(Semaphore::new(workers)),
             ledger: Mutex::new(()),
             events: broadcast::channel(64).0,
             clock,
-        }
+        })
     }
 
     /// The configuration forms are converted under.
@@ -132,7 +140,7 @@ impl Forms {
 
     /// Converts an uploaded form without storing anything.
     pub async fn convert(
-        self: &std::sync::Arc<Self>,
+        self: &Arc<Self>,
         file: String,
         bytes: Vec<u8>,
     ) -> Result<Submission, Problem> {
@@ -143,7 +151,7 @@ impl Forms {
 
     /// Converts an uploaded form and stores it, original and all.
     pub async fn upload(
-        self: &std::sync::Arc<Self>,
+        self: &Arc<Self>,
         file: String,
         bytes: Vec<u8>,
     ) -> Result<FormResult, Problem> {
@@ -153,31 +161,32 @@ impl Forms {
     }
 
     /// Runs `job` on an idle worker on a blocking thread, waiting for one when all are busy.
+    /// The permit and the worker go with the job: should the client go away meanwhile, the
+    /// job still finishes (a form sent is stored and recorded), counted against the bound,
+    /// and its worker returns to the idle ones.
     async fn on_worker<T: Send + 'static>(
-        &self,
+        self: &Arc<Self>,
         job: impl FnOnce(&mut Worker) -> Result<T, Problem> + Send + 'static,
     ) -> Result<T, Problem> {
-        let _permit = self
+        let permit = self
             .permits
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|_| Problem::internal("the server is stopping"))?;
-        let mut worker = self
-            .workers
-            .lock()
-            .map_err(|_| Problem::internal("a worker failed"))?
-            .pop()
-            .unwrap_or_else(|| Worker::new(self.cfg.limits()));
-        let (worker, result) = tokio::task::spawn_blocking(move || {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let idle = this.workers.lock().ok().and_then(|mut w| w.pop());
+            let mut worker = idle.unwrap_or_else(|| Worker::new(this.cfg.limits()));
             let result = job(&mut worker);
-            (worker, result)
+            if let Ok(mut idle) = this.workers.lock() {
+                idle.push(worker);
+            }
+            drop(permit);
+            result
         })
         .await
-        .map_err(|e| Problem::internal(format!("a conversion stopped: {e}")))?;
-        if let Ok(mut idle) = self.workers.lock() {
-            idle.push(worker);
-        }
-        result
+        .map_err(|e| Problem::internal(format!("a conversion stopped: {e}")))?
     }
 
     /// Converts on `worker`; the submission and the form's SHA-256, or the problem.
@@ -221,6 +230,9 @@ impl Forms {
             input: UPLOAD_INPUT.to_owned(),
             path: file.clone(),
         };
+        if let Some(record) = blankett::exclusion(&ctx, &source, &sha256) {
+            return Err(self.excluded(record));
+        }
         let s = match worker.convert(form, Path::new(&file), &ctx) {
             Ok(s) => s,
             Err(e) => {
@@ -246,11 +258,38 @@ impl Forms {
         })
     }
 
+    /// Records a form the analyst excluded (read, never converted) and says so.
+    fn excluded(&self, record: Skipped) -> Problem {
+        let detail = format!(
+            "{}: {}{}",
+            record.path,
+            SkipReason::Excluded.describe(),
+            record
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+        let file = record.path.clone();
+        let recorded = self.ledger.lock().map(|_held| {
+            let mut report = Report::load(&self.out);
+            report.record_skipped(record);
+            report.save(&self.out, (self.clock)())
+        });
+        match recorded {
+            Ok(Ok(())) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "excluded", detail)
+                .in_file(Some(&file)),
+            Ok(Err(e)) => Problem::internal(format!("cannot write report.json: {e}")),
+            Err(_) => Problem::internal("the records are unavailable"),
+        }
+    }
+
     fn context(&self) -> Context<'_> {
         Context {
             cfg: self.cfg,
             prepared: &self.prepared,
             now: (self.clock)(),
+            assignments: &self.assignments,
         }
     }
 
@@ -326,7 +365,7 @@ pub fn refused_name(file: &str) -> Option<Problem> {
     let reason = blankett::skip_reason(file)?;
     Some(
         Problem::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "not-a-word-file",
             format!("{file}: {}; send the form as .docx", reason.describe()),
         )

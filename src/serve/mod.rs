@@ -87,7 +87,7 @@ pub fn run(cfg: Config, s: Settings) -> std::io::Result<()> {
 async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(s.addr).await?;
     let bound = listener.local_addr()?;
-    let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock));
+    let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock)?);
     log_changes(&forms, s.log);
     let app = Arc::new(api::App {
         forms,

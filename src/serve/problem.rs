@@ -94,7 +94,7 @@ fn title(code: &str) -> &'static str {
         "not-a-word-file" => "Not a Word file",
         "legacy-doc" => "Word 97-2003 document",
         "internal-error" => "Internal error",
-        "busy" => "Server busy",
+        "excluded" => "Excluded by the analyst",
         _ => "The form could not be converted",
     }
 }

@@ -86,6 +86,7 @@ pub fn convert(bytes: Vec<u8>, sha256: &str, file: &str) -> Option<Submission> {
             prepared,
             // A fixed clock: the same input converts the same way every time.
             now: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_656_633_600),
+            assignments: &blankett::Assignments::default(),
         };
         match worker.convert(form, Path::new(file), &ctx) {
             Ok(s) => Some(s),
