@@ -835,3 +835,26 @@ fn the_analysts_decisions_apply_to_uploads() {
     assert_eq!(r.json()["respondent"]["id"], "bromma-sdn");
     assert_eq!(r.json()["respondent"]["resolvedBy"], "assigned");
 }
+
+#[test]
+fn since_keeps_the_submissions_saved_after_it() {
+    let server = Server::start(&[]);
+    assert_eq!(
+        server
+            .upload("/api/v1/forms", &[("Östermalm.docx", &form())])
+            .status,
+        201
+    );
+    let count = |query: &str| {
+        server.get(&format!("/api/v1/submissions{query}")).json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(""), 1);
+    assert_eq!(count("?since=2000-01-01T00:00:00Z"), 1);
+    assert_eq!(count("?since=2999-01-01T00:00:00Z"), 0);
+    server
+        .get("/api/v1/submissions?since=yesterday")
+        .problem(400, "bad-request");
+}
