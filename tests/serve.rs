@@ -450,9 +450,26 @@ fn a_file_over_the_limit_is_refused_with_413() {
     )
     .problem(413, "file-too-large");
     assert_eq!(p["file"], "stor.docx");
-    let (kind, body) = multipart(&[("Östermalm.docx", &form()), ("stor.docx", &big)]);
-    let p = refused_early(&server, "/api/v1/forms", &kind, body).problem(413, "file-too-large");
-    assert_eq!(p["file"], "stor.docx");
+    // The file before it was read, converted and stored before the big one came: it is
+    // accounted for, and reading stops at the big one.
+    let (kind, body) = multipart(&[
+        ("Östermalm.docx", &form()),
+        ("stor.docx", &big),
+        ("efter.docx", &form()),
+    ]);
+    let r = refused_early(&server, "/api/v1/forms", &kind, body);
+    assert_eq!(r.status, 207, "{}", String::from_utf8_lossy(&r.body));
+    let results = r.json()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0]["status"], 201);
+    assert_eq!(results[1]["file"], "stor.docx");
+    assert_problem(&results[1]["problem"], 413, "file-too-large");
+    let index = server.json("index.json");
+    assert_eq!(
+        index["submissions"].as_object().unwrap().len(),
+        1,
+        "{index}"
+    );
     let many: Vec<(String, Vec<u8>)> = (0..51)
         .map(|i| (format!("f{i}.docx"), vec![b'x'; 10]))
         .collect();
@@ -461,8 +478,11 @@ fn a_file_over_the_limit_is_refused_with_413() {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     let (kind, body) = multipart(&many);
-    refused_early(&server, "/api/v1/forms", &kind, body).problem(413, "too-many-files");
-    assert!(!server.out.join("index.json").exists(), "nothing stored");
+    let r = refused_early(&server, "/api/v1/forms", &kind, body);
+    let results = r.json()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 51, "fifty files read, then the problem");
+    assert_problem(&results[50]["problem"], 413, "too-many-files");
+    assert_eq!(results[50]["file"], "f50.docx");
 }
 
 /// A request announcing a body over the limit is answered before any of it is sent: were the

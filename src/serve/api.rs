@@ -17,7 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
-use super::upload::{self, Upload};
+use super::upload::{self, Files};
 use super::{auth, log, openapi, read};
 
 /// What every handler shares.
@@ -26,6 +26,8 @@ pub struct App {
     pub forms: Arc<Forms>,
     /// Largest file accepted, in bytes (`--max-file-size`).
     pub max_file: u64,
+    /// How many forms are converted at once, and so read ahead of one request.
+    pub workers: usize,
     /// The clock: the status's time.
     pub clock: fn() -> std::time::SystemTime,
 }
@@ -109,22 +111,28 @@ struct Outcome {
 }
 
 /// `POST /forms`: converts and stores each file; one file answers `201` or its problem,
-/// several `207` with an outcome per file, in the order sent.
+/// several `207` with an outcome per file, in the order sent. A problem that ends the request
+/// (a file over the limit) is the answer when no file came before it, else the last outcome.
 async fn post_forms(
     State(app): State<Arc<App>>,
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let files = match upload::files(req, app.max_file, q.filename).await {
+    let files = match Files::open(req, app.max_file, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
-    let mut results = store_all(&app.forms, files).await;
-    if results.len() == 1 {
-        return match results.remove(0).1 {
-            Ok(r) => created(r),
-            Err(p) => p.into_response(),
-        };
+    let (mut results, stopped) = store_each(&app, files).await;
+    match (results.len(), stopped) {
+        (0, Some(p)) => return p.into_response(),
+        (1, None) => {
+            return match results.remove(0).1 {
+                Ok(r) => created(r),
+                Err(p) => p.into_response(),
+            };
+        }
+        (_, Some(p)) => results.push((p.file.clone().unwrap_or_default(), Err(p))),
+        (_, None) => {}
     }
     let outcomes: Vec<Outcome> = results
         .into_iter()
@@ -160,16 +168,32 @@ fn created(r: FormResult) -> Response {
     res
 }
 
-/// Converts and stores every file, as many at once as there are workers; the outcomes in
-/// the order the files came.
-async fn store_all(
-    forms: &Arc<Forms>,
-    files: Vec<Upload>,
-) -> Vec<(String, Result<FormResult, Problem>)> {
+/// What became of one file.
+type Stored = Result<FormResult, Problem>;
+
+/// What became of each file of a request, by name, in the order sent.
+type Results = Vec<(String, Stored)>;
+
+/// Converts and stores the files of a request as they are read, as many at once as there are
+/// workers: the next file is read only once one of them is free, so a request holds at most
+/// that many files in memory. Returns each file's outcome, and the problem that ended the
+/// request early, if one did.
+async fn store_each(app: &Arc<App>, mut files: Files) -> (Results, Option<Problem>) {
     let mut set = JoinSet::new();
-    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    for (i, f) in files.into_iter().enumerate() {
-        let forms = forms.clone();
+    let mut names = Vec::new();
+    let mut out: Vec<Option<Stored>> = Vec::new();
+    let stopped = loop {
+        let f = match files.next().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break None,
+            Err(p) => break Some(p),
+        };
+        while set.len() >= app.workers {
+            collect(set.join_next().await, &mut out);
+        }
+        let (i, forms) = (names.len(), app.forms.clone());
+        names.push(f.name.clone());
+        out.push(None);
         set.spawn(async move {
             let r = match refused_name(&f.name) {
                 Some(p) => Err(p),
@@ -177,21 +201,29 @@ async fn store_all(
             };
             (i, r)
         });
-    }
-    let mut out: Vec<Option<Result<FormResult, Problem>>> = names.iter().map(|_| None).collect();
+    };
     while let Some(done) = set.join_next().await {
-        if let Ok((i, r)) = done {
-            out[i] = Some(r);
-        }
+        collect(Some(done), &mut out);
     }
-    names
+    let results = names
         .into_iter()
         .zip(out)
         .map(|(name, r)| {
             let r = r.unwrap_or_else(|| Err(Problem::internal("the upload stopped")));
             (name, r)
         })
-        .collect()
+        .collect();
+    (results, stopped)
+}
+
+/// Puts a finished upload's outcome in its place.
+fn collect(
+    done: Option<Result<(usize, Stored), tokio::task::JoinError>>,
+    out: &mut [Option<Stored>],
+) {
+    if let Some(Ok((i, r))) = done {
+        out[i] = Some(r);
+    }
 }
 
 /// `POST /convert`: one form in, its submission out; nothing is stored.
@@ -200,15 +232,18 @@ async fn post_convert(
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let mut files = match upload::files(req, app.max_file, q.filename).await {
+    let mut files = match Files::open(req, app.max_file, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
-    if files.len() != 1 {
-        return Problem::bad_request("send one form to convert; POST /forms takes several")
-            .into_response();
-    }
-    let f = files.remove(0);
+    let f = match (files.next().await, files.next().await) {
+        (Ok(Some(f)), Ok(None)) => f,
+        (Err(p), _) | (_, Err(p)) => return p.into_response(),
+        _ => {
+            return Problem::bad_request("send one form to convert; POST /forms takes several")
+                .into_response();
+        }
+    };
     if let Some(p) = refused_name(&f.name) {
         return p.into_response();
     }

@@ -92,6 +92,7 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     let app = Arc::new(api::App {
         forms,
         max_file: cfg.limits().max_file_bytes,
+        workers: s.workers,
         clock: s.clock,
     });
     let router = api::router(app, s.token.clone(), s.log);

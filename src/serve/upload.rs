@@ -1,7 +1,8 @@
 //! What an upload request holds: the files of a `multipart/form-data` body (field `file`, at
-//! most [`MAX_FILES`]) or one raw Word body named by `?filename=`. Limits are kept while
-//! reading: a request whose announced length is over them is refused before its body is read,
-//! and one that turns out longer (chunked, or lying) is refused as soon as it crosses them.
+//! most [`MAX_FILES`]), read one at a time, or one raw Word body named by `?filename=`. Limits
+//! are kept while reading: a request whose announced length is over them is refused before its
+//! body is read, and one that turns out longer (chunked, or lying) is refused as soon as it
+//! crosses them.
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
@@ -41,50 +42,108 @@ pub fn max_request(max_file: u64) -> u64 {
         .saturating_add(MULTIPART_OVERHEAD)
 }
 
-/// The files of an upload request, within `max_file` bytes each.
-pub async fn files(
-    req: Request,
-    max_file: u64,
-    filename: Option<String>,
-) -> Result<Vec<Upload>, Problem> {
-    let kind = media_type(&req);
-    let announced = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if kind == "multipart/form-data" {
-        if announced.is_some_and(|n| n > max_request(max_file)) {
-            return Err(Problem::too_large(format!(
-                "the request is over {} MiB, the most {MAX_FILES} files of --max-file-size allow",
-                max_request(max_file) >> 20
-            )));
-        }
-        return multipart(req, max_file).await;
-    }
-    if WORD_TYPES.contains(&kind.as_str()) {
-        let name = filename
-            .as_deref()
-            .and_then(file_name)
-            .ok_or_else(|| Problem::bad_request("a raw upload needs ?filename= naming the form"))?;
-        if announced.is_some_and(|n| n > max_file) {
-            return Err(over_limit(&name, max_file));
-        }
-        let bytes = raw(req.into_body(), &name, max_file).await?;
-        return Ok(vec![Upload { name, bytes }]);
-    }
-    Err(Problem::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
-        format!(
-            "send multipart/form-data with one or more `file` fields, or one form as a raw body with a Word media type (not {})",
-            if kind.is_empty() {
-                "none"
-            } else {
-                kind.as_str()
+/// The files of an upload request, read one at a time, so that a request of many files holds
+/// only the few being converted in memory, not all it carries.
+pub enum Files {
+    /// One raw Word body, read already (or taken).
+    Raw(Option<Upload>),
+    /// The `file` fields of a multipart body, not read yet.
+    Multipart {
+        /// The body.
+        form: Multipart,
+        /// How many files have been read.
+        read: usize,
+        /// Largest file accepted, in bytes.
+        max_file: u64,
+    },
+}
+
+impl Files {
+    /// The files of `req`, within `max_file` bytes each; a request whose announced length is
+    /// over what it may carry is refused here, before any of it is read.
+    pub async fn open(
+        req: Request,
+        max_file: u64,
+        filename: Option<String>,
+    ) -> Result<Files, Problem> {
+        let kind = media_type(&req);
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if kind == "multipart/form-data" {
+            if announced.is_some_and(|n| n > max_request(max_file)) {
+                return Err(Problem::too_large(format!(
+                    "the request is over {} MiB, the most {MAX_FILES} files of --max-file-size allow",
+                    max_request(max_file) >> 20
+                )));
             }
-        ),
-    ))
+            let form = Multipart::from_request(req, &())
+                .await
+                .map_err(|e| Problem::bad_request(e.body_text()))?;
+            return Ok(Files::Multipart {
+                form,
+                read: 0,
+                max_file,
+            });
+        }
+        if WORD_TYPES.contains(&kind.as_str()) {
+            let name = filename.as_deref().and_then(file_name).ok_or_else(|| {
+                Problem::bad_request("a raw upload needs ?filename= naming the form")
+            })?;
+            if announced.is_some_and(|n| n > max_file) {
+                return Err(over_limit(&name, max_file));
+            }
+            let bytes = raw(req.into_body(), &name, max_file).await?;
+            return Ok(Files::Raw(Some(Upload { name, bytes })));
+        }
+        Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            format!(
+                "send multipart/form-data with one or more `file` fields, or one form as a raw body with a Word media type (not {})",
+                if kind.is_empty() {
+                    "none"
+                } else {
+                    kind.as_str()
+                }
+            ),
+        ))
+    }
+
+    /// The next file, or `None` after the last; a problem ends the request (a file over the
+    /// limit, the fifty-first file, a body that cannot be read, a request without files).
+    pub async fn next(&mut self) -> Result<Option<Upload>, Problem> {
+        match self {
+            Files::Raw(one) => Ok(one.take()),
+            Files::Multipart {
+                form,
+                read,
+                max_file,
+            } => {
+                let next = next_field(form, *max_file).await?;
+                match &next {
+                    Some(u) if *read == MAX_FILES => Err(Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too-many-files",
+                        format!(
+                            "at most {MAX_FILES} files in one request; send the rest in another"
+                        ),
+                    )
+                    .in_file(Some(&u.name))),
+                    Some(_) => {
+                        *read += 1;
+                        Ok(next)
+                    }
+                    None if *read == 0 => {
+                        Err(Problem::bad_request("no `file` field in the form data"))
+                    }
+                    None => Ok(None),
+                }
+            }
+        }
+    }
 }
 
 /// The request's media type, lower case, without parameters.
@@ -114,22 +173,12 @@ async fn raw(body: Body, name: &str, max_file: u64) -> Result<Vec<u8>, Problem> 
         .map_err(|_| over_limit(name, max_file))
 }
 
-/// The `file` fields of a multipart body, each read no further than `max_file` bytes.
-async fn multipart(req: Request, max_file: u64) -> Result<Vec<Upload>, Problem> {
-    let mut form = Multipart::from_request(req, &())
-        .await
-        .map_err(|e| Problem::bad_request(e.body_text()))?;
-    let mut files = Vec::new();
+/// The next `file` field of a multipart body (others are passed over), read no further than
+/// `max_file` bytes.
+async fn next_field(form: &mut Multipart, max_file: u64) -> Result<Option<Upload>, Problem> {
     while let Some(mut field) = form.next_field().await.map_err(multipart_problem)? {
         if field.name() != Some("file") {
             continue;
-        }
-        if files.len() == MAX_FILES {
-            return Err(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-many-files",
-                format!("at most {MAX_FILES} files in one request; send the rest in another"),
-            ));
         }
         let name = field
             .file_name()
@@ -142,12 +191,9 @@ async fn multipart(req: Request, max_file: u64) -> Result<Vec<Upload>, Problem> 
             }
             bytes.extend_from_slice(&chunk);
         }
-        files.push(Upload { name, bytes });
+        return Ok(Some(Upload { name, bytes }));
     }
-    if files.is_empty() {
-        return Err(Problem::bad_request("no `file` field in the form data"));
-    }
-    Ok(files)
+    Ok(None)
 }
 
 /// A multipart body that could not be read: over the request limit (413) or malformed (400).
