@@ -158,7 +158,8 @@ pub async fn submission(
 
 /// The round of the output folder, merged as `consolidate` merges it. Its `generatedAt` is
 /// when the index last changed, so the same submissions give the same round (and `ETag`).
-async fn merged(app: &Arc<App>) -> Result<(Round, Vec<Submission>), Problem> {
+/// With `keep`, the submissions read come back too (the status looks for addresses in them).
+async fn merged(app: &Arc<App>, keep: bool) -> Result<(Round, Vec<Submission>), Problem> {
     let out = app.forms.out().to_path_buf();
     let cfg = app.forms.config();
     tokio::task::spawn_blocking(move || {
@@ -173,8 +174,9 @@ async fn merged(app: &Arc<App>) -> Result<(Round, Vec<Submission>), Problem> {
             redact_contact: cfg.redact_contact(),
             now: changed,
         };
-        let round = blankett::consolidate(subs.clone(), cfg.questionnaire(), cfg.registry(), &opts);
-        (round, subs)
+        let kept = if keep { subs.clone() } else { Vec::new() };
+        let round = blankett::consolidate(subs, cfg.questionnaire(), cfg.registry(), &opts);
+        (round, kept)
     })
     .await
     .map_err(|e| Problem::internal(e.to_string()))
@@ -182,7 +184,7 @@ async fn merged(app: &Arc<App>) -> Result<(Round, Vec<Submission>), Problem> {
 
 /// `GET /round`: the round (`schemas/round.schema.json`).
 pub async fn round(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Problem> {
-    let (round, _) = merged(&app).await?;
+    let (round, _) = merged(&app, false).await?;
     Ok(tagged(
         &headers,
         blankett::to_json(&round),
@@ -245,7 +247,7 @@ async fn export(
     format: Format,
     delimiter: u8,
 ) -> Result<Response, Problem> {
-    let (round, _) = merged(app).await?;
+    let (round, _) = merged(app, false).await?;
     let q = app.forms.config().questionnaire();
     let bytes = tokio::task::block_in_place(|| {
         blankett::to_bytes(&round, q, format, &ExportOptions { delimiter })
@@ -279,14 +281,9 @@ pub fn media_type(format: Format) -> &'static str {
 /// `GET /status`: who has answered and whom to remind (`schemas/status.schema.json`), as
 /// `status --json` says it. With `--redact-contact` no submission's contact gives an address.
 pub async fn status(State(app): State<Arc<App>>) -> Result<Response, Problem> {
-    let (round, subs) = merged(&app).await?;
     let cfg = app.forms.config();
+    let (round, earlier) = merged(&app, !cfg.redact_contact()).await?;
     let files = Report::load(app.forms.out()).files;
-    let earlier = if cfg.redact_contact() {
-        Vec::new()
-    } else {
-        subs
-    };
     let inputs = StatusInputs {
         files: &files,
         earlier: &earlier,
