@@ -878,3 +878,31 @@ fn since_keeps_the_submissions_saved_after_it() {
         .get("/api/v1/submissions?since=yesterday")
         .problem(400, "bad-request");
 }
+
+/// Uploads and a batch share one output folder: a batch run afterwards keeps the uploaded
+/// submissions (they came from no folder of its), as the server keeps what batch wrote.
+#[test]
+fn a_batch_after_the_server_keeps_the_uploads() {
+    let mut server = Server::start(&[]);
+    let id = server
+        .upload("/api/v1/forms", &[("Östermalm.docx", &form())])
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(server.terminate().success());
+    let inbox = tempfile::tempdir().unwrap();
+    let farsta = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/farsta-2022-T1.docx");
+    std::fs::copy(farsta, inbox.path().join("Farsta.docx")).unwrap();
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&server.out)
+        .arg(inbox.path())
+        .assert()
+        .success();
+    let index = server.json("index.json");
+    let entries = index["submissions"].as_object().unwrap();
+    assert_eq!(entries.len(), 2, "{index}");
+    assert_eq!(entries[&id]["origin"], "upload");
+    assert!(server.out.join(format!("submissions/{id}.json")).is_file());
+}
