@@ -364,7 +364,7 @@ pub(super) fn strip_placeholder(text: &str, c: &Control) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::testing::{DocBuilder, Q1, answer, map, warnings};
+    use crate::mapping::testing::{DocBuilder, Q1, answer, map, warning, warnings};
 
     #[test]
     fn a_placeholder_left_at_the_start_of_an_answer_is_cut() {
@@ -512,11 +512,7 @@ mod tests {
         );
         assert_eq!(a.matched_by, Some(MatchedBy::QuestionText));
         assert!(!warnings(&s).contains(&("placeholder-left", Some("q1"))));
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "answer-outside-control")
-            .unwrap();
+        let w = warning(&s, "answer-outside-control");
         assert_eq!(
             w.message,
             "1 paragraph written under the question outside its control was taken into the answer"

@@ -333,7 +333,7 @@ mod tests {
     use super::*;
     use crate::mapping::Prepared;
     use crate::mapping::testing::{
-        DocBuilder, Q1, Q2, answer, map, questionnaire, registry, warnings,
+        DocBuilder, Q1, Q2, answer, map, questionnaire, registry, warning, warnings,
     };
     use crate::submission::{AnswerStatus, MatchedBy, UnmappedReason};
 
@@ -388,11 +388,7 @@ mod tests {
         assert_eq!(a.text, "I kontrollen.\nUnder den.\nOch mer.");
         assert_eq!(a.blocks.len(), 3);
         assert_eq!(a.matched_by, Some(MatchedBy::QuestionText));
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "answer-outside-control")
-            .unwrap();
+        let w = warning(&s, "answer-outside-control");
         assert_eq!(w.question_id.as_deref(), Some("q1"));
         assert!(w.message.starts_with("2 paragraphs"), "{}", w.message);
     }

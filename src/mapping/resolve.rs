@@ -291,7 +291,7 @@ mod tests {
     use std::path::Path;
 
     use crate::mapping::Options;
-    use crate::mapping::testing::{DocBuilder, map, map_with, warnings};
+    use crate::mapping::testing::{DocBuilder, map, map_with, warning, warnings};
     use crate::model::Document;
     use crate::submission::ResolvedBy;
 
@@ -419,11 +419,7 @@ mod tests {
             .inline("Period:", |c| c.text("våren"))
             .build());
         assert_eq!(s.round, None);
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "round-unresolved")
-            .unwrap();
+        let w = warning(&s, "round-unresolved");
         assert!(
             w.message
                 .starts_with("the form's period field says \"våren\""),
@@ -462,11 +458,7 @@ mod tests {
             ("norrmalm-sdn", ResolvedBy::Option)
         );
         assert_eq!(r.as_written.as_deref(), Some("Östermalms SDN"));
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "respondent-conflict")
-            .unwrap();
+        let w = warning(&s, "respondent-conflict");
         assert_eq!(
             w.message,
             "the form names Östermalms stadsdelsnämnd but --respondent says Norrmalms stadsdelsnämnd; --respondent was used"
@@ -497,11 +489,7 @@ mod tests {
     fn a_committee_the_registry_lacks_is_warned_of_as_written() {
         let s = map(&committee("Atlantis SDN"));
         assert!(s.respondent.is_none());
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "respondent-unresolved")
-            .unwrap();
+        let w = warning(&s, "respondent-unresolved");
         assert!(
             w.message
                 .starts_with("the form's committee field says \"Atlantis SDN\""),
@@ -509,11 +497,7 @@ mod tests {
             w.message
         );
         let s = map(&DocBuilder::new().build());
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "respondent-unresolved")
-            .unwrap();
+        let w = warning(&s, "respondent-unresolved");
         assert!(
             w.message.starts_with("neither the form nor its file name"),
             "{}",
@@ -530,12 +514,8 @@ mod tests {
                 ..Options::default()
             },
         );
-        assert_eq!(s.respondent.unwrap().id, "vastra-sdn");
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "respondent-not-valid")
-            .unwrap();
+        assert_eq!(s.respondent.as_ref().unwrap().id, "vastra-sdn");
+        let w = warning(&s, "respondent-not-valid");
         assert_eq!(
             w.message,
             "Västra innerstadens stadsdelsnämnd did not exist at the end of the round (2022-04-30)"

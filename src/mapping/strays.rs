@@ -203,7 +203,7 @@ fn question_style<'d>(run: &Run<'d, '_>) -> Option<&'d str> {
 mod tests {
     use serde_json::json;
 
-    use crate::mapping::testing::{DocBuilder, Q1, Q2, answer, map, warnings};
+    use crate::mapping::testing::{DocBuilder, Q1, Q2, answer, map, warning, warnings};
     use crate::model::{ControlType, Value};
     use crate::submission::AnswerStatus;
 
@@ -306,11 +306,7 @@ mod tests {
         assert_eq!(u.control_text.as_deref(), Some("☒"));
         assert_eq!(u.value, Some(json!(true)));
         assert_eq!(u.location.after_question.as_deref(), Some("q1"));
-        let w = s
-            .warnings
-            .iter()
-            .find(|w| w.code.as_str() == "unknown-control")
-            .unwrap();
+        let w = warning(&s, "unknown-control");
         assert_eq!(
             w.message,
             "the control #1 answers no question of the questionnaire; kept in unmapped with its \

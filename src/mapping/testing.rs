@@ -19,7 +19,7 @@ use crate::model::{
 };
 use crate::package::PackageKind;
 use crate::schema::{Questionnaire, Registry};
-use crate::submission::{Answer, Submission};
+use crate::submission::{Answer, Submission, SubmissionWarning};
 
 const BODY: &str = "word/document.xml";
 
@@ -118,6 +118,14 @@ pub fn warnings(s: &Submission) -> Vec<(&str, Option<&str>)> {
         .collect()
 }
 
+/// The first warning of the submission with `code`; panics when it has none.
+pub fn warning<'s>(s: &'s Submission, code: &str) -> &'s SubmissionWarning {
+    s.warnings
+        .iter()
+        .find(|w| w.code.as_str() == code)
+        .unwrap_or_else(|| panic!("no {code} warning in {:?}", warnings(s)))
+}
+
 /// Builds a [`Document`]: paragraphs and controls in reading order.
 pub struct DocBuilder {
     doc: Document,
@@ -186,33 +194,33 @@ impl DocBuilder {
     }
 
     /// A paragraph holding `label`, then an inline control (`Nämnd: [control]`).
-    pub fn inline(mut self, label: &str, f: impl FnOnce(ControlBuilder) -> ControlBuilder) -> Self {
-        let flow_index = self.doc.flow.len();
-        let c = self.push_control(f, Level::Inline, flow_index);
-        let mut p = paragraph(Story::Body, label, None);
-        if let FlowItem::Paragraph {
-            controls,
-            full_text,
-            ..
-        } = &mut p
-        {
-            controls.push(c);
-            *full_text = Some(format!("{label} {}", self.doc.controls[c].text));
-        }
-        self.doc.flow.push(p);
-        self
+    pub fn inline(self, label: &str, f: impl FnOnce(ControlBuilder) -> ControlBuilder) -> Self {
+        self.inline_control(label.to_owned(), f, |c| format!("{label} {c}"))
     }
 
     /// A paragraph holding `before`, an inline control, then `after` (`Vi har [2] lotsar.`).
     pub fn inline_in(
-        mut self,
+        self,
         before: &str,
         f: impl FnOnce(ControlBuilder) -> ControlBuilder,
         after: &str,
     ) -> Self {
+        self.inline_control(format!("{before}{after}"), f, |c| {
+            format!("{before}{c}{after}")
+        })
+    }
+
+    /// A body paragraph whose text outside controls is `outside`, holding one inline control;
+    /// `full` gives the paragraph's whole text from the control's.
+    fn inline_control(
+        mut self,
+        outside: String,
+        f: impl FnOnce(ControlBuilder) -> ControlBuilder,
+        full: impl FnOnce(&str) -> String,
+    ) -> Self {
         let flow_index = self.doc.flow.len();
         let c = self.push_control(f, Level::Inline, flow_index);
-        let mut p = paragraph(Story::Body, &format!("{before}{after}"), None);
+        let mut p = paragraph(Story::Body, &outside, None);
         if let FlowItem::Paragraph {
             controls,
             full_text,
@@ -220,7 +228,7 @@ impl DocBuilder {
         } = &mut p
         {
             controls.push(c);
-            *full_text = Some(format!("{before}{}{after}", self.doc.controls[c].text));
+            *full_text = Some(full(&self.doc.controls[c].text));
         }
         self.doc.flow.push(p);
         self
