@@ -105,7 +105,7 @@ pub use ledger::{
     load_submissions, output_intact,
 };
 pub use lock::{FolderLock, LOCK_FILE, LockError, acquire as lock_folder};
-pub use watch::{Event, FAILED, Locks, PROCESSED, Settings, Summary, watch};
+pub use watch::{Event, FAILED, Locks, PROCESSED, Settings, Summary, Wakeup, Watch, watch};
 
 // The analyst's decisions about single forms, and the personal data removed when a round is
 // done: changes to what an output folder holds, made under its lock.

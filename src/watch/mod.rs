@@ -19,23 +19,26 @@
 //! nothing a single form does stops the watch. The loop sleeps until a change notice or the
 //! poll interval: its own reads of the inbox are not changes.
 
+mod inbox;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::assignments::Assignments;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::form_file::{self, FormFile, Links};
-use crate::intake::{self, Context, Worker, skip_reason};
+use crate::intake::{self, Context, Worker};
 use crate::ledger::{
     Entry, FileReport, FileStatus, Index, Origin, Report, SUBMISSIONS, SkipReason, Skipped, Source,
 };
 use crate::lock::{self, FolderLock, LockError};
+use crate::mapping::Prepared;
 use crate::output;
 use crate::output::clean_temporary_files;
+use inbox::{inbox_files, move_into, read_unchanged, unique_name};
 
 /// How to watch.
 #[derive(Debug, Clone)]
@@ -128,16 +131,21 @@ impl Locks {
     /// Locks the output folder (created when missing) and the inbox for `watch`; refused, naming
     /// the holder, when another blankett holds either.
     pub fn acquire(s: &Settings) -> Result<Locks, LockError> {
+        Locks::acquire_for(s, "watch")
+    }
+
+    /// Locks them for `command` (`watch`, `serve`), which the lock files name.
+    pub fn acquire_for(s: &Settings, command: &str) -> Result<Locks, LockError> {
         std::fs::create_dir_all(&s.out).map_err(|e| LockError::Io {
             folder: s.out.display().to_string(),
             detail: e.to_string().to_lowercase(),
         })?;
-        let out = lock::acquire(&s.out, "watch")?;
+        let out = lock::acquire(&s.out, command)?;
         let same = std::fs::canonicalize(&s.out).ok() == std::fs::canonicalize(&s.inbox).ok();
         let inbox = if same {
             None
         } else {
-            Some(lock::acquire(&s.inbox, "watch")?)
+            Some(lock::acquire(&s.inbox, command)?)
         };
         Ok(Locks {
             _out: out,
@@ -168,81 +176,129 @@ pub const FAILED: &str = "failed";
 pub fn watch(
     cfg: &Config,
     s: &Settings,
-    _locks: &Locks,
+    locks: &Locks,
     stop: &AtomicBool,
     on_event: &mut dyn FnMut(&Event),
 ) -> std::io::Result<Summary> {
-    let processed = s.inbox.join(PROCESSED);
-    let failed = s.inbox.join(FAILED);
-    let subs = s.out.join(SUBMISSIONS);
-    for d in [&processed, &failed, &subs] {
-        std::fs::create_dir_all(d)?;
-    }
-    for d in [&processed, &failed, &subs, &s.out] {
-        clean_temporary_files(d);
-    }
-    let assignments = Assignments::load(&s.out)?;
-    let (tx, rx) = mpsc::channel();
-    let _watcher = change_notices(&s.inbox, tx);
-    let prepared = cfg.prepare();
-    let mut w = Watcher {
-        cfg,
-        s,
-        worker: Worker::new(cfg.limits()),
-        inbox: std::fs::canonicalize(&s.inbox)?
-            .to_string_lossy()
-            .into_owned(),
-        fingerprint: cfg.fingerprint(),
-        seen: HashMap::new(),
-        told_skipped: HashSet::new(),
-        summary: Summary::default(),
-    };
-    let mut changed = true;
-    while !stop.load(Ordering::Relaxed) {
-        let ctx = Context {
-            cfg,
-            prepared: &prepared,
-            now: (s.clock)(),
-            assignments: &assignments,
-        };
-        let pass = w.pass(&ctx, on_event)?;
-        if (changed || pass.did) && s.consolidate {
-            consolidate(cfg, s, on_event)?;
-        }
-        changed = false;
-        if s.once && pass.waiting == 0 {
-            break;
-        }
-        // Sleep until a notice or the poll interval; files still settling are looked at again
-        // soon.
-        let wait = if pass.waiting > 0 {
-            s.settle.min(s.poll).max(Duration::from_millis(20))
-        } else {
-            s.poll
-        };
-        let _ = rx.recv_timeout(wait);
-        while rx.try_recv().is_ok() {}
-    }
-    Ok(w.summary)
+    let records = Mutex::new(());
+    Watch::start(cfg, s, locks, &records)?.run(stop, on_event)
 }
 
-/// Change notices for the inbox, sent as `()` on `tx`. Only changes count: opening, reading
-/// and closing files (the watch's own listing and reading of the inbox among them) are not,
-/// or every look would wake the next one.
-fn change_notices(inbox: &Path, tx: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
-    use notify::{EventKind, Watcher};
-    let mut watcher =
-        notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
-            Ok(e) if matches!(e.kind, EventKind::Access(_)) => {}
-            _ => {
-                let _ = tx.send(());
-            }
+/// A watch made ready, then run: [`watch`] in two steps, for a process in which the watch is
+/// not the output folder's only writer (a server that stores uploads there too). Starting
+/// tidies the output folder, so the other writers begin once it has started; while it runs,
+/// `OUT/index.json` and `OUT/report.json` are read, changed and written only under the
+/// records lock it shares with them, so none loses another's change.
+pub struct Watch<'a> {
+    watcher: Watcher<'a>,
+    prepared: Prepared<'a>,
+    assignments: Assignments,
+    notices: mpsc::Receiver<()>,
+    wake: mpsc::Sender<()>,
+    _notifier: Option<notify::RecommendedWatcher>,
+}
+
+/// Wakes a running [`Watch`] from another thread, so that it looks at its `stop` now rather
+/// than at the end of its sleep.
+#[derive(Debug, Clone)]
+pub struct Wakeup(mpsc::Sender<()>);
+
+impl Wakeup {
+    /// Wakes the watch; a watch that has ended is not woken.
+    pub fn wake(&self) {
+        let _ = self.0.send(());
+    }
+}
+
+impl<'a> Watch<'a> {
+    /// Makes the inbox's `processed/` and `failed/` and `OUT/submissions/`, removes the
+    /// temporary files a killed run left in them and in OUT, reads the analyst's decisions
+    /// (one that cannot be read is an `InvalidData` error) and listens for changes of the
+    /// inbox. `records` is held whenever `OUT/index.json` or `OUT/report.json` is read,
+    /// changed and written. The caller holds the [`Locks`].
+    pub fn start(
+        cfg: &'a Config,
+        s: &'a Settings,
+        _locks: &Locks,
+        records: &'a Mutex<()>,
+    ) -> std::io::Result<Watch<'a>> {
+        let processed = s.inbox.join(PROCESSED);
+        let failed = s.inbox.join(FAILED);
+        let subs = s.out.join(SUBMISSIONS);
+        for d in [&processed, &failed, &subs] {
+            std::fs::create_dir_all(d)?;
+        }
+        for d in [&processed, &failed, &subs, &s.out] {
+            clean_temporary_files(d);
+        }
+        let assignments = Assignments::load(&s.out)?;
+        let (wake, notices) = mpsc::channel();
+        let notifier = inbox::change_notices(&s.inbox, wake.clone());
+        let watcher = Watcher {
+            cfg,
+            s,
+            records,
+            worker: Worker::new(cfg.limits()),
+            inbox: std::fs::canonicalize(&s.inbox)?
+                .to_string_lossy()
+                .into_owned(),
+            fingerprint: cfg.fingerprint(),
+            seen: HashMap::new(),
+            told_skipped: HashSet::new(),
+            summary: Summary::default(),
+        };
+        Ok(Watch {
+            watcher,
+            prepared: cfg.prepare(),
+            assignments,
+            notices,
+            wake,
+            _notifier: notifier,
         })
-        .ok()?;
-    watcher
-        .watch(inbox, notify::RecursiveMode::NonRecursive)
-        .ok()?;
-    Some(watcher)
+    }
+
+    /// What wakes this watch once it runs.
+    pub fn wakeup(&self) -> Wakeup {
+        Wakeup(self.wake.clone())
+    }
+
+    /// Watches until `stop` is set (or, with `once`, until the inbox is handled). A form in
+    /// hand when `stop` is set is finished (its submission written, recorded and the form
+    /// moved); no other is begun.
+    pub fn run(
+        mut self,
+        stop: &AtomicBool,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> std::io::Result<Summary> {
+        let (cfg, s) = (self.watcher.cfg, self.watcher.s);
+        let mut changed = true;
+        while !stop.load(Ordering::Relaxed) {
+            let ctx = Context {
+                cfg,
+                prepared: &self.prepared,
+                now: (s.clock)(),
+                assignments: &self.assignments,
+            };
+            let pass = self.watcher.pass(&ctx, stop, on_event)?;
+            if (changed || pass.did) && s.consolidate {
+                consolidate(cfg, s, on_event)?;
+            }
+            changed = false;
+            if s.once && pass.waiting == 0 {
+                break;
+            }
+            // Sleep until a notice or the poll interval; files still settling are looked at
+            // again soon.
+            let wait = if pass.waiting > 0 {
+                s.settle.min(s.poll).max(Duration::from_millis(20))
+            } else {
+                s.poll
+            };
+            let _ = self.notices.recv_timeout(wait);
+            while self.notices.try_recv().is_ok() {}
+        }
+        Ok(self.watcher.summary)
+    }
 }
 
 /// Writes `OUT/round.json` from the submissions there.
@@ -280,6 +336,8 @@ struct Pass {
 struct Watcher<'a> {
     cfg: &'a Config,
     s: &'a Settings,
+    /// Held while the records (`index.json`, `report.json`) are read, changed and written.
+    records: &'a Mutex<()>,
     worker: Worker,
     /// The inbox, canonical, as the records name it.
     inbox: String,
@@ -295,10 +353,11 @@ enum Outcome {
 }
 
 impl Watcher<'_> {
-    /// Looks at every file in the inbox once.
+    /// Looks at every file in the inbox once, or until `stop` is set.
     fn pass(
         &mut self,
         ctx: &Context<'_>,
+        stop: &AtomicBool,
         on_event: &mut dyn FnMut(&Event),
     ) -> std::io::Result<Pass> {
         let now = Instant::now();
@@ -310,6 +369,9 @@ impl Watcher<'_> {
             waiting: 0,
         };
         for path in &forms {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
             let Some(entry) = self.settled(path, now) else {
                 pass.waiting += 1;
                 continue;
@@ -372,9 +434,13 @@ impl Watcher<'_> {
                 sha256: None,
                 note: None,
             };
-            let mut report = Report::load(&self.s.out);
-            report.record_skipped(record);
-            if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
+            let saved = {
+                let _held = self.hold_records();
+                let mut report = Report::load(&self.s.out);
+                report.record_skipped(record);
+                report.save(&self.s.out, (self.s.clock)())
+            };
+            if let Err(e) = saved {
                 self.trouble(&name, "write report.json", &e, on_event);
             }
             on_event(&Event::Skipped { form: name, reason });
@@ -470,9 +536,13 @@ impl Watcher<'_> {
         record: Skipped,
         on_event: &mut dyn FnMut(&Event),
     ) -> Outcome {
-        let mut report = Report::load(&self.s.out);
-        report.record_skipped(record);
-        if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
+        let saved = {
+            let _held = self.hold_records();
+            let mut report = Report::load(&self.s.out);
+            report.record_skipped(record);
+            report.save(&self.s.out, (self.s.clock)())
+        };
+        if let Err(e) = saved {
             self.trouble(name, "write report.json", &e, on_event);
             return Outcome::Retry;
         }
@@ -546,6 +616,7 @@ impl Watcher<'_> {
         file: FileReport,
         on_event: &mut dyn FnMut(&Event),
     ) {
+        let _held = self.hold_records();
         if let Some((out_name, entry)) = submission {
             let mut index = Index::load(&self.s.out);
             index.record(out_name, entry);
@@ -558,6 +629,13 @@ impl Watcher<'_> {
         if let Err(e) = report.save(&self.s.out, (self.s.clock)()) {
             self.trouble(name, "write report.json", &e, on_event);
         }
+    }
+
+    /// The records to this watch until the guard is dropped. A writer that panicked while
+    /// holding them left nothing half-written (each file is written whole), so the lock is
+    /// taken all the same.
+    fn hold_records(&self) -> MutexGuard<'_, ()> {
+        self.records.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn trouble(
@@ -574,119 +652,46 @@ impl Watcher<'_> {
     }
 }
 
-/// Reads a form, or `None` when it vanished or changed while it was read (a copy still
-/// arriving, a user saving over it): it is looked at again once it settles.
-fn read_unchanged(path: &Path, limits: &crate::Limits) -> Result<Option<FormFile>, Error> {
-    let before = std::fs::symlink_metadata(path).ok();
-    let file = match form_file::read(path, limits, Links::Refuse) {
-        Ok(f) => f,
-        Err(e) if matches!(e.kind, ErrorKind::Io(_)) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let after = std::fs::symlink_metadata(path).ok();
-    let same = match (before, after) {
-        (Some(b), Some(a)) => b.len() == a.len() && b.modified().ok() == a.modified().ok(),
-        _ => false,
-    };
-    Ok(same.then_some(file))
-}
-
-/// Moves a form into `dir`, under its own name or, when that is taken, a numbered one.
-fn move_into(path: &Path, dir: &Path, name: &str) -> std::io::Result<()> {
-    let target = dir.join(unique_name(dir, name));
-    std::fs::rename(path, target)
-}
-
-/// `Östermalm.docx`, else `Östermalm (2).docx`, `Östermalm (3).docx` …
-fn unique_name(dir: &Path, name: &str) -> String {
-    let free = |c: &str| !dir.join(c).exists() && !dir.join(format!("{c}.error.txt")).exists();
-    if free(name) {
-        return name.to_owned();
-    }
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) => (s.to_owned(), format!(".{e}")),
-        None => (name.to_owned(), String::new()),
-    };
-    (2u64..)
-        .map(|n| format!("{stem} ({n}){ext}"))
-        .find(|c| free(c))
-        .unwrap_or_else(|| format!("{stem} ({}){ext}", std::process::id()))
-}
-
-/// The forms in the inbox, and the names of the other files with why they are not forms.
-type Listing = (Vec<PathBuf>, Vec<(String, SkipReason)>);
-
-/// The forms waiting in the inbox (not in its subfolders), and the files there that are not
-/// forms, with why.
-fn inbox_files(inbox: &Path) -> std::io::Result<Listing> {
-    let mut forms = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in std::fs::read_dir(inbox)?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
-            continue;
-        }
-        let reason = if ft.is_symlink() {
-            Some(SkipReason::SymbolicLink)
-        } else if !ft.is_file() {
-            Some(SkipReason::NotAFile)
-        } else {
-            skip_reason(&name)
-        };
-        match reason {
-            // The watch's own lock file is no news.
-            Some(_) if name == lock::LOCK_FILE => {}
-            Some(r) => skipped.push((name, r)),
-            None => forms.push(entry.path()),
-        }
-    }
-    forms.sort();
-    skipped.sort();
-    Ok((forms, skipped))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
+    /// A watch sleeps up to its poll interval between looks; woken, it sees `stop` at once.
     #[test]
-    fn taken_names_get_a_number() {
+    fn a_woken_watch_stops_without_waiting_out_its_poll() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(unique_name(dir.path(), "a.docx"), "a.docx");
-        std::fs::write(dir.path().join("a.docx"), b"").unwrap();
-        assert_eq!(unique_name(dir.path(), "a.docx"), "a (2).docx");
-        std::fs::write(dir.path().join("a (2).docx.error.txt"), b"").unwrap();
-        assert_eq!(unique_name(dir.path(), "a.docx"), "a (3).docx");
-    }
-
-    #[test]
-    fn a_form_gone_before_it_is_read_is_looked_at_again_not_failed() {
-        let dir = tempfile::tempdir().unwrap();
-        let gone = dir.path().join("borta.docx");
-        let read = read_unchanged(&gone, &crate::Limits::default()).unwrap();
-        assert!(read.is_none());
-        let w = dir.path().join("kvar.docx");
-        std::fs::write(&w, b"PK").unwrap();
-        let read = read_unchanged(&w, &crate::Limits::default()).unwrap();
-        assert_eq!(read.unwrap().bytes, b"PK");
-    }
-
-    #[test]
-    fn the_inbox_lists_forms_and_tells_what_else_it_holds() {
-        let dir = tempfile::tempdir().unwrap();
-        for n in ["a.docx", "notes.txt", "~$a.docx", lock::LOCK_FILE] {
-            std::fs::write(dir.path().join(n), b"x").unwrap();
-        }
-        std::fs::create_dir(dir.path().join(PROCESSED)).unwrap();
-        let (forms, skipped) = inbox_files(dir.path()).unwrap();
-        assert_eq!(forms, [dir.path().join("a.docx")]);
-        assert_eq!(
-            skipped,
-            [
-                ("notes.txt".to_owned(), SkipReason::OtherExtension),
-                ("~$a.docx".to_owned(), SkipReason::LockFile)
-            ]
-        );
+        let s = Settings {
+            inbox: dir.path().join("inkorg"),
+            out: dir.path().join("ut"),
+            settle: Duration::ZERO,
+            poll: Duration::from_secs(3600),
+            grace: Duration::ZERO,
+            consolidate: false,
+            once: false,
+            clock: SystemTime::now,
+        };
+        std::fs::create_dir_all(&s.inbox).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (woken, wakeup) = mpsc::channel();
+        let (ended, done) = mpsc::channel();
+        // Not a scoped thread: were the watch to sleep on, the test fails rather than waits.
+        std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                let cfg = Config::builtin();
+                let locks = Locks::acquire(&s).unwrap();
+                let records = Mutex::new(());
+                let watch = Watch::start(&cfg, &s, &locks, &records).unwrap();
+                woken.send(watch.wakeup()).unwrap();
+                let summary = watch.run(&stop, &mut |_| {});
+                ended.send(summary.is_ok()).unwrap();
+            }
+        });
+        let wakeup = wakeup.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        stop.store(true, Ordering::Relaxed);
+        wakeup.wake();
+        assert_eq!(done.recv_timeout(Duration::from_secs(20)), Ok(true));
     }
 }
