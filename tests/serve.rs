@@ -797,6 +797,7 @@ fn json_log_lines_are_json() {
     );
 }
 
+mod inbox;
 mod openapi;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::serve::{self, LogFormat, Settings};
+use crate::serve::{self, Inbox, LogFormat, Settings};
 
-use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
+use super::watch::InboxArgs;
+use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, not_a_folder};
 
 /// Serve a round's output folder over HTTP: upload forms, read the round
 #[derive(Args)]
@@ -20,13 +21,20 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
     OUT/originals/); the submissions, the round (as `consolidate` merges it, in every export \
     format) and its status are read back under /api/v1/ (GET /api/v1/openapi.json describes \
     it all). The first line on stderr says the address listened on.\n\n\
+    With --inbox DIR the server also watches that folder exactly as `blankett watch` does (the \
+    same files picked up once they stop changing, the form to DIR/processed/ or DIR/failed/ \
+    with its .error.txt, files that are not forms left in it and listed in OUT/report.json), \
+    converting and storing each form as an upload is stored; the round it serves includes \
+    them at once; --settle, --poll and --grace are watch's. The inbox may be neither OUT nor \
+    inside it.\n\n\
     Listens on 127.0.0.1 unless told otherwise. Another address needs --token-file (every \
     request but /healthz then needs `Authorization: Bearer <token>`) and --behind-proxy (a \
     TLS-terminating reverse proxy in front). Without a token, whoever can reach this machine's \
     loopback reads the round, contact details (personal data) included unless \
     --redact-contact.\n\n\
-    One writer at a time: the server locks OUT as batch and watch do. Ctrl-C or SIGTERM \
-    stops it once the requests in flight are answered."
+    One writer at a time: the server locks OUT (and the inbox) as batch and watch do. Ctrl-C \
+    or SIGTERM stops it once the requests in flight are answered and the inbox's form in hand \
+    is stored."
 )]
 pub struct ServeArgs {
     /// The output folder (made when missing)
@@ -53,6 +61,13 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     log_format: LogArg,
 
+    /// Also watch this folder for forms, as `blankett watch` does
+    #[arg(long, value_name = "DIR")]
+    inbox: Option<PathBuf>,
+
+    #[command(flatten)]
+    timing: InboxArgs,
+
     #[command(flatten)]
     mapping: MappingArgs,
 
@@ -78,9 +93,26 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         .map(serve::read_token)
         .transpose()
         .map_err(Failure::Usage)?;
+    let watched = match &args.inbox {
+        Some(dir) => {
+            inbox_apart(dir, &args.out)?;
+            Some(args.timing.settings(dir.clone(), args.out.clone())?)
+        }
+        None => None,
+    };
     std::fs::create_dir_all(&args.out)
         .map_err(|e| io_failure(&args.out, "make the output folder", e))?;
-    let _lock = blankett::lock_folder(&args.out, "serve").map_err(lock_failure)?;
+    // With an inbox, its locks hold OUT too; without, OUT's alone.
+    let (inbox, _out_lock) = match watched {
+        Some(settings) => {
+            let locks = blankett::Locks::acquire_for(&settings, "serve").map_err(lock_failure)?;
+            (Some(Inbox { settings, locks }), None)
+        }
+        None => {
+            let lock = blankett::lock_folder(&args.out, "serve").map_err(lock_failure)?;
+            (None, Some(lock))
+        }
+    };
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
@@ -97,7 +129,32 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         },
         workers,
         clock: super::now,
+        inbox,
     };
     serve::run(cfg, settings).map_err(|e| io_failure(&args.out, "serve", e))?;
     Ok(EXIT_OK)
+}
+
+/// The inbox must be a folder apart from OUT: neither OUT (the server would convert its own
+/// files) nor inside it (its forms would lie among the round's files).
+fn inbox_apart(inbox: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
+    if !inbox.is_dir() {
+        return Err(Failure::Usage(not_a_folder(inbox)));
+    }
+    let shown = blankett::for_terminal(&inbox.display().to_string()).into_owned();
+    // An OUT that does not exist yet holds no inbox.
+    let (Ok(inbox), Ok(out)) = (std::fs::canonicalize(inbox), std::fs::canonicalize(out)) else {
+        return Ok(());
+    };
+    if inbox == out {
+        return Err(Failure::Usage(format!(
+            "{shown}: the inbox cannot be the output folder; give another --inbox"
+        )));
+    }
+    if inbox.starts_with(&out) {
+        return Err(Failure::Usage(format!(
+            "{shown}: the inbox cannot be inside the output folder; give a folder outside it"
+        )));
+    }
+    Ok(())
 }

@@ -44,18 +44,8 @@ pub struct WatchArgs {
     #[arg(long)]
     consolidate: bool,
 
-    /// Seconds a file must stay unchanged before it is read
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    settle: f64,
-
-    /// Seconds between looks at the inbox when no change notice comes (file shares send none)
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    poll: f64,
-
-    /// Seconds a file that does not read as a package (it may still be arriving) is given,
-    /// unchanged, before it is moved to failed/
-    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
-    grace: f64,
+    #[command(flatten)]
+    timing: InboxArgs,
 
     /// Handle the forms waiting in the inbox, then stop
     #[arg(long)]
@@ -66,6 +56,56 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// How an inbox is looked at: the flags `watch` and `serve --inbox` share. Each requires the
+/// inbox (in `watch` the INBOX argument, always given; in `serve` --inbox).
+#[derive(Args)]
+pub struct InboxArgs {
+    /// Seconds a file must stay unchanged before it is read
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 2.0,
+        requires = "inbox"
+    )]
+    settle: f64,
+
+    /// Seconds between looks at the inbox when no change notice comes (file shares send none)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 2.0,
+        requires = "inbox"
+    )]
+    poll: f64,
+
+    /// Seconds a file that does not read as a package (it may still be arriving) is given,
+    /// unchanged, before it is moved to failed/
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 20.0,
+        requires = "inbox"
+    )]
+    grace: f64,
+}
+
+impl InboxArgs {
+    /// The settings of a watch of `inbox` into `out` that neither consolidates nor stops
+    /// once the inbox is handled.
+    pub fn settings(&self, inbox: PathBuf, out: PathBuf) -> Result<Settings, Failure> {
+        Ok(Settings {
+            inbox,
+            out,
+            settle: seconds(self.settle, "--settle")?,
+            poll: seconds(self.poll, "--poll")?.max(Duration::from_millis(20)),
+            grace: seconds(self.grace, "--grace")?,
+            consolidate: false,
+            once: false,
+            clock: super::now,
+        })
+    }
 }
 
 fn seconds(v: f64, flag: &str) -> Result<Duration, Failure> {
@@ -91,14 +131,9 @@ pub fn run(args: WatchArgs) -> Result<u8, Failure> {
         )));
     }
     let settings = Settings {
-        inbox: args.inbox.clone(),
-        out: args.out.clone(),
-        settle: seconds(args.settle, "--settle")?,
-        poll: seconds(args.poll, "--poll")?.max(Duration::from_millis(20)),
-        grace: seconds(args.grace, "--grace")?,
         consolidate: args.consolidate,
         once: args.once,
-        clock: super::now,
+        ..args.timing.settings(args.inbox.clone(), args.out.clone())?
     };
     let locks = Locks::acquire(&settings).map_err(lock_failure)?;
     eprintln!(

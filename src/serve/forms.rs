@@ -138,6 +138,17 @@ impl Forms {
         self.events.subscribe()
     }
 
+    /// Tells that the submission `id` was stored.
+    pub fn changed(&self, id: String) {
+        let _ = self.events.send(RoundChanged { submission: id });
+    }
+
+    /// Held while `index.json` and `report.json` are read, changed and written, by uploads and
+    /// by the inbox the server watches alike.
+    pub fn ledger(&self) -> &Mutex<()> {
+        &self.ledger
+    }
+
     /// Converts an uploaded form without storing anything.
     pub async fn convert(
         self: &Arc<Self>,
@@ -245,9 +256,7 @@ impl Forms {
             .map_err(|e| Problem::internal(e.to_string()))?;
         let report = FileReport::done(FileStatus::Converted, &id, &entry);
         self.record(Some((id.clone(), entry)), report)?;
-        let _ = self.events.send(RoundChanged {
-            submission: id.clone(),
-        });
+        self.changed(id.clone());
         Ok(FormResult {
             file,
             id,

@@ -2,13 +2,15 @@
 //! This module starts it: the address checked against the token and TLS rules, the output
 //! folder locked as `batch` and `watch` lock it, the runtime built, the socket bound (its
 //! address is the first line on stderr, so a caller that asked for port 0 learns the port),
-//! and the server stopped gracefully on Ctrl-C or SIGTERM, requests in flight finished.
+//! the inbox watched beside it (`--inbox`), and the server stopped gracefully on Ctrl-C or
+//! SIGTERM, requests in flight and the inbox's form in hand finished.
 //!
 //! ```text
 //! mod.rs      startup, refusals, lock, shutdown
 //! api.rs      the router, the layers, the handlers that store (POST /forms, /convert)
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
+//! inbox.rs    the inbox watched as `watch` watches it, storing beside the uploads
 //! upload.rs   multipart and raw bodies, within the size limits
 //! auth.rs     the bearer token
 //! problem.rs  application/problem+json
@@ -19,6 +21,7 @@
 mod api;
 mod auth;
 mod forms;
+mod inbox;
 mod log;
 mod openapi;
 mod problem;
@@ -33,6 +36,7 @@ use std::time::SystemTime;
 use blankett::Config;
 
 pub use auth::read_token;
+pub use inbox::Inbox;
 pub use log::Format as LogFormat;
 
 /// How to serve.
@@ -49,6 +53,8 @@ pub struct Settings {
     pub workers: usize,
     /// The clock: saved dates are checked against it.
     pub clock: fn() -> SystemTime,
+    /// The inbox watched too, as `watch` watches it.
+    pub inbox: Option<Inbox>,
 }
 
 /// Why the server refuses to listen on `addr`: anywhere but loopback, every request must be
@@ -70,35 +76,61 @@ pub fn refusal(addr: &SocketAddr, token: bool, behind_proxy: bool) -> Option<Str
     None
 }
 
-/// Serves `OUT` until Ctrl-C or SIGTERM. The caller holds the folder's lock.
+/// Serves `OUT` until Ctrl-C or SIGTERM (or until the inbox it watches cannot be read). The
+/// caller holds the folder's lock, and the inbox's.
 pub fn run(cfg: Config, s: Settings) -> std::io::Result<()> {
     // The prepared questionnaire borrows the configuration for every conversion, and the
     // server lives as long as the process: the configuration does too.
     let cfg: &'static Config = Box::leak(Box::new(cfg));
     std::fs::create_dir_all(s.out.join(blankett::SUBMISSIONS))?;
+    let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(s.workers.clamp(1, 4))
         .thread_name("blankett-serve")
         .enable_all()
         .build()?;
-    runtime.block_on(serve(cfg, s))
+    let _in_runtime = runtime.enter();
+    // Listening for the signals before the inbox is watched: a SIGTERM that came before
+    // would end the process with a form in hand.
+    let signals = stop_signals();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(s.addr))?;
+    std::thread::scope(|scope| {
+        let inbox = match &s.inbox {
+            Some(i) => Some(inbox::start(scope, cfg, i, &forms, s.log)?),
+            None => None,
+        };
+        let stopping = inbox::stopping(inbox.as_ref(), signals);
+        let served = runtime.block_on(serve(listener, forms.clone(), &s, stopping));
+        let watched = inbox.map(inbox::Running::finish).transpose();
+        served?;
+        watched?;
+        eprintln!("serve: stopped");
+        Ok(())
+    })
 }
 
-async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(s.addr).await?;
+async fn serve(
+    listener: tokio::net::TcpListener,
+    forms: Arc<forms::Forms>,
+    s: &Settings,
+    stopping: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let bound = listener.local_addr()?;
-    let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock)?);
     log_changes(&forms, s.log);
     let app = Arc::new(api::App {
+        max_file: forms.config().limits().max_file_bytes,
         forms,
-        max_file: cfg.limits().max_file_bytes,
         workers: s.workers,
         clock: s.clock,
     });
     let router = api::router(app, s.token.clone(), s.log);
+    let inbox = s.inbox.as_ref().map_or_else(String::new, |i| {
+        format!(", inbox {}", i.settings.inbox.display())
+    });
     eprintln!(
-        "serve: listening on http://{bound} ({}{}); Ctrl-C stops",
+        "serve: listening on http://{bound} ({}{}{}); Ctrl-C stops",
         blankett::for_terminal(&s.out.display().to_string()),
+        blankett::for_terminal(&inbox),
         if s.token.is_some() {
             ", token required"
         } else {
@@ -106,10 +138,8 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
         }
     );
     axum::serve(listener, router)
-        .with_graceful_shutdown(stopped())
-        .await?;
-    eprintln!("serve: stopped");
-    Ok(())
+        .with_graceful_shutdown(stopping)
+        .await
 }
 
 /// Logs every change of the round (a submission stored), as the page will show it.
@@ -128,25 +158,29 @@ fn log_changes(forms: &forms::Forms, format: LogFormat) {
     });
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn stopped() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C or SIGTERM, listening from the call on (within the runtime).
+#[cfg(unix)]
+fn stop_signals() -> impl std::future::Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        let (Ok(mut int), Ok(mut term)) = (int, term) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    }
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signals() -> impl std::future::Future<Output = ()> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
