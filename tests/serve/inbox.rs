@@ -428,3 +428,26 @@ fn round_sets_the_round_of_uploads_drops_and_the_served_round() {
         .code(2)
         .stderr(batch);
 }
+
+/// An inbox that cannot be read any more (removed, its share gone) stops the server, which
+/// says why and exits 1: a server that silently stopped watching would look well and be not.
+#[test]
+fn an_inbox_gone_stops_the_server_with_exit_code_1() {
+    let (mut server, inbox) = serve_inbox(&QUICK);
+    std::fs::remove_dir_all(&inbox).unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "still serving");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1), "{}", server.log());
+    wait_until("the reason is told", || {
+        server
+            .log()
+            .contains("cannot serve: the inbox could not be watched")
+    });
+    assert!(server.log().contains("inbox=stopped"), "{}", server.log());
+}
