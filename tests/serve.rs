@@ -798,6 +798,7 @@ fn json_log_lines_are_json() {
 }
 
 mod openapi;
+mod page;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
 /// go by the form's content, whatever the upload calls it.
