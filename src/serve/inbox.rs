@@ -107,11 +107,16 @@ impl Running<'_> {
     }
 }
 
-/// What the watch did, as a log line; a form stored is told to whoever follows the round.
+/// What the watch did, as a log line; a form stored or failed (both change the round's
+/// status) is told to whoever follows the round.
 fn told(e: &Event, forms: &Forms, format: Format) {
     log::line(format, &fields(e));
-    if let Event::Converted { submission, .. } = e {
-        forms.changed(submission_id(submission).to_owned());
+    match e {
+        Event::Converted { submission, .. } => {
+            forms.changed(Some(submission_id(submission).to_owned()));
+        }
+        Event::Failed { .. } => forms.changed(None),
+        _ => {}
     }
 }
 

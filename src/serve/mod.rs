@@ -12,20 +12,28 @@
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! inbox.rs    the inbox watched as `watch` watches it, storing beside the uploads
 //! upload.rs   multipart and raw bodies, within the size limits
-//! auth.rs     the bearer token
+//! archive.rs  GET /submissions.zip: every submission in one ZIP
+//! events.rs   GET /events: the round's changes as server-sent events
+//! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
+//! auth.rs     the guard: the bearer token or the session, the same-origin check (CSRF)
+//! session.rs  the page's sessions: POST /login and /logout, the cookie
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
 //! ```
 
 mod api;
+mod archive;
 mod auth;
+mod codes;
+mod events;
 mod forms;
 mod inbox;
 mod log;
 mod openapi;
 mod problem;
 mod read;
+mod session;
 mod upload;
 
 use std::net::SocketAddr;
@@ -34,6 +42,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use blankett::Config;
+
+use forms::RoundChanged;
 
 pub use auth::read_token;
 pub use inbox::Inbox;
@@ -47,6 +57,9 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// The bearer token every request but `/healthz` must carry, when set.
     pub token: Option<Vec<u8>>,
+    /// Clients reach the server over HTTPS (TLS here, or at a proxy in front): the session
+    /// cookie is marked `Secure`.
+    pub https: bool,
     /// How log lines are written.
     pub log: LogFormat,
     /// How many forms are converted at once.
@@ -119,11 +132,12 @@ async fn serve(
     log_changes(&forms, s.log);
     let app = Arc::new(api::App {
         max_file: forms.config().limits().max_file_bytes,
-        forms,
+        forms: forms.clone(),
         workers: s.workers,
         clock: s.clock,
     });
-    let router = api::router(app, s.token.clone(), s.log);
+    let guard = Arc::new(auth::Guard::new(s.token.clone(), s.https));
+    let router = api::router(app, guard, s.log);
     let inbox = s.inbox.as_ref().map_or_else(String::new, |i| {
         format!(", inbox {}", i.settings.inbox.display())
     });
@@ -138,17 +152,25 @@ async fn serve(
         }
     );
     axum::serve(listener, router)
-        .with_graceful_shutdown(stopping)
+        .with_graceful_shutdown(async move {
+            stopping.await;
+            forms.close_events();
+        })
         .await
 }
 
-/// Logs every change of the round (a submission stored), as the page will show it.
+/// Logs every submission stored.
 fn log_changes(forms: &forms::Forms, format: LogFormat) {
     let mut changes = forms.subscribe();
     tokio::spawn(async move {
         loop {
             match changes.recv().await {
-                Ok(c) => log::line(format, &serde_json::json!({ "stored": c.submission })),
+                Ok(RoundChanged {
+                    submission: Some(id),
+                    ..
+                }) => log::line(format, &serde_json::json!({ "stored": id })),
+                // A form that failed: its request's line says so.
+                Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     log::line(format, &serde_json::json!({ "storedUnlogged": n }));
                 }
