@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::serve::{self, LogFormat, Settings};
+use crate::serve::{self, LogFormat, Settings, Tls};
 
 use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
 
@@ -21,10 +21,10 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
     format) and its status are read back under /api/v1/ (GET /api/v1/openapi.json describes \
     it all). The first line on stderr says the address listened on.\n\n\
     Listens on 127.0.0.1 unless told otherwise. Another address needs --token-file (every \
-    request but /healthz then needs `Authorization: Bearer <token>`) and --behind-proxy (a \
-    TLS-terminating reverse proxy in front). Without a token, whoever can reach this machine's \
-    loopback reads the round, contact details (personal data) included unless \
-    --redact-contact.\n\n\
+    request but /healthz then needs `Authorization: Bearer <token>`) and TLS: HTTPS here \
+    (--tls-cert and --tls-key), or --behind-proxy (a TLS-terminating reverse proxy in front). \
+    Without a token, whoever can reach this machine's loopback reads the round, contact \
+    details (personal data) included unless --redact-contact.\n\n\
     One writer at a time: the server locks OUT as batch and watch do. Ctrl-C or SIGTERM \
     stops it once the requests in flight are answered."
 )]
@@ -40,6 +40,15 @@ pub struct ServeArgs {
     /// A file whose first line is the bearer token every request but /healthz must carry
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
 
     /// A TLS-terminating reverse proxy is in front: allow plain HTTP on a non-loopback address
     #[arg(long)]
@@ -69,7 +78,22 @@ enum LogArg {
 pub fn run(args: ServeArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
     super::out_is_a_folder(&args.out)?;
-    if let Some(why) = serve::refusal(&args.addr, args.token_file.is_some(), args.behind_proxy) {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(Tls::load(cert, key).map_err(Failure::Usage)?),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::Usage(
+                "--tls-cert and --tls-key go together: give both, or neither".into(),
+            ));
+        }
+    };
+    let open = serve::refusal(
+        &args.addr,
+        args.token_file.is_some(),
+        tls.is_some(),
+        args.behind_proxy,
+    );
+    if let Some(why) = open {
         return Err(Failure::Usage(why));
     }
     let token = args
@@ -97,6 +121,8 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         },
         workers,
         clock: super::now,
+        tls,
+        behind_proxy: args.behind_proxy,
     };
     serve::run(cfg, settings).map_err(|e| io_failure(&args.out, "serve", e))?;
     Ok(EXIT_OK)

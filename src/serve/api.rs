@@ -30,6 +30,10 @@ pub struct App {
     pub workers: usize,
     /// The clock: the status's time.
     pub clock: fn() -> std::time::SystemTime,
+    /// Served over HTTPS (TLS here, or a TLS-terminating proxy in front): a cookie set then
+    /// carries `Secure`.
+    #[expect(dead_code, reason = "read where the page's session cookie is set")]
+    pub https: bool,
 }
 
 /// The API's routes, under this prefix.

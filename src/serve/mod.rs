@@ -1,8 +1,9 @@
 //! `blankett serve`: one process that owns a round's output folder and answers over HTTP.
 //! This module starts it: the address checked against the token and TLS rules, the output
 //! folder locked as `batch` and `watch` lock it, the runtime built, the socket bound (its
-//! address is the first line on stderr, so a caller that asked for port 0 learns the port),
-//! and the server stopped gracefully on Ctrl-C or SIGTERM, requests in flight finished.
+//! URL, `http://` or `https://`, is the first line on stderr, so a caller that asked for port
+//! 0 learns the port), and the server stopped gracefully on Ctrl-C or SIGTERM, requests in
+//! flight finished.
 //!
 //! ```text
 //! mod.rs      startup, refusals, lock, shutdown
@@ -14,6 +15,7 @@
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
+//! tls.rs      HTTPS: the certificate and key, the listener that shakes hands
 //! ```
 
 mod api;
@@ -23,6 +25,7 @@ mod log;
 mod openapi;
 mod problem;
 mod read;
+mod tls;
 mod upload;
 
 use std::net::SocketAddr;
@@ -34,6 +37,7 @@ use blankett::Config;
 
 pub use auth::read_token;
 pub use log::Format as LogFormat;
+pub use tls::Tls;
 
 /// How to serve.
 pub struct Settings {
@@ -49,11 +53,15 @@ pub struct Settings {
     pub workers: usize,
     /// The clock: saved dates are checked against it.
     pub clock: fn() -> SystemTime,
+    /// Served over HTTPS with this certificate, when set.
+    pub tls: Option<Tls>,
+    /// A TLS-terminating reverse proxy is in front (`--behind-proxy`).
+    pub behind_proxy: bool,
 }
 
 /// Why the server refuses to listen on `addr`: anywhere but loopback, every request must be
-/// authenticated and encrypted.
-pub fn refusal(addr: &SocketAddr, token: bool, behind_proxy: bool) -> Option<String> {
+/// authenticated and encrypted, here (`tls`) or by a proxy in front (`behind_proxy`).
+pub fn refusal(addr: &SocketAddr, token: bool, tls: bool, behind_proxy: bool) -> Option<String> {
     if addr.ip().is_loopback() {
         return None;
     }
@@ -62,9 +70,9 @@ pub fn refusal(addr: &SocketAddr, token: bool, behind_proxy: bool) -> Option<Str
             "{addr} is reachable from other machines: give --token-file, or listen on 127.0.0.1"
         ));
     }
-    if !behind_proxy {
+    if !tls && !behind_proxy {
         return Some(format!(
-            "{addr} is reachable from other machines over plain HTTP: TLS is not built yet; use --behind-proxy with a TLS-terminating proxy"
+            "{addr} is reachable from other machines over plain HTTP: give --tls-cert and --tls-key, or --behind-proxy with a TLS-terminating proxy in front"
         ));
     }
     None
@@ -94,10 +102,12 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
         max_file: cfg.limits().max_file_bytes,
         workers: s.workers,
         clock: s.clock,
+        https: s.tls.is_some() || s.behind_proxy,
     });
     let router = api::router(app, s.token.clone(), s.log);
     eprintln!(
-        "serve: listening on http://{bound} ({}{}); Ctrl-C stops",
+        "serve: listening on {}://{bound} ({}{}); Ctrl-C stops",
+        if s.tls.is_some() { "https" } else { "http" },
         blankett::for_terminal(&s.out.display().to_string()),
         if s.token.is_some() {
             ", token required"
@@ -105,11 +115,23 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
             ""
         }
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(stopped())
-        .await?;
+    match &s.tls {
+        Some(tls) => until_stopped(tls::Listener::new(listener, tls, s.log)?, router).await?,
+        None => until_stopped(listener, router).await?,
+    }
     eprintln!("serve: stopped");
     Ok(())
+}
+
+/// Answers on `listener` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+async fn until_stopped<L>(listener: L, router: axum::Router) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    axum::serve(listener, router)
+        .with_graceful_shutdown(stopped())
+        .await
 }
 
 /// Logs every change of the round (a submission stored), as the page will show it.
@@ -155,22 +177,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_loopback_is_served_without_a_token_and_tls() {
+    fn only_loopback_is_served_without_a_token_and_tls_here_or_in_front() {
         let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
         let local6: SocketAddr = "[::1]:8080".parse().unwrap();
         let open: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        assert_eq!(refusal(&local, false, false), None);
-        assert_eq!(refusal(&local6, false, false), None);
-        assert!(
-            refusal(&open, false, true)
-                .unwrap()
-                .contains("--token-file")
-        );
-        assert!(
-            refusal(&open, true, false)
-                .unwrap()
-                .contains("TLS is not built yet")
-        );
-        assert_eq!(refusal(&open, true, true), None);
+        assert_eq!(refusal(&local, false, false, false), None);
+        assert_eq!(refusal(&local6, false, false, false), None);
+        for (tls, proxy) in [(true, false), (false, true)] {
+            let why = refusal(&open, false, tls, proxy).unwrap();
+            assert!(why.contains("--token-file"), "{why}");
+        }
+        let why = refusal(&open, true, false, false).unwrap();
+        assert!(why.contains("--tls-cert and --tls-key"), "{why}");
+        assert!(why.contains("--behind-proxy"), "{why}");
+        assert_eq!(refusal(&open, true, true, false), None);
+        assert_eq!(refusal(&open, true, false, true), None);
+        assert_eq!(refusal(&open, true, true, true), None);
     }
 }
