@@ -822,6 +822,7 @@ fn json_log_lines_are_json() {
     );
 }
 
+mod compression;
 mod openapi;
 mod tls;
 

@@ -1,6 +1,6 @@
 //! The router: every route of the server in one place, the handlers that change the round
-//! (`POST /forms`, `POST /convert`), and the layers every response passes (the token, the
-//! security headers, the body limit, the access log). The handlers that only read are in
+//! (`POST /forms`, `POST /convert`), and the layers every response passes (compression, the
+//! token, the security headers, the body limit, the access log). The handlers that only read are in
 //! `read.rs`.
 
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{auth, log, openapi, read};
+use super::{auth, compress, log, openapi, read};
 
 /// What every handler shares.
 pub struct App {
@@ -47,7 +47,10 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
     let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/forms", post(post_forms))
-        .route("/convert", post(post_convert))
+        .route(
+            "/convert",
+            post(post_convert).layer(middleware::map_response(compress::uncompressed)),
+        )
         .route("/submissions", get(read::submissions))
         .route("/submissions/{id}", get(read::submission))
         .route("/round", get(read::round))
@@ -64,6 +67,8 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
+        .layer(compress::layer())
+        .layer(middleware::map_response(compress::weak_etag_when_encoded))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(
             Arc::new(token),

@@ -12,6 +12,7 @@
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
 //! auth.rs     the bearer token
+//! compress.rs which responses go out gzipped
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
@@ -20,6 +21,7 @@
 
 mod api;
 mod auth;
+mod compress;
 mod forms;
 mod log;
 mod openapi;
