@@ -446,7 +446,12 @@ fn refused_early(server: &Server, path: &str, content_type: &str, body: Vec<u8>)
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
     let _ = sending.join();
-    let text = String::from_utf8_lossy(&answer).into_owned();
+    parse_reply(&answer)
+}
+
+/// An answer as read from a raw socket: its status line, headers and body.
+fn parse_reply(answer: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(answer).into_owned();
     let (head, body) = text
         .split_once("\r\n\r\n")
         .unwrap_or_else(|| panic!("no answer: {text:?}"));
@@ -823,6 +828,7 @@ fn json_log_lines_are_json() {
 }
 
 mod compression;
+mod memory;
 mod openapi;
 mod tls;
 

@@ -13,6 +13,9 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
 /// Serve a round's output folder over HTTP: upload forms, read the round
 #[derive(Args)]
 #[command(
+    // A filled form is about 100 KB, and mail systems stop attachments near 25 MB: 25 MiB is
+    // room to spare for a form, and keeps a burst of uploads to a size a server can hold.
+    mut_arg("max_file_size", |a| a.default_value(SERVE_MAX_FILE_MIB)),
     after_help = super::output_flags!(),
     long_about = "Serve a round's output folder over HTTP. Forms uploaded to POST \
     /api/v1/forms are converted as `batch` and `watch` convert them (the submission to \
@@ -25,6 +28,9 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
     (--tls-cert and --tls-key), or --behind-proxy (a TLS-terminating reverse proxy in front). \
     Without a token, whoever can reach this machine's loopback reads the round, contact \
     details (personal data) included unless --redact-contact.\n\n\
+    Uploads in memory take at most --upload-memory together: a file that would go over it is \
+    refused with 503 and Retry-After (code server-busy), to be sent again. One file takes at \
+    most --max-file-size (25 MiB here, a form is about 100 KB).\n\n\
     One writer at a time: the server locks OUT as batch and watch do. Ctrl-C or SIGTERM \
     stops it once the requests in flight are answered."
 )]
@@ -58,6 +64,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
 
+    /// Most bytes of uploaded files held in memory at once, all requests together, in MiB;
+    /// past it a file is refused with 503 and Retry-After, to be sent again
+    #[arg(long, value_name = "MIB", default_value_t = 128)]
+    upload_memory: u64,
+
     /// The access log on stderr: text, or one JSON object a line
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     log_format: LogArg,
@@ -75,8 +86,19 @@ enum LogArg {
     Json,
 }
 
+/// `--max-file-size` for `serve`, in MiB: lower than the other commands' (see `ServeArgs`).
+const SERVE_MAX_FILE_MIB: &str = "25";
+
 pub fn run(args: ServeArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
+    let upload_memory = args.upload_memory.saturating_mul(1 << 20);
+    if upload_memory < cfg.limits().max_file_bytes {
+        return Err(Failure::Usage(format!(
+            "--upload-memory ({} MiB) must hold at least one file of --max-file-size ({} MiB)",
+            args.upload_memory,
+            cfg.limits().max_file_bytes >> 20
+        )));
+    }
     super::out_is_a_folder(&args.out)?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(Tls::load(cert, key).map_err(Failure::Usage)?),
@@ -120,6 +142,7 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
             LogArg::Json => LogFormat::Json,
         },
         workers,
+        upload_memory,
         clock: super::now,
         tls,
         behind_proxy: args.behind_proxy,

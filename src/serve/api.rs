@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::budget::Budget;
 use super::forms::{FormResult, Forms, refused_name};
-use super::problem::Problem;
+use super::problem::{self, Problem};
 use super::upload::{self, Files};
 use super::{auth, compress, log, openapi, read};
 
@@ -26,6 +27,8 @@ pub struct App {
     pub forms: Arc<Forms>,
     /// Largest file accepted, in bytes (`--max-file-size`).
     pub max_file: u64,
+    /// What the uploads in memory may take together (`--upload-memory`).
+    pub budget: Budget,
     /// How many forms are converted at once, and so read ahead of one request.
     pub workers: usize,
     /// The clock: the status's time.
@@ -121,17 +124,21 @@ struct Outcome {
 
 /// `POST /forms`: converts and stores each file; one file answers `201` or its problem,
 /// several `207` with an outcome per file, in the order sent. A problem that ends the request
-/// (a file over the limit) is the answer when no file came before it, else the last outcome.
+/// (a file over the limit, or over the memory uploads may take) is the answer when no file
+/// came before it, else the last outcome.
 async fn post_forms(
     State(app): State<Arc<App>>,
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let files = match Files::open(req, app.max_file, q.filename).await {
+    let files = match Files::open(req, app.max_file, &app.budget, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
     let (mut results, stopped) = store_each(&app, files).await;
+    let busy = stopped
+        .as_ref()
+        .is_some_and(|p| p.status_code() == StatusCode::SERVICE_UNAVAILABLE);
     match (results.len(), stopped) {
         (0, Some(p)) => return p.into_response(),
         (1, None) => {
@@ -160,11 +167,15 @@ async fn post_forms(
             },
         })
         .collect();
-    (
+    let mut res = (
         StatusCode::MULTI_STATUS,
         Json(serde_json::json!({ "results": outcomes })),
     )
-        .into_response()
+        .into_response();
+    if busy {
+        problem::retry_later(&mut res);
+    }
+    res
 }
 
 /// `201` with the result and where the submission is.
@@ -206,7 +217,7 @@ async fn store_each(app: &Arc<App>, mut files: Files) -> (Results, Option<Proble
         set.spawn(async move {
             let r = match refused_name(&f.name) {
                 Some(p) => Err(p),
-                None => forms.upload(f.name, f.bytes).await,
+                None => forms.upload(f).await,
             };
             (i, r)
         });
@@ -241,7 +252,7 @@ async fn post_convert(
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let mut files = match Files::open(req, app.max_file, q.filename).await {
+    let mut files = match Files::open(req, app.max_file, &app.budget, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
@@ -256,7 +267,7 @@ async fn post_convert(
     if let Some(p) = refused_name(&f.name) {
         return p.into_response();
     }
-    match app.forms.convert(f.name, f.bytes).await {
+    match app.forms.convert(f).await {
         Ok(s) => read::json_bytes(blankett::to_json(&s)),
         Err(p) => p.into_response(),
     }

@@ -11,6 +11,7 @@
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
+//! budget.rs   the bytes all uploads in memory may take together
 //! auth.rs     the bearer token
 //! compress.rs which responses go out gzipped
 //! problem.rs  application/problem+json
@@ -21,6 +22,7 @@
 
 mod api;
 mod auth;
+mod budget;
 mod compress;
 mod forms;
 mod log;
@@ -53,6 +55,8 @@ pub struct Settings {
     pub log: LogFormat,
     /// How many forms are converted at once.
     pub workers: usize,
+    /// The bytes all uploads in memory may take together.
+    pub upload_memory: u64,
     /// The clock: saved dates are checked against it.
     pub clock: fn() -> SystemTime,
     /// Served over HTTPS with this certificate, when set.
@@ -102,6 +106,7 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     let app = Arc::new(api::App {
         forms,
         max_file: cfg.limits().max_file_bytes,
+        budget: budget::Budget::new(s.upload_memory),
         workers: s.workers,
         clock: s.clock,
         https: s.tls.is_some() || s.behind_proxy,
