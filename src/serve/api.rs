@@ -1,7 +1,7 @@
 //! The router: every route of the server in one place, the handlers that change the round
 //! (`POST /forms`, `POST /convert`), and the layers every response passes (compression, the
-//! token, the security headers, the body limit, the access log). The handlers that only read are in
-//! `read.rs`.
+//! token, the security headers, the body limit, the access log). The handlers that only read
+//! are in `read.rs`.
 
 use std::sync::Arc;
 
