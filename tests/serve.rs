@@ -1,8 +1,8 @@
 //! `blankett serve` over loopback, the real binary on a free port: uploads stored as `watch`
 //! stores forms, refusals as problems, the limits, the token, ETags, and the OpenAPI document
 //! checked against what the server answers. The client is `ureq` (blocking, no async runtime
-//! in the tests, no TLS needed on loopback); requests a client would never send (a lying
-//! length, a body cut off at shutdown) are written on a raw socket.
+//! in the tests; over HTTPS trusting a test CA made in `serve/tls.rs`); requests a client
+//! would never send (a lying length, a body cut off at shutdown) are written on a raw socket.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -18,7 +18,12 @@ use crate::common::{blankett, compound_file, example, parts, zip_parts};
 /// A running `blankett serve`, stopped when dropped.
 struct Server {
     child: Child,
+    /// `http` or `https`, as the first line says.
+    scheme: String,
+    /// Where to connect: the address listened on, loopback for an unspecified one.
     addr: String,
+    /// The CA whose certificate (DER) the client trusts, over HTTPS.
+    ca: Option<Vec<u8>>,
     out: PathBuf,
     stderr: Arc<Mutex<String>>,
     _dir: tempfile::TempDir,
@@ -32,11 +37,14 @@ impl Server {
         Server::start_in(dir, out, flags)
     }
 
+    /// Serves `out` with `flags` (on 127.0.0.1 unless they give `--addr`).
     fn start_in(dir: tempfile::TempDir, out: PathBuf, flags: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("blankett"))
-            .arg("serve")
-            .arg(&out)
-            .args(["--addr", "127.0.0.1:0"])
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("blankett"));
+        cmd.arg("serve").arg(&out);
+        if !flags.contains(&"--addr") {
+            cmd.args(["--addr", "127.0.0.1:0"]);
+        }
+        let mut child = cmd
             .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -46,12 +54,14 @@ impl Server {
         let mut lines = BufReader::new(child.stderr.take().unwrap());
         let mut first = String::new();
         lines.read_line(&mut first).unwrap();
-        let addr = first
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in the first line: {first:?}"))
-            .to_owned();
+        let (scheme, addr) = first
+            .split_once("://")
+            .and_then(|(head, rest)| {
+                let scheme = head.rsplit(' ').next()?;
+                Some((scheme.to_owned(), rest.split_whitespace().next()?))
+            })
+            .unwrap_or_else(|| panic!("no URL in the first line: {first:?}"));
+        let addr = addr.replace("0.0.0.0:", "127.0.0.1:");
         // Drain stderr, or the server blocks once the pipe is full.
         let stderr = Arc::new(Mutex::new(first));
         let sink = stderr.clone();
@@ -63,7 +73,9 @@ impl Server {
         });
         Server {
             child,
+            scheme,
             addr,
+            ca: None,
             out,
             stderr,
             _dir: dir,
@@ -71,22 +83,35 @@ impl Server {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}://{}{path}", self.scheme, self.addr)
+    }
+
+    /// A client of this server: over HTTPS, one that trusts the test CA.
+    fn client(&self) -> ureq::Agent {
+        match &self.ca {
+            None => agent(),
+            Some(ca) => tls::agent_trusting(ca),
+        }
     }
 
     fn get(&self, path: &str) -> Reply {
-        send(agent().get(self.url(path)).call())
+        send(self.client().get(self.url(path)).call())
     }
 
     fn get_with(&self, path: &str, header: &str, value: &str) -> Reply {
-        send(agent().get(self.url(path)).header(header, value).call())
+        send(
+            self.client()
+                .get(self.url(path))
+                .header(header, value)
+                .call(),
+        )
     }
 
     /// Posts `files` as multipart form data, each a `file` field.
     fn upload(&self, path: &str, files: &[(&str, &[u8])]) -> Reply {
         let (content_type, body) = multipart(files);
         send(
-            agent()
+            self.client()
                 .post(self.url(path))
                 .header("Content-Type", &content_type)
                 .send(&body[..]),
@@ -96,7 +121,7 @@ impl Server {
     /// Posts one form as a raw Word body named by `?filename=`.
     fn upload_raw(&self, path: &str, name: &str, bytes: &[u8]) -> Reply {
         send(
-            agent()
+            self.client()
                 .post(self.url(&format!("{path}?filename={name}")))
                 .header("Content-Type", DOCX)
                 .send(bytes),
@@ -431,7 +456,12 @@ fn refused_early(server: &Server, path: &str, content_type: &str, body: Vec<u8>)
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
     let _ = sending.join();
-    let text = String::from_utf8_lossy(&answer).into_owned();
+    parse_reply(&answer)
+}
+
+/// An answer as read from a raw socket: its status line, headers and body.
+fn parse_reply(answer: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(answer).into_owned();
     let (head, body) = text
         .split_once("\r\n\r\n")
         .unwrap_or_else(|| panic!("no answer: {text:?}"));
@@ -614,7 +644,7 @@ fn another_address_needs_a_token_and_tls_or_a_proxy() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "TLS is not built yet; use --behind-proxy with a TLS-terminating proxy",
+            "over plain HTTP: give --tls-cert and --tls-key, or --behind-proxy",
         ));
     std::fs::write(dir.path().join("short"), "abc").unwrap();
     blankett()
@@ -807,9 +837,12 @@ fn json_log_lines_are_json() {
     );
 }
 
+mod compression;
 mod inbox;
+mod memory;
 mod openapi;
 mod page;
+mod tls;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
 /// go by the form's content, whatever the upload calls it.

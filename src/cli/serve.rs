@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::serve::{self, Inbox, LogFormat, Settings};
+use crate::serve::{self, Inbox, LogFormat, Settings, Tls};
 
 use super::watch::InboxArgs;
 use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, not_a_folder};
@@ -14,6 +14,9 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, 
 /// Serve a round's output folder over HTTP: upload forms, read the round
 #[derive(Args)]
 #[command(
+    // A filled form is about 100 KB, and mail systems stop attachments near 25 MB: 25 MiB is
+    // room to spare for a form, and keeps a burst of uploads to a size a server can hold.
+    mut_arg("max_file_size", |a| a.default_value(SERVE_MAX_FILE_MIB)),
     after_help = super::output_flags!(),
     long_about = "Serve a round's output folder over HTTP. Forms uploaded to POST \
     /api/v1/forms are converted as `batch` and `watch` convert them (the submission to \
@@ -29,10 +32,13 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, 
     inside it.\n\n\
     Listens on 127.0.0.1 unless told otherwise. Another address needs --token-file (every \
     request but /healthz and the login page then needs `Authorization: Bearer <token>`, or \
-    the session cookie a browser gets by logging in at /login) and --behind-proxy (a \
-    TLS-terminating reverse proxy in front). Without a token, whoever can reach this machine's \
-    loopback reads the round, contact details (personal data) included unless \
-    --redact-contact.\n\n\
+    the session cookie a browser gets by logging in at /login) and TLS: HTTPS here \
+    (--tls-cert and --tls-key), or --behind-proxy (a TLS-terminating reverse proxy in front). \
+    Without a token, whoever can reach this machine's loopback reads the round, contact \
+    details (personal data) included unless --redact-contact.\n\n\
+    Uploads in memory take at most --upload-memory together: a file that would go over it is \
+    refused with 503 and Retry-After (code server-busy), to be sent again. One file takes at \
+    most --max-file-size (25 MiB here, a form is about 100 KB).\n\n\
     One writer at a time: the server locks OUT (and the inbox) as batch and watch do. Ctrl-C \
     or SIGTERM stops it once the requests in flight are answered and the inbox's form in hand \
     is stored."
@@ -50,6 +56,15 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
 
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+
     /// A TLS-terminating reverse proxy is in front: allow plain HTTP on a non-loopback address,
     /// and mark the session cookie Secure
     #[arg(long)]
@@ -58,6 +73,11 @@ pub struct ServeArgs {
     /// How many forms are converted at once (default: the number of cores)
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
+
+    /// Most bytes of uploaded files held in memory at once, all requests together, in MiB;
+    /// past it a file is refused with 503 and Retry-After, to be sent again
+    #[arg(long, value_name = "MIB", default_value_t = 128)]
+    upload_memory: u64,
 
     /// The access log on stderr: text, or one JSON object a line
     #[arg(long, value_name = "FORMAT", default_value = "text")]
@@ -83,10 +103,36 @@ enum LogArg {
     Json,
 }
 
+/// `--max-file-size` for `serve`, in MiB: lower than the other commands' (see `ServeArgs`).
+const SERVE_MAX_FILE_MIB: &str = "25";
+
 pub fn run(args: ServeArgs) -> Result<u8, Failure> {
     let cfg = args.mapping.config(args.limits)?;
+    let upload_memory = args.upload_memory.saturating_mul(1 << 20);
+    if upload_memory < cfg.limits().max_file_bytes {
+        return Err(Failure::Usage(format!(
+            "--upload-memory ({} MiB) must hold at least one file of --max-file-size ({} MiB)",
+            args.upload_memory,
+            cfg.limits().max_file_bytes >> 20
+        )));
+    }
     super::out_is_a_folder(&args.out)?;
-    if let Some(why) = serve::refusal(&args.addr, args.token_file.is_some(), args.behind_proxy) {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(Tls::load(cert, key).map_err(Failure::Usage)?),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::Usage(
+                "--tls-cert and --tls-key go together: give both, or neither".into(),
+            ));
+        }
+    };
+    let open = serve::refusal(
+        &args.addr,
+        args.token_file.is_some(),
+        tls.is_some(),
+        args.behind_proxy,
+    );
+    if let Some(why) = open {
         return Err(Failure::Usage(why));
     }
     let token = args
@@ -125,14 +171,16 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         out: args.out.clone(),
         addr: args.addr,
         token,
-        https: args.behind_proxy,
         log: match args.log_format {
             LogArg::Text => LogFormat::Text,
             LogArg::Json => LogFormat::Json,
         },
         workers,
+        upload_memory,
         clock: super::now,
         inbox,
+        tls,
+        behind_proxy: args.behind_proxy,
     };
     serve::run(cfg, settings).map_err(|e| io_failure(&args.out, "serve", e))?;
     Ok(EXIT_OK)

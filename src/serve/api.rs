@@ -1,7 +1,7 @@
 //! The router: every route of the server in one place, the handlers that change the round
-//! (`POST /forms`, `POST /convert`), and the layers every response passes (the guard: token,
-//! session and same-origin check; the security headers, the body limit, the access log). The handlers that only read are in
-//! `read.rs`.
+//! (`POST /forms`, `POST /convert`), and the layers every response passes (compression, the
+//! guard: token, session and same-origin check; the security headers, the body limit, the
+//! access log). The handlers that only read are in `read.rs`.
 
 use std::sync::Arc;
 
@@ -16,10 +16,11 @@ use tokio::task::JoinSet;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::auth::{self, Guard};
+use super::budget::Budget;
 use super::forms::{FormResult, Forms, refused_name};
-use super::problem::Problem;
+use super::problem::{self, Problem};
 use super::upload::{self, Files};
-use super::{archive, codes, events, log, openapi, read, session};
+use super::{archive, codes, compress, events, log, openapi, read, session};
 
 /// What every handler shares.
 pub struct App {
@@ -27,6 +28,8 @@ pub struct App {
     pub forms: Arc<Forms>,
     /// Largest file accepted, in bytes (`--max-file-size`).
     pub max_file: u64,
+    /// What the uploads in memory may take together (`--upload-memory`).
+    pub budget: Budget,
     /// How many forms are converted at once, and so read ahead of one request.
     pub workers: usize,
     /// The clock: the status's time.
@@ -44,7 +47,10 @@ pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
     let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/forms", post(post_forms))
-        .route("/convert", post(post_convert))
+        .route(
+            "/convert",
+            post(post_convert).layer(middleware::map_response(compress::uncompressed)),
+        )
         .route("/submissions", get(read::submissions))
         .route("/submissions/{id}", get(read::submission))
         .route("/submissions.zip", get(archive::submissions_zip))
@@ -65,6 +71,8 @@ pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
+        .layer(compress::layer())
+        .layer(middleware::map_response(compress::weak_etag_when_encoded))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(guard, auth::guard))
         .layer(SetResponseHeaderLayer::overriding(
@@ -114,17 +122,21 @@ struct Outcome {
 
 /// `POST /forms`: converts and stores each file; one file answers `201` or its problem,
 /// several `207` with an outcome per file, in the order sent. A problem that ends the request
-/// (a file over the limit) is the answer when no file came before it, else the last outcome.
+/// (a file over the limit, or over the memory uploads may take) is the answer when no file
+/// came before it, else the last outcome.
 async fn post_forms(
     State(app): State<Arc<App>>,
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let files = match Files::open(req, app.max_file, q.filename).await {
+    let files = match Files::open(req, app.max_file, &app.budget, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
     let (mut results, stopped) = store_each(&app, files).await;
+    let busy = stopped
+        .as_ref()
+        .is_some_and(|p| p.status_code() == StatusCode::SERVICE_UNAVAILABLE);
     match (results.len(), stopped) {
         (0, Some(p)) => return p.into_response(),
         (1, None) => {
@@ -153,11 +165,15 @@ async fn post_forms(
             },
         })
         .collect();
-    (
+    let mut res = (
         StatusCode::MULTI_STATUS,
         Json(serde_json::json!({ "results": outcomes })),
     )
-        .into_response()
+        .into_response();
+    if busy {
+        problem::retry_later(&mut res);
+    }
+    res
 }
 
 /// `201` with the result and where the submission is.
@@ -199,7 +215,7 @@ async fn store_each(app: &Arc<App>, mut files: Files) -> (Results, Option<Proble
         set.spawn(async move {
             let r = match refused_name(&f.name) {
                 Some(p) => Err(p),
-                None => forms.upload(f.name, f.bytes).await,
+                None => forms.upload(f).await,
             };
             (i, r)
         });
@@ -234,7 +250,7 @@ async fn post_convert(
     Query(q): Query<RawName>,
     req: Request,
 ) -> Response {
-    let mut files = match Files::open(req, app.max_file, q.filename).await {
+    let mut files = match Files::open(req, app.max_file, &app.budget, q.filename).await {
         Ok(f) => f,
         Err(p) => return p.into_response(),
     };
@@ -249,7 +265,7 @@ async fn post_convert(
     if let Some(p) = refused_name(&f.name) {
         return p.into_response();
     }
-    match app.forms.convert(f.name, f.bytes).await {
+    match app.forms.convert(f).await {
         Ok(s) => read::json_bytes(blankett::to_json(&s)),
         Err(p) => p.into_response(),
     }

@@ -21,6 +21,7 @@ use blankett::{
 };
 
 use super::problem::Problem;
+use super::upload::Upload;
 
 /// The folder under OUT where uploaded originals are kept, named by their SHA-256.
 pub const ORIGINALS: &str = "originals";
@@ -177,25 +178,26 @@ impl Forms {
     }
 
     /// Converts an uploaded form without storing anything.
-    pub async fn convert(
-        self: &Arc<Self>,
-        file: String,
-        bytes: Vec<u8>,
-    ) -> Result<Submission, Problem> {
+    pub async fn convert(self: &Arc<Self>, form: Upload) -> Result<Submission, Problem> {
         let this = self.clone();
-        self.on_worker(move |w| this.convert_with(w, &file, bytes).map(|(s, _)| s))
-            .await
+        let Upload { name, bytes, held } = form;
+        self.on_worker(move |w| {
+            // The bytes' room in the budget is given back once the conversion is done with them.
+            let _held = held;
+            this.convert_with(w, &name, bytes).map(|(s, _)| s)
+        })
+        .await
     }
 
     /// Converts an uploaded form and stores it, original and all.
-    pub async fn upload(
-        self: &Arc<Self>,
-        file: String,
-        bytes: Vec<u8>,
-    ) -> Result<FormResult, Problem> {
+    pub async fn upload(self: &Arc<Self>, form: Upload) -> Result<FormResult, Problem> {
         let this = self.clone();
-        self.on_worker(move |w| this.upload_with(w, file, bytes))
-            .await
+        let Upload { name, bytes, held } = form;
+        self.on_worker(move |w| {
+            let _held = held;
+            this.upload_with(w, name, bytes)
+        })
+        .await
     }
 
     /// Runs `job` on an idle worker on a blocking thread, waiting for one when all are busy.

@@ -1,9 +1,9 @@
 //! `blankett serve`: one process that owns a round's output folder and answers over HTTP.
 //! This module starts it: the address checked against the token and TLS rules, the output
 //! folder locked as `batch` and `watch` lock it, the runtime built, the socket bound (its
-//! address is the first line on stderr, so a caller that asked for port 0 learns the port),
-//! the inbox watched beside it (`--inbox`), and the server stopped gracefully on Ctrl-C or
-//! SIGTERM, requests in flight and the inbox's form in hand finished.
+//! URL, `http://` or `https://`, is the first line on stderr, so a caller that asked for port
+//! 0 learns the port), the inbox watched beside it (`--inbox`), and the server stopped
+//! gracefully on Ctrl-C or SIGTERM, requests in flight and the inbox's form in hand finished.
 //!
 //! ```text
 //! mod.rs      startup, refusals, lock, shutdown
@@ -17,15 +17,21 @@
 //! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
 //! auth.rs     the guard: the bearer token or the session, the same-origin check (CSRF)
 //! session.rs  the page's sessions: POST /login and /logout, the cookie
+//! budget.rs   the bytes all uploads in memory may take together
+//! compress.rs which responses go out gzipped
+//! tls.rs      the certificate, and the listener that does the TLS handshakes
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
+//! tls.rs      HTTPS: the certificate and key, the listener that shakes hands
 //! ```
 
 mod api;
 mod archive;
 mod auth;
+mod budget;
 mod codes;
+mod compress;
 mod events;
 mod forms;
 mod inbox;
@@ -34,6 +40,7 @@ mod openapi;
 mod problem;
 mod read;
 mod session;
+mod tls;
 mod upload;
 
 use std::net::SocketAddr;
@@ -48,6 +55,7 @@ use forms::RoundChanged;
 pub use auth::read_token;
 pub use inbox::Inbox;
 pub use log::Format as LogFormat;
+pub use tls::Tls;
 
 /// How to serve.
 pub struct Settings {
@@ -57,22 +65,25 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// The bearer token every request but `/healthz` must carry, when set.
     pub token: Option<Vec<u8>>,
-    /// Clients reach the server over HTTPS (TLS here, or at a proxy in front): the session
-    /// cookie is marked `Secure`.
-    pub https: bool,
     /// How log lines are written.
     pub log: LogFormat,
     /// How many forms are converted at once.
     pub workers: usize,
+    /// The bytes all uploads in memory may take together.
+    pub upload_memory: u64,
     /// The clock: saved dates are checked against it.
     pub clock: fn() -> SystemTime,
     /// The inbox watched too, as `watch` watches it.
     pub inbox: Option<Inbox>,
+    /// Served over HTTPS with this certificate, when set.
+    pub tls: Option<Tls>,
+    /// A TLS-terminating reverse proxy is in front (`--behind-proxy`).
+    pub behind_proxy: bool,
 }
 
 /// Why the server refuses to listen on `addr`: anywhere but loopback, every request must be
-/// authenticated and encrypted.
-pub fn refusal(addr: &SocketAddr, token: bool, behind_proxy: bool) -> Option<String> {
+/// authenticated and encrypted, here (`tls`) or by a proxy in front (`behind_proxy`).
+pub fn refusal(addr: &SocketAddr, token: bool, tls: bool, behind_proxy: bool) -> Option<String> {
     if addr.ip().is_loopback() {
         return None;
     }
@@ -81,9 +92,9 @@ pub fn refusal(addr: &SocketAddr, token: bool, behind_proxy: bool) -> Option<Str
             "{addr} is reachable from other machines: give --token-file, or listen on 127.0.0.1"
         ));
     }
-    if !behind_proxy {
+    if !tls && !behind_proxy {
         return Some(format!(
-            "{addr} is reachable from other machines over plain HTTP: TLS is not built yet; use --behind-proxy with a TLS-terminating proxy"
+            "{addr} is reachable from other machines over plain HTTP: give --tls-cert and --tls-key, or --behind-proxy with a TLS-terminating proxy in front"
         ));
     }
     None
@@ -133,16 +144,21 @@ async fn serve(
     let app = Arc::new(api::App {
         max_file: forms.config().limits().max_file_bytes,
         forms: forms.clone(),
+        budget: budget::Budget::new(s.upload_memory),
         workers: s.workers,
         clock: s.clock,
     });
-    let guard = Arc::new(auth::Guard::new(s.token.clone(), s.https));
+    // Clients reach the server over HTTPS (TLS here, or at a proxy in front): the session
+    // cookie is marked `Secure`.
+    let https = s.tls.is_some() || s.behind_proxy;
+    let guard = Arc::new(auth::Guard::new(s.token.clone(), https));
     let router = api::router(app, guard, s.log);
     let inbox = s.inbox.as_ref().map_or_else(String::new, |i| {
         format!(", inbox {}", i.settings.inbox.display())
     });
     eprintln!(
-        "serve: listening on http://{bound} ({}{}{}); Ctrl-C stops",
+        "serve: listening on {}://{bound} ({}{}{}); Ctrl-C stops",
+        if s.tls.is_some() { "https" } else { "http" },
         blankett::for_terminal(&s.out.display().to_string()),
         blankett::for_terminal(&inbox),
         if s.token.is_some() {
@@ -151,11 +167,30 @@ async fn serve(
             ""
         }
     );
+    let stopping = async move {
+        stopping.await;
+        forms.close_events();
+    };
+    match &s.tls {
+        Some(tls) => {
+            until_stopped(tls::Listener::new(listener, tls, s.log)?, router, stopping).await
+        }
+        None => until_stopped(listener, router, stopping).await,
+    }
+}
+
+/// Answers on `listener` until `stopping`, then finishes the requests in flight.
+async fn until_stopped<L>(
+    listener: L,
+    router: axum::Router,
+    stopping: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            stopping.await;
-            forms.close_events();
-        })
+        .with_graceful_shutdown(stopping)
         .await
 }
 
@@ -211,22 +246,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_loopback_is_served_without_a_token_and_tls() {
+    fn only_loopback_is_served_without_a_token_and_tls_here_or_in_front() {
         let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
         let local6: SocketAddr = "[::1]:8080".parse().unwrap();
         let open: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        assert_eq!(refusal(&local, false, false), None);
-        assert_eq!(refusal(&local6, false, false), None);
-        assert!(
-            refusal(&open, false, true)
-                .unwrap()
-                .contains("--token-file")
-        );
-        assert!(
-            refusal(&open, true, false)
-                .unwrap()
-                .contains("TLS is not built yet")
-        );
-        assert_eq!(refusal(&open, true, true), None);
+        assert_eq!(refusal(&local, false, false, false), None);
+        assert_eq!(refusal(&local6, false, false, false), None);
+        for (tls, proxy) in [(true, false), (false, true)] {
+            let why = refusal(&open, false, tls, proxy).unwrap();
+            assert!(why.contains("--token-file"), "{why}");
+        }
+        let why = refusal(&open, true, false, false).unwrap();
+        assert!(why.contains("--tls-cert and --tls-key"), "{why}");
+        assert!(why.contains("--behind-proxy"), "{why}");
+        assert_eq!(refusal(&open, true, true, false), None);
+        assert_eq!(refusal(&open, true, false, true), None);
+        assert_eq!(refusal(&open, true, true, true), None);
     }
 }

@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::budget::RETRY_AFTER;
+
 /// The media type of a problem.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -23,7 +25,8 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong this time, and what to do.
     pub detail: String,
-    /// The stable error code (`not-a-form`, `legacy-doc`, `file-too-large`, `unauthorized` …).
+    /// The stable error code (`not-a-form`, `legacy-doc`, `file-too-large`, `unauthorized`,
+    /// `server-busy` …).
     pub code: &'static str,
     /// The file the problem concerns, as the client named it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +94,7 @@ fn title(code: &str) -> &'static str {
         "unsupported-media-type" => "Unsupported media type",
         "too-many-files" => "Too many files",
         "file-too-large" | "too-large" => "Too large",
+        "server-busy" => "Server busy",
         "not-a-form" => "Not a form",
         "not-a-word-file" => "Not a Word file",
         "legacy-doc" => "Word 97-2003 document",
@@ -149,8 +153,17 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            retry_later(&mut res);
+        }
         res
     }
+}
+
+/// Tells the client when to try again (`Retry-After`), after a `503`.
+pub fn retry_later(res: &mut Response) {
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER));
 }
 
 #[cfg(test)]

@@ -2,12 +2,16 @@
 //! most [`MAX_FILES`]), read one at a time, or one raw Word body named by `?filename=`. Limits
 //! are kept while reading: a request whose announced length is over them is refused before its
 //! body is read, and one that turns out longer (chunked, or lying) is refused as soon as it
-//! crosses them.
+//! crosses them. Each file's bytes are counted against the server's [`Budget`] as they are
+//! read, and until its conversion is done with them.
 
-use axum::body::Body;
+use std::pin::Pin;
+
+use axum::body::{Body, HttpBody};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 
+use super::budget::{Budget, Buffer, Held};
 use super::forms::file_name;
 use super::problem::Problem;
 
@@ -33,6 +37,8 @@ pub struct Upload {
     pub name: String,
     /// The file's content.
     pub bytes: Vec<u8>,
+    /// The bytes' part of the budget: to be dropped once the bytes are.
+    pub held: Held,
 }
 
 /// The largest body a request may have with files of at most `max_file` bytes.
@@ -55,15 +61,18 @@ pub enum Files {
         read: usize,
         /// Largest file accepted, in bytes.
         max_file: u64,
+        /// What the files read may take in memory.
+        budget: Budget,
     },
 }
 
 impl Files {
-    /// The files of `req`, within `max_file` bytes each; a request whose announced length is
-    /// over what it may carry is refused here, before any of it is read.
+    /// The files of `req`, within `max_file` bytes each and the `budget`; a request whose
+    /// announced length is over what it may carry is refused here, before any of it is read.
     pub async fn open(
         req: Request,
         max_file: u64,
+        budget: &Budget,
         filename: Option<String>,
     ) -> Result<Files, Problem> {
         let kind = media_type(&req);
@@ -86,6 +95,7 @@ impl Files {
                 form,
                 read: 0,
                 max_file,
+                budget: budget.clone(),
             });
         }
         if WORD_TYPES.contains(&kind.as_str()) {
@@ -95,8 +105,11 @@ impl Files {
             if announced.is_some_and(|n| n > max_file) {
                 return Err(over_limit(&name, max_file));
             }
-            let bytes = raw(req.into_body(), &name, max_file).await?;
-            return Ok(Files::Raw(Some(Upload { name, bytes })));
+            let expected = announced.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+            let buffer = budget
+                .buffer(expected)
+                .map_err(|p| p.in_file(Some(&name)))?;
+            return raw(req.into_body(), name, max_file, buffer).await;
         }
         Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -121,8 +134,9 @@ impl Files {
                 form,
                 read,
                 max_file,
+                budget,
             } => {
-                let next = next_field(form, *max_file).await?;
+                let next = next_field(form, *max_file, budget).await?;
                 match &next {
                     Some(u) if *read == MAX_FILES => Err(Problem::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
@@ -164,18 +178,40 @@ fn over_limit(name: &str, max_file: u64) -> Problem {
     .in_file(Some(name))
 }
 
-/// A raw body, read no further than `max_file` bytes.
-async fn raw(body: Body, name: &str, max_file: u64) -> Result<Vec<u8>, Problem> {
-    let limit = usize::try_from(max_file).unwrap_or(usize::MAX);
-    axum::body::to_bytes(body, limit)
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|_| over_limit(name, max_file))
+/// A raw body, read no further than `max_file` bytes, into `buffer`.
+async fn raw(
+    mut body: Body,
+    name: String,
+    max_file: u64,
+    mut buffer: Buffer,
+) -> Result<Files, Problem> {
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame =
+            frame.map_err(|e| Problem::bad_request(format!("the body cannot be read: {e}")))?;
+        if let Ok(chunk) = frame.into_data() {
+            add(&mut buffer, &chunk, &name, max_file)?;
+        }
+    }
+    let (bytes, held) = buffer.into_parts();
+    Ok(Files::Raw(Some(Upload { name, bytes, held })))
+}
+
+/// Adds `chunk` to the file `name`'s bytes, within `max_file` and the budget.
+fn add(buffer: &mut Buffer, chunk: &[u8], name: &str, max_file: u64) -> Result<(), Problem> {
+    if (buffer.len() + chunk.len()) as u64 > max_file {
+        return Err(over_limit(name, max_file));
+    }
+    let most = usize::try_from(max_file).unwrap_or(usize::MAX);
+    buffer.push(chunk, most).map_err(|p| p.in_file(Some(name)))
 }
 
 /// The next `file` field of a multipart body (others are passed over), read no further than
 /// `max_file` bytes.
-async fn next_field(form: &mut Multipart, max_file: u64) -> Result<Option<Upload>, Problem> {
+async fn next_field(
+    form: &mut Multipart,
+    max_file: u64,
+    budget: &Budget,
+) -> Result<Option<Upload>, Problem> {
     while let Some(mut field) = form.next_field().await.map_err(multipart_problem)? {
         if field.name() != Some("file") {
             continue;
@@ -184,14 +220,12 @@ async fn next_field(form: &mut Multipart, max_file: u64) -> Result<Option<Upload
             .file_name()
             .and_then(file_name)
             .ok_or_else(|| Problem::bad_request("every `file` field needs a file name"))?;
-        let mut bytes = Vec::new();
+        let mut buffer = budget.buffer(0).map_err(|p| p.in_file(Some(&name)))?;
         while let Some(chunk) = field.chunk().await.map_err(multipart_problem)? {
-            if (bytes.len() + chunk.len()) as u64 > max_file {
-                return Err(over_limit(&name, max_file));
-            }
-            bytes.extend_from_slice(&chunk);
+            add(&mut buffer, &chunk, &name, max_file)?;
         }
-        return Ok(Some(Upload { name, bytes }));
+        let (bytes, held) = buffer.into_parts();
+        return Ok(Some(Upload { name, bytes, held }));
     }
     Ok(None)
 }
