@@ -38,6 +38,11 @@ fn write_with(
     sync: bool,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<u64> {
+    if let Some(mut device) = open_device(path)? {
+        fill(&mut device)?;
+        // A device has no length to report; what was written went where the user sent it.
+        return Ok(0);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -65,6 +70,18 @@ fn write_with(
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(len)
+}
+
+/// `path` opened for writing when it is a device or a pipe (`-o /dev/null`, `-o /dev/stdout`):
+/// such a target is written into, never replaced, since renaming a file over it would put a
+/// regular file where the device was (for root, even over `/dev/null`).
+fn open_device(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            std::fs::OpenOptions::new().write(true).open(path).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// tempfile's error, which names the temporary file it tried to make, as its kind alone
@@ -216,5 +233,24 @@ mod tests {
         let p = dir.path().join("saknas").join("svar.json");
         assert!(write_atomic(&p, b"x").is_err());
         assert!(!p.exists());
+    }
+
+    /// `-o /dev/null` once made a regular file of /dev/null when run as root; a pipe stands in
+    /// for the device here.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        let c = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reading = pipe.clone();
+        let reader = std::thread::spawn(move || std::fs::read(reading));
+        write_atomic(&pipe, b"form").unwrap();
+        let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by a file");
+        assert_eq!(reader.join().unwrap().unwrap(), b"form");
     }
 }
