@@ -797,7 +797,9 @@ fn json_log_lines_are_json() {
     );
 }
 
+mod browser;
 mod openapi;
+mod webdriver;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
 /// go by the form's content, whatever the upload calls it.

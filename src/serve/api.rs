@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{auth, log, openapi, read};
+use super::{auth, log, openapi, page, read};
 
 /// What every handler shares.
 pub struct App {
@@ -56,6 +56,7 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .route("/schemas/{name}", get(openapi::schema));
     Router::new()
         .nest(API, api)
+        .merge(page::routes(token.is_some()))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -14,6 +14,7 @@
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
+//! page.rs     the web page: `/`, `/login`, `/assets/*`, its files in page/ built in
 //! ```
 
 mod api;
@@ -21,6 +22,7 @@ mod auth;
 mod forms;
 mod log;
 mod openapi;
+mod page;
 mod problem;
 mod read;
 mod upload;

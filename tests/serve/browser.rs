@@ -1,0 +1,182 @@
+//! The page in a real browser (headless Chromium over WebDriver, see `webdriver.rs`) against
+//! the real binary: a form handed in through the file input turns its committee's cells
+//! "Besvarad" without a reload, a form another client sends shows up the same way, the page
+//! fits a phone's width, and with a token the page asks for it once. Screenshots at 1280 and
+//! 390 pixels are saved under the target folder's `browser/` (`target/browser/*.png`).
+
+use std::path::{Path, PathBuf};
+
+use super::webdriver::{Browser, artifacts};
+use super::{Server, token_file};
+use crate::common::{blankett, example};
+
+/// A folder with an output folder `ut` holding a batch of the example forms but `leave_out`.
+fn examples_but(leave_out: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms");
+    for entry in std::fs::read_dir(forms).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !leave_out.contains(&name.as_str()) {
+            std::fs::copy(&path, inbox.join(name)).unwrap();
+        }
+    }
+    let out = dir.path().join("ut");
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .success();
+    (dir, out)
+}
+
+/// A script returning a respondent's cells in the matrix as `status:text`, space-separated.
+fn cells(respondent: &str) -> String {
+    format!(
+        r#"return [...document.querySelectorAll('#matrix tr[data-respondent="{respondent}"] td')]
+            .map((td) => td.dataset.status + ':' + td.textContent).join(' ')"#
+    )
+}
+
+/// A script that is true once each of a respondent's cells has come in (answered or not).
+fn came_in(respondent: &str) -> String {
+    format!(
+        r#"const cells = [...document.querySelectorAll('#matrix tr[data-respondent="{respondent}"] td')];
+           return cells.length > 0 && cells.every((td) => ['answered', 'unanswered'].includes(td.dataset.status))"#
+    )
+}
+
+#[test]
+fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
+    let (dir, out) = examples_but(&["ostermalm-2022-T1.docx", "kungsholmen-2022-T1.docx"]);
+    let server = Server::start_in(dir, out, &[]);
+    let Some(b) = Browser::start(1280) else {
+        return;
+    };
+    b.open(&server.url("/"));
+    b.wait_for(
+        "Östermalm's row, nothing sent",
+        30,
+        r#"return document.querySelector('#matrix tr[data-respondent="ostermalm-sdn"] td')?.dataset.status === 'notSubmitted'"#,
+    );
+    let farsta = b.run(&cells("farsta-sdn"));
+    assert!(
+        farsta.as_str().unwrap().starts_with("answered:✓Besvarad"),
+        "{farsta}"
+    );
+    b.run("window.notReloaded = true");
+
+    let input = b.find("#files");
+    b.type_into(&input, example().to_str().unwrap());
+    let result = b.wait_for(
+        "the upload's result",
+        30,
+        "return document.querySelector('#results .result.ok')?.innerText",
+    );
+    let result = result.as_str().unwrap();
+    assert!(result.contains("ostermalm-2022-T1.docx"), "{result}");
+    assert!(result.contains("Östermalms stadsdelsnämnd"), "{result}");
+    assert!(result.contains("8 besvarade"), "{result}");
+    b.wait_for("Östermalm's cells", 30, &came_in("ostermalm-sdn"));
+    let row = b.run(&cells("ostermalm-sdn"));
+    assert!(
+        row.as_str().unwrap().starts_with("answered:✓Besvarad"),
+        "{row}"
+    );
+    assert_eq!(
+        b.run("return window.notReloaded"),
+        true,
+        "the page reloaded"
+    );
+
+    // A form another client sends reaches the page through the server's events.
+    let kungsholmen =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/forms/kungsholmen-2022-T1.docx");
+    let sent = server.upload(
+        "/api/v1/forms",
+        &[("kungsholmen.docx", &std::fs::read(kungsholmen).unwrap())],
+    );
+    assert_eq!(sent.status, 201);
+    b.wait_for("Kungsholmen's cells", 15, &came_in("kungsholmen-sdn"));
+    assert_eq!(
+        b.run("return window.notReloaded"),
+        true,
+        "the page reloaded"
+    );
+
+    let shots = artifacts();
+    b.screenshot(&shots.join("overview-1280.png"));
+    b.width(390);
+    let fits = b.run("return document.documentElement.scrollWidth <= window.innerWidth");
+    assert_eq!(fits, true, "the page scrolls sideways at 390 px");
+    b.screenshot(&shots.join("overview-390.png"));
+
+    b.run("location.hash = '#/svar/ostermalm-sdn'");
+    let heading = b.wait_for(
+        "Östermalm's page",
+        10,
+        "return document.querySelector('#respondent:not([hidden]) h1')?.textContent",
+    );
+    assert_eq!(heading, "Östermalms stadsdelsnämnd");
+    let page = b.run("return document.getElementById('respondent').innerText");
+    assert!(page.as_str().unwrap().contains("Svaren"), "{page}");
+    let fits = b.run("return document.documentElement.scrollWidth <= window.innerWidth");
+    assert_eq!(
+        fits, true,
+        "the respondent's page scrolls sideways at 390 px"
+    );
+    b.screenshot(&shots.join("respondent-390.png"));
+    b.width(1280);
+    b.screenshot(&shots.join("respondent-1280.png"));
+    eprintln!("screenshots in {}", shots.display());
+}
+
+#[test]
+fn with_a_token_the_page_asks_for_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = token_file(dir.path());
+    let out = dir.path().join("ut");
+    let server = Server::start_in(dir, out, &["--token-file", token.to_str().unwrap()]);
+    let Some(b) = Browser::start(1280) else {
+        return;
+    };
+    b.open(&server.url("/"));
+    assert!(b.url().ends_with("/login"), "{}", b.url());
+    assert_eq!(b.run("return document.getElementById('fel').hidden"), true);
+    b.screenshot(&artifacts().join("login-1280.png"));
+
+    let field = b.find("#token");
+    b.type_into(&field, "not-the-token-at-all");
+    b.click(&b.find("form.login-form button"));
+    b.wait_for(
+        "the wrong token's message",
+        10,
+        "return location.search === '?fel=1'",
+    );
+    let said =
+        b.run("const p = document.getElementById('fel'); return p.hidden ? '' : p.textContent");
+    assert!(said.as_str().unwrap().contains("Fel nyckel"), "{said}");
+
+    let field = b.find("#token");
+    b.type_into(&field, "s3cret-token-of-some-length");
+    b.click(&b.find("form.login-form button"));
+    b.wait_for(
+        "the page after logging in",
+        20,
+        "return location.pathname === '/' && document.getElementById('summary')?.textContent.includes('Inga formulär')",
+    );
+    assert_eq!(
+        b.run("return document.getElementById('logout').hidden"),
+        false,
+        "no Logga ut button"
+    );
+    b.click(&b.find("#logout button"));
+    b.wait_for(
+        "the login page again",
+        10,
+        "return location.pathname === '/login'",
+    );
+}
