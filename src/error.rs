@@ -186,6 +186,30 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every code a kind can have, as [`code`](ErrorKind::code) gives them and `report.json`
+    /// records them.
+    pub const CODES: [&'static str; 19] = [
+        "empty-file",
+        "not-a-zip",
+        "damaged-zip",
+        "legacy-doc",
+        "encrypted",
+        "not-word",
+        "missing-part",
+        "malformed-xml",
+        "part-too-large",
+        "ratio-too-high",
+        "too-many-entries",
+        "too-deep",
+        "file-too-large",
+        "too-large",
+        "unsupported-compression",
+        "not-a-file",
+        "not-a-form",
+        "internal-error",
+        "io",
+    ];
+
     /// A stable, machine-readable code for the kind (`not-a-zip`, `encrypted`, …).
     pub fn code(&self) -> &'static str {
         match self {
@@ -210,6 +234,212 @@ impl ErrorKind {
             ErrorKind::Io(_) => "io",
         }
     }
+}
+
+/// A code explained in Swedish to the people who read it (the analyst, on the page): a short
+/// title, what happened, and what to do about it when something is to be done. Errors
+/// ([`explain_error`]) always say what to do; warnings ([`WarningCode::explain`]) say it in
+/// their meaning when it matters.
+///
+/// [`WarningCode::explain`]: crate::WarningCode::explain
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Explanation {
+    /// A few words, for a heading or a list (`Gammalt Word-format`).
+    pub title: &'static str,
+    /// What happened, in a sentence or two.
+    pub meaning: &'static str,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
+}
+
+/// Who can raise a size limit: the one who runs blankett, with the option named.
+macro_rules! raise_limit {
+    ($flag:literal) => {
+        concat!(
+            "Kontrollera var filen kommer ifrån. Är den betrodd kan den som driver blankett höja gränsen med ",
+            $flag,
+            "."
+        )
+    };
+}
+
+/// What each error code means, in Swedish: title, meaning, what to do.
+const EXPLAINED: [(&str, Explanation); 19] = [
+    (
+        "empty-file",
+        Explanation {
+            title: "Tom fil",
+            meaning: "Filen är tom (0 byte).",
+            action: Some("Be nämnden spara formuläret igen och skicka det på nytt."),
+        },
+    ),
+    (
+        "not-a-zip",
+        Explanation {
+            title: "Inte ett Word-dokument",
+            meaning: "Filen är inte ett Word-dokument (.docx) utan till exempel en PDF-, RTF- eller textfil.",
+            action: Some(
+                "Be nämnden öppna formuläret i Word, spara det som Word-dokument (.docx) och skicka igen.",
+            ),
+        },
+    ),
+    (
+        "damaged-zip",
+        Explanation {
+            title: "Skadad fil",
+            meaning: "Filen är skadad. Troligen blev den avkortad eller ändrad när den skickades.",
+            action: Some("Be nämnden skicka filen igen."),
+        },
+    ),
+    (
+        "legacy-doc",
+        Explanation {
+            title: "Gammalt Word-format (.doc)",
+            meaning: "Filen är i Word 97–2003-format (.doc).",
+            action: Some("Be nämnden spara om den som .docx och skicka igen."),
+        },
+    ),
+    (
+        "encrypted",
+        Explanation {
+            title: "Lösenordsskyddad",
+            meaning: "Dokumentet är skyddat med lösenord och kan inte läsas.",
+            action: Some(
+                "Be nämnden ta bort lösenordet i Word (Arkiv > Information > Skydda dokument) och skicka igen.",
+            ),
+        },
+    ),
+    (
+        "not-word",
+        Explanation {
+            title: "Inte ett Word-dokument",
+            meaning: "Filen är en annan sorts dokument, till exempel en Excel-arbetsbok, en PowerPoint-presentation eller en OpenDocument-fil.",
+            action: Some("Be nämnden skicka det ifyllda Word-formuläret (.docx) i stället."),
+        },
+    ),
+    (
+        "missing-part",
+        Explanation {
+            title: "Skadad fil",
+            meaning: "En del som dokumentet inte klarar sig utan saknas i filen.",
+            action: Some("Be nämnden skicka filen igen."),
+        },
+    ),
+    (
+        "malformed-xml",
+        Explanation {
+            title: "Skadad fil",
+            meaning: "Dokumentets innehåll går inte att tolka. Filen är skadad.",
+            action: Some("Be nämnden skicka filen igen."),
+        },
+    ),
+    (
+        "part-too-large",
+        Explanation {
+            title: "För stor del",
+            meaning: "En del av dokumentet blir större än gränsen när den packas upp.",
+            action: Some(raise_limit!("--max-part-size")),
+        },
+    ),
+    (
+        "ratio-too-high",
+        Explanation {
+            title: "Misstänkt packad fil",
+            meaning: "Filen packas upp till många gånger sin egen storlek. Så ser en fil ut som ska överbelasta datorn (en zip-bomb).",
+            action: Some(raise_limit!("--max-ratio")),
+        },
+    ),
+    (
+        "too-many-entries",
+        Explanation {
+            title: "För många delar",
+            meaning: "Filen består av fler delar än gränsen tillåter.",
+            action: Some(raise_limit!("--max-entries")),
+        },
+    ),
+    (
+        "too-deep",
+        Explanation {
+            title: "För djup struktur",
+            meaning: "Dokumentets innehåll är inbäddat i fler nivåer än gränsen tillåter.",
+            action: Some(raise_limit!("--max-depth")),
+        },
+    ),
+    (
+        "file-too-large",
+        Explanation {
+            title: "För stor fil",
+            meaning: "Filen är större än den största storlek som tas emot.",
+            action: Some(
+                "Be nämnden ta bort stora bilder ur formuläret och skicka igen. Är filen betrodd kan den som driver blankett höja gränsen med --max-file-size.",
+            ),
+        },
+    ),
+    (
+        "too-large",
+        Explanation {
+            title: "För stort formulär",
+            meaning: "Formuläret innehåller mer text, fler fält eller fler element än gränsen tillåter.",
+            action: Some(
+                "Kontrollera att det är rätt fil. Är den betrodd kan den som driver blankett höja gränsen med det alternativ som felmeddelandet nämner.",
+            ),
+        },
+    ),
+    (
+        "unsupported-compression",
+        Explanation {
+            title: "Inte sparad av Word",
+            meaning: "Filen är packad på ett sätt som Word aldrig använder. Den har sparats av ett annat program.",
+            action: Some(
+                "Be nämnden öppna filen i Word, spara den som Word-dokument (.docx) och skicka igen.",
+            ),
+        },
+    ),
+    (
+        "not-a-file",
+        Explanation {
+            title: "Inte en fil",
+            meaning: "Det som lästes är inte en vanlig fil utan till exempel en mapp eller en genväg.",
+            action: Some("Lägg själva formulärfilen i mappen."),
+        },
+    ),
+    (
+        "not-a-form",
+        Explanation {
+            title: "Inte formuläret",
+            meaning: "Filen är ett Word-dokument men inte formuläret: ingen av frågorna finns i den. Det kan vara ett följebrev.",
+            action: Some(
+                "Be nämnden skicka det ifyllda formuläret. Är det ändå formuläret, kontakta den som driver blankett: fel frågeformulär kan vara inläst.",
+            ),
+        },
+    ),
+    (
+        "internal-error",
+        Explanation {
+            title: "Internt fel",
+            meaning: "blankett kunde inte läsa filen på grund av ett fel i programmet. Formuläret hoppades över.",
+            action: Some(
+                "Spara filen och rapportera felet till den som driver blankett, med filen bifogad.",
+            ),
+        },
+    ),
+    (
+        "io",
+        Explanation {
+            title: "Kunde inte läsas",
+            meaning: "Filen kunde inte läsas, eller resultatet kunde inte sparas.",
+            action: Some(
+                "Kontrollera att filen finns och går att öppna, och försök igen. Hjälper det inte, kontakta den som driver blankett.",
+            ),
+        },
+    ),
+];
+
+/// What error `code` (an [`ErrorKind::code`]) means, in Swedish: what happened to the form and
+/// what to do. `None` for a code this version does not know (a later version wrote it).
+pub fn explain_error(code: &str) -> Option<Explanation> {
+    EXPLAINED.iter().find(|(c, _)| *c == code).map(|(_, e)| *e)
 }
 
 /// What a reminder says of a form that failed with `code` (an [`ErrorKind::code`], as
@@ -343,6 +573,77 @@ mod tests {
         assert_eq!(
             reminder_reason("legacy-doc"),
             "Word 97-2003 .doc, ask for .docx"
+        );
+    }
+
+    /// One error of each kind. Listed by hand: the kinds carry data, so there is no list to
+    /// take them from; a kind missing here fails the count below.
+    fn one_of_each() -> Vec<ErrorKind> {
+        let s = String::new;
+        vec![
+            ErrorKind::Empty,
+            ErrorKind::NotZip { found: s() },
+            ErrorKind::DamagedZip { detail: s() },
+            ErrorKind::LegacyDoc,
+            ErrorKind::Encrypted,
+            ErrorKind::NotWord { what: s() },
+            ErrorKind::MissingPart {
+                name: s(),
+                referrer: s(),
+            },
+            ErrorKind::MalformedXml { detail: s() },
+            ErrorKind::PartTooLarge {
+                declared: 0,
+                limit: 0,
+            },
+            ErrorKind::RatioTooHigh { ratio: 0, limit: 0 },
+            ErrorKind::TooManyEntries { count: 0, limit: 0 },
+            ErrorKind::TooDeep { limit: 0 },
+            ErrorKind::FileTooLarge { size: 0, limit: 0 },
+            ErrorKind::TooLarge {
+                what: "",
+                limit: 0,
+                flag: "",
+            },
+            ErrorKind::UnsupportedCompression { method: s() },
+            ErrorKind::NotAFile { what: s() },
+            ErrorKind::NotAForm,
+            ErrorKind::Internal { message: s() },
+            ErrorKind::Io(s()),
+        ]
+    }
+
+    /// Every code a kind has, and every code `report.schema.json` lists, is in
+    /// [`ErrorKind::CODES`] and explained in Swedish, each with what to do.
+    #[test]
+    fn every_error_code_is_explained_in_swedish() {
+        let kinds = one_of_each();
+        assert_eq!(kinds.len(), ErrorKind::CODES.len());
+        for kind in &kinds {
+            assert!(ErrorKind::CODES.contains(&kind.code()), "{kind:?}");
+        }
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/report.schema.json")).unwrap();
+        let listed = schema["$defs"]["error"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap();
+        let mut listed: Vec<&str> = listed.split('`').skip(1).step_by(2).collect();
+        let mut codes = ErrorKind::CODES.to_vec();
+        listed.sort_unstable();
+        codes.sort_unstable();
+        assert_eq!(listed, codes);
+        for code in ErrorKind::CODES {
+            let e = explain_error(code).unwrap_or_else(|| panic!("{code} is not explained"));
+            for text in [e.title, e.meaning, e.action.unwrap_or_default()] {
+                assert!(!text.is_empty(), "{code}");
+            }
+            assert!(e.meaning.ends_with('.'), "{code}: {}", e.meaning);
+        }
+        assert_eq!(EXPLAINED.len(), ErrorKind::CODES.len());
+        assert_eq!(explain_error("form-withdrawn"), None);
+        assert_eq!(
+            explain_error("legacy-doc").unwrap().meaning,
+            "Filen är i Word 97–2003-format (.doc)."
         );
     }
 

@@ -62,7 +62,7 @@ mod xml;
 use std::path::Path;
 
 // Reading a form: the reader, its limits and errors, and the model it produces.
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Explanation, Result, explain_error};
 pub use limits::Limits;
 pub use model::{
     Block, CellRef, Comment, Control, ControlType, DataBinding, Document, FlowItem, Level, Link,

@@ -110,6 +110,12 @@ impl Mark {
             .join(separator)
     }
 
+    /// The fill colour of a cell with this status, as six hex digits (`C6EFCE`): what a page
+    /// that shows the statuses fills them with, to match the exports.
+    pub fn fill(self) -> String {
+        format!("{:06X}", self.colours().0)
+    }
+
     /// The fill and font colours (RGB) of a cell with this status: Excel's own "Good",
     /// "Neutral" and "Bad" styles, an orange between them, and a violet apart from them all.
     pub(crate) fn colours(self) -> (u32, u32) {
@@ -149,6 +155,12 @@ mod tests {
             }
             assert_eq!(a.symbol().chars().count(), 1, "{a:?}");
         }
+    }
+
+    #[test]
+    fn the_fill_is_the_exports_colour_in_hex() {
+        assert_eq!(Mark::Answered.fill(), "C6EFCE");
+        assert_eq!(Mark::FormFailed.fill(), "E4DFEC");
     }
 
     #[test]

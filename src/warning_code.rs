@@ -2,11 +2,14 @@
 //! warnings ([`Warning`](crate::Warning)) and the mapping's
 //! ([`SubmissionWarning`](crate::SubmissionWarning)), written into the JSON as lower-case
 //! words joined by hyphens. What a warning says is the message of the step that raises it, not
-//! this module's.
+//! this module's; what each code means, in Swedish for the people who read it, is
+//! ([`WarningCode::explain`]).
 //!
 //! Also here: `codes!`, which makes such a vocabulary, and with which `round` makes its own
 //! ([`ConflictCode`](crate::ConflictCode)). Errors, which stop a form, have their own codes
 //! ([`ErrorKind::code`](crate::ErrorKind::code)).
+
+use crate::error::Explanation;
 
 /// Makes a vocabulary of stable codes: an enum with one variant per code, plus `Other` for a
 /// code this version does not know, read from a file a later version wrote. It is written and
@@ -30,9 +33,8 @@ macro_rules! codes {
         }
 
         impl $name {
-            /// Every code this version knows.
-            #[cfg(test)]
-            pub(crate) const KNOWN: &[$name] = &[$($name::$variant,)*];
+            /// Every code this version knows, in the order they are declared.
+            pub const KNOWN: &[$name] = &[$($name::$variant,)*];
 
             /// The code as written in the JSON.
             pub fn as_str(&self) -> &str {
@@ -139,9 +141,132 @@ codes! {
     }
 }
 
+impl WarningCode {
+    /// What the warning means, in Swedish, for the people who read it (the analyst, on the
+    /// page): a short title and what happened, with what to check when something is to be
+    /// checked. `None` for a code this version does not know.
+    pub fn explain(&self) -> Option<Explanation> {
+        let (title, meaning) = match self {
+            WarningCode::TrackedChanges => (
+                "Spårade ändringar",
+                "Formuläret innehåller spårade ändringar som inte har godkänts. De lästes som om de vore godkända; kontrollera svaren.",
+            ),
+            WarningCode::BindingMismatch => (
+                "Fältets data avviker",
+                "Ett fälts bakomliggande data skiljer sig från texten som syns i formuläret. Kontrollera svaret.",
+            ),
+            WarningCode::XmlDoctype => (
+                "Teknisk deklaration ignorerad",
+                "En del av filen innehåller en dokumenttypdeklaration (DTD), som Word aldrig skriver. Den hoppades över.",
+            ),
+            WarningCode::XmlEntity => (
+                "Okänd teckenreferens",
+                "En del av filen använder en teckenreferens som inte är definierad. Den utelämnades; kontrollera svaren.",
+            ),
+            WarningCode::PartUnreadable => (
+                "En del kunde inte läsas",
+                "En del av filen som dokumentet klarar sig utan kunde inte läsas och hoppades över.",
+            ),
+            WarningCode::MissingPart => (
+                "En del saknas",
+                "Dokumentet hänvisar till en del som inte finns i filen. Filen kan vara skadad.",
+            ),
+            WarningCode::NoRelationship => (
+                "Dokumentdelen är inte angiven",
+                "Filen anger inte vilken del som är själva dokumentet. Den vanliga delen (word/document.xml) lästes.",
+            ),
+            WarningCode::ZipChecksum => (
+                "Fel kontrollsumma",
+                "En del av filen har fel kontrollsumma, så filen kan vara skadad. Kontrollera svaren eller be nämnden skicka filen igen.",
+            ),
+            WarningCode::AnswerOutsideControl => (
+                "Svar utanför fältet",
+                "Text som skrevs bredvid ett fält, utanför själva fältet, togs med i svaret.",
+            ),
+            WarningCode::QuestionMissing => (
+                "Frågan saknas",
+                "En fråga i frågeformuläret finns inte i formuläret. Nämnden kan ha använt en äldre mall eller tagit bort frågan.",
+            ),
+            WarningCode::PlaceholderInAnswer => (
+                "Platshållartext i svaret",
+                "Svaret började med fältets platshållartext (till exempel ”Klicka här för att skriva”). Den togs bort ur svaret.",
+            ),
+            WarningCode::PlaceholderLeft => (
+                "Platshållartexten står kvar",
+                "Fältet visar fortfarande sin platshållartext. Frågan räknas som obesvarad.",
+            ),
+            WarningCode::ValueUnrecognised => (
+                "Svaret går inte att tolka",
+                "Svaret ska vara ja/nej, ett datum eller ett av de givna alternativen, men texten går inte att tolka så. Texten sparades som den skrevs.",
+            ),
+            WarningCode::ContactEmailInvalid => (
+                "Ogiltig e-postadress",
+                "Kontaktpersonens e-postadress är inte en giltig adress. Påminnelser kan inte skickas till den.",
+            ),
+            WarningCode::ContactPhoneUnrecognised => (
+                "Okänt telefonnummer",
+                "Kontaktpersonens telefonnummer är inte ett svenskt nummer. Det sparades som det skrevs.",
+            ),
+            WarningCode::RoundUnresolved => (
+                "Okänd omgång",
+                "Omgången (till exempel 2022-T1) framgår varken av formuläret, mappen eller filnamnet.",
+            ),
+            WarningCode::RespondentConflict => (
+                "Annan nämnd i formuläret",
+                "Formuläret anger en annan nämnd än den som angavs när det lästes in. Den angivna nämnden användes.",
+            ),
+            WarningCode::RespondentUnresolved => (
+                "Okänd nämnd",
+                "Varken formuläret eller filnamnet anger en nämnd som finns i registret. Ange nämnden för formuläret.",
+            ),
+            WarningCode::RespondentNotValid => (
+                "Nämnden fanns inte",
+                "Nämnden som formuläret anger fanns inte när omgången tog slut.",
+            ),
+            WarningCode::UnknownTag | WarningCode::UnknownControl => (
+                "Fält utan fråga",
+                "Ett fält i formuläret hör inte till någon fråga i frågeformuläret. Texten sparades för sig, utanför svaren.",
+            ),
+            WarningCode::DuplicateAnswer => (
+                "Dubbelt svar",
+                "Ett andra fält svarar på en fråga som redan har ett svar. Dess text sparades för sig, utanför svaren.",
+            ),
+            WarningCode::ControlInAnswer => (
+                "Fält i svaret",
+                "Ett fält utan egen fråga stod i en frågas svarsområde och togs med i det svaret.",
+            ),
+            WarningCode::SavedInFuture => (
+                "Sparad i framtiden",
+                "Dokumentet säger att det sparades senare än det lästes in. Datumet används inte för att avgöra vilket av nämndens formulär som är nyast.",
+            ),
+            WarningCode::Other(_) => return None,
+        };
+        Some(Explanation {
+            title,
+            meaning,
+            action: None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::WarningCode;
+
+    /// Every warning code is explained in Swedish; the `match` above makes a new code a
+    /// compile error until it is, and this checks that no text is empty.
+    #[test]
+    fn every_warning_code_is_explained_in_swedish() {
+        assert!(WarningCode::KNOWN.len() >= 24);
+        for code in WarningCode::KNOWN {
+            let e = code
+                .explain()
+                .unwrap_or_else(|| panic!("{code} is not explained"));
+            assert!(!e.title.is_empty(), "{code}");
+            assert!(e.meaning.ends_with('.'), "{code}: {}", e.meaning);
+        }
+        assert_eq!(WarningCode::from("macro-found").explain(), None);
+    }
 
     #[test]
     fn codes_are_written_and_read_as_their_text() {

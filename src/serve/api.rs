@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{auth, log, openapi, page, read};
+use super::{auth, codes, log, openapi, page, read};
 
 /// What every handler shares.
 pub struct App {
@@ -52,6 +52,7 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .route("/round.md", get(read::round_md))
         .route("/round.docx", get(read::round_docx))
         .route("/status", get(read::status))
+        .route("/codes", get(codes::codes))
         .route("/openapi.json", get(openapi::document))
         .route("/schemas/{name}", get(openapi::schema));
     Router::new()

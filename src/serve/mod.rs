@@ -10,6 +10,7 @@
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
+//! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
 //! auth.rs     the bearer token
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
@@ -19,6 +20,7 @@
 
 mod api;
 mod auth;
+mod codes;
 mod forms;
 mod log;
 mod openapi;

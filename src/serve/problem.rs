@@ -99,6 +99,48 @@ fn title(code: &str) -> &'static str {
     }
 }
 
+/// The codes of the server's own problems that an upload from the page can meet, beside the
+/// library's ([`blankett::ErrorKind::CODES`]); each has a Swedish [`explain`]ation.
+pub const UPLOAD_CODES: [&str; 4] = [
+    "not-a-word-file",
+    "too-many-files",
+    "excluded",
+    "unauthorized",
+];
+
+/// What one of the server's own problem codes means, in Swedish, for the page; the library
+/// explains its own ([`blankett::explain_error`]).
+pub fn explain(code: &str) -> Option<blankett::Explanation> {
+    let (title, meaning, action) = match code {
+        "not-a-word-file" => (
+            "Inte en Word-fil",
+            "Filen är inte en Word-fil (.docx) och lästes inte.",
+            "Skicka formuläret som Word-dokument (.docx).",
+        ),
+        "too-many-files" => (
+            "För många filer",
+            "Högst 50 filer tas emot åt gången. Filerna efter den femtionde lästes inte.",
+            "Skicka resten i en ny omgång.",
+        ),
+        "excluded" => (
+            "Undantaget",
+            "Formuläret har undantagits från omgången (med blankett assign) och lästes inte.",
+            "Ska det räknas, be den som driver blankett att häva undantaget (blankett assign --undo) och skicka det sedan igen.",
+        ),
+        "unauthorized" => (
+            "Inte inloggad",
+            "Du är inte inloggad, eller så har inloggningen gått ut.",
+            "Logga in igen och skicka filen på nytt.",
+        ),
+        _ => return None,
+    };
+    Some(blankett::Explanation {
+        title,
+        meaning,
+        action: Some(action),
+    })
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status_code();
