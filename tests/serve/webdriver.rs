@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// The key WebDriver names an element by in its answers.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735dfd8c3b";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A browser session, ended and its driver stopped when dropped.
 pub struct Browser {

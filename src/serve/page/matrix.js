@@ -17,8 +17,10 @@ export function questionTexts(round) {
 /** Shows the round's title, summary, legend, matrix and question key. */
 export function showOverview(st, round) {
   const texts = questionTexts(round);
-  const name = st.round ? `${st.round} (${roundWords(st.round)})` : 'runda okänd';
-  fill(document.getElementById('title'), `Uppföljningsrapport näringsliv, ${name}`);
+  const words = roundWords(st.round);
+  fill(document.getElementById('title'), st.round
+    ? `Rundan ${st.round}${words !== st.round ? ` – ${words}` : ''}`
+    : 'Rundan (okänd)');
   fill(document.getElementById('summary'), summary(st));
   showLegend(st);
   showMatrix(st, texts);
@@ -61,7 +63,7 @@ function questionHeader(q, i, texts) {
 function showMatrix(st, texts) {
   const table = document.getElementById('matrix');
   const empty = document.getElementById('matrix-empty');
-  const wrap = document.getElementById('matrix-wrap');
+  const wrap = document.getElementById('matrix-area');
   const none = st.respondents.length === 0;
   empty.hidden = !none;
   wrap.hidden = none;
@@ -98,10 +100,14 @@ function row(r, questions) {
     }));
 }
 
+// Beside the matrix on a wide screen the key is open; under it, on a phone, it waits to be asked.
+const WIDE = window.matchMedia('(min-width: 64rem)');
+document.getElementById('questions').open = WIDE.matches;
+
 function showKey(st, texts) {
   fill(document.getElementById('question-key'), st.questions.map((q) => {
     const full = texts.get(q.id);
     return el('li', {}, el('strong', {}, q.label), q.optional ? ' (frivillig)' : '',
-      full ? el('span', { class: 'full' }, ` – ${full}`) : '');
+      full && full !== q.label ? el('span', { class: 'full' }, ` – ${full}`) : '');
   }));
 }

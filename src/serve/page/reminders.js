@@ -17,6 +17,12 @@ export function showReminders(st) {
   }
   fill(document.getElementById('reminders'), remind.map((r) => item(r, st)));
   const addresses = [...new Set(remind.filter((r) => r.address).map((r) => r.address.email))];
+  const without = remind.filter((r) => !r.address).length;
+  const note = document.getElementById('no-address');
+  note.hidden = without === 0;
+  note.textContent = without === remind.length
+    ? 'Ingen av dem har en känd e-postadress: registret anger ingen, och inget formulär från dem har kommit in.'
+    : `${without} av ${remind.length} saknar känd e-postadress och finns inte med bland adresserna nedan.`;
   box.hidden = addresses.length === 0;
   document.getElementById('addresses').value = addresses.join('; ');
   document.getElementById('mail-all').href = `mailto:?bcc=${addresses.map(encodeURIComponent).join(',')}`;

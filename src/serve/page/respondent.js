@@ -24,7 +24,7 @@ export function showRespondent(view, key, round, st) {
     return;
   }
   const { respondent, submission, standing } = found;
-  const labelOf = (id) => label(round, id);
+  const labelOf = (id) => (st.questions.find((q) => q.id === id) || { label: label(round, id) }).label;
   fill(view, back(),
     el('h1', { tabindex: '-1' }, respondent ? respondent.label : (submission.source.file || 'Formulär')),
     el('p', { class: 'standing' }, STANDING[standing ? standing.status : 'complete'] || ''),

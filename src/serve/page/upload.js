@@ -48,14 +48,15 @@ function send(files, ctx) {
     Object.assign(batch, { total: 0, done: 0, stored: 0, failed: 0 });
   }
   document.getElementById('results-empty').hidden = true;
-  const list = document.getElementById('results');
-  for (const file of files) {
+  // The newest files first, each batch in the order chosen.
+  const items = files.map((file) => {
     const item = el('li', { class: 'result waiting' },
       el('p', { class: 'result-head' }, el('span', { class: 'file' }, file.name), ' ',
         el('span', { class: 'state' }, 'väntar…')));
-    list.prepend(item);
     queue.push({ file, item });
-  }
+    return item;
+  });
+  document.getElementById('results').prepend(...items);
   batch.total += files.length;
   progress();
   while (batch.running < AT_ONCE && queue.length) next(ctx);
