@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{auth, codes, log, openapi, page, read};
+use super::{auth, codes, events, log, openapi, read};
 
 /// What every handler shares.
 pub struct App {
@@ -53,11 +53,12 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .route("/round.docx", get(read::round_docx))
         .route("/status", get(read::status))
         .route("/codes", get(codes::codes))
+        .route("/events", get(events::events))
         .route("/openapi.json", get(openapi::document))
         .route("/schemas/{name}", get(openapi::schema));
     Router::new()
         .nest(API, api)
-        .merge(page::routes(token.is_some()))
+        .merge(super::page::routes(token.is_some()))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

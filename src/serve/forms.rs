@@ -4,7 +4,7 @@
 //! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
 //! `report.json` updated, origin `upload`, the analyst's decisions in `OUT/assignments.json`
 //! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
-//! sent to whoever listens (the page, later).
+//! sent to whoever listens (the log, the page's event stream).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,11 +28,13 @@ pub const ORIGINALS: &str = "originals";
 /// The `input` the records give uploads: they come from no folder.
 const UPLOAD_INPUT: &str = "upload";
 
-/// Told after a submission is stored: the round has changed.
+/// Told after a form is stored, or recorded as failed: the round, or its status, has changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundChanged {
-    /// The stored submission's id.
-    pub submission: String,
+    /// The stored submission's id; `None` for a form that could not be read.
+    pub submission: Option<String>,
+    /// When.
+    pub at: std::time::SystemTime,
 }
 
 /// What an upload gives back: the submission's id and what it holds, in short.
@@ -94,7 +96,9 @@ pub struct Forms {
     permits: Arc<Semaphore>,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
-    events: broadcast::Sender<RoundChanged>,
+    /// Where changes are told; taken away when the server stops, which ends every
+    /// subscription.
+    events: Mutex<Option<broadcast::Sender<RoundChanged>>>,
     clock: fn() -> std::time::SystemTime,
 }
 
@@ -118,7 +122,7 @@ impl Forms {
             workers: Mutex::new((0..workers).map(|_| Worker::new(cfg.limits())).collect()),
             permits: Arc::new(Semaphore::new(workers)),
             ledger: Mutex::new(()),
-            events: broadcast::channel(64).0,
+            events: Mutex::new(Some(broadcast::channel(64).0)),
             clock,
         })
     }
@@ -133,9 +137,37 @@ impl Forms {
         &self.out
     }
 
-    /// Tells of every submission stored from now on.
+    /// Tells of every change from now on, until the server stops.
     pub fn subscribe(&self) -> broadcast::Receiver<RoundChanged> {
-        self.events.subscribe()
+        let events = self.events.lock().ok();
+        match events.as_ref().and_then(|e| e.as_ref()) {
+            Some(sender) => sender.subscribe(),
+            // Stopping: a channel closed already.
+            None => broadcast::channel(1).1,
+        }
+    }
+
+    /// Tells whoever listens that the round has changed: `submission` stored, or (`None`) a
+    /// form recorded as failed.
+    pub fn changed(&self, submission: Option<String>) {
+        let change = RoundChanged {
+            submission,
+            at: (self.clock)(),
+        };
+        if let Ok(events) = self.events.lock()
+            && let Some(sender) = events.as_ref()
+        {
+            // No one listening is no error.
+            let _ = sender.send(change);
+        }
+    }
+
+    /// Ends every subscription: the server is stopping, and a page still listening would
+    /// keep its connection, and so the server, from ever stopping.
+    pub fn close_events(&self) {
+        if let Ok(mut events) = self.events.lock() {
+            events.take();
+        }
     }
 
     /// Converts an uploaded form without storing anything.
@@ -238,6 +270,7 @@ impl Forms {
             Err(e) => {
                 let report = ctx.failed(&source, Path::new(&file), &e, Some(sha256));
                 self.record(None, report)?;
+                self.changed(None);
                 return Err(Problem::conversion(&e, &file));
             }
         };
@@ -245,9 +278,7 @@ impl Forms {
             .map_err(|e| Problem::internal(e.to_string()))?;
         let report = FileReport::done(FileStatus::Converted, &id, &entry);
         self.record(Some((id.clone(), entry)), report)?;
-        let _ = self.events.send(RoundChanged {
-            submission: id.clone(),
-        });
+        self.changed(Some(id.clone()));
         Ok(FormResult {
             file,
             id,

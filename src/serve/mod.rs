@@ -10,6 +10,7 @@
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
+//! events.rs   GET /events: the round's changes as server-sent events
 //! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
 //! auth.rs     the bearer token
 //! problem.rs  application/problem+json
@@ -21,6 +22,7 @@
 mod api;
 mod auth;
 mod codes;
+mod events;
 mod forms;
 mod log;
 mod openapi;
@@ -35,6 +37,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use blankett::Config;
+
+use forms::RoundChanged;
 
 pub use auth::read_token;
 pub use log::Format as LogFormat;
@@ -94,7 +98,7 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock)?);
     log_changes(&forms, s.log);
     let app = Arc::new(api::App {
-        forms,
+        forms: forms.clone(),
         max_file: cfg.limits().max_file_bytes,
         workers: s.workers,
         clock: s.clock,
@@ -110,19 +114,27 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
         }
     );
     axum::serve(listener, router)
-        .with_graceful_shutdown(stopped())
+        .with_graceful_shutdown(async move {
+            stopped().await;
+            forms.close_events();
+        })
         .await?;
     eprintln!("serve: stopped");
     Ok(())
 }
 
-/// Logs every change of the round (a submission stored), as the page will show it.
+/// Logs every submission stored.
 fn log_changes(forms: &forms::Forms, format: LogFormat) {
     let mut changes = forms.subscribe();
     tokio::spawn(async move {
         loop {
             match changes.recv().await {
-                Ok(c) => log::line(format, &serde_json::json!({ "stored": c.submission })),
+                Ok(RoundChanged {
+                    submission: Some(id),
+                    ..
+                }) => log::line(format, &serde_json::json!({ "stored": id })),
+                // A form that failed: its request's line says so.
+                Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     log::line(format, &serde_json::json!({ "storedUnlogged": n }));
                 }

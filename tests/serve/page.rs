@@ -2,9 +2,94 @@
 //! server-sent events, the submissions as one ZIP, and the session a browser keeps (login,
 //! the cookie, the same-origin check of its POSTs).
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
 use serde_json::Value;
 
-use super::Server;
+use super::{Server, cover_letter, form};
+
+/// A client of `GET /api/v1/events` on a raw socket, reading what comes within a time.
+struct Events {
+    socket: TcpStream,
+    /// What came so far and was not looked at yet.
+    unread: String,
+}
+
+impl Events {
+    /// Opens the stream with `headers`; the answer's head is read and checked.
+    fn open(server: &Server, headers: &[(&str, &str)]) -> Events {
+        let mut socket = TcpStream::connect(&server.addr).unwrap();
+        let mut head = format!("GET /api/v1/events HTTP/1.1\r\nHost: {}\r\n", server.addr);
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        socket.write_all(head.as_bytes()).unwrap();
+        let mut events = Events {
+            socket,
+            unread: String::new(),
+        };
+        let head = events.until("\r\n\r\n", Duration::from_secs(20));
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: text/event-stream"),
+            "{head}"
+        );
+        events
+    }
+
+    /// Reads until `pattern` comes; returns what came before it and leaves what came after.
+    /// Panics when it has not come within `limit`.
+    fn until(&mut self, pattern: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        self.socket
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        loop {
+            if let Some(at) = self.unread.find(pattern) {
+                let before = self.unread[..at].to_owned();
+                self.unread.drain(..at + pattern.len());
+                return before;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "no {pattern:?} within {limit:?}; came: {:?}",
+                self.unread
+            );
+            let mut buf = [0u8; 4096];
+            match self.socket.read(&mut buf) {
+                Ok(0) => panic!("the stream ended before {pattern:?}: {:?}", self.unread),
+                Ok(n) => self.unread.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// The data of the next `round` event.
+    fn next_round(&mut self) -> Value {
+        self.until("event: round\ndata: ", Duration::from_secs(30));
+        let data = self.until("\n", Duration::from_secs(5));
+        serde_json::from_str(&data).unwrap_or_else(|e| panic!("{e}: {data}"))
+    }
+
+    /// Whether the server closes the stream within `limit`.
+    fn ends_within(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        let mut buf = [0u8; 4096];
+        while start.elapsed() < limit {
+            match self.socket.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(n) => self.unread.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+                Err(_) => {}
+            }
+        }
+        false
+    }
+}
 
 #[test]
 fn codes_give_every_status_error_and_warning_in_swedish() {
@@ -64,4 +149,37 @@ fn codes_give_every_status_error_and_warning_in_swedish() {
         count += 1;
     }
     assert!(count >= 24, "{count} warning codes listed");
+}
+
+#[test]
+fn an_event_stream_tells_of_each_upload_and_keeps_alive() {
+    let server = Server::start(&[]);
+    let mut events = Events::open(&server, &[]);
+    let r = server.upload("/api/v1/forms", &[("Östermalm.docx", &form())]);
+    assert_eq!(r.status, 201);
+    let stored = events.next_round();
+    assert_eq!(stored["submission"], r.json()["id"], "{stored}");
+    assert!(
+        stored["at"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .is_ok(),
+        "{stored}"
+    );
+    // A form that fails changes the status (its respondent's form failed): told too.
+    let r = server.upload("/api/v1/forms", &[("Följebrev.docx", &cover_letter())]);
+    assert_eq!(r.status, 422);
+    assert_eq!(events.next_round()["submission"], Value::Null);
+    // Quiet for 15 s: a comment keeps the connection open.
+    events.until(": keep-alive\n", Duration::from_secs(25));
+}
+
+#[test]
+fn the_server_stops_with_an_event_stream_open() {
+    let mut server = Server::start(&[]);
+    let mut events = Events::open(&server, &[]);
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    assert!(events.ends_within(Duration::from_secs(5)));
 }
