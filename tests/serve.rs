@@ -800,6 +800,7 @@ fn json_log_lines_are_json() {
 mod browser;
 mod openapi;
 mod page;
+mod web_page;
 mod webdriver;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
