@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{auth, codes, events, log, openapi, read};
+use super::{archive, auth, codes, events, log, openapi, read};
 
 /// What every handler shares.
 pub struct App {
@@ -46,6 +46,7 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .route("/convert", post(post_convert))
         .route("/submissions", get(read::submissions))
         .route("/submissions/{id}", get(read::submission))
+        .route("/submissions.zip", get(archive::submissions_zip))
         .route("/round", get(read::round))
         .route("/round.csv", get(read::round_csv))
         .route("/round.xlsx", get(read::round_xlsx))

@@ -10,6 +10,7 @@
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
 //! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
+//! archive.rs  GET /submissions.zip: every submission in one ZIP
 //! events.rs   GET /events: the round's changes as server-sent events
 //! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
 //! auth.rs     the bearer token
@@ -20,6 +21,7 @@
 //! ```
 
 mod api;
+mod archive;
 mod auth;
 mod codes;
 mod events;

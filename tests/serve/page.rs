@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::{Server, cover_letter, form};
+use crate::common::{blankett, example, parts};
 
 /// A client of `GET /api/v1/events` on a raw socket, reading what comes within a time.
 struct Events {
@@ -182,4 +183,78 @@ fn the_server_stops_with_an_event_stream_open() {
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
     assert!(events.ends_within(Duration::from_secs(5)));
+}
+
+/// A server on an output folder holding one submission stored by `batch` (contact details
+/// and all), with `flags`.
+fn with_a_batch_submission(flags: &[&str]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut");
+    let inbox = dir.path().join("inkorg");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(example(), inbox.join("Östermalm 2022-T1.docx")).unwrap();
+    blankett()
+        .args(["batch", "--out"])
+        .arg(&out)
+        .arg(&inbox)
+        .assert()
+        .success();
+    Server::start_in(dir, out, flags)
+}
+
+#[test]
+fn the_zip_holds_every_stored_submission_as_stored() {
+    let server = Server::start(&[]);
+    let empty = server.get("/api/v1/submissions.zip");
+    assert_eq!(empty.status, 200);
+    assert_eq!(
+        empty.header("content-disposition"),
+        Some("attachment; filename=\"blankett-submissions.zip\"")
+    );
+    assert!(parts(&empty.body).is_empty());
+
+    let server = with_a_batch_submission(&[]);
+    let r = server.upload("/api/v1/forms", &[("Farsta 2022-T1.docx", &form())]);
+    assert_eq!(r.status, 201);
+    let r = server.get("/api/v1/submissions.zip");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.media_type(), "application/zip");
+    assert_eq!(
+        r.header("content-disposition"),
+        Some("attachment; filename=\"blankett-2022-T1.zip\"")
+    );
+    let zipped = parts(&r.body);
+    let mut stored: Vec<(String, Vec<u8>)> = std::fs::read_dir(server.out.join("submissions"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    stored.sort();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(zipped, stored);
+}
+
+#[test]
+fn the_zip_leaves_contact_details_out_under_redact_contact() {
+    let server = with_a_batch_submission(&["--redact-contact"]);
+    let r = server.upload("/api/v1/forms", &[("Farsta.docx", &form())]);
+    assert_eq!(r.status, 201);
+    let zipped = parts(&server.get("/api/v1/submissions.zip").body);
+    assert_eq!(zipped.len(), 2);
+    // The one batch stored still holds them on disk; the ZIP does not.
+    let on_disk: String = std::fs::read_dir(server.out.join("submissions"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(on_disk.contains("508 100"));
+    for (name, bytes) in zipped {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("naslund"), "{name}: {text}");
+        assert!(!text.contains("508 100"), "{name}: {text}");
+        let s: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(s["redacted"], true, "{name}");
+    }
 }
