@@ -121,6 +121,28 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
         "the page reloaded"
     );
 
+    // The addresses to remind, copied (or, where the browser keeps the clipboard to itself,
+    // selected), and the page says which.
+    let addresses = b.run("return document.getElementById('addresses').value");
+    assert!(
+        addresses
+            .as_str()
+            .unwrap()
+            .contains("johan.ek@example.stockholm.se"),
+        "{addresses}"
+    );
+    b.click(&b.find("#copy"));
+    let said = b.wait_for(
+        "the copy's result",
+        5,
+        "return document.getElementById('copy-result').textContent",
+    );
+    let said = said.as_str().unwrap();
+    assert!(
+        said == "En adress kopierad." || said.starts_with("Adresserna är markerade"),
+        "{said}"
+    );
+
     let shots = artifacts();
     b.screenshot(&shots.join("overview-1280.png"));
     b.width(390);

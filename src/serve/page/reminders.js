@@ -70,7 +70,7 @@ export function setUpCopy() {
   const result = document.getElementById('copy-result');
   button.addEventListener('click', async () => {
     const n = field.value ? field.value.split('; ').length : 0;
-    const said = `${n === 1 ? 'En adress' : `${n} adresser`} kopierade.`;
+    const said = n === 1 ? 'En adress kopierad.' : `${n} adresser kopierade.`;
     try {
       await navigator.clipboard.writeText(field.value);
       result.textContent = said;
