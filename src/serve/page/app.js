@@ -19,8 +19,11 @@ const state = { status: null, round: null, shown: null, view: { kind: 'overview'
 const problems = new Map();
 
 function problem(key, message) {
+  const before = JSON.stringify([...problems]);
   if (message) problems.set(key, message);
   else problems.delete(key);
+  // Said again only when it changes: the box is an alert, read out each time it is drawn.
+  if (JSON.stringify([...problems]) === before) return;
   const box = document.getElementById('problem');
   box.hidden = problems.size === 0;
   box.replaceChildren(...[...problems.values()].map((m) => {
@@ -64,7 +67,8 @@ function refresh() {
       render();
     } catch (e) {
       const session = e instanceof Failure && e.status === 401;
-      problem(session ? 'session' : 'load', `Rundan kunde inte hämtas. ${e.message}`);
+      const shown = state.status ? ' Det som visas är från den senaste hämtningen.' : '';
+      problem(session ? 'session' : 'load', `Rundan kunde inte hämtas. ${e.message}${shown}`);
     }
   })();
   return running.finally(() => {

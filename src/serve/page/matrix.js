@@ -3,7 +3,7 @@
 // colour as the exports show it), from GET /api/v1/status, with the questions' full text from
 // GET /api/v1/round.
 
-import { STATUSES, count, el, fill, roundWords, status } from './text.js';
+import { STATUSES, el, fill, list, roundWords, status } from './text.js';
 
 /** Each question's full text by id, from the round's areas. */
 export function questionTexts(round) {
@@ -31,12 +31,12 @@ function summary(st) {
   const c = st.counts;
   if (!c.respondents) return 'Inga formulär ännu.';
   const parts = [
-    `${c.complete} har svarat på allt`,
-    `${c.incomplete} har svarat på en del`,
-    `${c.notSubmitted} har inte skickat in`,
-  ];
-  if (c.formFailed) parts.push(`${c.formFailed} har skickat formulär som inte kunde läsas`);
-  const text = `${count(c.respondents, 'svarande', 'svarande')}: ${parts.join(', ')}.`;
+    [c.complete, 'har svarat på allt'],
+    [c.incomplete, 'har svarat på en del'],
+    [c.notSubmitted, 'har inte skickat in'],
+    [c.formFailed, 'har skickat formulär som inte kunde läsas'],
+  ].filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const text = `${c.respondents} svarande: ${list(parts)}.`;
   return st.roundUnknown
     ? `${text} Rundan är okänd, så ingen räknas som väntad: starta servern med --round (till exempel 2022-T1) för att se vilka som inte har svarat.`
     : text;

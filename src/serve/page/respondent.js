@@ -41,11 +41,12 @@ export function showRespondent(view, key, round, st) {
 
 function find(key, round, st) {
   if (key.id) {
-    const respondent = round.respondents.find((r) => r.id === key.id);
+    const standing = st.respondents.find((r) => r.id === key.id) || null;
+    // A respondent whose only forms could not be read is in the status, not in the round.
+    const respondent = round.respondents.find((r) => r.id === key.id) || standing;
     if (!respondent) return null;
     const sha = respondent.source && respondent.source.sha256;
     const submission = sha ? round.submissions.find((s) => s.source.sha256 === sha) : null;
-    const standing = st.respondents.find((r) => r.id === key.id) || null;
     return { respondent, submission, standing };
   }
   const submission = round.submissions.find((s) => s.source.sha256 === key.sha256);

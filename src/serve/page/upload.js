@@ -90,8 +90,10 @@ function progress() {
   if (batch.done < batch.total) {
     p.textContent = `Läser ${Math.min(batch.done + 1, batch.total)} av ${batch.total}…`;
   } else if (batch.total) {
-    p.textContent = `Klart: ${count(batch.stored, 'formulär inläst', 'formulär inlästa')}`
-      + (batch.failed ? `, ${count(batch.failed, 'fil kunde', 'filer kunde')} inte läsas.` : '.');
+    const parts = [];
+    if (batch.stored) parts.push(count(batch.stored, 'formulär inläst', 'formulär inlästa'));
+    if (batch.failed) parts.push(`${count(batch.failed, 'fil', 'filer')} kunde inte läsas`);
+    p.textContent = `Klart: ${parts.join(', ')}.`;
   }
 }
 
