@@ -199,6 +199,16 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// A client that shows redirects instead of following them, as a test of them needs.
+fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
 fn send(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut r = r.unwrap();
     let headers = r

@@ -21,7 +21,8 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure};
     format) and its status are read back under /api/v1/ (GET /api/v1/openapi.json describes \
     it all). The first line on stderr says the address listened on.\n\n\
     Listens on 127.0.0.1 unless told otherwise. Another address needs --token-file (every \
-    request but /healthz then needs `Authorization: Bearer <token>`) and --behind-proxy (a \
+    request but /healthz and the login page then needs `Authorization: Bearer <token>`, or \
+    the session cookie a browser gets by logging in at /login) and --behind-proxy (a \
     TLS-terminating reverse proxy in front). Without a token, whoever can reach this machine's \
     loopback reads the round, contact details (personal data) included unless \
     --redact-contact.\n\n\
@@ -41,7 +42,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
 
-    /// A TLS-terminating reverse proxy is in front: allow plain HTTP on a non-loopback address
+    /// A TLS-terminating reverse proxy is in front: allow plain HTTP on a non-loopback address,
+    /// and mark the session cookie Secure
     #[arg(long)]
     behind_proxy: bool,
 
@@ -91,6 +93,7 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         out: args.out.clone(),
         addr: args.addr,
         token,
+        https: args.behind_proxy,
         log: match args.log_format {
             LogArg::Text => LogFormat::Text,
             LogArg::Json => LogFormat::Json,

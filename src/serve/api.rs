@@ -1,6 +1,6 @@
 //! The router: every route of the server in one place, the handlers that change the round
-//! (`POST /forms`, `POST /convert`), and the layers every response passes (the token, the
-//! security headers, the body limit, the access log). The handlers that only read are in
+//! (`POST /forms`, `POST /convert`), and the layers every response passes (the guard: token,
+//! session and same-origin check; the security headers, the body limit, the access log). The handlers that only read are in
 //! `read.rs`.
 
 use std::sync::Arc;
@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::auth::{self, Guard};
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::Problem;
 use super::upload::{self, Files};
-use super::{archive, auth, codes, events, log, openapi, read};
+use super::{archive, codes, events, log, openapi, read, session};
 
 /// What every handler shares.
 pub struct App {
@@ -39,7 +40,7 @@ pub const API: &str = "/api/v1";
 const CSP: &str = "default-src 'self'; frame-ancestors 'none'";
 
 /// The server's routes and layers.
-pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router {
+pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
     let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/forms", post(post_forms))
@@ -61,14 +62,12 @@ pub fn router(app: Arc<App>, token: Option<Vec<u8>>, log: log::Format) -> Router
         .nest(API, api)
         .merge(super::page::routes(token.is_some()))
         .route("/healthz", get(healthz))
+        .merge(session::routes(guard.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
         .layer(DefaultBodyLimit::max(limit))
-        .layer(middleware::from_fn_with_state(
-            Arc::new(token),
-            auth::require_token,
-        ))
+        .layer(middleware::from_fn_with_state(guard, auth::guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

@@ -13,7 +13,8 @@
 //! archive.rs  GET /submissions.zip: every submission in one ZIP
 //! events.rs   GET /events: the round's changes as server-sent events
 //! codes.rs    the vocabulary in Swedish for the page (statuses, error and warning codes)
-//! auth.rs     the bearer token
+//! auth.rs     the guard: the bearer token or the session, the same-origin check (CSRF)
+//! session.rs  the page's sessions: POST /login and /logout, the cookie
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
@@ -31,6 +32,7 @@ mod openapi;
 mod page;
 mod problem;
 mod read;
+mod session;
 mod upload;
 
 use std::net::SocketAddr;
@@ -53,6 +55,9 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// The bearer token every request but `/healthz` must carry, when set.
     pub token: Option<Vec<u8>>,
+    /// Clients reach the server over HTTPS (TLS here, or at a proxy in front): the session
+    /// cookie is marked `Secure`.
+    pub https: bool,
     /// How log lines are written.
     pub log: LogFormat,
     /// How many forms are converted at once.
@@ -105,7 +110,8 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
         workers: s.workers,
         clock: s.clock,
     });
-    let router = api::router(app, s.token.clone(), s.log);
+    let guard = Arc::new(auth::Guard::new(s.token.clone(), s.https));
+    let router = api::router(app, guard, s.log);
     eprintln!(
         "serve: listening on http://{bound} ({}{}); Ctrl-C stops",
         blankett::for_terminal(&s.out.display().to_string()),

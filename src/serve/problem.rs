@@ -84,6 +84,7 @@ impl Problem {
 fn title(code: &str) -> &'static str {
     match code {
         "unauthorized" => "Authorization needed",
+        "cross-origin" => "Not from this site's page",
         "not-found" => "Not found",
         "bad-request" => "Bad request",
         "method-not-allowed" => "Method not allowed",

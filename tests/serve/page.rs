@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{Server, cover_letter, form};
+use super::{Reply, Server, cover_letter, form, multipart, no_redirects, send, token_file};
 use crate::common::{blankett, example, parts};
 
 /// A client of `GET /api/v1/events` on a raw socket, reading what comes within a time.
@@ -257,4 +257,183 @@ fn the_zip_leaves_contact_details_out_under_redact_contact() {
         let s: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(s["redacted"], true, "{name}");
     }
+}
+
+const TOKEN: &str = "s3cret-token-of-some-length";
+
+/// A server with a token, and `flags`.
+fn with_a_token(flags: &[&str]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let token = token_file(dir.path());
+    let out = dir.path().join("ut");
+    let mut all = vec!["--token-file", token.to_str().unwrap()];
+    all.extend_from_slice(flags);
+    Server::start_in(dir, out, &all)
+}
+
+/// `POST /login` with the form `fields`, sent as the page sends it (same origin).
+fn login(server: &Server, fields: &str) -> Reply {
+    send(
+        no_redirects()
+            .post(server.url("/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Sec-Fetch-Site", "same-origin")
+            .send(fields),
+    )
+}
+
+/// The session cookie a login set, as a browser sends it back.
+fn session_of(r: &Reply) -> String {
+    let set = r.header("set-cookie").expect("a session cookie");
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn get_with_cookie(server: &Server, path: &str, cookie: &str) -> Reply {
+    send(
+        no_redirects()
+            .get(server.url(path))
+            .header("Cookie", cookie)
+            .call(),
+    )
+}
+
+/// Uploads the form with `headers`.
+fn upload_with(server: &Server, headers: &[(&str, &str)]) -> Reply {
+    let (content_type, body) = multipart(&[("Östermalm.docx", &form())]);
+    let mut req = no_redirects()
+        .post(server.url("/api/v1/forms"))
+        .header("Content-Type", &content_type);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    send(req.send(&body[..]))
+}
+
+#[test]
+fn the_right_token_starts_a_session_and_a_wrong_one_goes_back_to_the_login_page() {
+    let server = with_a_token(&[]);
+    let wrong = login(&server, "token=not-the-token-at-all");
+    assert_eq!(wrong.status, 303);
+    assert_eq!(wrong.header("location"), Some("/login?fel=1"));
+    assert_eq!(wrong.header("set-cookie"), None);
+
+    let right = login(&server, &format!("token={TOKEN}"));
+    assert_eq!(right.status, 303);
+    assert_eq!(right.header("location"), Some("/"));
+    let set = right.header("set-cookie").unwrap();
+    let (pair, flags) = set.split_once("; ").unwrap();
+    assert_eq!(flags, "HttpOnly; SameSite=Strict; Path=/");
+    let id = pair.strip_prefix("blankett_session=").unwrap();
+    assert_eq!(id.len(), 43, "32 bytes, base64url: {id}");
+
+    let cookie = session_of(&right);
+    assert_eq!(
+        get_with_cookie(&server, "/api/v1/round", &cookie).status,
+        200
+    );
+    let events = Events::open(&server, &[("Cookie", &cookie)]);
+    drop(events);
+    assert_eq!(
+        get_with_cookie(&server, "/api/v1/round", "blankett_session=made-up").status,
+        401
+    );
+}
+
+#[test]
+fn after_login_only_a_path_on_this_site_is_followed() {
+    let server = with_a_token(&[]);
+    for (next, to) in [
+        ("%2Fsvar%2Fostermalm-sdn", "/svar/ostermalm-sdn"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+        ("%2F%5Cevil.example", "/"),
+    ] {
+        let r = login(&server, &format!("token={TOKEN}&next={next}"));
+        assert_eq!(r.header("location"), Some(to), "{next}");
+    }
+    let r = login(&server, "token=wrong-token-wrong-token&next=%2Fsvar");
+    assert_eq!(r.header("location"), Some("/login?fel=1&next=/svar"));
+}
+
+#[test]
+fn the_page_without_a_session_goes_to_the_login_page() {
+    let server = with_a_token(&[]);
+    let r = send(no_redirects().get(server.url("/")).call());
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login"));
+    let cookie = session_of(&login(&server, &format!("token={TOKEN}")));
+    let r = get_with_cookie(&server, "/", &cookie);
+    assert!(![303, 401].contains(&r.status), "{}", r.status);
+}
+
+#[test]
+fn behind_a_proxy_the_cookie_is_secure() {
+    let server = with_a_token(&["--behind-proxy"]);
+    let r = login(&server, &format!("token={TOKEN}"));
+    assert!(
+        r.header("set-cookie").unwrap().ends_with("; Secure"),
+        "{:?}",
+        r.header("set-cookie")
+    );
+}
+
+#[test]
+fn logout_ends_the_session_and_clears_the_cookie() {
+    let server = with_a_token(&[]);
+    let cookie = session_of(&login(&server, &format!("token={TOKEN}")));
+    let r = send(
+        no_redirects()
+            .post(server.url("/logout"))
+            .header("Cookie", &cookie)
+            .header("Sec-Fetch-Site", "same-origin")
+            .send_empty(),
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login"));
+    let set = r.header("set-cookie").unwrap();
+    assert!(
+        set.starts_with("blankett_session=;") && set.contains("Max-Age=0"),
+        "{set}"
+    );
+    get_with_cookie(&server, "/api/v1/round", &cookie).problem(401, "unauthorized");
+}
+
+#[test]
+fn a_post_with_the_cookie_must_come_from_the_page_itself() {
+    let server = with_a_token(&[]);
+    let cookie = session_of(&login(&server, &format!("token={TOKEN}")));
+    upload_with(&server, &[("Cookie", &cookie)]).problem(403, "cross-origin");
+    upload_with(
+        &server,
+        &[("Cookie", &cookie), ("Origin", "https://evil.example")],
+    )
+    .problem(403, "cross-origin");
+    assert!(!server.out.join("index.json").exists());
+    let origin = format!("http://{}", server.addr);
+    let r = upload_with(&server, &[("Cookie", &cookie), ("Origin", &origin)]);
+    assert_eq!(r.status, 201);
+    let r = upload_with(
+        &server,
+        &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin")],
+    );
+    assert_eq!(r.status, 201);
+    // A system sends the token and no browser's headers.
+    let bearer = format!("Bearer {TOKEN}");
+    let r = upload_with(&server, &[("Authorization", &bearer)]);
+    assert_eq!(r.status, 201);
+    // The login form itself must come from the page.
+    let r = send(
+        no_redirects()
+            .post(server.url("/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(format!("token={TOKEN}")),
+    );
+    r.problem(403, "cross-origin");
+}
+
+#[test]
+fn without_a_token_another_site_may_not_send_forms() {
+    let server = Server::start(&[]);
+    upload_with(&server, &[("Origin", "https://evil.example")]).problem(403, "cross-origin");
+    assert_eq!(upload_with(&server, &[]).status, 201);
 }
