@@ -14,12 +14,13 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::{Extension, Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::auth::Access;
 use super::forms::hex_sha256;
 use super::read::known_etag;
 
@@ -132,8 +133,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(login: bool) -> Router<S> {
         )
         .route(
             "/login",
-            get(move |q: Query<LoginQuery>, headers: HeaderMap| async move {
-                if !login {
+            get(move |q: Query<LoginQuery>, who: Option<Extension<Access>>, headers: HeaderMap| async move {
+                // Nothing to log in to without a token; nothing to do with a session.
+                let logged_in = who.is_some_and(|Extension(a)| a == Access::Session);
+                if !login || logged_in {
                     return Redirect::to("/").into_response();
                 }
                 let page = if q.fel.is_some() {

@@ -178,8 +178,9 @@ fn with_a_token_the_page_asks_for_it_once() {
     let Some(b) = Browser::start(1280) else {
         return;
     };
-    b.open(&server.url("/"));
-    assert!(b.url().ends_with("/login"), "{}", b.url());
+    // A view of the page asked for before logging in is where the login leads.
+    b.open(&server.url("/#/svar/ostermalm-sdn"));
+    assert!(b.url().contains("/login"), "{}", b.url());
     assert_eq!(b.run("return document.getElementById('fel').hidden"), true);
     b.screenshot(&artifacts().join("login-1280.png"));
 
@@ -189,7 +190,7 @@ fn with_a_token_the_page_asks_for_it_once() {
     b.wait_for(
         "the wrong token's message",
         10,
-        "return location.search === '?fel=1'",
+        "return new URLSearchParams(location.search).get('fel') === '1'",
     );
     let said =
         b.run("const p = document.getElementById('fel'); return p.hidden ? '' : p.textContent");
@@ -199,9 +200,16 @@ fn with_a_token_the_page_asks_for_it_once() {
     b.type_into(&field, "s3cret-token-of-some-length");
     b.click(&b.find("form.login-form button"));
     b.wait_for(
-        "the page after logging in",
+        "the view asked for, after logging in",
         20,
-        "return location.pathname === '/' && document.getElementById('summary')?.textContent.includes('Inga formulär')",
+        "return location.pathname === '/' && location.hash === '#/svar/ostermalm-sdn' \
+            && document.querySelector('#respondent h1')?.textContent === 'Svarande saknas'",
+    );
+    b.run("location.hash = '#/'");
+    b.wait_for(
+        "the overview",
+        10,
+        "return document.getElementById('summary').textContent.includes('Inga formulär')",
     );
     assert_eq!(
         b.run("return document.getElementById('logout').hidden"),
