@@ -195,6 +195,9 @@ fn with_a_token_the_page_asks_for_it_once() {
     let said =
         b.run("const p = document.getElementById('fel'); return p.hidden ? '' : p.textContent");
     assert!(said.as_str().unwrap().contains("Fel nyckel"), "{said}");
+    b.width(390);
+    b.screenshot(&artifacts().join("login-wrong-390.png"));
+    b.width(1280);
 
     let field = b.find("#token");
     b.type_into(&field, "s3cret-token-of-some-length");

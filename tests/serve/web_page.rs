@@ -2,7 +2,7 @@
 //! binary with the security headers, an `ETag` and `no-cache`; an asset the page does not
 //! have is a problem, never a file looked up; and without a token there is no login page.
 
-use super::Server;
+use super::{Server, form};
 
 #[test]
 fn the_page_and_its_assets_come_from_the_binary_with_etags() {
@@ -79,4 +79,24 @@ fn without_a_token_the_login_page_leads_to_the_page() {
     );
     assert_eq!(r.status, 303);
     assert_eq!(r.header("location"), Some("/"));
+}
+
+/// Every download the page offers answers, with the round's file.
+#[test]
+fn every_download_the_page_offers_answers() {
+    let server = Server::start(&["--round", "2022-T1"]);
+    let stored = server.upload("/api/v1/forms", &[("Östermalm.docx", &form())]);
+    assert_eq!(stored.status, 201);
+    let html = String::from_utf8(server.get("/").body).unwrap();
+    let links: Vec<&str> = html
+        .split(r#"href="/api/v1/"#)
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(links.len(), 7, "{links:?}");
+    for link in links {
+        let r = server.get(&format!("/api/v1/{}", link.replace("&amp;", "&")));
+        assert_eq!(r.status, 200, "{link}");
+        assert!(r.body.len() > 100, "{link}");
+    }
 }
