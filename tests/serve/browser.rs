@@ -59,11 +59,11 @@ fn page_width(b: &Browser) -> u64 {
 
 #[test]
 fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
-    let (dir, out) = examples_but(&["ostermalm-2022-T1.docx", "kungsholmen-2022-T1.docx"]);
-    let server = Server::start_in(dir, out, &[]);
     let Some(b) = Browser::start(1280) else {
         return;
     };
+    let (dir, out) = examples_but(&["ostermalm-2022-T1.docx", "kungsholmen-2022-T1.docx"]);
+    let server = Server::start_in(dir, out, &[]);
     b.open(&server.url("/"));
     b.wait_for(
         "Östermalm's row, nothing sent",
@@ -171,13 +171,13 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
 
 #[test]
 fn with_a_token_the_page_asks_for_it_once() {
+    let Some(b) = Browser::start(1280) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let token = token_file(dir.path());
     let out = dir.path().join("ut");
     let server = Server::start_in(dir, out, &["--token-file", token.to_str().unwrap()]);
-    let Some(b) = Browser::start(1280) else {
-        return;
-    };
     // A view of the page asked for before logging in is where the login leads.
     b.open(&server.url("/#/svar/ostermalm-sdn"));
     assert!(b.url().contains("/login"), "{}", b.url());
