@@ -100,6 +100,26 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
         "the page reloaded"
     );
 
+    // A file dropped on the drop zone is sent too; one that is no form says why, in Swedish,
+    // and what to do.
+    b.run(
+        "const files = new DataTransfer();
+         files.items.add(new File(['hej'], 'anteckningar.txt', { type: 'text/plain' }));
+         document.getElementById('drop').dispatchEvent(
+           new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));",
+    );
+    let failed = b.wait_for(
+        "the dropped file's result",
+        30,
+        "return document.querySelector('#results .result.failed')?.innerText",
+    );
+    let failed = failed.as_str().unwrap();
+    assert!(failed.contains("anteckningar.txt"), "{failed}");
+    assert!(failed.contains("Gör så här"), "{failed}");
+    assert!(failed.contains("Felkod: not-a-word-file"), "{failed}");
+    let progress = b.run("return document.getElementById('progress').textContent");
+    assert_eq!(progress, "Klart: 1 fil kunde inte läsas.");
+
     // A form another client sends reaches the page through the server's events, well before
     // the ten seconds of polling.
     b.wait_for(
