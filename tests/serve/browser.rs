@@ -57,6 +57,53 @@ fn page_width(b: &Browser) -> u64 {
         .unwrap()
 }
 
+/// `rgb(r, g, b)` as the three numbers.
+fn rgb(css: &str) -> [f64; 3] {
+    let inner = css.trim_start_matches("rgb(").trim_end_matches(')');
+    let n: Vec<f64> = inner
+        .split(',')
+        .take(3)
+        .map(|v| v.trim().parse().unwrap())
+        .collect();
+    [n[0], n[1], n[2]]
+}
+
+/// The WCAG contrast ratio of two colours.
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let luminance = |c: [f64; 3]| {
+        let l = c.map(|v| {
+            let v = v / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Each status in the legend has its fill from the vocabulary and text that reaches WCAG AA
+/// (4.5:1) on it.
+fn assert_statuses_readable(b: &Browser) {
+    let samples = b.run(
+        "return [...document.querySelectorAll('#legend .cell-sample')].map((e) => {
+           const s = getComputedStyle(e);
+           return [e.className, s.color, s.backgroundColor];
+         })",
+    );
+    let samples = samples.as_array().unwrap();
+    assert_eq!(samples.len(), 4, "{samples:?}");
+    for s in samples {
+        // Without a fill the background is transparent, `rgba(0, 0, 0, 0)`.
+        assert!(s[2].as_str().unwrap().starts_with("rgb("), "{s}: no fill");
+        let (fg, bg) = (rgb(s[1].as_str().unwrap()), rgb(s[2].as_str().unwrap()));
+        assert!(contrast(fg, bg) >= 4.5, "{s}: {:.2}", contrast(fg, bg));
+    }
+}
+
 #[test]
 fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
     let Some(b) = Browser::start(1280) else {
@@ -75,6 +122,7 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
         farsta.as_str().unwrap().starts_with("answered:✓Besvarad"),
         "{farsta}"
     );
+    assert_statuses_readable(&b);
     b.run("window.notReloaded = true");
 
     let input = b.find("#files");
