@@ -104,6 +104,84 @@ fn assert_statuses_readable(b: &Browser) {
     }
 }
 
+/// A file dropped on the drop zone is sent too; one that is no form says why, in Swedish,
+/// and what to do.
+fn drop_a_text_file(b: &Browser) {
+    b.run(
+        "const files = new DataTransfer();
+         files.items.add(new File(['hej'], 'anteckningar.txt', { type: 'text/plain' }));
+         document.getElementById('drop').dispatchEvent(
+           new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));",
+    );
+    let failed = b.wait_for(
+        "the dropped file's result",
+        30,
+        "return document.querySelector('#results .result.failed')?.innerText",
+    );
+    let failed = failed.as_str().unwrap();
+    assert!(failed.contains("anteckningar.txt"), "{failed}");
+    assert!(failed.contains("Gör så här"), "{failed}");
+    assert!(failed.contains("Felkod: not-a-word-file"), "{failed}");
+    let progress = b.run("return document.getElementById('progress').textContent");
+    assert_eq!(progress, "Klart: 1 fil kunde inte läsas.");
+}
+
+/// The addresses to remind, copied (or, where the browser keeps the clipboard to itself,
+/// selected), and the page says which.
+fn copy_the_addresses(b: &Browser) {
+    let addresses = b.run("return document.getElementById('addresses').value");
+    assert!(
+        addresses
+            .as_str()
+            .unwrap()
+            .contains("johan.ek@example.stockholm.se"),
+        "{addresses}"
+    );
+    b.click(&b.find("#copy"));
+    let said = b.wait_for(
+        "the copy's result",
+        5,
+        "return document.getElementById('copy-result').textContent",
+    );
+    let said = said.as_str().unwrap();
+    assert!(
+        said == "En adress kopierad." || said.starts_with("Adresserna är markerade"),
+        "{said}"
+    );
+}
+
+/// A respondent's page, every answer under its question, at a phone's width and a desktop's.
+fn a_respondents_page(b: &Browser, shots: &Path) {
+    b.run("location.hash = '#/svar/ostermalm-sdn'");
+    let heading = b.wait_for(
+        "Östermalm's page",
+        10,
+        "return document.querySelector('#respondent:not([hidden]) h1')?.textContent",
+    );
+    assert_eq!(heading, "Östermalms stadsdelsnämnd");
+    let page = b.run("return document.getElementById('respondent').innerText");
+    let page = page.as_str().unwrap();
+    for said in [
+        "ostermalm-2022-T1.docx",
+        "Beskriv samverkan med det lokala näringslivet",
+        "Besvarad",
+        // An answer of two paragraphs keeps them apart.
+        "genom sitt arbete med upphandling.\n",
+        "Platshållartexten står kvar",
+        "← Till översikten",
+    ] {
+        assert!(page.contains(said), "{said}: {page}");
+    }
+    assert_eq!(
+        page_width(b),
+        390,
+        "the respondent's page scrolls sideways at 390 px"
+    );
+    b.screenshot(&shots.join("respondent-390.png"));
+    b.width(1280);
+    b.screenshot(&shots.join("respondent-1280.png"));
+}
+
 #[test]
 fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
     let Some(b) = Browser::start(1280) else {
@@ -148,25 +226,7 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
         "the page reloaded"
     );
 
-    // A file dropped on the drop zone is sent too; one that is no form says why, in Swedish,
-    // and what to do.
-    b.run(
-        "const files = new DataTransfer();
-         files.items.add(new File(['hej'], 'anteckningar.txt', { type: 'text/plain' }));
-         document.getElementById('drop').dispatchEvent(
-           new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));",
-    );
-    let failed = b.wait_for(
-        "the dropped file's result",
-        30,
-        "return document.querySelector('#results .result.failed')?.innerText",
-    );
-    let failed = failed.as_str().unwrap();
-    assert!(failed.contains("anteckningar.txt"), "{failed}");
-    assert!(failed.contains("Gör så här"), "{failed}");
-    assert!(failed.contains("Felkod: not-a-word-file"), "{failed}");
-    let progress = b.run("return document.getElementById('progress').textContent");
-    assert_eq!(progress, "Klart: 1 fil kunde inte läsas.");
+    drop_a_text_file(&b);
 
     // A form another client sends reaches the page through the server's events, well before
     // the ten seconds of polling.
@@ -189,27 +249,7 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
         "the page reloaded"
     );
 
-    // The addresses to remind, copied (or, where the browser keeps the clipboard to itself,
-    // selected), and the page says which.
-    let addresses = b.run("return document.getElementById('addresses').value");
-    assert!(
-        addresses
-            .as_str()
-            .unwrap()
-            .contains("johan.ek@example.stockholm.se"),
-        "{addresses}"
-    );
-    b.click(&b.find("#copy"));
-    let said = b.wait_for(
-        "the copy's result",
-        5,
-        "return document.getElementById('copy-result').textContent",
-    );
-    let said = said.as_str().unwrap();
-    assert!(
-        said == "En adress kopierad." || said.starts_with("Adresserna är markerade"),
-        "{said}"
-    );
+    copy_the_addresses(&b);
 
     let shots = artifacts();
     b.screenshot(&shots.join("overview-1280.png"));
@@ -217,23 +257,7 @@ fn an_uploaded_form_turns_its_committees_cells_answered_without_a_reload() {
     assert_eq!(page_width(&b), 390, "the page scrolls sideways at 390 px");
     b.screenshot(&shots.join("overview-390.png"));
 
-    b.run("location.hash = '#/svar/ostermalm-sdn'");
-    let heading = b.wait_for(
-        "Östermalm's page",
-        10,
-        "return document.querySelector('#respondent:not([hidden]) h1')?.textContent",
-    );
-    assert_eq!(heading, "Östermalms stadsdelsnämnd");
-    let page = b.run("return document.getElementById('respondent').innerText");
-    assert!(page.as_str().unwrap().contains("Svaren"), "{page}");
-    assert_eq!(
-        page_width(&b),
-        390,
-        "the respondent's page scrolls sideways at 390 px"
-    );
-    b.screenshot(&shots.join("respondent-390.png"));
-    b.width(1280);
-    b.screenshot(&shots.join("respondent-1280.png"));
+    a_respondents_page(&b, &shots);
     eprintln!("screenshots in {}", shots.display());
 }
 
