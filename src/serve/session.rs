@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -122,7 +123,20 @@ pub struct Login {
 /// `POST /login`: the right token starts a session and goes on to `next` (a path on this
 /// site) or the page; a wrong one goes back to the login page, which says so (`fel=1`). The
 /// guard has checked that the form came from this site.
-async fn login(State(guard): State<Arc<Guard>>, Form(form): Form<Login>) -> Response {
+async fn login(
+    State(guard): State<Arc<Guard>>,
+    form: Result<Form<Login>, FormRejection>,
+) -> Response {
+    let Form(form) = match form {
+        Ok(f) => f,
+        Err(e) => {
+            return Problem::bad_request(format!(
+                "send the login form (application/x-www-form-urlencoded, field token): {}",
+                e.body_text().to_lowercase()
+            ))
+            .into_response();
+        }
+    };
     let next = form.next.as_deref().filter(|n| is_local_path(n));
     let Some(token) = guard.token() else {
         // Nothing to log in to: the server is open.

@@ -353,6 +353,7 @@ fn after_login_only_a_path_on_this_site_is_followed() {
     }
     let r = login(&server, "token=wrong-token-wrong-token&next=%2Fsvar");
     assert_eq!(r.header("location"), Some("/login?fel=1&next=/svar"));
+    login(&server, "next=%2F").problem(400, "bad-request");
 }
 
 #[test]
