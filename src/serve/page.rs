@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Extension, Path, Query};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use super::auth::Access;
 use super::forms::hex_sha256;
+use super::problem::Problem;
 use super::read::known_etag;
 
 /// The page's own files: name under `/assets/`, media type, content.
@@ -86,15 +87,17 @@ impl File {
 }
 
 /// The page's files, made once for the server's settings.
-struct Files {
+struct Pages {
+    /// Whether the server has a token, and so a login page.
+    login: bool,
     index: File,
-    login: File,
+    login_page: File,
     login_failed: File,
     assets: Vec<(&'static str, File)>,
 }
 
-impl Files {
-    fn new(login: bool) -> Files {
+impl Pages {
+    fn new(login: bool) -> Pages {
         let index = if login {
             INDEX.replacen(r#"data-login="off""#, r#"data-login="on""#, 1)
         } else {
@@ -103,9 +106,10 @@ impl Files {
         // The message of a wrong token is in the page, hidden; `?fel=1` shows it, so the login
         // page says it without a script.
         let failed = LOGIN.replacen(r#"id="fel" hidden"#, r#"id="fel""#, 1);
-        Files {
+        Pages {
+            login,
             index: File::new(HTML, &index),
-            login: File::new(HTML, LOGIN),
+            login_page: File::new(HTML, LOGIN),
             login_failed: File::new(HTML, &failed),
             assets: ASSETS
                 .iter()
@@ -115,52 +119,57 @@ impl Files {
     }
 }
 
+/// The page's routes. `login` says whether the server has a token: without one there is
+/// nothing to log in to, and `/login` leads to the page.
+pub fn routes<S: Clone + Send + Sync + 'static>(login: bool) -> Router<S> {
+    Router::new()
+        .route("/", get(index))
+        .route("/login", get(login_page))
+        .route("/assets/{name}", get(asset))
+        .with_state(Arc::new(Pages::new(login)))
+}
+
+/// `GET /`: the page.
+async fn index(State(pages): State<Arc<Pages>>, headers: HeaderMap) -> Response {
+    pages.index.send(&headers)
+}
+
 /// `?fel=1` of the login page: the token given was wrong.
 #[derive(Deserialize)]
 struct LoginQuery {
     fel: Option<String>,
 }
 
-/// The page's routes. `login` says whether the server has a token: without one there is
-/// nothing to log in to, and `/login` leads to the page.
-pub fn routes<S: Clone + Send + Sync + 'static>(login: bool) -> Router<S> {
-    let files = Arc::new(Files::new(login));
-    let (index, assets, login_page) = (files.clone(), files.clone(), files);
-    Router::new()
-        .route(
-            "/",
-            get(move |headers: HeaderMap| async move { index.index.send(&headers) }),
-        )
-        .route(
-            "/login",
-            get(move |q: Query<LoginQuery>, who: Option<Extension<Access>>, headers: HeaderMap| async move {
-                // Nothing to log in to without a token; nothing to do with a session.
-                let logged_in = who.is_some_and(|Extension(a)| a == Access::Session);
-                if !login || logged_in {
-                    return Redirect::to("/").into_response();
-                }
-                let page = if q.fel.is_some() {
-                    &login_page.login_failed
-                } else {
-                    &login_page.login
-                };
-                page.send(&headers)
-            }),
-        )
-        .route(
-            "/assets/{name}",
-            get(
-                move |Path(name): Path<String>, headers: HeaderMap| async move {
-                    match assets.assets.iter().find(|(n, _)| *n == name) {
-                        Some((_, f)) => f.send(&headers),
-                        None => {
-                            super::problem::Problem::not_found(format!("no such asset: {name}"))
-                                .into_response()
-                        }
-                    }
-                },
-            ),
-        )
+/// `GET /login`: the login form, saying so when the token given was wrong. Without a token
+/// there is nothing to log in to, and with a session nothing to do: both lead to the page.
+async fn login_page(
+    State(pages): State<Arc<Pages>>,
+    Query(q): Query<LoginQuery>,
+    who: Option<Extension<Access>>,
+    headers: HeaderMap,
+) -> Response {
+    let logged_in = who.is_some_and(|Extension(a)| a == Access::Session);
+    if !pages.login || logged_in {
+        return Redirect::to("/").into_response();
+    }
+    let page = if q.fel.is_some() {
+        &pages.login_failed
+    } else {
+        &pages.login_page
+    };
+    page.send(&headers)
+}
+
+/// `GET /assets/{name}`: one of the page's files, by its name in the table.
+async fn asset(
+    State(pages): State<Arc<Pages>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match pages.assets.iter().find(|(n, _)| *n == name) {
+        Some((_, f)) => f.send(&headers),
+        None => Problem::not_found(format!("no such asset: {name}")).into_response(),
+    }
 }
 
 #[cfg(test)]
@@ -210,13 +219,13 @@ mod tests {
 
     #[test]
     fn the_logout_button_is_shown_only_with_a_token() {
-        let with = Files::new(true);
-        let without = Files::new(false);
+        let with = Pages::new(true);
+        let without = Pages::new(false);
         let text = |f: &File| String::from_utf8(f.bytes.clone()).unwrap();
         assert!(text(&with.index).contains(r#"data-login="on""#));
         assert!(text(&without.index).contains(r#"data-login="off""#));
         assert_ne!(with.index.etag, without.index.etag);
         assert!(text(&with.login_failed).contains(r#"id="fel" role="alert""#));
-        assert!(text(&with.login).contains(r#"id="fel" hidden"#));
+        assert!(text(&with.login_page).contains(r#"id="fel" hidden"#));
     }
 }
