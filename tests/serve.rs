@@ -837,12 +837,15 @@ fn json_log_lines_are_json() {
     );
 }
 
+mod browser;
 mod compression;
 mod inbox;
 mod memory;
 mod openapi;
 mod page;
 mod tls;
+mod web_page;
+mod webdriver;
 
 /// The analyst's decisions (`blankett assign`) hold for uploads as for batch and watch: they
 /// go by the form's content, whatever the upload calls it.

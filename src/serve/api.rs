@@ -66,6 +66,7 @@ pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
         .route("/schemas/{name}", get(openapi::schema));
     Router::new()
         .nest(API, api)
+        .merge(super::page::routes(guard.token().is_some()))
         .route("/healthz", get(healthz))
         .merge(session::routes(guard.clone()))
         .fallback(not_found)

@@ -23,7 +23,7 @@
 //! problem.rs  application/problem+json
 //! openapi.rs  the OpenAPI document and the JSON Schemas it refers to
 //! log.rs      the access log, text or JSON lines
-//! tls.rs      HTTPS: the certificate and key, the listener that shakes hands
+//! page.rs     the web page: `/`, `/login`, `/assets/*`, its files in page/ built in
 //! ```
 
 mod api;
@@ -37,6 +37,7 @@ mod forms;
 mod inbox;
 mod log;
 mod openapi;
+mod page;
 mod problem;
 mod read;
 mod session;

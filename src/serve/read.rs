@@ -35,14 +35,7 @@ fn with_type(bytes: Vec<u8>, content_type: &'static str) -> Response {
 /// `bytes` with its `ETag`, or `304` when the client has them already.
 fn tagged(headers: &HeaderMap, bytes: Vec<u8>, content_type: &'static str) -> Response {
     let etag = format!("\"{}\"", &hex_sha256(&bytes)[..32]);
-    let known = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*");
-    let mut res = if known {
+    let mut res = if known_etag(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         with_type(bytes, content_type)
@@ -51,6 +44,17 @@ fn tagged(headers: &HeaderMap, bytes: Vec<u8>, content_type: &'static str) -> Re
         res.headers_mut().insert(header::ETAG, v);
     }
     res
+}
+
+/// Whether the client sent `etag` (or `*`) in `If-None-Match`: it has the content already.
+pub fn known_etag(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
 }
 
 /// `?since=` of the list of submissions.
