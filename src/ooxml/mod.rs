@@ -8,6 +8,7 @@
 mod binding;
 mod controls;
 mod glossary;
+mod identity;
 mod sinks;
 mod source;
 mod styles;
@@ -134,10 +135,14 @@ fn read_inner(pkg: &mut Package, cache: &mut TemplateCache) -> Result<Document> 
     let app = read_properties(pkg, "docProps/app.xml")?;
     let core = read_properties(pkg, "docProps/core.xml")?;
     let source = source(pkg, main, app.as_deref(), core.as_deref());
-    check_bindings(pkg, buf, &rels, core, app, &mut parts)?;
+    let items = custom_xml_items(pkg, &rels);
+    let identity = identity::read(pkg, buf, &items)?;
+    check_bindings(pkg, buf, &items, core, app, &mut parts)?;
     warnings.extend(pkg.take_warnings());
     let [stories, notes, comments] = parts;
-    Ok(assemble(source, stories, notes, comments, warnings))
+    let mut doc = assemble(source, stories, notes, comments, warnings);
+    doc.identity = identity;
+    Ok(doc)
 }
 
 /// Footnote and endnote texts by kind and id.
@@ -278,7 +283,7 @@ impl StoryReader<'_> {
 fn check_bindings(
     pkg: &mut Package,
     buf: &mut Vec<u8>,
-    rels: &[Relationship],
+    items: &[String],
     core: Option<Vec<u8>>,
     app: Option<Vec<u8>>,
     parts: &mut [Vec<PartResult>],
@@ -290,7 +295,7 @@ fn check_bindings(
     if !bound {
         return Ok(());
     }
-    let mut stores = data_stores(pkg, buf, rels)?;
+    let mut stores = data_stores(pkg, buf, items)?;
     for (xml, id) in [
         (core, binding::CORE_PROPERTIES_STORE),
         (app, binding::EXTENDED_PROPERTIES_STORE),
@@ -390,6 +395,7 @@ fn assemble(
         flow,
         comments: comment_bodies,
         warnings,
+        identity: Default::default(),
     }
 }
 
@@ -469,11 +475,9 @@ fn hyperlinks(pkg: &mut Package, part: &str) -> Result<HashMap<String, String>> 
         .collect())
 }
 
-/// The custom XML data stores (`customXml/item*.xml` with their `itemProps`); the core and
-/// extended properties, which Word binds to by well-known store ids, are added by the caller,
-/// who has read them already.
-fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship]) -> Result<Stores> {
-    let mut stores = Stores::default();
+/// The custom XML parts: those the main document names, then the `customXml/item*.xml` parts
+/// nobody names (Word does not always), each once.
+fn custom_xml_items(pkg: &Package, main_rels: &[Relationship]) -> Vec<String> {
     let mut items = all_of(main_rels, "customXml");
     let mut seen: HashSet<String> = items.iter().map(|i| normalize_part_name(i)).collect();
     for name in pkg.part_names() {
@@ -486,15 +490,23 @@ fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship])
             items.push(name);
         }
     }
+    items
+}
+
+/// The custom XML data stores (`items`, with their `itemProps`); the core and extended
+/// properties, which Word binds to by well-known store ids, are added by the caller, who has
+/// read them already.
+fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, items: &[String]) -> Result<Stores> {
+    let mut stores = Stores::default();
     // Item properties by part, read once however many items point at one.
     let mut ids: HashMap<String, Option<String>> = HashMap::new();
     for item in items {
-        if !pkg.read_part(&item, buf)? {
+        if !pkg.read_part(item, buf)? {
             continue;
         }
         let xml = buf.clone();
         let mut id = None;
-        for rel in pkg.relationships(&item)? {
+        for rel in pkg.relationships(item)? {
             if rel.kind != "customXmlProps" {
                 continue;
             }
