@@ -215,7 +215,10 @@ mod tests {
         let id = sent("ostermalm-sdn");
         let only_part = DocBuilder::new().identity(None, stored(&id)).build();
         let s = map(&only_part);
-        assert_eq!(s.identity.as_ref().unwrap().stored_in, IdentityStore::CustomXml);
+        assert_eq!(
+            s.identity.as_ref().unwrap().stored_in,
+            IdentityStore::CustomXml
+        );
 
         // Properties changed by hand: the part wins, and the difference is named.
         let edited = sent("norrmalm-sdn");
@@ -237,7 +240,10 @@ mod tests {
         let s = map(&DocBuilder::new()
             .identity(Some(broken.clone()), stored(&id))
             .build());
-        assert_eq!(s.identity.as_ref().unwrap().stored_in, IdentityStore::CustomXml);
+        assert_eq!(
+            s.identity.as_ref().unwrap().stored_in,
+            IdentityStore::CustomXml
+        );
         let w = warning(&s, "identity-malformed");
         assert_eq!(
             w.message,
