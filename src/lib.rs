@@ -20,7 +20,9 @@
 //! through one per-form path ([`Worker`]), recording what they did in the output folder
 //! ([`Index`], [`Report`]) and applying the analyst's decisions about single forms
 //! ([`Assignments`], written by `blankett assign` through [`apply_stored`]); [`redact`] removes
-//! the contact details from an output folder once its round is done.
+//! the contact details from an output folder once its round is done. [`plan_sendout`] makes a
+//! round's forms, one per respondent, each keeping its [`FormIdentity`], by which a returned
+//! form is known whatever its file is called.
 //!
 //! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
 //! draws the pipeline and says which module owns what.

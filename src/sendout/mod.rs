@@ -385,6 +385,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn whom_no_variant_is_for_is_refused_and_each_respondent_gets_one_form() {
+        let (q, reg) = (Questionnaire::builtin(), Registry::builtin());
+        let mut opts = SendoutOptions::new("2022-T2".parse().unwrap());
+        opts.expected = Some(vec!["stockholms-stadshus".into()]);
+        let err = plan_sendout(&q, &reg, &opts).unwrap_err();
+        assert!(matches!(&err, SendoutError::NoVariant { kind, .. } if kind == "bolagsstyrelse"));
+        // A board given with the variant gets that variant's form; an id given twice, one form.
+        opts.variant = Some("stadsdelsnamnd".into());
+        opts.expected = Some(vec![
+            "stockholms-stadshus".into(),
+            "farsta-sdn".into(),
+            "stockholms-stadshus".into(),
+        ]);
+        let plan = plan_sendout(&q, &reg, &opts).unwrap();
+        let ids: Vec<&str> = plan
+            .forms
+            .iter()
+            .map(|f| f.respondent.id.as_str())
+            .collect();
+        assert_eq!(ids, ["farsta-sdn", "stockholms-stadshus"]);
+        opts.expected = Some(vec![]);
+        assert!(matches!(
+            plan_sendout(&q, &reg, &opts),
+            Err(SendoutError::NobodyExpected(_))
+        ));
+    }
+
+    #[test]
     fn file_names_are_for_people_and_for_every_file_system() {
         let round: RoundId = "2022-T2".parse().unwrap();
         assert_eq!(

@@ -51,3 +51,58 @@ pub(super) fn answers(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A form of `respondent` for `round`, answering "övriga upplysningar" with `text`, saved
+    /// at `saved`.
+    fn form(respondent: &str, round: Option<&str>, text: &str, saved: &str) -> Submission {
+        serde_json::from_value(serde_json::json!({
+            "formatVersion": "1.3",
+            "questionnaire": {"id": "naringsliv-uppfoljning", "version": "2022",
+                              "variant": "stadsdelsnamnd", "variantBy": "detected"},
+            "round": round,
+            "respondent": {"id": respondent, "committee": respondent, "kind": "stadsdelsnamnd",
+                           "resolvedBy": "control", "asWritten": null},
+            "contact": null,
+            "answers": [{"questionId": "ovriga-upplysningar", "area": null, "question": "",
+                         "status": if text.is_empty() { "unanswered" } else { "answered" },
+                         "text": text, "blocks": [], "value": null, "matchedBy": "tag",
+                         "control": null}],
+            "unmapped": [], "comments": [], "warnings": [],
+            "source": {"file": null, "sha256": "0".repeat(64), "bytes": 0, "producer": null,
+                       "template": null, "modified": saved}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_newest_form_of_an_earlier_round_gives_the_answers() {
+        let q = Questionnaire::builtin();
+        let forms = [
+            form("farsta-sdn", Some("2022-T1"), "T1", "2022-04-20T10:00:00Z"),
+            form(
+                "farsta-sdn",
+                Some("2022-T1"),
+                "T1 rättad",
+                "2022-04-28T10:00:00Z",
+            ),
+            form("farsta-sdn", Some("2021-VB"), "VB", "2022-02-01T10:00:00Z"),
+            // The round sent out, and a later one, are no earlier rounds.
+            form("farsta-sdn", Some("2022-T2"), "T2", "2022-08-30T10:00:00Z"),
+            form("bromma-sdn", Some("2022-VB"), "VB", "2023-02-01T10:00:00Z"),
+            form("norrmalm-sdn", None, "", "2022-04-20T10:00:00Z"),
+        ];
+        let newest = newest_before(&forms, &q, "2022-T2".parse().unwrap());
+        let text = |id: &str| answers(newest[id], &q, "stadsdelsnamnd");
+        assert_eq!(
+            text("farsta-sdn"),
+            BTreeMap::from([("ovriga-upplysningar".to_owned(), "T1 rättad".to_owned())])
+        );
+        assert!(!newest.contains_key("bromma-sdn"));
+        // A form of no known round counts; an unanswered question gives nothing.
+        assert!(text("norrmalm-sdn").is_empty());
+    }
+}
