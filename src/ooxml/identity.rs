@@ -20,12 +20,13 @@ const CUSTOM_PROPERTIES: &str = "custom-properties";
 /// enough that a hostile part cannot make the form large.
 const MOST_PAIRS: usize = 1000;
 
-/// Reads what the package stores of an identity. `items`: the package's custom XML parts.
-/// A store that is missing or does not parse is `None`; only the form's limits are errors.
+/// Reads what the package stores of an identity. `items`: the package's custom XML parts,
+/// read. A store that is missing or does not parse is `None`; only the form's limits are
+/// errors.
 pub(super) fn read(
     pkg: &mut Package,
     buf: &mut Vec<u8>,
-    items: &[String],
+    items: &[(String, Vec<u8>)],
 ) -> Result<StoredIdentity> {
     let rels = pkg.relationships("")?;
     let mut identity = StoredIdentity::default();
@@ -36,14 +37,7 @@ pub(super) fn read(
     {
         identity.properties = properties(buf);
     }
-    for item in items {
-        if read_part(pkg, item, buf)?
-            && let Some(pairs) = custom_xml(buf)
-        {
-            identity.custom_xml = Some(pairs);
-            break;
-        }
-    }
+    identity.custom_xml = items.iter().find_map(|(_, xml)| custom_xml(xml));
     Ok(identity)
 }
 
@@ -167,7 +161,83 @@ fn custom_xml(bytes: &[u8]) -> Option<Vec<(String, String)>> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
+
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const STORE: &str = "{11111111-2222-3333-4444-555555555555}";
+
+    /// A form holding both stores and a control bound to the identity's custom XML part.
+    fn bound_sent_out_form() -> Vec<u8> {
+        let parts: [(&str, String); 7] = [
+            (
+                "_rels/.rels",
+                format!(
+                    r#"<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="{REL}/custom-properties" Target="docProps/custom.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                format!(
+                    r#"<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{REL}/customXml" Target="../customXml/item1.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "word/document.xml",
+                format!(
+                    r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:sdt><w:sdtPr><w:dataBinding w:prefixMappings="xmlns:i='{IDENTITY_NAMESPACE}'" w:xpath="/i:identity[1]/i:round[1]" w:storeItemID="{STORE}"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>2022-T2</w:t></w:r></w:p></w:sdtContent></w:sdt></w:body></w:document>"#
+                ),
+            ),
+            (
+                "customXml/item1.xml",
+                format!(r#"<identity xmlns="{IDENTITY_NAMESPACE}"><round>2022-T2</round></identity>"#),
+            ),
+            (
+                "customXml/_rels/item1.xml.rels",
+                format!(
+                    r#"<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{REL}/customXmlProps" Target="itemProps1.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "customXml/itemProps1.xml",
+                format!(
+                    r#"<ds:datastoreItem ds:itemID="{STORE}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>"#
+                ),
+            ),
+            (
+                "docProps/custom.xml",
+                r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="blankett.round"><vt:lpwstr>2022-T2</vt:lpwstr></property></Properties>"#.into(),
+            ),
+        ];
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    /// The custom XML part serves the identity and the bound control, and is inflated once.
+    #[test]
+    fn both_stores_are_read_and_each_part_inflated_once() {
+        let mut cache = crate::package::PartCache::default();
+        let limits = crate::Limits::default();
+        let mut pkg =
+            Package::from_bytes(bound_sent_out_form(), Some("x.docx"), limits, &mut cache).unwrap();
+        let doc = super::super::read_package(&mut pkg, &mut Default::default()).unwrap();
+        let round = Some(vec![("round".to_owned(), "2022-T2".to_owned())]);
+        assert_eq!(doc.identity.properties, round);
+        assert_eq!(doc.identity.custom_xml, round);
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        let inflated = pkg.inflated();
+        // All seven parts (relationships too), each once.
+        assert_eq!((inflated.reads, inflated.parts), (7, 7), "{inflated:?}");
+    }
 
     fn pairs(list: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
         Some(
