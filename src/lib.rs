@@ -20,7 +20,9 @@
 //! through one per-form path ([`Worker`]), recording what they did in the output folder
 //! ([`Index`], [`Report`]) and applying the analyst's decisions about single forms
 //! ([`Assignments`], written by `blankett assign` through [`apply_stored`]); [`redact`] removes
-//! the contact details from an output folder once its round is done.
+//! the contact details from an output folder once its round is done. [`plan_sendout`] makes a
+//! round's forms, one per respondent, each keeping its [`FormIdentity`], by which a returned
+//! form is known whatever its file is called.
 //!
 //! Everything public is re-exported here; the modules are the crate's own. docs/DESIGN.md
 //! draws the pipeline and says which module owns what.
@@ -36,6 +38,7 @@ mod error;
 mod export;
 mod form_file;
 mod hash;
+mod identity;
 mod inspect;
 mod intake;
 mod ledger;
@@ -50,6 +53,7 @@ mod redact;
 mod round;
 mod round_id;
 mod schema;
+mod sendout;
 mod status;
 mod submission;
 mod template;
@@ -71,6 +75,11 @@ pub use model::{
 };
 pub use warning_code::WarningCode;
 
+// The identity a sent-out form keeps (`blankett sendout`), as stored and as checked.
+pub use identity::{
+    FormIdentity, IDENTITY_NAMESPACE, PREFILLED_NOTE, PROPERTY_PREFIX, StoredIdentity, prefill_key,
+};
+
 // The questionnaire and the registry of respondents (`schemas/`).
 pub use schema::{
     Area, CheckError, CheckReport, Choice, Deadline, Field, FileKind, Organisation, OtherKind,
@@ -86,9 +95,9 @@ pub use mapping::{OptionError, Options as MapOptions, Prepared, TextKeys, check_
 pub use round_id::{NotARoundId, RoundId, Term};
 pub use submission::{
     Answer, AnswerStatus, AsConverted, Contact, ContactRemoved, ControlRef,
-    FORMAT_VERSION as SUBMISSION_FORMAT_VERSION, Location, MatchedBy, QuestionnaireRef, ResolvedBy,
-    RespondentRef, SourceRef, Submission, SubmissionComment, SubmissionWarning, Unmapped,
-    UnmappedReason, VariantBy,
+    FORMAT_VERSION as SUBMISSION_FORMAT_VERSION, IdentityRef, IdentityStore, Location, MatchedBy,
+    QuestionnaireRef, ResolvedBy, RespondentRef, SourceRef, Submission, SubmissionComment,
+    SubmissionWarning, Unmapped, UnmappedReason, VariantBy,
 };
 
 // Converting unattended: the configuration, the one per-form path, batch, watch, and what they
@@ -136,6 +145,11 @@ pub use status::{
     AddressFrom, AddressSubmission, FORMAT_VERSION as STATUS_FORMAT_VERSION, FailedForm,
     OpenQuestion, ReminderAddress, ReplyStatus, RoundStatus, StatusCounts, StatusInputs,
     StatusQuestion, StatusRespondent, round_status,
+};
+
+// Sending a round out: a form per respondent, each keeping its identity, and the mailing list.
+pub use sendout::{
+    MAILING_COLUMNS, MAILING_LIST, Sendout, SendoutError, SendoutForm, SendoutOptions, plan_sendout,
 };
 
 // The template, `inspect`, and the text rules and output helpers the command line shares.

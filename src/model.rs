@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::identity::StoredIdentity;
 use crate::warning_code::WarningCode;
 
 /// A read Word document.
@@ -22,6 +23,9 @@ pub struct Document {
     pub comments: Vec<Comment>,
     /// Problems met while reading that did not stop it, each with a stable code.
     pub warnings: Vec<Warning>,
+    /// What a sent-out form stores of its identity, as read; empty for other forms.
+    #[serde(skip_serializing_if = "StoredIdentity::is_empty")]
+    pub identity: StoredIdentity,
 }
 
 impl Document {

@@ -10,7 +10,7 @@ use crate::warning_code::WarningCode;
 
 /// The version of the submission format. Adding an optional field is a minor change, anything
 /// else a major one.
-pub const FORMAT_VERSION: &str = "1.2";
+pub const FORMAT_VERSION: &str = "1.3";
 
 /// One returned form as normalized, versioned JSON (`schemas/submission.schema.json`): which
 /// questionnaire and round it answers, who answered, one answer per question of the variant, what
@@ -32,6 +32,10 @@ pub struct Submission {
     /// the respondent or the round; absent when no decision applies (new in 1.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_converted: Option<AsConverted>,
+    /// The identity the form kept from `blankett sendout`: whom and for which round it was
+    /// sent out; absent for a form that was not sent out so (new in 1.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<IdentityRef>,
     /// Personal data; left out (`null`) with `--redact-contact` or by `blankett redact`.
     pub contact: Option<Contact>,
     /// True when the contact details were removed ([`Submission::redact_contact`]): left out
@@ -73,6 +77,8 @@ pub enum VariantBy {
     Option,
     /// From the controls and question texts the form holds.
     Detected,
+    /// The identity the form kept from `blankett sendout` (new in 1.3).
+    Identity,
 }
 
 /// How the respondent was found.
@@ -88,6 +94,42 @@ pub enum ResolvedBy {
     Option,
     /// The analyst's decision, `blankett assign` (new in 1.2).
     Assigned,
+    /// The identity the form kept from `blankett sendout` (new in 1.3).
+    Identity,
+}
+
+/// The identity a form kept from `blankett sendout` ([`FormIdentity`](crate::FormIdentity)),
+/// as the conversion read it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityRef {
+    /// The form's id, the same in every copy of one sent-out form.
+    pub form_id: String,
+    /// The questionnaire's id the form was sent out for.
+    pub questionnaire: String,
+    /// The questionnaire's version the form was sent out for.
+    pub questionnaire_version: String,
+    /// The variant the form was sent out as.
+    pub variant: String,
+    /// The registry id of the respondent the form was sent to.
+    pub respondent_id: String,
+    /// The round the form was sent out for.
+    pub round: RoundId,
+    /// The questions the form was prefilled with an earlier answer for.
+    pub prefilled: Vec<String>,
+    /// Where the identity was read from.
+    pub stored_in: IdentityStore,
+}
+
+/// Where in the package an identity was read from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum IdentityStore {
+    /// The custom document properties (`docProps/custom.xml`).
+    CustomProperties,
+    /// The custom XML part in the identity's namespace.
+    CustomXml,
 }
 
 /// The respondent and round a conversion found, kept when the analyst's decision replaces
@@ -191,6 +233,11 @@ pub struct Answer {
     pub matched_by: Option<MatchedBy>,
     /// The control that holds the answer.
     pub control: Option<ControlRef>,
+    /// True when the answer is the one the form was sent out prefilled with, returned
+    /// unchanged (an `unchanged-from-previous` warning says so too); absent otherwise (new in
+    /// 1.3).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carried_over: bool,
 }
 
 /// A content control or legacy form field of the form.

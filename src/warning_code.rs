@@ -120,7 +120,9 @@ codes! {
         ContactPhoneUnrecognised = "contact-phone-unrecognised",
         /// The round is not in the form, its folder or its file name.
         RoundUnresolved = "round-unresolved",
-        /// The form names another respondent than `--respondent`, which was used.
+        /// Two sources name different respondents: the form (its committee field, or the
+        /// identity it was sent out with) another than `--respondent`, which was used; or the
+        /// committee field or file name another than the identity, which was used.
         RespondentConflict = "respondent-conflict",
         /// Neither the form nor its file name names a respondent in the registry.
         RespondentUnresolved = "respondent-unresolved",
@@ -138,6 +140,18 @@ codes! {
         /// The document says it was saved more than a day after its conversion; that date does
         /// not order its respondent's forms.
         SavedInFuture = "saved-in-future",
+        /// Two sources name different rounds: the identity the form was sent out with another
+        /// than `--round` (which was used) or than the form's period field (the identity was).
+        RoundConflict = "round-conflict",
+        /// The identity a sent-out form kept cannot be read, or names a respondent the registry
+        /// does not hold; that part was ignored.
+        IdentityMalformed = "identity-malformed",
+        /// The form's two copies of its identity disagree; the custom XML part's was used.
+        IdentityConflict = "identity-conflict",
+        /// The form was sent out for another questionnaire or version than it is read with.
+        IdentityOtherQuestionnaire = "identity-other-questionnaire",
+        /// The answer is the earlier round's the form was sent out prefilled with, unchanged.
+        UnchangedFromPrevious = "unchanged-from-previous",
     }
 }
 

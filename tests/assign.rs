@@ -121,7 +121,7 @@ fn an_assignment_rewrites_the_stored_submission_at_once_and_consolidate_sees_it(
     ));
 
     let s = submission(&out, "inlamning.docx");
-    assert_eq!(s["formatVersion"], "1.2");
+    assert_eq!(s["formatVersion"], "1.3");
     assert_eq!(s["respondent"]["id"], "ostermalm-sdn");
     assert_eq!(s["respondent"]["resolvedBy"], "assigned");
     assert_eq!(s["round"], "2022-T1");

@@ -166,7 +166,7 @@ fn help_explains_the_command() {
 }
 
 /// One convention for output flags, said in every `--help`: `--out OUT` is a folder (batch,
-/// watch), `-o` a file or a base name (convert, template, consolidate); the rest print.
+/// watch, sendout), `-o` a file or a base name (convert, template, consolidate); the rest print.
 #[test]
 fn every_command_names_its_outputs_by_one_convention_and_says_so() {
     let convention = "Output flags are the same in every command: --out OUT names a folder";
@@ -184,7 +184,7 @@ fn every_command_names_its_outputs_by_one_convention_and_says_so() {
         text
     };
     help(&[]);
-    for command in ["batch", "watch"] {
+    for command in ["batch", "watch", "sendout"] {
         let text = help(&[command]);
         assert!(text.contains("--out <OUT>"), "{command}");
         assert!(!text.contains("-o, "), "{command}: -o is for files");

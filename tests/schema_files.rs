@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use blankett::Block;
 use blankett::{
-    Answer, AnswerStatus, QuestionnaireRef, SUBMISSION_FORMAT_VERSION as FORMAT_VERSION, SourceRef,
-    Submission, VariantBy,
+    Answer, AnswerStatus, IdentityStore, QuestionnaireRef, ResolvedBy,
+    SUBMISSION_FORMAT_VERSION as FORMAT_VERSION, SourceRef, Submission, VariantBy,
 };
 use blankett::{Questionnaire, Registry};
 use serde_json::{Value, json};
@@ -473,8 +473,74 @@ fn an_unmapped_entry_of_1_2_validates_and_reads_back_the_same() {
         &bad,
     );
     let mut bad = json;
-    bad["formatVersion"] = json!("1.3");
+    bad["formatVersion"] = json!("1.4");
     assert_invalid("submission.schema.json", "a version not yet written", &bad);
+}
+
+/// Format 1.3 adds what a form sent out by `blankett sendout` says: its identity, answers
+/// carried over unchanged, the respondent and variant found by the identity, the new codes.
+#[test]
+fn a_sent_out_form_of_1_3_validates_and_reads_back_the_same() {
+    let mut json = full_submission();
+    json["formatVersion"] = json!("1.3");
+    json["identity"] = json!({
+        "formId": "278225ba-9f25-c5b2-c0b9-dcb55e3810b7",
+        "questionnaire": "naringsliv-uppfoljning",
+        "questionnaireVersion": "2022",
+        "variant": "stadsdelsnamnd",
+        "respondentId": "ostermalm-sdn",
+        "round": "2022-T1",
+        "prefilled": ["samverkan-lokalt-naringsliv"],
+        "storedIn": "customProperties"
+    });
+    json["respondent"]["resolvedBy"] = json!("identity");
+    json["questionnaire"]["variantBy"] = json!("identity");
+    json["answers"][0]["carriedOver"] = json!(true);
+    json["warnings"] = json!([{
+        "code": "unchanged-from-previous",
+        "message": "the answer is the earlier round's, which the form was sent out with, unchanged",
+        "questionId": "samverkan-lokalt-naringsliv"
+    }]);
+    assert_valid("submission.schema.json", "a 1.3 submission", &json);
+    let s: Submission = serde_json::from_value(json.clone()).expect("it reads");
+    assert!(s.answers[0].carried_over && !s.answers[1].carried_over);
+    assert_eq!(
+        s.respondent.as_ref().unwrap().resolved_by,
+        ResolvedBy::Identity
+    );
+    assert_eq!(
+        s.identity.as_ref().unwrap().stored_in,
+        IdentityStore::CustomProperties
+    );
+    assert_eq!(serde_json::to_value(&s).unwrap(), json);
+    for (what, path, value) in [
+        (
+            "carriedOver false (absent instead)",
+            "/answers/0/carriedOver",
+            json!(false),
+        ),
+        (
+            "an identity stored elsewhere",
+            "/identity/storedIn",
+            json!("settings"),
+        ),
+        (
+            "an identity round that is none",
+            "/identity/round",
+            json!("2022-T4"),
+        ),
+    ] {
+        let mut bad = json.clone();
+        *bad.pointer_mut(path).unwrap() = value;
+        assert_invalid("submission.schema.json", what, &bad);
+    }
+    let mut bad = json.clone();
+    bad["identity"].as_object_mut().unwrap().remove("formId");
+    assert_invalid(
+        "submission.schema.json",
+        "an identity without its form id",
+        &bad,
+    );
 }
 
 #[test]
@@ -491,6 +557,7 @@ fn what_the_program_writes_validates() {
         round: "2022-VB".parse().ok(),
         respondent: None,
         as_converted: None,
+        identity: None,
         contact: Some(Default::default()),
         redacted: false,
         answers: vec![Answer {
@@ -513,6 +580,7 @@ fn what_the_program_writes_validates() {
             value: None,
             matched_by: None,
             control: None,
+            carried_over: false,
         }],
         unmapped: vec![],
         comments: vec![],

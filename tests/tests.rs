@@ -23,6 +23,7 @@ mod round;
 mod round_schema;
 mod roundtrip;
 mod schema_files;
+mod sendout;
 #[cfg(feature = "serve")]
 mod serve;
 mod status;

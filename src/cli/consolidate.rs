@@ -72,7 +72,7 @@ pub struct ConsolidateArgs {
 }
 
 /// Reads `--expected`: one registry id or name per line; `#` starts a comment.
-fn expected_list(path: &Path, reg: &Registry) -> Result<Vec<String>, Failure> {
+pub(super) fn expected_list(path: &Path, reg: &Registry) -> Result<Vec<String>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::Usage(format!(
             "{}: cannot read it: {}",

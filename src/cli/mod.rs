@@ -9,6 +9,7 @@ mod convert;
 mod inspect;
 mod redact;
 mod schema;
+mod sendout;
 #[cfg(feature = "serve")]
 mod serve;
 mod status;
@@ -30,7 +31,7 @@ use blankett::{Questionnaire, Registry};
 macro_rules! output_flags {
     () => {
         "Output flags are the same in every command: --out OUT names a folder (made when \
-         missing: batch, watch); -o FILE names a file (convert, template) or the base name the \
+         missing: batch, watch, sendout); -o FILE names a file (convert, template) or the base name the \
          exports are named from (consolidate). A command without either writes to standard \
          output."
     };
@@ -76,6 +77,7 @@ enum Command {
     Consolidate(consolidate::ConsolidateArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
+    Sendout(sendout::SendoutArgs),
     Assign(assign::AssignArgs),
     Redact(redact::RedactArgs),
     #[cfg(feature = "serve")]
@@ -96,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Consolidate(args) => consolidate::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
+        Command::Sendout(args) => sendout::run(args),
         Command::Assign(args) => assign::run(args),
         Command::Redact(args) => redact::run(args),
         #[cfg(feature = "serve")]

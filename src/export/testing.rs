@@ -18,6 +18,7 @@ fn answer(id: &str, area: Option<u8>, status: AnswerStatus, blocks: Vec<Block>) 
         value: None,
         matched_by: None,
         control: None,
+        carried_over: false,
     }
 }
 
@@ -109,6 +110,7 @@ fn submission(
             as_written: None,
         }),
         as_converted: None,
+        identity: None,
         contact: Some(Contact {
             name: Some(format!("Kontakt {file}")),
             phone: Some("+46 8 508 000 00".into()),

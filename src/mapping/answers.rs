@@ -207,6 +207,7 @@ fn answer(
         value,
         matched_by,
         control: control.map(control_ref),
+        carried_over: false,
     };
     (a, draft.deferred)
 }

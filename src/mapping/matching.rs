@@ -63,17 +63,20 @@ pub(super) fn candidates(doc: &Document) -> Vec<usize> {
         .collect()
 }
 
-/// The variant given in the options, else the one detected.
+/// The variant given in the options, else the one the form was sent out as (when the
+/// questionnaire has it), else the one detected.
 pub(super) fn choose_variant(
     prepared: &Prepared<'_>,
     doc: &Document,
     opts: &Options<'_>,
-    candidates: &[usize],
-    flow_keys: &[Option<Arc<TextKey>>],
+    sent_as: Option<&str>,
+    (candidates, flow_keys): (&[usize], &[Option<Arc<TextKey>>]),
 ) -> (String, VariantBy) {
-    match opts.variant {
-        Some(v) => (v.to_owned(), VariantBy::Option),
-        None => (
+    let sent_as = sent_as.filter(|v| prepared.q.variant(v).is_some());
+    match (opts.variant, sent_as) {
+        (Some(v), _) => (v.to_owned(), VariantBy::Option),
+        (None, Some(v)) => (v.to_owned(), VariantBy::Identity),
+        (None, None) => (
             detect_variant(doc, prepared, candidates, flow_keys),
             VariantBy::Detected,
         ),

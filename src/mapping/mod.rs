@@ -15,12 +15,14 @@
 //!
 //! ```text
 //! options   the caller's variant, round and respondent, checked
+//! identity  what a sent-out form says of itself (which store to believe), read first
 //! lines     each paragraph holding inline controls, in pieces: labels, typed text, controls
 //! matching  the controls that can answer; the variant; what each control answers
 //! strays    the controls that answer nothing: labelled (an added question), or continuing
 //!           the answer whose area they stand in
 //! flow      each paragraph's role; each region; what was written outside controls
-//! answers   each question's answer and each field's value (typed values: values)
+//! answers   each question's answer and each field's value (typed values: values); the
+//!           answers returned as they were prefilled (identity)
 //! unmapped  what answers nothing
 //! resolve   the round, the respondent, the contact details
 //! remarks   review comments and the reader's warnings, tied to questions
@@ -36,6 +38,7 @@ pub mod text_match;
 
 mod answers;
 mod flow;
+mod identity;
 mod lines;
 mod matching;
 mod options;
@@ -50,6 +53,7 @@ mod values;
 
 use std::collections::HashMap;
 
+use crate::identity::FormIdentity;
 use crate::model::{Block, Control, Document};
 use crate::schema::{Questionnaire, Registry, Role};
 use crate::submission::{
@@ -130,6 +134,7 @@ fn map_prepared(
     strays::find_continuations(&mut run);
     flow::gather_loose_text(&mut run);
     answers::answer_items(&mut run);
+    identity::carried_over(&mut run);
     unmapped::collect(&mut run);
     resolve::round_and_respondent(&mut run);
     resolve::contact(&mut run);
@@ -165,6 +170,8 @@ struct Run<'r, 'a> {
     loose: Loose,
     /// Each field's value, by its role ([`answers::answer_items`]).
     fields: HashMap<Role, Option<String>>,
+    /// The identity the form kept from a send-out ([`identity::of_form`]).
+    identity: Option<FormIdentity>,
     /// Where controls' blocks go, when the caller hands the form over; `None` copies them.
     moves: Option<Vec<BlocksMove>>,
     /// The submission so far.
@@ -183,13 +190,19 @@ impl<'r, 'a> Run<'r, 'a> {
     ) -> Self {
         let candidates = matching::candidates(doc);
         let flow_keys = flow::paragraph_keys(doc, keys);
+        let mut warnings = Vec::new();
+        let identity = identity::of_form(doc, prepared.q, prepared.reg, &mut warnings);
+        let sent_as = identity.as_ref().map(|(i, _)| i.variant.as_str());
         let (variant, variant_by) =
-            matching::choose_variant(prepared, doc, opts, &candidates, &flow_keys);
+            matching::choose_variant(prepared, doc, opts, sent_as, (&candidates, &flow_keys));
         let data = prepared
             .variant(&variant)
             .expect("the variant is one of the questionnaire's");
         let roles = flow::roles(doc, data, &flow_keys);
         let lines = lines::lines(doc, &data.exact);
+        let mut out = new_submission(prepared.q, doc, variant, variant_by);
+        out.warnings = warnings;
+        out.identity = identity.as_ref().map(|(i, at)| identity::record(i, *at));
         Run {
             prepared,
             doc,
@@ -204,8 +217,9 @@ impl<'r, 'a> Run<'r, 'a> {
             continues: HashMap::new(),
             loose: Loose::default(),
             fields: HashMap::new(),
+            identity: identity.map(|(i, _)| i),
             moves: defer_blocks.then(Vec::new),
-            out: new_submission(prepared.q, doc, variant, variant_by),
+            out,
         }
     }
 
@@ -233,6 +247,7 @@ fn new_submission(
         round: None,
         respondent: None,
         as_converted: None,
+        identity: None,
         contact: None,
         redacted: false,
         answers: Vec::new(),

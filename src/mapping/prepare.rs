@@ -96,7 +96,9 @@ fn variant_data<'q>(q: &'q Questionnaire, v: &Variant) -> VariantData<'q> {
         .chain(&v.template_text)
         .chain(&q.return_instructions)
         .chain([&v.title, &q.title])
-        .map(|t| TextKey::new(t))
+        .map(String::as_str)
+        .chain([crate::identity::PREFILLED_NOTE])
+        .map(TextKey::new)
         .collect();
     template.retain(|t| !t.key.is_empty());
     let areas = q

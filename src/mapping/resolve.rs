@@ -1,7 +1,8 @@
 //! Who answers, for which round, and how to reach them: the round and the respondent from the
-//! options, the form's fields, its folder and file name (in that order); the contact details
-//! from the form's fields. How a name or a round is read from text is [`super::respondent`]'s
-//! and [`super::round`]'s; this module decides which source wins and warns when none does.
+//! options, the identity a sent-out form kept, the form's fields, its folder and file name (in
+//! that order); the contact details from the form's fields. How a name or a round is read from
+//! text is [`super::respondent`]'s and [`super::round`]'s; this module decides which source
+//! wins, and warns when none does and when the option or the identity disagrees with another.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use std::path::Path;
 use super::lines::Line;
 use super::respondent::Matcher;
 use super::{Options, Prepared, Run, contact as contact_details, round, warning};
+use crate::identity::FormIdentity;
 use crate::model::{Control, Document, FlowItem, Status, Story};
 use crate::round_id::RoundId;
 use crate::schema::{Registry, Respondent, Role};
@@ -23,18 +25,18 @@ type Fields = HashMap<Role, Option<String>>;
 pub(super) fn round_and_respondent(run: &mut Run<'_, '_>) {
     let warnings = &mut run.out.warnings;
     let (doc, lines) = (run.doc, &run.lines);
+    let identity = run.identity.as_ref();
     let round = resolve_round(
         doc,
-        run.opts,
+        (run.opts, identity),
         &run.fields,
         || form_period(doc, lines),
         warnings,
     );
     let prepared = run.prepared;
     run.out.respondent = resolve_respondent(
-        prepared.reg,
-        &prepared.matcher,
-        run.opts,
+        (prepared.reg, &prepared.matcher),
+        (run.opts, identity),
         &run.fields,
         round.map(RoundId::end_date).as_deref(),
         warnings,
@@ -74,22 +76,45 @@ pub(super) fn contact(run: &mut Run<'_, '_>) {
     run.out.contact = Some(contact);
 }
 
-/// The round: `--round`, else the form's period (its round field, else `period`: where else
-/// the form gives it, [`form_period`], looked for only then), else the folder's name, else the
-/// file's.
+/// The round: `--round`, else the round the form was sent out for (its identity), else the
+/// form's period (its round field, else `period`: where else the form gives it,
+/// [`form_period`], looked for only then), else the folder's name, else the file's. An option
+/// naming another round than the identity, or an identity another than the round field, is
+/// warned of (`round-conflict`).
 pub(super) fn resolve_round(
     doc: &Document,
-    opts: &Options<'_>,
+    (opts, identity): (&Options<'_>, Option<&FormIdentity>),
     fields: &Fields,
     period: impl FnOnce() -> Option<RoundId>,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> Option<RoundId> {
+    let sent_for = identity.map(|i| i.round);
+    let field = match fields.get(&Role::Round) {
+        Some(Some(t)) => round::parse(t).map(|r| (r, t.as_str())),
+        _ => None,
+    };
     if let Some(r) = opts.round {
-        return round::parse(r);
+        let r = round::parse(r);
+        if let (Some(r), Some(sent)) = (r, sent_for)
+            && r != sent
+        {
+            warnings.push(round_conflict(format!(
+                "the form was sent out for {sent} but --round says {r}; --round was used"
+            )));
+        }
+        return r;
     }
-    if let Some(Some(t)) = fields.get(&Role::Round)
-        && let Some(r) = round::parse(t)
-    {
+    if let Some(sent) = sent_for {
+        if let Some((r, t)) = field
+            && r != sent
+        {
+            warnings.push(round_conflict(format!(
+                "the form was sent out for {sent} but its period field says {t:?} ({r}); the form's identity was used"
+            )));
+        }
+        return Some(sent);
+    }
+    if let Some((r, _)) = field {
         return Some(r);
     }
     if let Some(r) = period() {
@@ -165,6 +190,10 @@ fn form_period(doc: &Document, lines: &HashMap<usize, Line>) -> Option<RoundId> 
         })
 }
 
+fn round_conflict(message: String) -> SubmissionWarning {
+    warning(WarningCode::RoundConflict, message, None)
+}
+
 /// A control's text when it holds an answer; a placeholder shows nothing.
 fn shown(c: &Control) -> &str {
     match c.status {
@@ -173,38 +202,42 @@ fn shown(c: &Control) -> &str {
     }
 }
 
-/// The respondent: `--respondent` (warned of when the form names another), else the form's
-/// committee field, else the file name. `date`: the round's last day, on which the respondent
-/// must exist.
+/// The respondent: `--respondent`, else the respondent the form was sent to (its identity),
+/// else the form's committee field, else the file name. `date`: the round's last day, on which
+/// the respondent must exist. When the option or the identity decides, each other source that
+/// names another respondent is warned of (`respondent-conflict`): the identity and the committee
+/// field against the option; the committee field and the file name against the identity (a
+/// committee that answered on another's form shows up so). A file name alone is never set
+/// against the committee field: files are renamed all the time.
 pub(super) fn resolve_respondent(
-    reg: &Registry,
-    matcher: &Matcher<'_>,
-    opts: &Options<'_>,
+    (reg, matcher): (&Registry, &Matcher<'_>),
+    (opts, identity): (&Options<'_>, Option<&FormIdentity>),
     fields: &Fields,
     date: Option<&str>,
     warnings: &mut Vec<SubmissionWarning>,
 ) -> Option<RespondentRef> {
     let as_written = fields.get(&Role::Respondent).and_then(Clone::clone);
     let from_control = as_written.as_deref().and_then(|t| matcher.find(t, date));
+    let sent_to = identity.and_then(|i| reg.get(&i.respondent));
     let (_, file_stem) = path_names(opts.path);
+    let from_file = || file_stem.as_deref().and_then(|f| matcher.find(f, date));
     let (found, by) = if let Some(given) = opts.respondent {
         let r = matcher.by_id_or_name(reg, given);
-        if let (Some(r), Some(c)) = (r, from_control)
-            && r.id != c.id
-        {
-            warnings.push(warning(
-                WarningCode::RespondentConflict,
-                format!(
-                    "the form names {} but --respondent says {}; --respondent was used",
-                    c.name, r.name
-                ),
-                None,
-            ));
+        if let Some(r) = r {
+            let others = [(sent_to, Named::Identity), (from_control, Named::Control)];
+            conflicts(r, Named::Option, &others, warnings);
         }
         (r, ResolvedBy::Option)
+    } else if let Some(r) = sent_to {
+        let others = [
+            (from_control, Named::Control),
+            (from_file(), Named::FileName),
+        ];
+        conflicts(r, Named::Identity, &others, warnings);
+        (Some(r), ResolvedBy::Identity)
     } else if let Some(r) = from_control {
         (Some(r), ResolvedBy::Control)
-    } else if let Some(r) = file_stem.as_deref().and_then(|f| matcher.find(f, date)) {
+    } else if let Some(r) = from_file() {
         (Some(r), ResolvedBy::FileName)
     } else {
         (None, ResolvedBy::Option)
@@ -225,6 +258,47 @@ pub(super) fn resolve_respondent(
         ));
     }
     Some(respondent_ref(r, by, as_written))
+}
+
+/// A source that names a respondent, as a conflict's message names it.
+#[derive(Clone, Copy, PartialEq)]
+enum Named {
+    Option,
+    Identity,
+    Control,
+    FileName,
+}
+
+/// Warns of each of `others` that names another respondent than `used`, which `by` named.
+///
+/// The option against the committee field keeps the message it has had since 1.0.
+fn conflicts(
+    used: &Respondent,
+    by: Named,
+    others: &[(Option<&Respondent>, Named)],
+    warnings: &mut Vec<SubmissionWarning>,
+) {
+    for (other, named) in others {
+        let Some(other) = other.filter(|o| o.id != used.id) else {
+            continue;
+        };
+        let (used_name, other_name) = (&used.name, &other.name);
+        let message = match (by, named) {
+            (Named::Option, Named::Control) => format!(
+                "the form names {other_name} but --respondent says {used_name}; --respondent was used"
+            ),
+            (Named::Option, _) => format!(
+                "the form was sent out to {other_name} but --respondent says {used_name}; --respondent was used"
+            ),
+            (_, Named::FileName) => format!(
+                "the form was sent out to {used_name} but its file name names {other_name}; the form's identity was used (if {other_name} answered on it, say so with blankett assign)"
+            ),
+            _ => format!(
+                "the form was sent out to {used_name} but its committee field names {other_name}; the form's identity was used (if {other_name} answered on it, say so with blankett assign)"
+            ),
+        };
+        warnings.push(warning(WarningCode::RespondentConflict, message, None));
+    }
 }
 
 /// The names a form's path gives: its folder's, and its file's without the extension.

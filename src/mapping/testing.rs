@@ -150,8 +150,22 @@ impl DocBuilder {
                 flow: Vec::new(),
                 comments: Vec::new(),
                 warnings: Vec::new(),
+                identity: Default::default(),
             },
         }
+    }
+
+    /// What the form stores of its identity: in its custom properties and its custom XML part.
+    pub fn identity(
+        mut self,
+        properties: Option<Vec<(String, String)>>,
+        custom_xml: Option<Vec<(String, String)>>,
+    ) -> Self {
+        self.doc.identity = crate::identity::StoredIdentity {
+            properties,
+            custom_xml,
+        };
+        self
     }
 
     /// The file name the reader was given.

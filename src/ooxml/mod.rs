@@ -8,6 +8,7 @@
 mod binding;
 mod controls;
 mod glossary;
+mod identity;
 mod sinks;
 mod source;
 mod styles;
@@ -134,10 +135,14 @@ fn read_inner(pkg: &mut Package, cache: &mut TemplateCache) -> Result<Document> 
     let app = read_properties(pkg, "docProps/app.xml")?;
     let core = read_properties(pkg, "docProps/core.xml")?;
     let source = source(pkg, main, app.as_deref(), core.as_deref());
-    check_bindings(pkg, buf, &rels, core, app, &mut parts)?;
+    let items = read_custom_xml(pkg, buf, &rels, &mut warnings)?;
+    let identity = identity::read(pkg, buf, &items)?;
+    check_bindings(pkg, buf, items, core, app, &mut parts)?;
     warnings.extend(pkg.take_warnings());
     let [stories, notes, comments] = parts;
-    Ok(assemble(source, stories, notes, comments, warnings))
+    let mut doc = assemble(source, stories, notes, comments, warnings);
+    doc.identity = identity;
+    Ok(doc)
 }
 
 /// Footnote and endnote texts by kind and id.
@@ -278,7 +283,7 @@ impl StoryReader<'_> {
 fn check_bindings(
     pkg: &mut Package,
     buf: &mut Vec<u8>,
-    rels: &[Relationship],
+    items: Vec<(String, Vec<u8>)>,
     core: Option<Vec<u8>>,
     app: Option<Vec<u8>>,
     parts: &mut [Vec<PartResult>],
@@ -290,7 +295,7 @@ fn check_bindings(
     if !bound {
         return Ok(());
     }
-    let mut stores = data_stores(pkg, buf, rels)?;
+    let mut stores = data_stores(pkg, buf, items)?;
     for (xml, id) in [
         (core, binding::CORE_PROPERTIES_STORE),
         (app, binding::EXTENDED_PROPERTIES_STORE),
@@ -390,6 +395,7 @@ fn assemble(
         flow,
         comments: comment_bodies,
         warnings,
+        identity: Default::default(),
     }
 }
 
@@ -469,13 +475,18 @@ fn hyperlinks(pkg: &mut Package, part: &str) -> Result<HashMap<String, String>> 
         .collect())
 }
 
-/// The custom XML data stores (`customXml/item*.xml` with their `itemProps`); the core and
-/// extended properties, which Word binds to by well-known store ids, are added by the caller,
-/// who has read them already.
-fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship]) -> Result<Stores> {
-    let mut stores = Stores::default();
-    let mut items = all_of(main_rels, "customXml");
-    let mut seen: HashSet<String> = items.iter().map(|i| normalize_part_name(i)).collect();
+/// The custom XML parts, each read once for both its uses (a sent-out form's identity, the
+/// bound controls' data): those the main document names, then the `customXml/item*.xml` parts
+/// nobody names (Word does not always). One that is missing is passed over, one that cannot
+/// be inflated left out with a warning; only the form's limits are errors.
+fn read_custom_xml(
+    pkg: &mut Package,
+    buf: &mut Vec<u8>,
+    main_rels: &[Relationship],
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut names = all_of(main_rels, "customXml");
+    let mut seen: HashSet<String> = names.iter().map(|i| normalize_part_name(i)).collect();
     for name in pkg.part_names() {
         let key = normalize_part_name(&name);
         if key.starts_with("customxml/item")
@@ -483,16 +494,33 @@ fn data_stores(pkg: &mut Package, buf: &mut Vec<u8>, main_rels: &[Relationship])
             && key.ends_with(".xml")
             && seen.insert(key)
         {
-            items.push(name);
+            names.push(name);
         }
     }
+    let mut items = Vec::new();
+    for name in names {
+        match pkg.read_part(&name, buf) {
+            Ok(true) => items.push((name, buf.clone())),
+            Ok(false) => {}
+            Err(e) if matches!(e.kind, ErrorKind::TooLarge { .. }) => return Err(e),
+            Err(e) => warnings.push(Warning::new(WarningCode::PartUnreadable, e.to_string())),
+        }
+    }
+    Ok(items)
+}
+
+/// The custom XML data stores (`items`, read, with their `itemProps`); the core and extended
+/// properties, which Word binds to by well-known store ids, are added by the caller, who has
+/// read them already.
+fn data_stores(
+    pkg: &mut Package,
+    buf: &mut Vec<u8>,
+    items: Vec<(String, Vec<u8>)>,
+) -> Result<Stores> {
+    let mut stores = Stores::default();
     // Item properties by part, read once however many items point at one.
     let mut ids: HashMap<String, Option<String>> = HashMap::new();
-    for item in items {
-        if !pkg.read_part(&item, buf)? {
-            continue;
-        }
-        let xml = buf.clone();
+    for (item, xml) in items {
         let mut id = None;
         for rel in pkg.relationships(&item)? {
             if rel.kind != "customXmlProps" {

@@ -27,7 +27,7 @@ pub(super) fn variants_in_use(forms: &Forms) -> Vec<String> {
 
 /// The registry's respondents of the kinds the variants in use are for (of every variant when
 /// no form came in) that exist at the end of the round.
-pub(super) fn expected_respondents(
+pub(crate) fn expected_respondents(
     q: &Questionnaire,
     reg: &Registry,
     variants: &[String],

@@ -14,6 +14,7 @@ mod labels;
 
 use std::time::SystemTime;
 
+pub(crate) use completeness::expected_respondents;
 pub(crate) use forms::received_key;
 
 use serde::{Deserialize, Serialize};

@@ -9,6 +9,8 @@
 
 mod sources;
 
+pub(crate) use sources::Addresses;
+
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 

@@ -83,7 +83,7 @@ fn failed_form(prepared: &Prepared<'_>, f: &FileReport) -> FailedForm {
 }
 
 /// The address of each respondent, looked up once.
-pub(super) struct Addresses<'a> {
+pub(crate) struct Addresses<'a> {
     reg: &'a Registry,
     /// Per respondent id, its newest form with a well-formed address.
     newest: HashMap<&'a str, &'a Submission>,
@@ -96,8 +96,26 @@ impl<'a> Addresses<'a> {
     /// Looks through the round's forms (current and replaced) and `earlier`.
     pub(super) fn new(reg: &'a Registry, round: &'a Round, earlier: &'a [Submission]) -> Self {
         let replaced = round.superseded.iter().map(|s| &s.submission);
+        let forms = round.submissions.iter().chain(replaced).chain(earlier);
+        let own = round
+            .submissions
+            .iter()
+            .map(|s| (s.source.sha256.as_str(), s))
+            .collect();
+        Addresses {
+            own,
+            ..Addresses::of_forms(reg, forms)
+        }
+    }
+
+    /// Looks through `forms` for the respondents the registry has no address for (a send-out
+    /// looks through the earlier rounds').
+    pub(crate) fn of_forms(
+        reg: &'a Registry,
+        forms: impl IntoIterator<Item = &'a Submission>,
+    ) -> Self {
         let mut newest: HashMap<&str, &Submission> = HashMap::new();
-        for s in round.submissions.iter().chain(replaced).chain(earlier) {
+        for s in forms {
             let (Some(r), Some(_)) = (&s.respondent, email_of(s)) else {
                 continue;
             };
@@ -112,12 +130,11 @@ impl<'a> Addresses<'a> {
                 }
             }
         }
-        let own = round
-            .submissions
-            .iter()
-            .map(|s| (s.source.sha256.as_str(), s))
-            .collect();
-        Addresses { reg, newest, own }
+        Addresses {
+            reg,
+            newest,
+            own: HashMap::new(),
+        }
     }
 
     /// Where to remind `r`: the registry's address, else its newest form's.
@@ -126,6 +143,12 @@ impl<'a> Addresses<'a> {
             let own = self.own.get(r.source.as_ref()?.sha256.as_str())?;
             return from_form(own);
         };
+        self.of_respondent(id)
+    }
+
+    /// Where to reach the respondent with registry id `id`: the registry's address, else its
+    /// newest form's.
+    pub(crate) fn of_respondent(&self, id: &str) -> Option<ReminderAddress> {
         let registered = self.reg.get(id).and_then(|x| x.email.as_deref());
         if let Some(email) = registered.map(str::trim).filter(|e| is_email(e)) {
             return Some(ReminderAddress {
@@ -134,7 +157,7 @@ impl<'a> Addresses<'a> {
                 submission: None,
             });
         }
-        from_form(self.newest.get(id.as_str())?)
+        from_form(self.newest.get(id)?)
     }
 }
 

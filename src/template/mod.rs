@@ -31,10 +31,19 @@
 //! docPart text. Nothing the template writes outside controls reads as an answer: the deadline
 //! is a heading, the return instructions are the questionnaire's own text.
 //!
+//! A form sent out to one respondent (`blankett sendout`) is the same template with more
+//! filled in: the committee field holds the respondent's official name (which the respondent
+//! may still change: a committee that answers on another's form then shows), answers carried
+//! over from the earlier round stand in their controls as text to update, and the form keeps its
+//! identity in its package ([`identity`]).
+//!
 //! docx-rs writes the document; it does not model most content-control properties, so a
 //! small post-processing step ([`package::finish`]) adds them to the package docx-rs wrote.
 
+mod identity;
 mod package;
+
+use std::collections::BTreeMap;
 
 use std::io::Cursor;
 
@@ -43,10 +52,11 @@ use docx_rs::{
     TableCellMargins, TableRow, WidthType,
 };
 
+use crate::identity::{FormIdentity, PREFILLED_NOTE};
 use crate::round_id::RoundId;
 use crate::schema::{Field, Question, Questionnaire, Role};
 use crate::word_out::{self, HEADING_STYLES, TITLE_STYLE};
-use package::Control;
+use package::{Control, Fill};
 
 /// The placeholder a control shows when its field names none: Word's Swedish default, the
 /// text the city's form shows under every question.
@@ -113,6 +123,14 @@ pub struct TemplateOptions {
     /// The last day to send the form back (ISO), instead of the questionnaire's deadline for
     /// the round.
     pub deadline: Option<String>,
+    /// The respondent the form is for, by its official name: its committee field holds it.
+    pub respondent: Option<String>,
+    /// The answers the form starts with, by question id: each stands in its control as text to
+    /// update (a paragraph per line), not as a placeholder.
+    pub answers: BTreeMap<String, String>,
+    /// The identity the form keeps in its package: stored as custom document properties and
+    /// as a custom XML part.
+    pub identity: Option<FormIdentity>,
 }
 
 /// Writes the blank Word template (`.docx`) of `variant`, for no round in particular. The same
@@ -145,13 +163,20 @@ pub fn write_template_with(
     let mut b = Builder {
         round: opts.round,
         deadline,
+        respondent: opts.respondent.clone(),
+        answers: opts.answers.clone(),
         ..Builder::default()
     };
     let docx = b.document(q, variant);
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw)
         .map_err(|e| TemplateError::Docx(e.to_string()))?;
-    package::finish(&raw.into_inner(), &b.controls, q.title.trim())
+    package::finish(
+        &raw.into_inner(),
+        &b.controls,
+        q.title.trim(),
+        opts.identity.as_ref(),
+    )
 }
 
 /// An ISO date as Swedish text writes it: `2022-05-06` → `fredag 6 maj 2022`; `None` for no
@@ -224,6 +249,9 @@ struct Builder {
     /// The round the template is for, and its deadline in words.
     round: Option<RoundId>,
     deadline: Option<String>,
+    /// The respondent's name and the answers the form is for (see [`TemplateOptions`]).
+    respondent: Option<String>,
+    answers: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -256,14 +284,15 @@ impl Builder {
     }
 
     /// A block-level rich-text control holding paragraph `p`, showing its placeholder, or
-    /// `filled` with text and locked. docx-rs writes the title (`w:alias`) and the placeholder
-    /// run with its character style (`Run::style`); `finish` adds the rest.
+    /// `filled` with text: a paragraph per line (the first in `p`), tabs kept. docx-rs writes
+    /// the title (`w:alias`) and the placeholder run with its character style (`Run::style`);
+    /// `finish` adds the rest.
     fn control(
         &mut self,
         p: Paragraph,
         (tag, alias): (&str, &str),
         placeholder: Option<&str>,
-        filled: Option<&str>,
+        filled: Option<(&str, Fill)>,
     ) -> StructuredDataTag {
         let (doc_part, text) = match placeholder {
             Some(p) if !p.trim().is_empty() && p.trim() != DEFAULT_PLACEHOLDER => {
@@ -276,22 +305,29 @@ impl Builder {
             alias: alias.to_owned(),
             doc_part,
             placeholder: text.to_owned(),
-            filled: filled.is_some(),
+            fill: filled.map_or(Fill::Placeholder, |(_, fill)| fill),
         });
-        let run = match filled {
-            Some(value) => Run::new().add_text(value),
-            None => Run::new().style(PLACEHOLDER_STYLE).add_text(text),
-        };
         // docx-rs copies the alias into the attribute as it is: escape it here.
-        StructuredDataTag::new()
-            .alias(package::escape(alias))
-            .add_paragraph(p.add_run(run))
+        let sdt = StructuredDataTag::new().alias(package::escape(alias));
+        let Some((value, _)) = filled else {
+            let run = Run::new().style(PLACEHOLDER_STYLE).add_text(text);
+            return sdt.add_paragraph(p.add_run(run));
+        };
+        let mut lines = value.lines();
+        let mut sdt = sdt.add_paragraph(p.add_run(line_run(lines.next().unwrap_or(""))));
+        for line in lines {
+            let p = self.paragraph().add_run(line_run(line));
+            sdt = sdt.add_paragraph(p);
+        }
+        sdt
     }
 
-    /// The control a question is answered in.
+    /// The control a question is answered in: holding the answer the form starts with, if any.
     fn answer_control(&mut self, question: &Question) -> StructuredDataTag {
         let p = self.paragraph();
-        self.control(p, (question.tag(), &question.alias), None, None)
+        let answer = self.answers.get(&question.id).cloned();
+        let filled = answer.as_deref().map(|a| (a, Fill::Editable));
+        self.control(p, (question.tag(), &question.alias), None, filled)
     }
 
     fn document(&mut self, q: &Questionnaire, variant: &str) -> Docx {
@@ -339,21 +375,25 @@ impl Builder {
     }
 
     /// The header table: one row per field, its label beside its control. The round field of a
-    /// template for a round holds the round.
+    /// template for a round holds the round (locked), the committee field of a form for one
+    /// respondent its name.
     fn header_table(&mut self, fields: &[&Field]) -> Table {
         // The cells' padding is their room: no paragraph spacing inside them.
         let tight = || LineSpacing::new().after(0);
         let mut rows = Vec::new();
         for f in fields {
             let label = self.text(None, &f.label, true).line_spacing(tight());
-            let round = self.round.filter(|_| f.role == Role::Round);
-            let filled = round.map(RoundId::in_words);
+            let filled = match f.role {
+                Role::Round => self.round.map(|r| (r.in_words(), Fill::Locked)),
+                Role::Respondent => self.respondent.clone().map(|r| (r, Fill::Editable)),
+                _ => None,
+            };
             let p = self.paragraph().line_spacing(tight());
             let control = self.control(
                 p,
                 (f.tag(), &f.alias),
                 f.placeholder.as_deref(),
-                filled.as_deref(),
+                filled.as_ref().map(|(text, fill)| (text.as_str(), *fill)),
             );
             rows.push(TableRow::new(vec![
                 TableCell::new()
@@ -372,18 +412,23 @@ impl Builder {
     }
 
     /// The deadline as a heading (so that it never reads as an answer), and under it the
-    /// questionnaire's return instructions; nothing when it has neither.
+    /// questionnaire's return instructions, then, in a form that starts with earlier answers,
+    /// [`PREFILLED_NOTE`]; nothing when there is none of these.
     fn return_section(&mut self, mut docx: Docx, q: &Questionnaire) -> Docx {
+        let note = (!self.answers.is_empty()).then_some(PREFILLED_NOTE);
         let heading = match &self.deadline {
             Some(d) => format!("Svara senast {d}"),
-            None if !q.return_instructions.is_empty() => RETURN_HEADING.to_owned(),
+            None if !q.return_instructions.is_empty() || note.is_some() => {
+                RETURN_HEADING.to_owned()
+            }
             None => return docx,
         };
         let p = self
             .text(Some(HEADING_STYLES[0]), &heading, false)
             .keep_next(true);
         docx = docx.add_paragraph(p);
-        for line in q.return_instructions.iter().map(|l| l.trim()) {
+        let lines = q.return_instructions.iter().map(|l| l.trim()).chain(note);
+        for line in lines {
             if !line.is_empty() {
                 let p = self.text(None, line, false);
                 docx = docx.add_paragraph(p);
@@ -429,6 +474,20 @@ impl Builder {
         }
         docx
     }
+}
+
+/// A run holding one line of text, its tabs as tabs.
+fn line_run(line: &str) -> Run {
+    let mut run = Run::new();
+    for (i, piece) in line.split('\t').enumerate() {
+        if i > 0 {
+            run = run.add_tab();
+        }
+        if !piece.is_empty() {
+            run = run.add_text(piece);
+        }
+    }
+    run
 }
 
 /// The focus areas the questions use, in the questionnaire's order of areas (an area it does

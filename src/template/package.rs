@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use sha2::{Digest, Sha256};
 
 use super::{PLACEHOLDER_STYLE, TemplateError};
+use crate::identity::FormIdentity;
 use crate::word_out;
 
 const GLOSSARY_PART: &str = "word/glossary/document.xml";
@@ -25,9 +26,20 @@ pub(super) struct Control {
     /// The glossary entry holding the placeholder text.
     pub(super) doc_part: String,
     pub(super) placeholder: String,
-    /// Filled in by the template (the round a template is for): the control shows this, not
-    /// its placeholder, and its content is locked.
-    pub(super) filled: bool,
+    /// What the control shows when the form is opened.
+    pub(super) fill: Fill,
+}
+
+/// What a control of the template shows when the form is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fill {
+    /// Its placeholder (`w:showingPlcHdr`).
+    Placeholder,
+    /// Text the respondent cannot change (the round a form is for): its content is locked.
+    Locked,
+    /// Text the respondent may change (the committee's name, an answer carried over from the
+    /// earlier round): not a placeholder, so that what is left as it was is an answer.
+    Editable,
 }
 
 /// A field's own placeholder gets its own glossary entry, named as Word names one (32
@@ -70,7 +82,8 @@ pub(super) fn escape(s: &str) -> String {
     out
 }
 
-/// Completes the package docx-rs wrote with what docx-rs cannot express.
+/// Completes the package docx-rs wrote with what docx-rs cannot express, and the form's
+/// identity when it has one ([`super::identity`]).
 ///
 /// docx-rs is a writer whose `StructuredDataTag` models only `w:alias` and `w:dataBinding`
 /// (and it has no glossary document at all), while a form template needs, per ECMA-376 Part 1
@@ -90,6 +103,7 @@ pub(super) fn finish(
     raw: &[u8],
     controls: &[Control],
     title: &str,
+    identity: Option<&FormIdentity>,
 ) -> Result<Vec<u8>, TemplateError> {
     let bad = TemplateError::Package;
     let mut parts = word_out::unpack(raw).map_err(bad)?;
@@ -128,6 +142,9 @@ pub(super) fn finish(
     parts[at].1 = insert_before_last(&types, "</Types>", &over)
         .ok_or_else(|| bad(format!("{types_name} has no </Types>")))?
         .into_bytes();
+    if let Some(identity) = identity {
+        super::identity::add(&mut parts, identity)?;
+    }
     word_out::pack(parts).map_err(bad)
 }
 
@@ -158,12 +175,11 @@ fn add_control_properties(xml: &str, controls: &[Control]) -> Result<String, Tem
             )));
         };
         out.push_str(&rest[..end]);
-        // A control the template filled in (the round) cannot be edited either; the others
-        // show their placeholder.
-        let (lock, showing) = if c.filled {
-            ("sdtContentLocked", "")
-        } else {
-            ("sdtLocked", "<w:showingPlcHdr/>")
+        // No control can be deleted; the round cannot be edited either.
+        let (lock, showing) = match c.fill {
+            Fill::Locked => ("sdtContentLocked", ""),
+            Fill::Editable => ("sdtLocked", ""),
+            Fill::Placeholder => ("sdtLocked", "<w:showingPlcHdr/>"),
         };
         out.push_str(&format!(
             r#"<w:tag w:val="{}"/><w:id w:val="{}"/><w:lock w:val="{lock}"/><w:placeholder><w:docPart w:val="{}"/></w:placeholder>{showing}"#,
@@ -217,7 +233,7 @@ mod tests {
             alias: "A & B".into(),
             doc_part: "P".into(),
             placeholder: "x".into(),
-            filled: false,
+            fill: Fill::Placeholder,
         };
         let out = add_control_properties(xml, &[c("one"), c("two")]).unwrap();
         let one = out
@@ -230,13 +246,13 @@ mod tests {
         assert_eq!(out.matches("<w:showingPlcHdr/>").count(), 2);
         assert!(add_control_properties(xml, &[c("one"), c("two"), c("three")]).is_err());
 
-        // A control the template filled in is locked and shows no placeholder.
-        let filled = Control {
-            filled: true,
-            ..c("one")
-        };
-        let out = add_control_properties(xml, &[filled, c("two")]).unwrap();
+        // A control the template filled in shows no placeholder; the round is locked.
+        let fill = |fill: Fill| Control { fill, ..c("one") };
+        let out = add_control_properties(xml, &[fill(Fill::Locked), c("two")]).unwrap();
         assert!(out.contains(r#"<w:id w:val="1"/><w:lock w:val="sdtContentLocked"/>"#));
+        assert_eq!(out.matches("<w:showingPlcHdr/>").count(), 1);
+        let out = add_control_properties(xml, &[fill(Fill::Editable), c("two")]).unwrap();
+        assert!(out.contains(r#"<w:id w:val="1"/><w:lock w:val="sdtLocked"/>"#));
         assert_eq!(out.matches("<w:showingPlcHdr/>").count(), 1);
     }
 
