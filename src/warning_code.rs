@@ -159,6 +159,10 @@ impl WarningCode {
     /// What the warning means, in Swedish, for the people who read it (the analyst, on the
     /// page): a short title and what happened, with what to check when something is to be
     /// checked. `None` for a code this version does not know.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a table, one arm per code: the compiler checks that every code has its text"
+    )]
     pub fn explain(&self) -> Option<Explanation> {
         let (title, meaning) = match self {
             WarningCode::TrackedChanges => (
@@ -227,7 +231,7 @@ impl WarningCode {
             ),
             WarningCode::RespondentConflict => (
                 "Annan nämnd i formuläret",
-                "Formuläret anger en annan nämnd än den som angavs när det lästes in. Den angivna nämnden användes.",
+                "Två källor anger olika nämnder: formuläret (nämndfältet eller utskickets identitet) en annan än den som angavs när det lästes in, som användes; eller nämndfältet eller filnamnet en annan än utskickets identitet, som användes. En nämnd kan ha fyllt i en annan nämnds formulär.",
             ),
             WarningCode::RespondentUnresolved => (
                 "Okänd nämnd",
@@ -252,6 +256,26 @@ impl WarningCode {
             WarningCode::SavedInFuture => (
                 "Sparad i framtiden",
                 "Dokumentet säger att det sparades senare än det lästes in. Datumet används inte för att avgöra vilket av nämndens formulär som är nyast.",
+            ),
+            WarningCode::RoundConflict => (
+                "Annan omgång i formuläret",
+                "Två källor anger olika omgångar: utskickets identitet en annan än den som angavs när formuläret lästes in (den angivna användes), eller en annan än formulärets periodfält (identiteten användes).",
+            ),
+            WarningCode::IdentityMalformed => (
+                "Utskickets identitet kunde inte läsas",
+                "Uppgifterna om vem formuläret skickades till kunde inte läsas, eller anger en nämnd som inte finns i registret. De hoppades över; nämnden avgjordes på annat sätt.",
+            ),
+            WarningCode::IdentityConflict => (
+                "Utskickets identitet motsäger sig själv",
+                "Formulärets två kopior av utskickets identitet stämmer inte överens. Kopian som inte syns i Word (den anpassade XML-delen) användes.",
+            ),
+            WarningCode::IdentityOtherQuestionnaire => (
+                "Skickat för ett annat frågeformulär",
+                "Formuläret skickades ut för ett annat frågeformulär eller en annan version än det lästes med. Kontrollera att frågorna hamnade rätt.",
+            ),
+            WarningCode::UnchangedFromPrevious => (
+                "Oförändrat sedan förra omgången",
+                "Svaret är detsamma som förra omgångens svar, som formuläret var ifyllt med när det skickades ut. Nämnden har inte ändrat det.",
             ),
             WarningCode::Other(_) => return None,
         };
