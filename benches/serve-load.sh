@@ -179,6 +179,7 @@ for run in $(seq "$RUNS"); do
 done
 HWM=$(rss VmHWM)
 RSS_END=$(rss VmRSS)
+THREADS=$(rss Threads)
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
@@ -193,7 +194,7 @@ for run in $(seq "$RUNS"); do
 done
 first=${peaks[0]:-0}
 last=${peaks[$((RUNS - 1))]:-0}
-echo "memory (KiB): VmRSS after warm-up $RSS_START, peak per run ${peaks[*]}, at the end $RSS_END; VmHWM $HWM ($(wc -l <"$WORK/rss") samples)"
+echo "memory (KiB): VmRSS after warm-up $RSS_START, peak per run ${peaks[*]}, at the end $RSS_END; VmHWM $HWM ($(wc -l <"$WORK/rss") samples); $THREADS threads"
 
 verdict=$(jq -rs --argjson first "${first:-0}" --argjson last "${last:-0}" --argjson bad "$bad" '
     (map(.summary.requestsPerSec) | min) as $rps

@@ -1,22 +1,25 @@
 //! Uploaded forms on the one per-form path of `batch` and `watch` ([`blankett::Worker`]):
-//! converted on a bounded pool of blocking threads, one reused reader per worker, so that a
-//! burst of uploads waits for a worker instead of starving the requests that only read; then
+//! converted on a fixed set of worker threads, each owning one reused reader for the server's
+//! life, so that a burst of uploads waits for a worker instead of starving the requests that
+//! only read; then
 //! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
 //! `report.json` updated, origin `upload`, the analyst's decisions in `OUT/assignments.json`
 //! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
 //! sent to whoever listens (the page, later).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tokio::sync::{Semaphore, broadcast};
+use tokio::sync::{Semaphore, broadcast, oneshot};
 
 use blankett::{
     AnswerStatus, Assignments, Config, Context, FileReport, FileStatus, FormFile, FormOrigin,
-    FormSource, Index, Prepared, Report, RespondentRef, SkipReason, Skipped, Submission,
+    FormSource, Index, Limits, Prepared, Report, RespondentRef, SkipReason, Skipped, Submission,
     SubmissionWarning, Worker,
 };
 
@@ -89,8 +92,9 @@ pub struct Forms {
     /// The analyst's decisions, read at start: `blankett assign` cannot change them while the
     /// server holds the folder.
     assignments: Assignments,
-    /// Idle workers; a permit of `permits` is held while one is taken out.
-    workers: Mutex<Vec<Worker>>,
+    /// The worker threads' queue; a permit of `permits` goes with each job, so that at most
+    /// one job a worker is queued or running and the other requests wait without a thread.
+    jobs: Sender<Job>,
     permits: Arc<Semaphore>,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
@@ -109,13 +113,14 @@ impl Forms {
         clock: fn() -> std::time::SystemTime,
     ) -> std::io::Result<Forms> {
         let workers = workers.max(1);
+        let jobs = start_workers(workers, cfg.limits())?;
         Ok(Forms {
             assignments: Assignments::load(&out)?,
             out,
             cfg,
             prepared: cfg.prepare(),
             fingerprint: cfg.fingerprint(),
-            workers: Mutex::new((0..workers).map(|_| Worker::new(cfg.limits())).collect()),
+            jobs,
             permits: Arc::new(Semaphore::new(workers)),
             ledger: Mutex::new(()),
             events: broadcast::channel(64).0,
@@ -160,10 +165,9 @@ impl Forms {
             .await
     }
 
-    /// Runs `job` on an idle worker on a blocking thread, waiting for one when all are busy.
-    /// The permit and the worker go with the job: should the client go away meanwhile, the
-    /// job still finishes (a form sent is stored and recorded), counted against the bound,
-    /// and its worker returns to the idle ones.
+    /// Runs `job` on the next free worker thread, waiting for one when all are busy. The
+    /// permit goes with the job: should the client go away meanwhile, the job still finishes
+    /// (a form sent is stored and recorded), counted against the bound.
     async fn on_worker<T: Send + 'static>(
         self: &Arc<Self>,
         job: impl FnOnce(&mut Worker) -> Result<T, Problem> + Send + 'static,
@@ -174,19 +178,18 @@ impl Forms {
             .acquire_owned()
             .await
             .map_err(|_| Problem::internal("the server is stopping"))?;
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let idle = this.workers.lock().ok().and_then(|mut w| w.pop());
-            let mut worker = idle.unwrap_or_else(|| Worker::new(this.cfg.limits()));
-            let result = job(&mut worker);
-            if let Ok(mut idle) = this.workers.lock() {
-                idle.push(worker);
-            }
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |worker| {
+            let result = job(worker);
             drop(permit);
-            result
-        })
-        .await
-        .map_err(|e| Problem::internal(format!("a conversion stopped: {e}")))?
+            let _ = answer.send(result);
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| Problem::internal("the workers have stopped"))?;
+        answered
+            .await
+            .map_err(|_| Problem::internal("a conversion stopped"))?
     }
 
     /// Converts on `worker`; the submission and the form's SHA-256, or the problem.
@@ -342,6 +345,42 @@ impl Forms {
     }
 }
 
+/// A job for a worker thread, with the worker it runs on.
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// `n` worker threads taking jobs from one queue. Each keeps its worker, and so its reader's
+/// caches and buffers, on one thread for the server's life: a blocking pool would hand
+/// workers from thread to thread and start a new thread whenever a job came before the last
+/// one's thread was idle again (the thread count grew to 26 for 2 workers under load).
+fn start_workers(n: usize, limits: Limits) -> std::io::Result<Sender<Job>> {
+    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    for i in 0..n {
+        let queue = queue.clone();
+        std::thread::Builder::new()
+            .name(format!("blankett-worker-{i}"))
+            .spawn(move || work(&queue, limits))?;
+    }
+    Ok(jobs)
+}
+
+/// One worker thread: runs jobs until the queue closes. After a job that panicked (its
+/// request answers that the conversion stopped) the thread goes on with a fresh worker, since
+/// the old one's state is unknown.
+fn work(queue: &Mutex<Receiver<Job>>, limits: Limits) {
+    let mut worker = Worker::new(limits);
+    loop {
+        let next = match queue.lock() {
+            Ok(q) => q.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = next else { return };
+        if catch_unwind(AssertUnwindSafe(|| job(&mut worker))).is_err() {
+            worker = Worker::new(limits);
+        }
+    }
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -376,6 +415,34 @@ pub fn refused_name(file: &str) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jobs_run_on_the_workers_threads_only() {
+        let jobs = start_workers(2, Limits::default()).unwrap();
+        let (ran, on) = std::sync::mpsc::channel();
+        for _ in 0..20 {
+            let ran = ran.clone();
+            jobs.send(Box::new(move |_| {
+                let _ = ran.send(std::thread::current().id());
+            }))
+            .unwrap();
+        }
+        drop(ran);
+        let threads: std::collections::HashSet<_> = on.iter().collect();
+        assert!((1..=2).contains(&threads.len()), "{threads:?}");
+        assert!(!threads.contains(&std::thread::current().id()));
+    }
+
+    #[test]
+    fn a_job_that_panics_leaves_its_thread_working() {
+        let jobs = start_workers(1, Limits::default()).unwrap();
+        jobs.send(Box::new(|_| panic!("a job that panics (expected)")))
+            .unwrap();
+        let (ran, on) = std::sync::mpsc::channel();
+        jobs.send(Box::new(move |_| ran.send(()).unwrap())).unwrap();
+        on.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the next job runs");
+    }
 
     #[test]
     fn a_client_file_name_never_becomes_a_path() {
