@@ -7,8 +7,8 @@
 # Builds the release binary, starts `blankett serve` on a free loopback port with a temporary
 # output folder, checks one answer by hand and warms the server up, then sends the form as a raw
 # body (the .docx media type, ?filename=) over CONCURRENCY keep-alive connections, each sending
-# its next request when the last is answered, without compression (no Accept-Encoding is sent
-# and the server compresses nothing): N requests a run, RUNS runs on the same server. The client
+# its next request when the last is answered, without compression (oha's --disable-compression;
+# the server compresses nothing anyway): N requests a run, RUNS runs on the same server. The client
 # is oha (installed with `cargo install oha --locked` when missing), or else
 # benches/serve_load_client.rs built with rustc (CLIENT=own chooses it): both are Rust, where a
 # Python client would take its share of the same few cores and measure itself. Meanwhile the
@@ -29,7 +29,8 @@
 # HOST (127.0.0.1 or ::1), FORM (default examples/forms/kungsholmen-2022-T1.docx, the typical
 # district committee's answer, 7,967 bytes), WORKERS (the server's --workers; default its own,
 # one per core), WARMUP (requests before measuring, 200), CLIENT (oha or own), NO_INSTALL=1
-# (do not install oha).
+# (do not install oha), BLANKETT (a blankett binary to serve instead of building one, to
+# compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,9 +97,13 @@ else
     say "load client: $("$OHA" --version)"
 fi
 
-say "building the release binary"
-cargo build --release --locked -q --bin blankett
-BIN="$TARGET_DIR/release/blankett"
+if [ -n "${BLANKETT:-}" ]; then
+    BIN=$BLANKETT
+else
+    say "building the release binary"
+    cargo build --release --locked -q --bin blankett
+    BIN="$TARGET_DIR/release/blankett"
+fi
 
 WORK=$(mktemp -d)
 SERVER=""
@@ -137,7 +142,7 @@ jq -e '.formatVersion' "$WORK/answer.json" >/dev/null || fail "the answer is not
 load() { # requests, output file: the client's summary as JSON (oha's fields)
     if [ -n "$OHA" ]; then
         timeout "$LIMIT" "$OHA" -n "$1" -c "$CONCURRENCY" --no-tui --output-format json \
-            -m POST -T "$DOCX" -D "$FORM" "$URL" >"$2"
+            --disable-compression -m POST -T "$DOCX" -D "$FORM" "$URL" >"$2"
     else
         timeout "$LIMIT" "$OWN" "$1" "$CONCURRENCY" "$URL" "$DOCX" "$FORM" >"$2"
     fi
