@@ -7,10 +7,10 @@
 //! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
 //! sent to whoever listens (the page, later).
 
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -94,7 +94,7 @@ pub struct Forms {
     assignments: Assignments,
     /// The worker threads' queue; a permit of `permits` goes with each job, so that at most
     /// one job a worker is queued or running and the other requests wait without a thread.
-    jobs: Sender<Job>,
+    jobs: Arc<Queue>,
     permits: Arc<Semaphore>,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
@@ -185,8 +185,8 @@ impl Forms {
             let _ = answer.send(result);
         });
         self.jobs
-            .send(job)
-            .map_err(|_| Problem::internal("the workers have stopped"))?;
+            .push(job)
+            .map_err(|()| Problem::internal("the workers have stopped"))?;
         answered
             .await
             .map_err(|_| Problem::internal("a conversion stopped"))?
@@ -348,33 +348,56 @@ impl Forms {
 /// A job for a worker thread, with the worker it runs on.
 type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 
+/// The jobs waiting for a worker thread. A condition variable wakes one idle thread a job (a
+/// channel's receiver shared behind a mutex would wake two: the one taking the job, then the
+/// next waiting for the mutex).
+#[derive(Default)]
+struct Queue {
+    jobs: Mutex<VecDeque<Job>>,
+    ready: Condvar,
+}
+
+impl Queue {
+    /// Queues `job` and wakes one idle worker thread.
+    fn push(&self, job: Job) -> Result<(), ()> {
+        self.jobs.lock().map_err(|_| ())?.push_back(job);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// The next job, waiting for one.
+    fn pop(&self) -> Option<Job> {
+        let mut jobs = self.jobs.lock().ok()?;
+        loop {
+            if let Some(job) = jobs.pop_front() {
+                return Some(job);
+            }
+            jobs = self.ready.wait(jobs).ok()?;
+        }
+    }
+}
+
 /// `n` worker threads taking jobs from one queue. Each keeps its worker, and so its reader's
 /// caches and buffers, on one thread for the server's life: a blocking pool would hand
 /// workers from thread to thread and start a new thread whenever a job came before the last
 /// one's thread was idle again (the thread count grew to 26 for 2 workers under load).
-fn start_workers(n: usize, limits: Limits) -> std::io::Result<Sender<Job>> {
-    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-    let queue = Arc::new(Mutex::new(queue));
+fn start_workers(n: usize, limits: Limits) -> std::io::Result<Arc<Queue>> {
+    let queue = Arc::new(Queue::default());
     for i in 0..n {
         let queue = queue.clone();
         std::thread::Builder::new()
             .name(format!("blankett-worker-{i}"))
             .spawn(move || work(&queue, limits))?;
     }
-    Ok(jobs)
+    Ok(queue)
 }
 
-/// One worker thread: runs jobs until the queue closes. After a job that panicked (its
-/// request answers that the conversion stopped) the thread goes on with a fresh worker, since
-/// the old one's state is unknown.
-fn work(queue: &Mutex<Receiver<Job>>, limits: Limits) {
+/// One worker thread: runs jobs as they come, for the server's life. After a job that
+/// panicked (its request answers that the conversion stopped) the thread goes on with a fresh
+/// worker, since the old one's state is unknown.
+fn work(queue: &Queue, limits: Limits) {
     let mut worker = Worker::new(limits);
-    loop {
-        let next = match queue.lock() {
-            Ok(q) => q.recv(),
-            Err(_) => return,
-        };
-        let Ok(job) = next else { return };
+    while let Some(job) = queue.pop() {
         if catch_unwind(AssertUnwindSafe(|| job(&mut worker))).is_err() {
             worker = Worker::new(limits);
         }
@@ -422,13 +445,13 @@ mod tests {
         let (ran, on) = std::sync::mpsc::channel();
         for _ in 0..20 {
             let ran = ran.clone();
-            jobs.send(Box::new(move |_| {
+            jobs.push(Box::new(move |_| {
                 let _ = ran.send(std::thread::current().id());
             }))
             .unwrap();
         }
         drop(ran);
-        let threads: std::collections::HashSet<_> = on.iter().collect();
+        let threads: std::collections::HashSet<_> = on.iter().take(20).collect();
         assert!((1..=2).contains(&threads.len()), "{threads:?}");
         assert!(!threads.contains(&std::thread::current().id()));
     }
@@ -436,10 +459,10 @@ mod tests {
     #[test]
     fn a_job_that_panics_leaves_its_thread_working() {
         let jobs = start_workers(1, Limits::default()).unwrap();
-        jobs.send(Box::new(|_| panic!("a job that panics (expected)")))
+        jobs.push(Box::new(|_| panic!("a job that panics (expected)")))
             .unwrap();
         let (ran, on) = std::sync::mpsc::channel();
-        jobs.send(Box::new(move |_| ran.send(()).unwrap())).unwrap();
+        jobs.push(Box::new(move |_| ran.send(()).unwrap())).unwrap();
         on.recv_timeout(std::time::Duration::from_secs(10))
             .expect("the next job runs");
     }
