@@ -1,8 +1,7 @@
 //! Uploaded forms on the one per-form path of `batch` and `watch` ([`blankett::Worker`]):
 //! converted on a fixed set of worker threads, each owning one reused reader for the server's
 //! life, so that a burst of uploads waits for a worker instead of starving the requests that
-//! only read; then
-//! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
+//! only read; then stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
 //! `report.json` updated, origin `upload`, the analyst's decisions in `OUT/assignments.json`
 //! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
 //! sent to whoever listens (the page, later).
@@ -96,6 +95,8 @@ pub struct Forms {
     /// one job a worker is queued or running and the other requests wait without a thread.
     jobs: Arc<Queue>,
     permits: Arc<Semaphore>,
+    /// How many permits there are: all of them free means no job is queued or running.
+    workers: u32,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
     events: broadcast::Sender<RoundChanged>,
@@ -112,7 +113,7 @@ impl Forms {
         workers: usize,
         clock: fn() -> std::time::SystemTime,
     ) -> std::io::Result<Forms> {
-        let workers = workers.max(1);
+        let workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
         let jobs = start_workers(workers, cfg.limits())?;
         Ok(Forms {
             assignments: Assignments::load(&out)?,
@@ -121,7 +122,8 @@ impl Forms {
             prepared: cfg.prepare(),
             fingerprint: cfg.fingerprint(),
             jobs,
-            permits: Arc::new(Semaphore::new(workers)),
+            permits: Arc::new(Semaphore::new(workers as usize)),
+            workers,
             ledger: Mutex::new(()),
             events: broadcast::channel(64).0,
             clock,
@@ -141,6 +143,13 @@ impl Forms {
     /// Tells of every submission stored from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<RoundChanged> {
         self.events.subscribe()
+    }
+
+    /// Waits until no job is queued or running. At shutdown, after the last request was
+    /// answered: a form whose client went away is still stored and recorded before the
+    /// process ends.
+    pub async fn finished(&self) {
+        let _ = self.permits.acquire_many(self.workers).await;
     }
 
     /// Converts an uploaded form without storing anything.
@@ -381,7 +390,7 @@ impl Queue {
 /// caches and buffers, on one thread for the server's life: a blocking pool would hand
 /// workers from thread to thread and start a new thread whenever a job came before the last
 /// one's thread was idle again (the thread count grew to 26 for 2 workers under load).
-fn start_workers(n: usize, limits: Limits) -> std::io::Result<Arc<Queue>> {
+fn start_workers(n: u32, limits: Limits) -> std::io::Result<Arc<Queue>> {
     let queue = Arc::new(Queue::default());
     for i in 0..n {
         let queue = queue.clone();
@@ -438,6 +447,34 @@ pub fn refused_name(file: &str) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn finished_waits_for_a_job_whose_client_went_away() {
+        let out = tempfile::tempdir().unwrap();
+        let cfg: &'static Config = Box::leak(Box::new(Config::builtin()));
+        let forms = Arc::new(
+            Forms::new(out.path().to_owned(), cfg, 1, std::time::SystemTime::now).unwrap(),
+        );
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (started, has_started) = oneshot::channel();
+        let request = tokio::spawn({
+            let (forms, done) = (forms.clone(), done.clone());
+            async move {
+                forms
+                    .on_worker(move |_| {
+                        let _ = started.send(());
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                        done.store(true, std::sync::atomic::Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        has_started.await.unwrap();
+        request.abort();
+        forms.finished().await;
+        assert!(done.load(std::sync::atomic::Ordering::SeqCst));
+    }
 
     #[test]
     fn jobs_run_on_the_workers_threads_only() {

@@ -8,7 +8,7 @@
 //! mod.rs      startup, refusals, lock, shutdown
 //! api.rs      the router, the layers, the handlers that store (POST /forms, /convert)
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
-//! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
+//! forms.rs    conversion on a fixed set of worker threads, storing, the round-changed events
 //! upload.rs   multipart and raw bodies, within the size limits
 //! auth.rs     the bearer token
 //! problem.rs  application/problem+json
@@ -90,7 +90,7 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     let forms = Arc::new(forms::Forms::new(s.out.clone(), cfg, s.workers, s.clock)?);
     log_changes(&forms, s.log);
     let app = Arc::new(api::App {
-        forms,
+        forms: forms.clone(),
         max_file: cfg.limits().max_file_bytes,
         workers: s.workers,
         clock: s.clock,
@@ -108,6 +108,7 @@ async fn serve(cfg: &'static Config, s: Settings) -> std::io::Result<()> {
     axum::serve(listener, router)
         .with_graceful_shutdown(stopped())
         .await?;
+    forms.finished().await;
     eprintln!("serve: stopped");
     Ok(())
 }
