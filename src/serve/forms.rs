@@ -1,22 +1,24 @@
 //! Uploaded forms on the one per-form path of `batch` and `watch` ([`blankett::Worker`]):
-//! converted on a bounded pool of blocking threads, one reused reader per worker, so that a
-//! burst of uploads waits for a worker instead of starving the requests that only read; then
-//! stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
+//! converted on a fixed set of worker threads, each owning one reused reader for the server's
+//! life, so that a burst of uploads waits for a worker instead of starving the requests that
+//! only read; then stored as `watch` stores a form (the submission under `OUT/submissions/`, `index.json` and
 //! `report.json` updated, origin `upload`, the analyst's decisions in `OUT/assignments.json`
 //! applied), the original kept under `OUT/originals/` by its SHA-256, and a [`RoundChanged`]
 //! sent to whoever listens (the log, the page's event stream).
 
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use axum::http::StatusCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tokio::sync::{Semaphore, broadcast};
+use tokio::sync::{Semaphore, broadcast, oneshot};
 
 use blankett::{
     AnswerStatus, Assignments, Config, Context, FileReport, FileStatus, FormFile, FormOrigin,
-    FormSource, Index, Prepared, Report, RespondentRef, SkipReason, Skipped, Submission,
+    FormSource, Index, Limits, Prepared, Report, RespondentRef, SkipReason, Skipped, Submission,
     SubmissionWarning, Worker,
 };
 
@@ -92,9 +94,12 @@ pub struct Forms {
     /// The analyst's decisions, read at start: `blankett assign` cannot change them while the
     /// server holds the folder.
     assignments: Assignments,
-    /// Idle workers; a permit of `permits` is held while one is taken out.
-    workers: Mutex<Vec<Worker>>,
+    /// The worker threads' queue; a permit of `permits` goes with each job, so that at most
+    /// one job a worker is queued or running and the other requests wait without a thread.
+    jobs: Arc<Queue>,
     permits: Arc<Semaphore>,
+    /// How many permits there are: all of them free means no job is queued or running.
+    workers: u32,
     /// Held while `index.json` and `report.json` are read, changed and written.
     ledger: Mutex<()>,
     /// Where changes are told; taken away when the server stops, which ends every
@@ -113,15 +118,17 @@ impl Forms {
         workers: usize,
         clock: fn() -> std::time::SystemTime,
     ) -> std::io::Result<Forms> {
-        let workers = workers.max(1);
+        let workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+        let jobs = start_workers(workers, cfg.limits())?;
         Ok(Forms {
             assignments: Assignments::load(&out)?,
             out,
             cfg,
             prepared: cfg.prepare(),
             fingerprint: cfg.fingerprint(),
-            workers: Mutex::new((0..workers).map(|_| Worker::new(cfg.limits())).collect()),
-            permits: Arc::new(Semaphore::new(workers)),
+            jobs,
+            permits: Arc::new(Semaphore::new(workers as usize)),
+            workers,
             ledger: Mutex::new(()),
             events: Mutex::new(Some(broadcast::channel(64).0)),
             clock,
@@ -177,6 +184,13 @@ impl Forms {
         &self.ledger
     }
 
+    /// Waits until no job is queued or running. At shutdown, after the last request was
+    /// answered: a form whose client went away is still stored and recorded before the
+    /// process ends.
+    pub async fn finished(&self) {
+        let _ = self.permits.acquire_many(self.workers).await;
+    }
+
     /// Converts an uploaded form without storing anything.
     pub async fn convert(self: &Arc<Self>, form: Upload) -> Result<Submission, Problem> {
         let this = self.clone();
@@ -200,10 +214,9 @@ impl Forms {
         .await
     }
 
-    /// Runs `job` on an idle worker on a blocking thread, waiting for one when all are busy.
-    /// The permit and the worker go with the job: should the client go away meanwhile, the
-    /// job still finishes (a form sent is stored and recorded), counted against the bound,
-    /// and its worker returns to the idle ones.
+    /// Runs `job` on the next free worker thread, waiting for one when all are busy. The
+    /// permit goes with the job: should the client go away meanwhile, the job still finishes
+    /// (a form sent is stored and recorded), counted against the bound.
     async fn on_worker<T: Send + 'static>(
         self: &Arc<Self>,
         job: impl FnOnce(&mut Worker) -> Result<T, Problem> + Send + 'static,
@@ -214,19 +227,18 @@ impl Forms {
             .acquire_owned()
             .await
             .map_err(|_| Problem::internal("the server is stopping"))?;
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let idle = this.workers.lock().ok().and_then(|mut w| w.pop());
-            let mut worker = idle.unwrap_or_else(|| Worker::new(this.cfg.limits()));
-            let result = job(&mut worker);
-            if let Ok(mut idle) = this.workers.lock() {
-                idle.push(worker);
-            }
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |worker| {
+            let result = job(worker);
             drop(permit);
-            result
-        })
-        .await
-        .map_err(|e| Problem::internal(format!("a conversion stopped: {e}")))?
+            let _ = answer.send(result);
+        });
+        self.jobs
+            .push(job)
+            .map_err(|()| Problem::internal("the workers have stopped"))?;
+        answered
+            .await
+            .map_err(|_| Problem::internal("a conversion stopped"))?
     }
 
     /// Converts on `worker`; the submission and the form's SHA-256, or the problem.
@@ -381,6 +393,65 @@ impl Forms {
     }
 }
 
+/// A job for a worker thread, with the worker it runs on.
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// The jobs waiting for a worker thread. A condition variable wakes one idle thread a job (a
+/// channel's receiver shared behind a mutex would wake two: the one taking the job, then the
+/// next waiting for the mutex).
+#[derive(Default)]
+struct Queue {
+    jobs: Mutex<VecDeque<Job>>,
+    ready: Condvar,
+}
+
+impl Queue {
+    /// Queues `job` and wakes one idle worker thread.
+    fn push(&self, job: Job) -> Result<(), ()> {
+        self.jobs.lock().map_err(|_| ())?.push_back(job);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// The next job, waiting for one.
+    fn pop(&self) -> Option<Job> {
+        let mut jobs = self.jobs.lock().ok()?;
+        loop {
+            if let Some(job) = jobs.pop_front() {
+                return Some(job);
+            }
+            jobs = self.ready.wait(jobs).ok()?;
+        }
+    }
+}
+
+/// `n` worker threads taking jobs from one queue. Each keeps its worker, and so its reader's
+/// caches and buffers, on one thread for the server's life: a blocking pool would hand
+/// workers from thread to thread and start a new thread whenever a job came before the last
+/// one's thread was idle again (the thread count grew to 26 for 2 workers under load).
+fn start_workers(n: u32, limits: Limits) -> std::io::Result<Arc<Queue>> {
+    let queue = Arc::new(Queue::default());
+    for i in 0..n {
+        let queue = queue.clone();
+        std::thread::Builder::new()
+            .name(format!("blankett-worker-{i}"))
+            .spawn(move || work(&queue, limits))?;
+    }
+    Ok(queue)
+}
+
+/// One worker thread: runs jobs as they come, for the server's life. After a job that
+/// panicked (its request answers that the conversion stopped) the thread goes on with a fresh
+/// worker, since the old one's state is unknown.
+fn work(queue: &Queue, limits: Limits) {
+    let mut worker = Worker::new(limits);
+    while let Some(job) = queue.pop() {
+        if catch_unwind(AssertUnwindSafe(|| job(&mut worker))).is_err() {
+            worker = Worker::new(limits);
+        }
+    }
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -415,6 +486,62 @@ pub fn refused_name(file: &str) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn finished_waits_for_a_job_whose_client_went_away() {
+        let out = tempfile::tempdir().unwrap();
+        let cfg: &'static Config = Box::leak(Box::new(Config::builtin()));
+        let forms = Arc::new(
+            Forms::new(out.path().to_owned(), cfg, 1, std::time::SystemTime::now).unwrap(),
+        );
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (started, has_started) = oneshot::channel();
+        let request = tokio::spawn({
+            let (forms, done) = (forms.clone(), done.clone());
+            async move {
+                forms
+                    .on_worker(move |_| {
+                        let _ = started.send(());
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                        done.store(true, std::sync::atomic::Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        has_started.await.unwrap();
+        request.abort();
+        forms.finished().await;
+        assert!(done.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[test]
+    fn jobs_run_on_the_workers_threads_only() {
+        let jobs = start_workers(2, Limits::default()).unwrap();
+        let (ran, on) = std::sync::mpsc::channel();
+        for _ in 0..20 {
+            let ran = ran.clone();
+            jobs.push(Box::new(move |_| {
+                let _ = ran.send(std::thread::current().id());
+            }))
+            .unwrap();
+        }
+        drop(ran);
+        let threads: std::collections::HashSet<_> = on.iter().take(20).collect();
+        assert!((1..=2).contains(&threads.len()), "{threads:?}");
+        assert!(!threads.contains(&std::thread::current().id()));
+    }
+
+    #[test]
+    fn a_job_that_panics_leaves_its_thread_working() {
+        let jobs = start_workers(1, Limits::default()).unwrap();
+        jobs.push(Box::new(|_| panic!("a job that panics (expected)")))
+            .unwrap();
+        let (ran, on) = std::sync::mpsc::channel();
+        jobs.push(Box::new(move |_| ran.send(()).unwrap())).unwrap();
+        on.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the next job runs");
+    }
 
     #[test]
     fn a_client_file_name_never_becomes_a_path() {

@@ -9,7 +9,7 @@
 //! mod.rs      startup, refusals, lock, shutdown
 //! api.rs      the router, the layers, the handlers that store (POST /forms, /convert)
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
-//! forms.rs    conversion on a bounded pool of workers, storing, the round-changed events
+//! forms.rs    conversion on a fixed set of worker threads, storing, the round-changed events
 //! inbox.rs    the inbox watched as `watch` watches it, storing beside the uploads
 //! upload.rs   multipart and raw bodies, within the size limits
 //! archive.rs  GET /submissions.zip: every submission in one ZIP
@@ -168,16 +168,20 @@ async fn serve(
             ""
         }
     );
+    let closing = forms.clone();
     let stopping = async move {
         stopping.await;
-        forms.close_events();
+        closing.close_events();
     };
     match &s.tls {
         Some(tls) => {
-            until_stopped(tls::Listener::new(listener, tls, s.log)?, router, stopping).await
+            until_stopped(tls::Listener::new(listener, tls, s.log)?, router, stopping).await?;
         }
-        None => until_stopped(listener, router, stopping).await,
+        None => until_stopped(listener, router, stopping).await?,
     }
+    // A form whose client went away is still stored before the server says it stopped.
+    forms.finished().await;
+    Ok(())
 }
 
 /// Answers on `listener` until `stopping`, then finishes the requests in flight.
