@@ -58,23 +58,13 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// The UTF-8 byte order mark written first with the delimiter `;`.
-pub const BOM: &[u8] = "\u{feff}".as_bytes();
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The CSV export of a round.
 pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8> {
     let grid = Grid::new(round, q);
-    let excel = opts.csv_for_excel();
-    let mut out = Vec::new();
-    if excel {
-        out.extend_from_slice(BOM);
-    }
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(opts.delimiter)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    // Writing to memory fails only on rows of unequal length, which this never writes.
-    const IN_MEMORY: &str = "a CSV in memory is written";
-    w.write_record(COLUMNS).expect(IN_MEMORY);
+    let mut table = Table::new(opts);
+    table.row(COLUMNS);
     let round_id = round.round.map(|r| r.to_string()).unwrap_or_default();
     for row in &grid.rows {
         let r = row.respondent;
@@ -86,7 +76,7 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
             let answer = row.answer(question.id);
             let area = question.area.map(|a| a.to_string()).unwrap_or_default();
             let value = answer.map(|a| value_csv(&a.value)).unwrap_or_default();
-            let record = [
+            table.row([
                 round_id.as_str(),
                 r.id.as_deref().unwrap_or(""),
                 r.label.as_str(),
@@ -100,16 +90,49 @@ pub fn to_csv(round: &Round, q: &Questionnaire, opts: &ExportOptions) -> Vec<u8>
                 name,
                 phone,
                 email,
-            ];
-            if excel {
-                w.write_record(record.map(for_excel).iter().map(|f| f.as_bytes()))
-            } else {
-                w.write_record(record)
-            }
-            .expect(IN_MEMORY);
+            ]);
         }
     }
-    w.into_inner().expect(IN_MEMORY)
+    table.into_bytes()
+}
+
+/// A CSV table in memory as blankett writes every CSV: CRLF line ends, the delimiter of the
+/// options; for Excel (`;`) a byte order mark first and formula-like fields made text.
+pub struct Table {
+    w: csv::Writer<Vec<u8>>,
+    excel: bool,
+}
+
+// Writing to memory fails only on rows of unequal length, which no caller writes.
+const IN_MEMORY: &str = "a CSV in memory is written";
+
+impl Table {
+    /// An empty table, written as `opts` say.
+    pub fn new(opts: &ExportOptions) -> Table {
+        let excel = opts.csv_for_excel();
+        let out = if excel { BOM.to_vec() } else { Vec::new() };
+        let w = csv::WriterBuilder::new()
+            .delimiter(opts.delimiter)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        Table { w, excel }
+    }
+
+    /// Adds a row.
+    pub fn row<const N: usize>(&mut self, record: [&str; N]) {
+        if self.excel {
+            self.w
+                .write_record(record.map(for_excel).iter().map(|f| f.as_bytes()))
+        } else {
+            self.w.write_record(record)
+        }
+        .expect(IN_MEMORY);
+    }
+
+    /// The table's bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.w.into_inner().expect(IN_MEMORY)
+    }
 }
 
 /// A field as the CSV for Excel writes it: with a leading `'` when it starts with a character

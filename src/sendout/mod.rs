@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::export::ExportOptions;
-use crate::export::csv::{BOM, for_excel};
+use crate::export::csv::Table;
 use crate::identity::FormIdentity;
 use crate::round::{expected_respondents, swedish_key};
 use crate::round_id::RoundId;
@@ -310,37 +310,22 @@ impl Sendout {
     /// round's export writes it ([`ExportOptions`]): with `;` for Excel, a byte order mark
     /// first and formula-like fields made text.
     pub fn mailing_list(&self, opts: &ExportOptions) -> Vec<u8> {
-        let excel = opts.csv_for_excel();
-        let mut out = Vec::new();
-        if excel {
-            out.extend_from_slice(BOM);
-        }
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(opts.delimiter)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
-        const IN_MEMORY: &str = "a CSV in memory is written";
-        w.write_record(MAILING_COLUMNS).expect(IN_MEMORY);
+        let mut table = Table::new(opts);
+        table.row(MAILING_COLUMNS);
         for f in &self.forms {
             let (email, from) = match &f.address {
                 Some(a) => (a.email.as_str(), address_from(a.from)),
                 None => ("", ""),
             };
-            let record = [
+            table.row([
                 f.respondent.id.as_str(),
                 &f.respondent.name,
                 email,
                 from,
                 &f.file,
-            ];
-            if excel {
-                w.write_record(record.map(for_excel).iter().map(|f| f.as_bytes()))
-            } else {
-                w.write_record(record)
-            }
-            .expect(IN_MEMORY);
+            ]);
         }
-        w.into_inner().expect(IN_MEMORY)
+        table.into_bytes()
     }
 
     /// Writes every form into `dir` (made when missing), then the mailing list; `progress` is
