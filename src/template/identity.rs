@@ -14,7 +14,7 @@
 use sha2::{Digest, Sha256};
 
 use super::TemplateError;
-use super::package::escape;
+use super::package::{escape, insert_before_last};
 use crate::identity::{FormIdentity, IDENTITY_NAMESPACE, PROPERTY_PREFIX};
 use crate::word_out;
 
@@ -158,7 +158,7 @@ fn relate(parts: &mut Parts, rels: &str, kind: &str, target: &str) -> Result<(),
         .find(|id| !text.contains(&format!("Id=\"{id}\"")))
         .unwrap_or_default();
     let rel = format!(r#"<Relationship Id="{id}" Type="{kind}" Target="{target}"/>"#);
-    parts[at].1 = insert_before(&text, "</Relationships>", &rel)
+    parts[at].1 = insert_before_last(&text, "</Relationships>", &rel)
         .ok_or_else(|| bad(format!("{rels} has no </Relationships>")))?
         .into_bytes();
     Ok(())
@@ -173,15 +173,10 @@ fn override_type(parts: &mut Parts, name: &str, content_type: &str) -> Result<()
         return Ok(());
     }
     let over = format!(r#"<Override PartName="/{name}" ContentType="{content_type}"/>"#);
-    parts[at].1 = insert_before(&text, "</Types>", &over)
+    parts[at].1 = insert_before_last(&text, "</Types>", &over)
         .ok_or_else(|| bad(format!("{types} has no </Types>")))?
         .into_bytes();
     Ok(())
-}
-
-fn insert_before(xml: &str, close: &str, insert: &str) -> Option<String> {
-    let at = xml.rfind(close)?;
-    Some(format!("{}{insert}{}", &xml[..at], &xml[at..]))
 }
 
 #[cfg(test)]

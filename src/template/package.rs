@@ -216,7 +216,8 @@ fn glossary(controls: &[Control]) -> String {
     xml
 }
 
-fn insert_before_last(xml: &str, close: &str, insert: &str) -> Option<String> {
+/// `xml` with `insert` put before the last `close` (a closing tag), or `None` without one.
+pub(super) fn insert_before_last(xml: &str, close: &str, insert: &str) -> Option<String> {
     let at = xml.rfind(close)?;
     Some(format!("{}{insert}{}", &xml[..at], &xml[at..]))
 }
