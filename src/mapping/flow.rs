@@ -317,11 +317,12 @@ fn line_position(line: &Line, c: usize) -> usize {
 }
 
 /// The respondent's own text in a paragraph outside controls, if any: not template text, not
-/// a heading, not a question's text or a label. (Beside inline controls, [`super::lines`]
-/// says what is whose.)
+/// a heading, not a question's text or a label, not Word's placeholder text left as plain
+/// text (a form through `.odt` and back has lost its controls, and an empty field's placeholder
+/// stands in the flow). (Beside inline controls, [`super::lines`] says what is whose.)
 pub(super) fn loose_text(text: &str, role: ParagraphRole) -> Option<String> {
     match role {
-        _ if text.is_empty() => None,
+        _ if text.is_empty() || crate::ooxml::text::is_default_placeholder(text) => None,
         ParagraphRole::Heading | ParagraphRole::Template | ParagraphRole::Anchor(_) => None,
         ParagraphRole::Text => Some(text.to_owned()),
     }
@@ -502,6 +503,16 @@ mod tests {
         assert!(s.warnings.iter().any(|w| w.message
             == "the control \"Diarienr\" answers no question of the questionnaire; \
                 kept in unmapped with its label \"Diarienummer:\""));
+    }
+
+    #[test]
+    fn a_placeholder_left_as_plain_text_is_no_answer() {
+        assert_eq!(loose_text("Klicka här för att ange text.", Text), None);
+        assert_eq!(loose_text("Click or tap here to enter text.", Text), None);
+        assert_eq!(
+            loose_text("Klicka här för att ange text. Vi har gjort mycket.", Text).as_deref(),
+            Some("Klicka här för att ange text. Vi har gjort mycket.")
+        );
     }
 
     #[test]
