@@ -734,21 +734,26 @@ fn the_round_and_the_submissions_carry_etags_that_change_with_them() {
     }
 }
 
-#[test]
-fn redact_contact_leaves_contact_details_out_of_every_response() {
+/// A server on an output folder holding one submission stored by `batch` (contact details
+/// and all), with `flags`.
+fn with_a_batch_submission(flags: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ut");
-    // A submission stored earlier with its contact details, by batch.
     let inbox = dir.path().join("inkorg");
     std::fs::create_dir_all(&inbox).unwrap();
-    std::fs::copy(example(), inbox.join("Östermalm.docx")).unwrap();
+    std::fs::copy(example(), inbox.join("Östermalm 2022-T1.docx")).unwrap();
     blankett()
         .args(["batch", "--out"])
         .arg(&out)
         .arg(&inbox)
         .assert()
         .success();
-    let server = Server::start_in(dir, out, &["--redact-contact"]);
+    Server::start_in(dir, out, flags)
+}
+
+#[test]
+fn redact_contact_leaves_contact_details_out_of_every_response() {
+    let server = with_a_batch_submission(&["--redact-contact"]);
     let uploaded = server.upload("/api/v1/forms", &[("Farsta.docx", &form())]);
     assert_eq!(uploaded.status, 201);
     let listed = server.get("/api/v1/submissions").json();
@@ -781,9 +786,15 @@ fn redact_contact_leaves_contact_details_out_of_every_response() {
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_stops() {
     let mut server = Server::start(&[]);
-    let bytes = form();
-    let mut s = TcpStream::connect(&server.addr).unwrap();
+    let s = TcpStream::connect(&server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    sigterm_during_an_upload(&mut server, s);
+}
+
+/// Sends half an upload over `s`, SIGTERM to the server, then the rest: the upload is answered
+/// `201` and stored, and the server stops cleanly.
+fn sigterm_during_an_upload(server: &mut Server, mut s: impl Read + Write) {
+    let bytes = form();
     write!(
         s,
         "POST /api/v1/forms?filename=Ostermalm.docx HTTP/1.1\r\nHost: x\r\nContent-Type: {DOCX}\r\nContent-Length: {}\r\n\r\n",
@@ -799,6 +810,7 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
     unsafe { libc::kill(pid, libc::SIGTERM) };
     std::thread::sleep(Duration::from_millis(200));
     s.write_all(&bytes[half..]).unwrap();
+    s.flush().unwrap();
     let mut head = [0u8; 12];
     s.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 201");

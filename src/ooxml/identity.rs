@@ -161,7 +161,6 @@ fn custom_xml(bytes: &[u8]) -> Option<Vec<(String, String)>> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
 
     use super::*;
 
@@ -211,15 +210,7 @@ mod tests {
                 r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="blankett.round"><vt:lpwstr>2022-T2</vt:lpwstr></property></Properties>"#.into(),
             ),
         ];
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut zip = zip::ZipWriter::new(&mut out);
-        for (name, text) in parts {
-            zip.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap();
-        out.into_inner()
+        crate::package::zip_of(&parts)
     }
 
     /// The custom XML part serves the identity and the bound control, and is inflated once.

@@ -25,6 +25,21 @@ pub use crate::limits::Limits;
 pub use crate::model::PackageKind;
 #[cfg(test)]
 pub use archive::Inflated;
+
+/// A zip of `parts` (name, text) with each part deflated: a package a unit test reads.
+#[cfg(test)]
+pub fn zip_of(parts: &[(&str, String)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, text) in parts {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
 pub use archive::{OwnedStoredPart, StoredPart};
 pub use cache::PartCache;
 pub use opc::Relationship;

@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{Reply, Server, cover_letter, form, multipart, no_redirects, send, token_file};
-use crate::common::{blankett, example, parts};
+use super::{
+    Reply, Server, cover_letter, form, multipart, no_redirects, send, token_file,
+    with_a_batch_submission,
+};
+use crate::common::parts;
 
 /// A client of `GET /api/v1/events` on a raw socket, reading what comes within a time.
 struct Events {
@@ -187,23 +190,6 @@ fn the_server_stops_with_an_event_stream_open() {
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
     assert!(events.ends_within(Duration::from_secs(5)));
-}
-
-/// A server on an output folder holding one submission stored by `batch` (contact details
-/// and all), with `flags`.
-fn with_a_batch_submission(flags: &[&str]) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("ut");
-    let inbox = dir.path().join("inkorg");
-    std::fs::create_dir_all(&inbox).unwrap();
-    std::fs::copy(example(), inbox.join("Östermalm 2022-T1.docx")).unwrap();
-    blankett()
-        .args(["batch", "--out"])
-        .arg(&out)
-        .arg(&inbox)
-        .assert()
-        .success();
-    Server::start_in(dir, out, flags)
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! localhost, signed by a test CA that only the test's client trusts (nothing is committed,
 //! nothing expires in the repository); the flags' refusals, each one line naming the file.
 
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +9,7 @@ use std::time::Duration;
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 
-use super::{DOCX, Server, form, token_file};
+use super::{Server, form, sigterm_during_an_upload, token_file};
 use crate::common::blankett;
 
 /// A test CA and a server certificate it signed, as PEM files in a folder.
@@ -229,36 +228,6 @@ fn tls_socket(server: &Server) -> rustls::StreamOwned<rustls::ClientConnection, 
 #[test]
 fn sigterm_finishes_an_https_request_in_flight_then_stops() {
     let mut server = start_https(&[]);
-    let bytes = form();
-    let mut s = tls_socket(&server);
-    write!(
-        s,
-        "POST /api/v1/forms?filename=Ostermalm.docx HTTP/1.1\r\nHost: x\r\nContent-Type: {DOCX}\r\nContent-Length: {}\r\n\r\n",
-        bytes.len()
-    )
-    .unwrap();
-    let half = bytes.len() / 2;
-    s.write_all(&bytes[..half]).unwrap();
-    s.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    let pid = i32::try_from(server.child.id()).unwrap();
-    // SAFETY: a plain kill(2) of the child this test started.
-    unsafe { libc::kill(pid, libc::SIGTERM) };
-    std::thread::sleep(Duration::from_millis(200));
-    s.write_all(&bytes[half..]).unwrap();
-    s.flush().unwrap();
-    let mut head = [0u8; 12];
-    s.read_exact(&mut head).unwrap();
-    assert_eq!(&head, b"HTTP/1.1 201");
-    drop(s);
-    let status = server.terminate();
-    assert!(status.success(), "{status:?}");
-    assert!(server.log().contains("serve: stopped"), "{}", server.log());
-    assert_eq!(
-        server.json("index.json")["submissions"]
-            .as_object()
-            .unwrap()
-            .len(),
-        1
-    );
+    let s = tls_socket(&server);
+    sigterm_during_an_upload(&mut server, s);
 }
