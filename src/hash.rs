@@ -13,8 +13,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// The SHA-256 of `bytes`, as lower-case hexadecimal.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+/// The SHA-256 of `bytes`, as lower-case hexadecimal (the form's `sha256` in the records).
+pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 

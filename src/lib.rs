@@ -105,6 +105,7 @@ pub use submission::{
 pub use batch::{Found, RunOptions, discover, run as run_batch};
 pub use config::{Config, Overrides};
 pub use form_file::{FormFile, Links, read as read_form_file};
+pub use hash::sha256_hex;
 pub use intake::{
     Context, Worker, exclusion, output_name, skip_reason, slug, store, write_submission,
 };

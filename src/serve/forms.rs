@@ -13,7 +13,6 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use axum::http::StatusCode;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, broadcast, oneshot};
 
 use blankett::{
@@ -248,7 +247,7 @@ impl Forms {
         file: &str,
         bytes: Vec<u8>,
     ) -> Result<(Submission, String), Problem> {
-        let sha256 = hex_sha256(&bytes);
+        let sha256 = blankett::sha256_hex(&bytes);
         let ctx = self.context();
         let form = FormFile {
             bytes,
@@ -269,7 +268,7 @@ impl Forms {
         file: String,
         bytes: Vec<u8>,
     ) -> Result<FormResult, Problem> {
-        let sha256 = hex_sha256(&bytes);
+        let sha256 = blankett::sha256_hex(&bytes);
         self.keep_original(&file, &sha256, &bytes)?;
         let ctx = self.context();
         let form = FormFile {
@@ -450,14 +449,6 @@ fn work(queue: &Queue, limits: Limits) {
             worker = Worker::new(limits);
         }
     }
-}
-
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The file name a client gave, as a name only: its last path component, without control

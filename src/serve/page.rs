@@ -21,7 +21,6 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::auth::Access;
-use super::forms::hex_sha256;
 use super::problem::Problem;
 use super::read::known_etag;
 
@@ -60,7 +59,7 @@ impl File {
     fn new(content_type: &'static str, text: &str) -> File {
         File {
             content_type,
-            etag: format!("\"{}\"", &hex_sha256(text.as_bytes())[..32]),
+            etag: super::read::etag_of(text.as_bytes()),
             bytes: text.as_bytes().to_vec(),
         }
     }

@@ -17,7 +17,7 @@ use blankett::{
 };
 
 use super::api::App;
-use super::forms::{StatusCounts, hex_sha256};
+use super::forms::StatusCounts;
 use super::problem::Problem;
 
 /// A JSON body as it is.
@@ -32,9 +32,14 @@ fn with_type(bytes: Vec<u8>, content_type: &'static str) -> Response {
     res
 }
 
+/// The `ETag` of `bytes`: from their content's hash, so equal content has an equal tag.
+pub fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", &blankett::sha256_hex(bytes)[..32])
+}
+
 /// `bytes` with its `ETag`, or `304` when the client has them already.
 fn tagged(headers: &HeaderMap, bytes: Vec<u8>, content_type: &'static str) -> Response {
-    let etag = format!("\"{}\"", &hex_sha256(&bytes)[..32]);
+    let etag = etag_of(&bytes);
     let mut res = if known_etag(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -21,7 +21,6 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::auth::Guard;
-use super::forms::hex_sha256;
 use super::problem::Problem;
 
 /// The session cookie's name.
@@ -46,7 +45,7 @@ impl Sessions {
         let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let mut ends = self.lock()?;
         ends.retain(|_, end| *end > now);
-        ends.insert(hex_sha256(id.as_bytes()), now + LIFETIME);
+        ends.insert(blankett::sha256_hex(id.as_bytes()), now + LIFETIME);
         Ok(id)
     }
 
@@ -55,7 +54,7 @@ impl Sessions {
         let Ok(mut ends) = self.lock() else {
             return false;
         };
-        let key = hex_sha256(id.as_bytes());
+        let key = blankett::sha256_hex(id.as_bytes());
         match ends.get(&key) {
             Some(end) if *end > now => true,
             Some(_) => {
@@ -69,7 +68,7 @@ impl Sessions {
     /// Ends session `id`, if it is one.
     pub fn end(&self, id: &str) {
         if let Ok(mut ends) = self.lock() {
-            ends.remove(&hex_sha256(id.as_bytes()));
+            ends.remove(&blankett::sha256_hex(id.as_bytes()));
         }
     }
 
