@@ -33,6 +33,7 @@ mod assign;
 mod assignments;
 mod batch;
 mod cache;
+mod compare;
 mod config;
 mod error;
 mod export;
@@ -139,6 +140,16 @@ pub use round::{
     swedish_key,
 };
 pub use vocabulary::Mark;
+
+// What changed between two rounds (`blankett compare`, `consolidate --previous`).
+pub use compare::{
+    AnswerChange, ChangeStatus, ChangedArea, ChangedQuestion, CompareError, ComparedQuestionnaire,
+    Comparison, DiffOp, DiffPart, FORMAT_VERSION as COMPARE_FORMAT_VERSION, Named, Presence,
+    RespondentChange, Side, Summary as ChangeSummary, compare_rounds, same_text, word_diff,
+};
+pub use export::changes::{
+    FORMATS as COMPARE_FORMATS, to_bytes as comparison_bytes, write_comparison,
+};
 
 // What `status` knows: who has answered, whom to remind and at which address.
 pub use error::reminder_reason;

@@ -260,7 +260,14 @@ fn the_csv_holds_a_row_per_respondent_and_question_with_status_and_answer() {
 #[test]
 fn the_semicolon_csv_starts_with_a_byte_order_mark_for_excel() {
     let (r, q) = the_round();
-    let bytes = blankett::to_csv(&r, &q, &ExportOptions { delimiter: b';' });
+    let bytes = blankett::to_csv(
+        &r,
+        &q,
+        &ExportOptions {
+            delimiter: b';',
+            ..Default::default()
+        },
+    );
     let bom = "\u{feff}".as_bytes();
     assert!(bytes.starts_with(bom));
     let (header, rows) = csv_records(&bytes[bom.len()..], b';');
@@ -699,7 +706,10 @@ fn write_exports_writes_every_format_whole_next_to_the_base() {
     let (r, q) = the_round();
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("2022-T1");
-    let opts = ExportOptions { delimiter: b';' };
+    let opts = ExportOptions {
+        delimiter: b';',
+        ..Default::default()
+    };
     let formats = [
         Format::Json,
         Format::Csv,

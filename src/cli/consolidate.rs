@@ -67,6 +67,11 @@ pub struct ConsolidateArgs {
     #[arg(long)]
     redact_contact: bool,
 
+    /// An earlier round (its output folder or round file): the Word report gets a section
+    /// "Förändringar sedan …" and the spreadsheet's answers a change column
+    #[arg(long, value_name = "OUT_OR_ROUND")]
+    previous: Option<PathBuf>,
+
     #[command(flatten)]
     schemas: SchemaArgs,
 }
@@ -116,6 +121,38 @@ pub(super) fn build_round(
     Ok((merge(subs, q, reg, &opts), problems))
 }
 
+/// A round to compare with (`compare`, `consolidate --previous`): a round file as
+/// `consolidate` writes it, or output folders and submission files merged as `consolidate`
+/// merges them (the round most of them name; expected, the registry's respondents of it). Also
+/// the number of files that could not be read. A round without a single form is refused.
+pub(super) fn read_round(
+    path: &Path,
+    flag: &str,
+    q: &Questionnaire,
+    reg: &Registry,
+) -> Result<(Round, usize), Failure> {
+    let shown = for_terminal(&path.display().to_string()).into_owned();
+    if path.is_file()
+        && let Some(round) = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Round>(&b).ok())
+    {
+        return Ok((round, 0));
+    }
+    let (round, problems) =
+        build_round(&[path.to_path_buf()], None, None, false, q, reg).map_err(|e| match e {
+            Failure::Usage(m) => Failure::Usage(format!("{flag}: {m}")),
+            e => e,
+        })?;
+    if round.submissions.is_empty() && round.unresolved.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{flag}: {shown} holds no round and no submissions: give an output folder of \
+             `blankett batch` or a round file of `blankett consolidate`"
+        )));
+    }
+    Ok((round, problems))
+}
+
 /// How to merge: `--round`, `--expected` and whether to leave the contact details out, checked.
 pub(super) fn round_options(
     round: Option<&str>,
@@ -162,7 +199,7 @@ pub(super) fn read_submissions(inputs: &[PathBuf]) -> Result<(Vec<Submission>, u
 
 /// The base the exports are named from: `-o` without an export's extension (`out/2022-T1.json`
 /// → `out/2022-T1`; `out/runda.v2` stays as it is). Its folder must exist.
-fn export_base(output: &Path) -> Result<PathBuf, Failure> {
+pub(super) fn export_base(output: &Path) -> Result<PathBuf, Failure> {
     let known = output
         .extension()
         .and_then(|x| x.to_str())
@@ -228,6 +265,15 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
         &reg,
     )?;
     let base = export_base(&args.output)?;
+    let (changes, problems_before) = match &args.previous {
+        Some(p) => {
+            let (previous, problems) = read_round(p, "--previous", &q, &reg)?;
+            let changes = blankett::compare_rounds(&previous, &round, &reg)
+                .map_err(|e| Failure::Usage(format!("--previous: {e}")))?;
+            (Some(changes), problems)
+        }
+        None => (None, 0),
+    };
     let written = blankett::write_exports(
         &round,
         &q,
@@ -235,11 +281,12 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
         &base,
         &blankett::ExportOptions {
             delimiter: args.delimiter as u8,
+            changes,
         },
     )
     .map_err(|e| io_failure(&base, "write the exports", io::Error::other(e.to_string())))?;
     eprintln!("consolidate: {}", summary(&round, &written));
-    Ok(if problems > 0 {
+    Ok(if problems + problems_before > 0 {
         EXIT_SOME_FAILED
     } else {
         EXIT_OK
@@ -270,7 +317,7 @@ fn summary(round: &Round, written: &[PathBuf]) -> String {
     )
 }
 
-fn parse_formats(list: &[String]) -> Result<Vec<blankett::Format>, Failure> {
+pub(super) fn parse_formats(list: &[String]) -> Result<Vec<blankett::Format>, Failure> {
     let mut out = Vec::new();
     for f in list {
         let f: blankett::Format = f

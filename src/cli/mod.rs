@@ -4,6 +4,7 @@
 
 mod assign;
 mod batch;
+mod compare;
 mod consolidate;
 mod convert;
 mod inspect;
@@ -75,6 +76,7 @@ enum Command {
     Batch(batch::BatchArgs),
     Watch(watch::WatchArgs),
     Consolidate(consolidate::ConsolidateArgs),
+    Compare(compare::CompareArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
     Sendout(sendout::SendoutArgs),
@@ -96,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => batch::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Consolidate(args) => consolidate::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
         Command::Sendout(args) => sendout::run(args),

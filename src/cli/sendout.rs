@@ -117,6 +117,7 @@ pub fn run(args: SendoutArgs) -> Result<u8, Failure> {
     let bar = progress_bar(sendout.forms.len());
     let csv = ExportOptions {
         delimiter: args.delimiter as u8,
+        ..Default::default()
     };
     sendout
         .write(&q, &args.out, (args.force, &csv), &|f| {

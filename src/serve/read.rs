@@ -259,7 +259,15 @@ async fn export(
     let (round, _) = merged(app, false).await?;
     let q = app.forms.config().questionnaire();
     let bytes = tokio::task::block_in_place(|| {
-        blankett::to_bytes(&round, q, format, &ExportOptions { delimiter })
+        blankett::to_bytes(
+            &round,
+            q,
+            format,
+            &ExportOptions {
+                delimiter,
+                ..Default::default()
+            },
+        )
     })
     .map_err(|e| Problem::internal(e.to_string()))?;
     let mut res = tagged(headers, bytes, media_type(format));
