@@ -12,7 +12,7 @@ pub(crate) const MARGIN: i32 = 1417;
 /// Style ids. Word and LibreOffice recognise the built-in styles by their names (`Title`,
 /// `heading 1`), whatever the id.
 pub(crate) const TITLE_STYLE: &str = "Title";
-pub(crate) const HEADING_STYLES: [&str; 2] = ["Heading1", "Heading2"];
+pub(crate) const HEADING_STYLES: [&str; 3] = ["Heading1", "Heading2", "Heading3"];
 
 /// The empty run properties docx-rs writes ahead of the properties the schema puts first
 /// (`w:pStyle`, `w:alias`) in every paragraph's, control's and style's properties.
@@ -33,7 +33,7 @@ pub(crate) fn a4(docx: Docx) -> Docx {
 
 // One run property per style: docx-rs writes run properties in its own order (`w:sz` before
 // `w:b`, `w:color`), not the schema's (ECMA-376 Part 1 §17.3.2.28), and Word ignores a property
-// out of its place.
+// out of its place. Where a style needs two, `order_run_properties` puts them in order.
 
 /// The title style (24 pt).
 pub(crate) fn title_style() -> Style {
@@ -45,11 +45,12 @@ pub(crate) fn title_style() -> Style {
         .size(48)
 }
 
-/// `heading 1` (16 pt) or `heading 2` (13 pt), by 0-based level, with room above it, the more
-/// the higher the heading (18 pt, 12 pt), so that it stands apart from the text before.
+/// `heading 1` (16 pt), `heading 2` (13 pt) or `heading 3` (12 pt, bold), by 0-based level, with
+/// room above it, the more the higher the heading (18 pt, 12 pt, 6 pt), so that it stands
+/// apart from the text before.
 pub(crate) fn heading_style(level: usize) -> Style {
-    let size = [32, 26][level];
-    Style::new(HEADING_STYLES[level], StyleType::Paragraph)
+    let size = [32, 26, 24][level];
+    let style = Style::new(HEADING_STYLES[level], StyleType::Paragraph)
         .name(format!("heading {}", level + 1))
         .based_on("Normal")
         .next("Normal")
@@ -60,7 +61,10 @@ pub(crate) fn heading_style(level: usize) -> Style {
             LineSpacing::new()
                 .before(360 - 120 * level as u32)
                 .after(120),
-        )
+        );
+    // A heading 3 is bold, to stand apart from the text at nearly its size
+    // ([`order_run_properties`] puts `w:b` where Word reads it).
+    if level == 2 { style.bold() } else { style }
 }
 
 /// The parts of the package docx-rs wrote, in its order, directory entries left out.
@@ -203,6 +207,46 @@ pub(crate) fn mark_header_rows(parts: &mut [(String, Vec<u8>)]) -> Result<(), St
     out.push_str(rest);
     parts[at].1 = out.into_bytes();
     Ok(())
+}
+
+/// Puts run properties where the schema orders them (ECMA-376 Part 1 §17.3.2.28) and docx-rs
+/// does not, in `word/document.xml` and `word/styles.xml`: `w:strike` ahead of `w:color` (a
+/// struck-through run in a colour), `w:b` ahead of `w:sz` (a bold style of its own size). Word
+/// ignores a property out of its place. Runs and styles with one property are left as they
+/// are.
+pub(crate) fn order_run_properties(parts: &mut [(String, Vec<u8>)]) -> Result<(), String> {
+    for name in ["word/document.xml", "word/styles.xml"] {
+        let (at, text) = part_text(parts, name)?;
+        let text = put_ahead(&text, "<w:strike />", "<w:color ");
+        let text = put_ahead(&text, "<w:b /><w:bCs />", "<w:szCs ");
+        let text = put_ahead(&text, "<w:b /><w:bCs />", "<w:sz ");
+        parts[at].1 = text.into_bytes();
+    }
+    Ok(())
+}
+
+/// `text` with each `element` that follows an empty element starting with `of` (and nothing
+/// between them) put ahead of it.
+fn put_ahead(text: &str, element: &str, of: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(element) {
+        let before = &rest[..i];
+        match before.rfind(of) {
+            Some(o) if before.ends_with("/>") && !before[o + 1..].contains('<') => {
+                out.push_str(&before[..o]);
+                out.push_str(element);
+                out.push_str(&before[o..]);
+            }
+            _ => {
+                out.push_str(before);
+                out.push_str(element);
+            }
+        }
+        rest = &rest[i + element.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Zips `parts` again: `[Content_Types].xml` first (Word and most readers expect it there),

@@ -313,19 +313,19 @@ fn link_target(target: &str) -> String {
 }
 
 /// Answer text on lines of its own: each line escaped, line breaks kept.
-fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     paragraph(text, &[])
 }
 
 /// Text for a heading: on one line, `#` escaped too (a closing `#` sequence would be dropped).
 /// What follows `## ` is no line start: a heading holds no lists or quotes.
-fn heading(text: &str) -> String {
+pub(crate) fn heading(text: &str) -> String {
     let one_line = clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
     escape_line(&one_line, false).replace('#', "\\#")
 }
 
 /// Text for a table cell: on one line (breaks as `<br>`), `|` escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     clean(text)
         .split('\n')
         .map(|l| escape_line(l.trim(), false).replace('|', "\\|"))
@@ -335,7 +335,7 @@ fn cell(text: &str) -> String {
 
 /// Escapes what Markdown would read as markup in one line of text. `line_start`: the text
 /// starts a line, where `#`, `>`, `- `, `+ `, `1. ` and `===` mean something too.
-fn escape_line(text: &str, line_start: bool) -> String {
+pub(crate) fn escape_line(text: &str, line_start: bool) -> String {
     let text = if line_start { text.trim_start() } else { text };
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();

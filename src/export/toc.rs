@@ -28,6 +28,9 @@ use crate::word_out;
 const HEADING_STYLE: &str = "TOCHeading";
 const ENTRY_STYLES: [&str; 2] = ["TOC1", "TOC2"];
 
+/// How many levels of headings the contents list (`heading 1` and `heading 2`).
+pub(super) const LEVELS: usize = 2;
+
 /// The heading over the entries.
 const TITLE: &str = "Innehåll";
 
@@ -60,7 +63,7 @@ pub(super) fn contents(
             .keep_next(true),
     ];
     let instruction = InstrToC::new()
-        .heading_styles_range(1, 2)
+        .heading_styles_range(1, LEVELS)
         .hyperlink()
         .hide_tab_and_page_numbers_in_webview();
     for (i, e) in entries.iter().enumerate() {

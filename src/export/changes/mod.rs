@@ -8,6 +8,7 @@
 
 mod docx;
 mod markdown;
+pub(in crate::export) mod words;
 mod xlsx;
 
 use std::path::{Path, PathBuf};

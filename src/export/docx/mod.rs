@@ -28,44 +28,32 @@
 //! dates are the round's `generatedAt`. The last line and the document properties say which
 //! program made it (`Skapad … med blankett 0.1.0.`, `Application`).
 
-use std::io::Cursor;
+mod builder;
+pub(in crate::export) mod changes;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, DocumentChild, Docx, Footer, HeightRule,
-    IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageNum, Paragraph, Run, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
-    TableCellMargins, TableRow, TextDirectionType, VAlignType, WidthType,
+    AlignmentType, Docx, HeightRule, LineSpacing, Run, Shading, Table, TableCell, TableRow,
+    TextDirectionType, VAlignType, WidthType,
 };
 
 use crate::compare::Comparison;
 use crate::model::{Block, NoteKind};
-use crate::output::Generator;
 use crate::round::{Round, RoundAnswer};
 use crate::schema::Questionnaire;
 use crate::submission::AnswerStatus;
 use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
-use crate::word_out::{self, HEADING_STYLES, MARGIN, PAGE, TITLE_STYLE};
+use crate::word_out::{PAGE, TITLE_STYLE};
 
 use super::ExportError;
 use super::grid::Grid;
 use super::text::{answer_note, area_heading, clean, made_at, made_by, value_sv};
-use super::toc;
 
-/// Style ids; Word and LibreOffice know the built-in styles by their names.
-const SUBTITLE_STYLE: &str = "Subtitle";
-/// Small text for the completeness table.
-const SMALL_STYLE: &str = "TableSmall";
+pub(in crate::export) use builder::Builder;
+use builder::{CELL_PADDING, TEXT_WIDTH, padded};
+pub(in crate::export) use builder::{SMALL_STYLE, SUBTITLE_STYLE};
 
-/// The bullet list's numbering (docx-rs defines numbering 1 itself).
-const BULLETS: usize = 2;
-
-/// The width of the text, in twentieths of a point.
-const TEXT_WIDTH: usize = (PAGE.0 as usize) - 2 * (MARGIN as usize);
 /// The completeness table's first column.
 const NAME_COLUMN: usize = 2600;
-/// Room inside table cells (twentieths of a point), top and bottom, left and right: without
-/// it LibreOffice sets the text against the borders.
-const CELL_PADDING: (usize, usize) = (40, 85);
 
 /// The Word report of a round.
 pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
@@ -73,110 +61,28 @@ pub fn to_docx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError>
 }
 
 /// The Word report of a round; with `changes`, a section on what changed since the earlier
-/// round compared.
+/// round compared, after the answers.
 pub(crate) fn report(
     round: &Round,
     q: &Questionnaire,
     changes: Option<&Comparison>,
 ) -> Result<Vec<u8>, ExportError> {
-    let _ = changes;
     let mut b = Builder::default();
-    let mut docx = b.document(round, q);
+    let docx = b.start(changes.is_some());
+    let docx = b.document(docx, round, q, changes);
     // The document's dates are the round's: the same round gives the same bytes.
-    if let Some(at) = made_at(round) {
-        let at = at.to_string();
-        docx = docx.created_at(&at).updated_at(&at);
-    }
-    let entries = std::mem::take(&mut b.headings);
-    let contents = toc::contents(&entries, || b.paragraph());
-    let at = b.contents_at;
-    docx.document.children.splice(
-        at..at,
-        contents
-            .into_iter()
-            .map(|p| DocumentChild::Paragraph(Box::new(p))),
-    );
-    let mut raw = Cursor::new(Vec::new());
-    docx.pack(&mut raw)
-        .map_err(|e| ExportError::Docx(e.to_string()))?;
-    repack(&raw.into_inner(), &clean(&super::text::title(round, q))).map_err(ExportError::Docx)
-}
-
-#[derive(Default)]
-struct Builder {
-    /// Paragraph ids (`w14:paraId`) are counted here: docx-rs draws them from a thread-local
-    /// counter that goes on from document to document.
-    paragraphs: u32,
-    /// The headings written, for the table of contents.
-    headings: Vec<toc::Entry>,
-    /// Where in the body the table of contents goes: after the title and its lines.
-    contents_at: usize,
+    b.finish(docx, made_at(round), &super::text::title(round, q))
 }
 
 impl Builder {
-    fn paragraph(&mut self) -> Paragraph {
-        self.paragraphs += 1;
-        Paragraph::new().id(format!("{:08X}", self.paragraphs))
-    }
-
-    /// A paragraph of text in a style: line breaks and tabs kept.
-    fn text(&mut self, style: Option<&str>, text: &str) -> Paragraph {
-        let p = self.paragraph().add_run(run(text));
-        match style {
-            Some(s) => p.style(s),
-            None => p,
-        }
-    }
-
-    /// A heading on one line, in a bookmark for its table-of-contents entry to link to.
-    fn heading(&mut self, level: usize, text: &str) -> Paragraph {
-        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let n = self.headings.len() + 1;
-        let bookmark = toc::bookmark(n);
-        let p = self
-            .paragraph()
-            .style(HEADING_STYLES[level])
-            .add_bookmark_start(n, &bookmark)
-            .add_run(run(&one_line))
-            .add_bookmark_end(n)
-            .keep_next(true);
-        self.headings.push(toc::Entry {
-            level,
-            text: one_line,
-            bookmark,
-        });
-        p
-    }
-
-    /// A respondent's name over its answer: bold, with room above, kept with the answer.
-    fn bold(&mut self, text: &str) -> Paragraph {
-        self.paragraph()
-            .add_run(Run::new().add_text(clean(text)).bold())
-            .line_spacing(LineSpacing::new().before(200).after(60))
-            .keep_next(true)
-    }
-
-    fn italic(&mut self, text: &str) -> Paragraph {
-        self.paragraph()
-            .add_run(Run::new().add_text(clean(text)).italic())
-    }
-
-    fn bullet(&mut self, text: &str, level: u8) -> Paragraph {
-        self.paragraph().add_run(run(text)).numbering(
-            NumberingId::new(BULLETS),
-            IndentLevel::new(usize::from(level.min(8))),
-        )
-    }
-
-    fn document(&mut self, round: &Round, q: &Questionnaire) -> Docx {
+    fn document(
+        &mut self,
+        mut docx: Docx,
+        round: &Round,
+        q: &Questionnaire,
+        changes: Option<&Comparison>,
+    ) -> Docx {
         let grid = Grid::new(round, q);
-        let mut docx = word_out::a4(styles(Docx::new()))
-            .default_size(22)
-            .default_line_spacing(LineSpacing::new().after(120))
-            .add_abstract_numbering(bullets())
-            .add_numbering(Numbering::new(BULLETS, BULLETS))
-            .footer(page_numbers());
-
         let p = self.text(Some(TITLE_STYLE), q.title.trim());
         docx = docx.add_paragraph(p);
         if let Some(r) = &round.round {
@@ -232,7 +138,9 @@ impl Builder {
                 docx = self.answers(docx, &super::text::shown_answers(q, question));
             }
         }
-
+        if let Some(c) = changes {
+            docx = changes::section(self, docx, c);
+        }
         self.closing(docx, round)
     }
 
@@ -337,37 +245,6 @@ impl Builder {
         docx
     }
 
-    /// A table of an answer, its columns sharing the text's width.
-    fn table(&mut self, rows: &[Vec<String>]) -> Option<Table> {
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        if width == 0 {
-            return None;
-        }
-        let column = TEXT_WIDTH / width;
-        let rows = rows
-            .iter()
-            .map(|row| {
-                let cells = (0..width)
-                    .map(|c| {
-                        let text = row.get(c).map_or("", String::as_str);
-                        let mut cell = TableCell::new().width(column, WidthType::Dxa);
-                        // A cell's paragraphs are joined with line breaks in the model.
-                        for line in text.split('\n') {
-                            cell = cell.add_paragraph(self.text(None, line));
-                        }
-                        cell
-                    })
-                    .collect();
-                TableRow::new(cells)
-            })
-            .collect();
-        Some(padded(
-            Table::new(rows)
-                .set_grid(vec![column; width])
-                .width(column * width, WidthType::Dxa),
-        ))
-    }
-
     /// The completeness table: a row per respondent, a column per question (its short label),
     /// each cell the status's mark on its colour.
     fn completeness(&mut self, grid: &Grid<'_>) -> Table {
@@ -432,12 +309,6 @@ impl Builder {
     }
 }
 
-/// A table with room inside its cells.
-fn padded(table: Table) -> Table {
-    let (v, h) = CELL_PADDING;
-    table.margins(TableCellMargins::new().margin(v, h, v, h))
-}
-
 /// The completeness table's question labels (8 pt bold) stand turned a quarter, bottom to top,
 /// in columns `column` wide: the header row must be tall enough for the longest label wrapped
 /// over the lines the column has room for. LibreOffice does not grow a row for turned text (it
@@ -486,107 +357,12 @@ fn fill(m: Mark) -> String {
     format!("{:06X}", m.colours().0)
 }
 
-/// A run of text: tabs as tabs, line breaks as line breaks (docx-rs drops a `\n` in text),
-/// nothing XML 1.0 cannot hold ([`clean`]: docx-rs writes text as it is, and Word refuses a
-/// `document.xml` holding U+FFFE or U+0001).
-fn run(text: &str) -> Run {
-    let text = clean(text);
-    let mut r = Run::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            r = r.add_break(BreakType::TextWrapping);
-        }
-        for (j, part) in line.split('\t').enumerate() {
-            if j > 0 {
-                r = r.add_tab();
-            }
-            if !part.is_empty() {
-                r = r.add_text(part);
-            }
-        }
-    }
-    r
-}
-
-/// A bulleted list, nine levels deep, indented as Word indents its own.
-fn bullets() -> AbstractNumbering {
-    let glyphs = ["•", "◦", "▪"];
-    (0..9).fold(AbstractNumbering::new(BULLETS), |a, level| {
-        let left = 720 * (level as i32 + 1);
-        a.add_level(
-            Level::new(
-                level,
-                Start::new(1),
-                NumberFormat::new("bullet"),
-                LevelText::new(glyphs[level % glyphs.len()]),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(left),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        )
-    })
-}
-
-/// The styles the report uses (see [`word_out`] on one run property each).
-fn styles(docx: Docx) -> Docx {
-    let docx = docx
-        .add_style(word_out::title_style())
-        .add_style(
-            Style::new(SUBTITLE_STYLE, StyleType::Paragraph)
-                .name("Subtitle")
-                .based_on("Normal")
-                .next("Normal")
-                .ui_priority(11)
-                .size(28),
-        )
-        .add_style(word_out::heading_style(0))
-        .add_style(word_out::heading_style(1))
-        .add_style(
-            Style::new(SMALL_STYLE, StyleType::Paragraph)
-                .name("Table Small")
-                .based_on("Normal")
-                .line_spacing(LineSpacing::new().before(0).after(0))
-                .size(16),
-        );
-    toc::styles(docx)
-}
-
-/// The footer: "Sida N" centred, so that a printed report can be put back in order.
-fn page_numbers() -> Footer {
-    Footer::new().add_paragraph(
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .add_run(Run::new().add_text("Sida "))
-            .add_page_num(PageNum::new()),
-    )
-}
-
-/// Zips the package docx-rs wrote again: without the empty run properties docx-rs puts ahead
-/// of `w:pStyle` in every paragraph's properties (out of the schema's order), with the title,
-/// the language and the program that wrote it in the document properties, content types
-/// first, fixed timestamps, no directory entries.
-fn repack(raw: &[u8], title: &str) -> Result<Vec<u8>, String> {
-    let mut parts = word_out::unpack(raw)?;
-    word_out::drop_empty_rpr(&mut parts, "word/document.xml")?;
-    word_out::drop_empty_rpr(&mut parts, "word/styles.xml")?;
-    word_out::set_font_and_language(&mut parts)?;
-    word_out::set_title(&mut parts, title)?;
-    word_out::set_application(&mut parts, &Generator::current().to_string())?;
-    word_out::mark_header_rows(&mut parts)?;
-    toc::update_fields_on_open(&mut parts)?;
-    word_out::pack(parts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::testing;
     use crate::word_out::EMPTY_RPR;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
     fn report(redact: bool) -> (Vec<u8>, crate::Document) {
         let round = testing::round(redact);
@@ -684,5 +460,64 @@ mod tests {
         assert!(a == b);
         let c = std::thread::spawn(|| report(false).0).join().unwrap();
         assert!(a == c);
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    }
+
+    #[test]
+    fn with_changes_the_report_says_after_the_answers_what_changed_since_the_earlier_round() {
+        let round = crate::compare::testing::after();
+        let q = Questionnaire::builtin();
+        let plain = to_docx(&round, &q).unwrap();
+        assert!(!part(&plain, "word/document.xml").contains("Förändringar"));
+        assert!(!part(&plain, "word/styles.xml").contains("heading 3"));
+
+        let bytes = super::report(&round, &q, Some(&crate::compare::testing::sample())).unwrap();
+        let xml = part(&bytes, "word/document.xml");
+        // The heading, and its entry in the table of contents before it.
+        assert_eq!(
+            xml.matches("Förändringar sedan 2023-T1").count(),
+            2,
+            "{xml}"
+        );
+        let section = xml.rfind("Förändringar sedan 2023-T1").unwrap();
+        // The last question heads the last answers, then the last changes.
+        let last_question: Vec<usize> = xml
+            .match_indices("Övriga upplysningar")
+            .map(|(i, _)| i)
+            .collect();
+        let n = last_question.len();
+        let not_submitted = xml.rfind(NOT_SUBMITTED_HEADING).unwrap();
+        assert!(last_question[n - 2] < section && section < last_question[n - 1]);
+        assert!(section < not_submitted);
+        assert!(xml[section..].contains("<w:strike />"));
+        assert!(xml[section..].contains(r#"<w:pStyle w:val="Heading3" />"#));
+        assert!(part(&bytes, "word/styles.xml").contains(r#"<w:name w:val="heading 3" />"#));
+        let doc = crate::read_bytes(bytes, Some("rapport.docx")).unwrap();
+        assert!(
+            doc.text()
+                .contains("Vi har träffat 12 15 företag under våren. hösten.")
+        );
+    }
+
+    /// Writes the sample's round report with its changes to `$BLANKETT_WRITE_SAMPLE_DOCX` to
+    /// look at: `cargo test --lib write_the_sample_report -- --ignored`.
+    #[test]
+    #[ignore = "writes a file to look at"]
+    fn write_the_sample_report() {
+        let path = std::env::var("BLANKETT_WRITE_SAMPLE_DOCX")
+            .unwrap_or_else(|_| "/tmp/rapport-med-forandringar.docx".into());
+        let round = crate::compare::testing::after();
+        let changes = crate::compare::testing::sample();
+        let bytes = super::report(&round, &Questionnaire::builtin(), Some(&changes)).unwrap();
+        std::fs::write(path, bytes).unwrap();
     }
 }

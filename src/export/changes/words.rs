@@ -1,0 +1,347 @@
+//! The words the Markdown and the Word document of a comparison share (and the round's Word
+//! report in its section on changes): the title, the summary, what became of a respondent,
+//! which answers a question lists and what it says of the rest. How each format marks the
+//! removed and added words is its own.
+
+use crate::compare::{
+    AnswerChange, ChangeStatus, ChangedQuestion, Comparison, DiffOp, DiffPart, Named, Presence,
+    RespondentChange, Side,
+};
+use crate::export::text::clean;
+
+/// The round a side is, or how to speak of it when it is not known.
+fn round_of(side: &Side, unknown: &str) -> String {
+    side.round
+        .map_or_else(|| unknown.to_owned(), |r| r.to_string())
+}
+
+/// The earlier round: `2022-T1`, or `förra omgången`.
+pub(crate) fn before_round(c: &Comparison) -> String {
+    round_of(&c.before, "förra omgången")
+}
+
+/// The later round: `2022-T2`, or `denna omgång`.
+pub(crate) fn after_round(c: &Comparison) -> String {
+    round_of(&c.after, "denna omgång")
+}
+
+/// The comparison's title: `Förändringar 2022-T1 → 2022-T2`.
+pub(crate) fn title(c: &Comparison) -> String {
+    format!(
+        "Förändringar {} → {}",
+        round_of(&c.before, "?"),
+        round_of(&c.after, "?")
+    )
+}
+
+/// The heading of the round report's section: `Förändringar sedan 2022-T1`.
+pub(crate) fn since(c: &Comparison) -> String {
+    format!("Förändringar sedan {}", before_round(c))
+}
+
+/// Which questionnaire, and how many forms of each round were compared.
+pub(crate) fn intro(c: &Comparison) -> String {
+    let q = &c.questionnaire;
+    let version = if q.previous_version == q.version {
+        format!("version {}", q.version)
+    } else {
+        format!(
+            "version {} (i {}: {})",
+            q.version,
+            before_round(c),
+            q.previous_version
+        )
+    };
+    format!(
+        "Enkät {}, {version}. {} formulär i {} jämförs med {} i {}.",
+        q.id,
+        c.before.submissions,
+        before_round(c),
+        c.after.submissions,
+        after_round(c)
+    )
+}
+
+/// The summary's lines: how many answers of each status, then how many respondents are in
+/// both rounds, appeared and disappeared.
+pub(crate) fn summary_rows(c: &Comparison) -> Vec<(&'static str, usize)> {
+    let s = &c.summary;
+    let mut rows: Vec<(&'static str, usize)> = ChangeStatus::ALL
+        .iter()
+        .map(|st| (st.label(), s.of(*st)))
+        .collect();
+    rows.extend([
+        ("Nämnder/bolag i båda omgångarna", s.in_both),
+        ("Tillkomna", s.appeared),
+        ("Försvunna", s.disappeared),
+    ]);
+    rows
+}
+
+/// What the summary says of the forms whose respondent is unknown, when there are any.
+pub(crate) fn unknown_forms(c: &Comparison) -> Option<String> {
+    let part = |n: usize, round: String| (n > 0).then(|| format!("{n} i {round}"));
+    let parts: Vec<String> = [
+        part(c.before.unresolved, before_round(c)),
+        part(c.after.unresolved, after_round(c)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Formulär med okänd avsändare jämförs inte: {}.",
+            parts.join(", ")
+        )
+    })
+}
+
+/// The heading over the respondents who appeared, disappeared or were renamed.
+pub(crate) const RESPONDENTS_HEADING: &str = "Tillkomna och försvunna";
+
+/// The respondents whose presence changed between the rounds (appeared, disappeared,
+/// renamed), each with what became of it.
+pub(crate) fn presence_changes(c: &Comparison) -> Vec<(&RespondentChange, String)> {
+    c.respondents
+        .iter()
+        .filter_map(|r| Some((r, presence(c, r)?)))
+        .collect()
+}
+
+/// What became of a respondent between the rounds; `None` when it has a form in both under
+/// one name.
+fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
+    let (before, after) = (before_round(c), after_round(c));
+    let mut says = match r.presence {
+        Presence::Both => return None,
+        Presence::Renamed => {
+            let old = r.previous.as_ref().map_or(r.id.as_str(), |p| &p.label);
+            return Some(format!(
+                "Hette {old} i {before}; svaren jämförs över namnbytet."
+            ));
+        }
+        Presence::Appeared => {
+            let mut s = format!("Ny i {after}");
+            if !r.predecessors.is_empty() {
+                s += &format!(", tog över efter {}", names(&r.predecessors));
+            }
+            s
+        }
+        Presence::Disappeared => {
+            let mut s = format!("Finns inte i {after}");
+            if !r.successors.is_empty() {
+                s += &format!(", gick upp i {}", names(&r.successors));
+            }
+            s
+        }
+    };
+    if r.missing_in_other {
+        let other = match r.presence {
+            Presence::Disappeared => &after,
+            _ => &before,
+        };
+        says += &format!("; väntades i {other} men lämnade inget");
+    }
+    says.push('.');
+    Some(says)
+}
+
+/// Names as Swedish lists them: `A`, `A och B`, `A, B och C`.
+fn names(named: &[Named]) -> String {
+    let labels: Vec<&str> = named.iter().map(|n| n.label.as_str()).collect();
+    match labels.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
+    }
+}
+
+/// The answers a question lists: the new, changed and removed ones, in the respondents' order.
+pub(crate) fn listed(q: &ChangedQuestion) -> impl Iterator<Item = &AnswerChange> {
+    q.answers.iter().filter(|a| {
+        matches!(
+            a.status,
+            ChangeStatus::New | ChangeStatus::Changed | ChangeStatus::Removed
+        )
+    })
+}
+
+/// What a question says of the answers it does not list: how many are unchanged (and of them
+/// returned as prefilled), or that nothing changed or nobody answered; `None` when there is
+/// nothing to say.
+pub(crate) fn rest_of(q: &ChangedQuestion) -> Option<String> {
+    let unchanged = q
+        .answers
+        .iter()
+        .filter(|a| a.status == ChangeStatus::Unchanged);
+    let carried = unchanged.clone().filter(|a| a.carried_over).count();
+    let unchanged = unchanged.count();
+    let none_listed = listed(q).next().is_none();
+    let mut says = match (unchanged, none_listed) {
+        (0, true) => return Some("Obesvarad i båda omgångarna.".into()),
+        (0, false) => return None,
+        (1, true) => "Inga förändringar: 1 oförändrat svar".to_owned(),
+        (n, true) => format!("Inga förändringar: {n} oförändrade svar"),
+        (n, false) => format!("Oförändrade svar: {n}"),
+    };
+    match carried {
+        0 => {}
+        1 => says += " (1 återlämnat som förifyllt)",
+        n => says += &format!(" ({n} återlämnade som förifyllda)"),
+    }
+    says.push('.');
+    Some(says)
+}
+
+/// A line of a changed answer as the reports mark it: pieces in both answers (`Same`, white
+/// space included) and words removed or added, which never start or end with white space (a
+/// mark on a space reads as a mark on nothing, and Markdown's `**` must touch a word to
+/// count). Words removed right before words added are kept apart by a space. A line break
+/// inside a changed piece ends the line: each format closes its marks there and opens them
+/// again on the next.
+pub(crate) type MarkedLine = Vec<(DiffOp, String)>;
+
+/// A changed answer's word difference, line by line, [cleaned](clean); lines with nothing on
+/// them left out.
+pub(crate) fn marked_lines(diff: &[DiffPart]) -> Vec<MarkedLine> {
+    let mut lines: Vec<MarkedLine> = vec![Vec::new()];
+    for part in diff {
+        let text = clean(&part.text);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            let current = lines.last_mut().expect("one line at least");
+            mark(current, part.op, line);
+        }
+    }
+    lines.retain(|l| l.iter().any(|(_, t)| !t.trim().is_empty()));
+    lines
+}
+
+/// Adds a piece to a line: a changed one with its white space outside the mark.
+fn mark(line: &mut MarkedLine, op: DiffOp, text: &str) {
+    let words = text.trim();
+    if op == DiffOp::Same || words.is_empty() {
+        plain(line, text);
+        return;
+    }
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let trail = &text[text.trim_end().len()..];
+    plain(line, lead);
+    if lead.is_empty() && matches!(line.last(), Some((o, _)) if *o != DiffOp::Same) {
+        plain(line, " ");
+    }
+    line.push((op, words.to_owned()));
+    plain(line, trail);
+}
+
+/// Adds text in both answers to a line.
+fn plain(line: &mut MarkedLine, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match line.last_mut() {
+        Some((DiffOp::Same, t)) => t.push_str(text),
+        _ => line.push((DiffOp::Same, text.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::testing::sample;
+
+    fn presence_of(c: &Comparison, id: &str) -> Option<String> {
+        presence(c, c.respondents.iter().find(|r| r.id == id).unwrap())
+    }
+
+    #[test]
+    fn a_respondent_s_presence_says_mergers_renamings_and_forms_not_sent() {
+        let c = sample();
+        assert_eq!(
+            presence_of(&c, "norra-innerstaden-sdn").unwrap(),
+            "Ny i 2023-T2, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd."
+        );
+        assert_eq!(
+            presence_of(&c, "ostermalm-sdn").unwrap(),
+            "Finns inte i 2023-T2, gick upp i Norra innerstadens stadsdelsnämnd."
+        );
+        assert_eq!(
+            presence_of(&c, "bromma-sdn").unwrap(),
+            "Ny i 2023-T2; väntades i 2023-T1 men lämnade inget."
+        );
+        assert_eq!(
+            presence_of(&c, "nya-sdn").unwrap(),
+            "Hette Gamla stadsdelsnämnden i 2023-T1; svaren jämförs över namnbytet."
+        );
+        assert_eq!(presence_of(&c, "farsta-sdn"), None);
+        assert_eq!(presence_changes(&c).len(), 5);
+    }
+
+    #[test]
+    fn a_question_counts_what_it_does_not_list() {
+        let c = sample();
+        let question = |id: &str| {
+            c.areas
+                .iter()
+                .flat_map(|a| &a.questions)
+                .find(|q| q.question_id == id)
+                .unwrap()
+        };
+        let q = question("vaxla-upp-stockholm");
+        assert_eq!(listed(q).count(), 0);
+        assert_eq!(
+            rest_of(q).unwrap(),
+            "Inga förändringar: 1 oförändrat svar (1 återlämnat som förifyllt)."
+        );
+        let q = question("samverkan-lokalt-naringsliv");
+        assert!(listed(q).all(|a| a.status != ChangeStatus::Unchanged));
+        assert_eq!(rest_of(q).unwrap(), "Oförändrade svar: 1.");
+        assert_eq!(
+            rest_of(question("sbr-hallbar-tillvaxt")).unwrap(),
+            "Obesvarad i båda omgångarna."
+        );
+        assert_eq!(
+            unknown_forms(&c).unwrap(),
+            "Formulär med okänd avsändare jämförs inte: 1 i 2023-T2."
+        );
+    }
+
+    #[test]
+    fn marks_wrap_words_not_spaces_and_end_with_each_line() {
+        let part = |op, text: &str| DiffPart {
+            op,
+            text: text.into(),
+        };
+        let lines = marked_lines(&[
+            part(DiffOp::Same, "Vi har "),
+            part(DiffOp::Removed, "12 "),
+            part(DiffOp::Added, "15\nnya "),
+            part(DiffOp::Same, "rader."),
+        ]);
+        let same = |t: &str| (DiffOp::Same, t.to_owned());
+        assert_eq!(
+            lines,
+            [
+                vec![
+                    same("Vi har "),
+                    (DiffOp::Removed, "12".into()),
+                    same(" "),
+                    (DiffOp::Added, "15".into())
+                ],
+                vec![(DiffOp::Added, "nya".into()), same(" rader.")],
+            ]
+        );
+        // Removed and added words that touch get a space between them.
+        let lines = marked_lines(&[part(DiffOp::Removed, "a"), part(DiffOp::Added, "b")]);
+        assert_eq!(
+            lines,
+            [vec![
+                (DiffOp::Removed, "a".into()),
+                same(" "),
+                (DiffOp::Added, "b".into())
+            ]]
+        );
+    }
+}
