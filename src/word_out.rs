@@ -45,7 +45,7 @@ pub(crate) fn title_style() -> Style {
         .size(48)
 }
 
-/// `heading 1` (16 pt), `heading 2` (13 pt) or `heading 3` (12 pt, bold), by 0-based level, with
+/// `heading 1` (16 pt), `heading 2` (13 pt) or `heading 3` (12 pt, italic), by 0-based level, with
 /// room above it, the more the higher the heading (18 pt, 12 pt, 6 pt), so that it stands
 /// apart from the text before.
 pub(crate) fn heading_style(level: usize) -> Style {
@@ -62,9 +62,9 @@ pub(crate) fn heading_style(level: usize) -> Style {
                 .before(360 - 120 * level as u32)
                 .after(120),
         );
-    // A heading 3 is bold, to stand apart from the text at nearly its size
-    // ([`order_run_properties`] puts `w:b` where Word reads it).
-    if level == 2 { style.bold() } else { style }
+    // A heading 3 is italic, to stand apart from the text at nearly its size and from the
+    // names in bold under it ([`order_run_properties`] puts `w:i` where Word reads it).
+    if level == 2 { style.italic() } else { style }
 }
 
 /// The parts of the package docx-rs wrote, in its order, directory entries left out.
@@ -211,15 +211,15 @@ pub(crate) fn mark_header_rows(parts: &mut [(String, Vec<u8>)]) -> Result<(), St
 
 /// Puts run properties where the schema orders them (ECMA-376 Part 1 §17.3.2.28) and docx-rs
 /// does not, in `word/document.xml` and `word/styles.xml`: `w:strike` ahead of `w:color` (a
-/// struck-through run in a colour), `w:b` ahead of `w:sz` (a bold style of its own size). Word
+/// struck-through run in a colour), `w:i` ahead of `w:sz` (an italic style of its own size). Word
 /// ignores a property out of its place. Runs and styles with one property are left as they
 /// are.
 pub(crate) fn order_run_properties(parts: &mut [(String, Vec<u8>)]) -> Result<(), String> {
     for name in ["word/document.xml", "word/styles.xml"] {
         let (at, text) = part_text(parts, name)?;
         let text = put_ahead(&text, "<w:strike />", "<w:color ");
-        let text = put_ahead(&text, "<w:b /><w:bCs />", "<w:szCs ");
-        let text = put_ahead(&text, "<w:b /><w:bCs />", "<w:sz ");
+        let text = put_ahead(&text, "<w:i /><w:iCs />", "<w:szCs ");
+        let text = put_ahead(&text, "<w:i /><w:iCs />", "<w:sz ");
         parts[at].1 = text.into_bytes();
     }
     Ok(())
@@ -272,4 +272,25 @@ pub(crate) fn pack(mut parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String>
         .finish()
         .map_err(|e| format!("cannot finish the zip: {e}"))?;
     Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_property_is_put_ahead_only_of_the_element_right_before_it() {
+        let rpr = r#"<w:rPr><w:color w:val="A00000" /><w:strike /></w:rPr>"#;
+        assert_eq!(
+            put_ahead(rpr, "<w:strike />", "<w:color "),
+            r#"<w:rPr><w:strike /><w:color w:val="A00000" /></w:rPr>"#
+        );
+        // Something else between them, or no colour: left as it is.
+        for rpr in [
+            r#"<w:rPr><w:color w:val="A00000" /><w:b /><w:strike /></w:rPr>"#,
+            "<w:rPr><w:strike /></w:rPr>",
+        ] {
+            assert_eq!(put_ahead(rpr, "<w:strike />", "<w:color "), rpr);
+        }
+    }
 }

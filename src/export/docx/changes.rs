@@ -36,8 +36,8 @@ const ADDED_COLOUR: &str = "1F4E99";
 
 /// The summary table's columns: what, how many.
 const SUMMARY_COLUMNS: [usize; 2] = [4400, 1100];
-/// How far a quoted answer (a new or removed one) stands in from the text.
-const QUOTE_INDENT: i32 = 360;
+/// How far an answer stands in from its respondent's name.
+const ANSWER_INDENT: i32 = 360;
 
 /// The heading over the counts.
 pub(in crate::export) const SUMMARY_HEADING: &str = "Sammanfattning";
@@ -162,7 +162,8 @@ fn question(b: &mut Builder, mut docx: Docx, q: &ChangedQuestion) -> Docx {
     docx
 }
 
-/// A changed answer with its words marked, line by line; a new or removed one set in.
+/// A changed answer with its words marked, line by line; a new or removed one as it is; set
+/// in under the name.
 fn answer(b: &mut Builder, a: &AnswerChange) -> Paragraph {
     let quoted = match a.status {
         ChangeStatus::Changed => None,
@@ -170,11 +171,14 @@ fn answer(b: &mut Builder, a: &AnswerChange) -> Paragraph {
         _ => Some(a.after.as_deref()),
     };
     if let Some(text) = quoted {
-        return b
-            .text(None, text.unwrap_or_default())
-            .indent(Some(QUOTE_INDENT), None, None, None);
+        return b.text(None, text.unwrap_or_default()).indent(
+            Some(ANSWER_INDENT),
+            None,
+            None,
+            None,
+        );
     }
-    let mut p = b.paragraph();
+    let mut p = b.paragraph().indent(Some(ANSWER_INDENT), None, None, None);
     for (i, line) in words::marked_lines(&a.diff).iter().enumerate() {
         if i > 0 {
             p = p.add_run(Run::new().add_break(BreakType::TextWrapping));

@@ -500,7 +500,13 @@ mod tests {
         assert!(section < not_submitted);
         assert!(xml[section..].contains("<w:strike />"));
         assert!(xml[section..].contains(r#"<w:pStyle w:val="Heading3" />"#));
-        assert!(part(&bytes, "word/styles.xml").contains(r#"<w:name w:val="heading 3" />"#));
+        let styles = part(&bytes, "word/styles.xml");
+        assert!(styles.contains(r#"<w:name w:val="heading 3" />"#));
+        // Italic ahead of the size, where Word reads it.
+        assert!(
+            styles.contains(r#"<w:i /><w:iCs /><w:sz w:val="24" />"#),
+            "{styles}"
+        );
         let doc = crate::read_bytes(bytes, Some("rapport.docx")).unwrap();
         assert!(
             doc.text()
