@@ -44,7 +44,9 @@ pub struct Comparison {
     pub before: Side,
     /// The later round.
     pub after: Side,
-    /// How many answers and respondents of each kind.
+    /// How many respondents of each kind, and how many answers of each kind among the
+    /// respondents with a form in both rounds: one that appeared or disappeared has its own
+    /// counts in `respondents`, and its answers in `areas`, but it rewrote nothing.
     pub summary: Summary,
     /// Every respondent with a form in either round, in the later round's order, then those
     /// only in the earlier one.
@@ -283,9 +285,11 @@ pub fn compare_rounds(
     let areas = answers::areas(before, after, &mut respondents);
     let mut summary = Summary::default();
     for r in &respondents {
-        summary.add(&r.counts);
         match r.presence {
-            Presence::Both | Presence::Renamed => summary.in_both += 1,
+            Presence::Both | Presence::Renamed => {
+                summary.in_both += 1;
+                summary.add(&r.counts);
+            }
             Presence::Appeared => summary.appeared += 1,
             Presence::Disappeared => summary.disappeared += 1,
         }
@@ -459,9 +463,21 @@ mod tests {
         let c = sample();
         let s = &c.summary;
         assert_eq!((s.in_both, s.appeared, s.disappeared), (3, 2, 2));
+        // The answers of the three in both rounds; the others' in their own counts.
         let answers: usize = ChangeStatus::ALL.iter().map(|st| s.of(*st)).sum();
         let questions: usize = c.areas.iter().map(|a| a.questions.len()).sum();
-        assert_eq!(answers, questions * c.respondents.len());
+        assert_eq!(answers, questions * 3);
+        let all: usize = c
+            .respondents
+            .iter()
+            .map(|r| {
+                ChangeStatus::ALL
+                    .iter()
+                    .map(|st| r.counts.of(*st))
+                    .sum::<usize>()
+            })
+            .sum();
+        assert_eq!(all, questions * c.respondents.len());
         assert!(
             c.areas
                 .iter()
