@@ -150,6 +150,12 @@ pub struct RespondentChange {
     pub predecessors: Vec<Named>,
     /// When it disappeared: the registry's respondents that took over from it.
     pub successors: Vec<Named>,
+    /// When it appeared: its first day in the registry (`validFrom`), when that lies after the
+    /// earlier round's end (it did not exist then); `null` otherwise.
+    pub started: Option<String>,
+    /// When it disappeared: its last day in the registry (`validTo`), when that lies before the
+    /// later round's end (it no longer exists); `null` otherwise.
+    pub ended: Option<String>,
     /// Its form in the earlier round.
     pub before: Option<SourceSummary>,
     /// Its form in the later round.
@@ -429,7 +435,9 @@ mod tests {
         let ids: Vec<&str> = merged.predecessors.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["norrmalm-sdn", "ostermalm-sdn"]);
         assert_eq!(merged.predecessors[1].label, "Östermalms stadsdelsnämnd");
+        assert_eq!(merged.started.as_deref(), Some("2023-07-01"));
         let ended = respondent(&c, "ostermalm-sdn");
+        assert_eq!(ended.ended.as_deref(), Some("2023-06-30"));
         assert_eq!(ended.successors[0].id, "norra-innerstaden-sdn");
         assert_eq!(
             ended.successors[0].label,
@@ -438,6 +446,8 @@ mod tests {
         assert!(!ended.missing_in_other);
         // Bromma was expected before and sent nothing then.
         assert!(respondent(&c, "bromma-sdn").missing_in_other);
+        // Bromma existed in the earlier round: no start between the rounds.
+        assert_eq!(respondent(&c, "bromma-sdn").started, None);
         assert_eq!(
             change(&c, "bromma-sdn", "samverkan-lokalt-naringsliv").status,
             ChangeStatus::New
