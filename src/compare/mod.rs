@@ -4,10 +4,11 @@
 //! rounds, with the registry's mergers and renamings between them.
 //!
 //! ```no_run
-//! # use blankett::{Registry, Round, compare_rounds};
+//! # use blankett::{CompareError, Registry, Round, compare_rounds};
 //! # let (t1, t2, reg): (Round, Round, Registry) = todo!();
-//! let changes = compare_rounds(&t1, &t2, &reg);
+//! let changes = compare_rounds(&t1, &t2, &reg)?;
 //! println!("{} answers changed", changes.summary.changed);
+//! # Ok::<(), CompareError>(())
 //! ```
 //!
 //! A comparison knows only the two [`Round`]s and the registry, never Word forms: `answers` pairs
