@@ -319,7 +319,7 @@ fn respondents(
     let mut columns: Vec<(&str, usize)> = vec![
         ("Nämnd/bolag", 30),
         ("Id", 22),
-        ("Omgångar", 40),
+        ("Omgångar", 48),
         (&before, 24),
         (&after, 24),
     ];
@@ -358,9 +358,10 @@ fn respondents(
     Ok(())
 }
 
-/// Whether a respondent is in both rounds, in Swedish: `i båda`, `bytt namn från …`, `ny (tog
-/// över efter …)`, `försvunnen (uppgick i …)`; one that was expected in the round it has no form
-/// in `väntades i 2023-T1 men lämnade inget`.
+/// Whether a respondent is in both rounds, in Swedish: `i båda`, `bytt namn från …`, `ny från
+/// 2023-07-01 (tog över efter …)`, `försvunnen efter 2023-06-30 (uppgick i …)` (the registry's
+/// dates, when they fall between the rounds); one that was expected in the round it has no
+/// form in `väntades i 2023-T1 men lämnade inget`.
 fn presence_sv(r: &RespondentChange, rounds: &Rounds) -> String {
     let (base, others) = match r.presence {
         Presence::Both => return "i båda".to_owned(),
@@ -374,12 +375,18 @@ fn presence_sv(r: &RespondentChange, rounds: &Rounds) -> String {
             format!("väntades i {} men lämnade inget", rounds.before),
             &r.predecessors,
         ),
-        Presence::Appeared => ("ny".to_owned(), &r.predecessors),
+        Presence::Appeared => match &r.started {
+            Some(day) => (format!("ny från {day}"), &r.predecessors),
+            None => ("ny".to_owned(), &r.predecessors),
+        },
         Presence::Disappeared if r.missing_in_other => (
             format!("väntades i {} men lämnade inget", rounds.after),
             &r.successors,
         ),
-        Presence::Disappeared => ("försvunnen".to_owned(), &r.successors),
+        Presence::Disappeared => match &r.ended {
+            Some(day) => (format!("försvunnen efter {day}"), &r.successors),
+            None => ("försvunnen".to_owned(), &r.successors),
+        },
     };
     if others.is_empty() {
         return base;

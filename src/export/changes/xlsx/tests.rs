@@ -208,11 +208,11 @@ fn the_respondents_sheet_says_who_is_in_both_rounds_and_counts_their_answers() {
     assert_eq!(of("nya-sdn")[2], "bytt namn från Gamla stadsdelsnämnden");
     assert_eq!(
         of("norra-innerstaden-sdn")[2],
-        "ny (tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd)"
+        "ny från 2023-07-01 (tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd)"
     );
     assert_eq!(
         of("ostermalm-sdn")[2],
-        "försvunnen (uppgick i Norra innerstadens stadsdelsnämnd)"
+        "försvunnen efter 2023-06-30 (uppgick i Norra innerstadens stadsdelsnämnd)"
     );
     assert_eq!(of("bromma-sdn")[2], "väntades i 2023-T1 men lämnade inget");
     assert_eq!(
