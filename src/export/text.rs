@@ -89,8 +89,13 @@ pub(crate) fn answer_note(m: Mark) -> String {
 /// 2022-05-02 kl. 08.30 UTC med blankett 0.1.0.`, the time as Swedish text writes it), so that a
 /// printed report can be matched with the round file it came from.
 pub(crate) fn made_by(round: &Round) -> String {
+    made_by_at(made_at(round))
+}
+
+/// The line that closes a report made at `at` (see [`made_by`]).
+pub(crate) fn made_by_at(at: Option<jiff::Timestamp>) -> String {
     let generator = Generator::current();
-    match made_at(round) {
+    match at {
         Some(at) => format!(
             "Skapad {} med {generator}.",
             at.strftime("%Y-%m-%d kl. %H.%M UTC")
