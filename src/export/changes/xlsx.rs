@@ -88,7 +88,7 @@ impl Rounds {
 fn meaning(s: ChangeStatus, rounds: &Rounds) -> String {
     match s {
         ChangeStatus::New => format!(
-            "Besvarad i {}, inte i {} (inget formulär då, eller frågan obesvarad).",
+            "Besvarad i {}, inte i {} (frågan obesvarad eller inte med då).",
             rounds.after, rounds.before
         ),
         ChangeStatus::Changed => {
@@ -99,7 +99,7 @@ fn meaning(s: ChangeStatus, rounds: &Rounds) -> String {
             "Besvarad i båda med samma text (mellanslag och radbrytningar räknas inte).".to_owned()
         }
         ChangeStatus::Removed => format!(
-            "Besvarad i {}, inte i {} (inget formulär nu, eller frågan obesvarad).",
+            "Besvarad i {}, inte i {} (frågan obesvarad eller inte med nu).",
             rounds.before, rounds.after
         ),
         ChangeStatus::Unanswered => "Obesvarad i båda omgångarna.".to_owned(),
@@ -143,6 +143,15 @@ fn summary(
         ws.write_number_with_format(r, 1, c.summary.of(s) as f64, &f.text)?;
         ws.write_string_with_format(r, 2, meaning(s, rounds), &f.wrap)?;
     }
+    // The counts are those of the respondents in both rounds: one that came or went rewrote
+    // nothing, though its rows in "Förändringar" read as new or removed.
+    r += 1;
+    ws.write_string(
+        r,
+        0,
+        "Antalen gäller de svarande som finns i båda omgångarna. Den som är ny eller har \
+         försvunnit har sina svar som Nytt svar eller Borttaget i fliken Förändringar.",
+    )?;
 
     r += 2;
     table_head(ws, r, ["Svarande", "Antal", ""], f)?;
