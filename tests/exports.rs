@@ -1040,3 +1040,57 @@ fn the_spreadsheet_prints_the_completeness_sheet_on_one_page_and_answers_whole()
     }
     assert!(checked >= 10, "only {checked} short lines to check");
 }
+
+#[test]
+fn compare_writes_a_workbook_with_a_row_per_respondent_and_question_and_what_changed() {
+    let (before, _) = the_round();
+    let mut after = before.clone();
+    after.round = "2022-T2".parse().ok();
+    let edited = after
+        .areas
+        .iter_mut()
+        .flat_map(|a| &mut a.questions)
+        .flat_map(|q| q.answers.iter_mut().map(|a| (q.question_id.clone(), a)))
+        .find(|(_, a)| a.respondent_id.is_some() && !a.text.trim().is_empty())
+        .map(|(q, a)| {
+            a.text.push_str(" Och ett tillägg.");
+            (q, a.label.clone(), a.text.clone())
+        })
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, round: &Round| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(round).unwrap()).unwrap();
+        path
+    };
+    let (a, b) = (write("t1.json", &before), write("t2.json", &after));
+    crate::common::blankett()
+        .arg("compare")
+        .args([&a, &b])
+        .arg("-o")
+        .arg(dir.path().join("jmf"))
+        .args(["--format", "xlsx"])
+        .assert()
+        .success();
+    let bytes = std::fs::read(dir.path().join("jmf.xlsx")).unwrap();
+    let wb = workbook(&bytes);
+    let names: Vec<&str> = wb.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Sammanfattning", "Förändringar", "Svarande"]);
+    let rows = sheet(&wb, "Förändringar");
+    assert_eq!(at(rows, 0, 5), "Svar 2022-T1");
+    assert_eq!(at(rows, 0, 6), "Svar 2022-T2");
+    let changed: Vec<u32> = (1..=rows.len() as u32)
+        .filter(|r| at(rows, *r, 4) == "Ändrat")
+        .collect();
+    assert_eq!(changed.len(), 1, "only the edited answer changed");
+    let r = changed[0];
+    assert_eq!(
+        (at(rows, r, 1), at(rows, r, 3)),
+        (edited.0.as_str(), edited.1.as_str())
+    );
+    assert_eq!(at(rows, r, 6), edited.2);
+    assert_eq!(
+        at(rows, r, 7),
+        format!("{} Och ett tillägg.", at(rows, r, 5))
+    );
+}

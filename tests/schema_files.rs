@@ -65,6 +65,7 @@ fn the_schemas_are_draft_2020_12_schemas() {
         "index.schema.json",
         "status.schema.json",
         "assignments.schema.json",
+        "compare.schema.json",
     ] {
         let schema = read_json(name);
         assert_eq!(
@@ -115,6 +116,7 @@ fn every_property_is_described() {
         "registry.schema.json",
         "submission.schema.json",
         "assignments.schema.json",
+        "compare.schema.json",
     ] {
         let mut missing = Vec::new();
         walk("", &read_json(name), &mut missing);

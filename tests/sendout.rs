@@ -1,12 +1,14 @@
 //! `blankett sendout` and the loop it closes: a form per respondent goes out, keeping its
 //! identity; the forms come back filled in, some saved again by LibreOffice, renamed and with
 //! committee fields set wrong; `batch` knows each by its identity and says what was carried
-//! over unchanged.
+//! over unchanged; `compare` of the two rounds gives exactly the edits.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use blankett::{AnswerStatus, IdentityStore, Questionnaire, ResolvedBy, Submission};
+use blankett::{
+    AnswerStatus, ChangeStatus, DiffOp, IdentityStore, Questionnaire, ResolvedBy, Submission,
+};
 
 use crate::common::{blankett, fill_controls, soffice};
 
@@ -361,7 +363,8 @@ fn the_loop_knows_every_returned_form_by_its_identity_and_what_was_carried_over(
 
     let inbox = dir.path().join("inkorg-T2");
     let returned = second_round_returned(&sent, &inbox, &q);
-    let subs = batch(&inbox, &dir.path().join("ut-T2"));
+    let out2 = dir.path().join("ut-T2");
+    let subs = batch(&inbox, &out2);
     assert_eq!(subs.len(), returned.len());
     for r in &returned {
         let s = subs
@@ -423,6 +426,54 @@ fn the_loop_knows_every_returned_form_by_its_identity_and_what_was_carried_over(
         }
         assert!(s.unmapped.is_empty(), "{at}: {:?}", s.unmapped);
     }
+    assert_compare_gives_the_edits(&out1, &out2, &returned);
+}
+
+/// `compare` of the two rounds: every answer left as prefilled unchanged (and carried over),
+/// every edited one changed, every cleared one removed; nobody appeared or disappeared.
+fn assert_compare_gives_the_edits(out1: &Path, out2: &Path, returned: &[Returned]) {
+    let out = blankett()
+        .arg("compare")
+        .arg(out1)
+        .arg(out2)
+        .assert()
+        .success();
+    let c: blankett::Comparison = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!((c.summary.appeared, c.summary.disappeared), (0, 0));
+    assert_eq!(c.summary.in_both, returned.len());
+    let mut seen = 0;
+    for q in c.areas.iter().flat_map(|a| &a.questions) {
+        for a in &q.answers {
+            let r = returned
+                .iter()
+                .find(|r| r.respondent == a.respondent_id)
+                .unwrap();
+            let Some((_, t)) = r.treated.iter().find(|(id, _)| *id == q.question_id) else {
+                // A question the form does not ask (none here but the contact fields').
+                continue;
+            };
+            let want = match t {
+                Treated::Kept => ChangeStatus::Unchanged,
+                Treated::Edited => ChangeStatus::Changed,
+                Treated::Cleared => ChangeStatus::Removed,
+            };
+            let at = format!("{} {} {t:?}", a.respondent_id, q.question_id);
+            assert_eq!(a.status, want, "{at}");
+            assert_eq!(a.carried_over, *t == Treated::Kept, "{at}");
+            if *t == Treated::Edited {
+                let added: String = a
+                    .diff
+                    .iter()
+                    .filter(|p| p.op == DiffOp::Added)
+                    .map(|p| p.text.as_str())
+                    .collect();
+                assert!(added.contains("nytt om"), "{at}: {added:?}");
+            }
+            seen += 1;
+        }
+    }
+    let treated: usize = returned.iter().map(|r| r.treated.len()).sum();
+    assert_eq!(seen, treated);
 }
 
 /// What LibreOffice Writer keeps of a form's identity, measured: a `.docx` re-save keeps both

@@ -8,6 +8,7 @@ mod assign;
 mod bad_input;
 mod budgets;
 mod cli;
+mod compare;
 mod convert;
 mod corpus;
 mod exports;

@@ -4,10 +4,11 @@
 //! rounds, with the registry's mergers and renamings between them.
 //!
 //! ```no_run
-//! # use blankett::{Registry, Round, compare_rounds};
+//! # use blankett::{CompareError, Registry, Round, compare_rounds};
 //! # let (t1, t2, reg): (Round, Round, Registry) = todo!();
-//! let changes = compare_rounds(&t1, &t2, &reg);
+//! let changes = compare_rounds(&t1, &t2, &reg)?;
 //! println!("{} answers changed", changes.summary.changed);
+//! # Ok::<(), CompareError>(())
 //! ```
 //!
 //! A comparison knows only the two [`Round`]s and the registry, never Word forms: `answers` pairs
@@ -44,7 +45,9 @@ pub struct Comparison {
     pub before: Side,
     /// The later round.
     pub after: Side,
-    /// How many answers and respondents of each kind.
+    /// How many respondents of each kind, and how many answers of each kind among the
+    /// respondents with a form in both rounds: one that appeared or disappeared has its own
+    /// counts in `respondents`, and its answers in `areas`, but it rewrote nothing.
     pub summary: Summary,
     /// Every respondent with a form in either round, in the later round's order, then those
     /// only in the earlier one.
@@ -148,6 +151,12 @@ pub struct RespondentChange {
     pub predecessors: Vec<Named>,
     /// When it disappeared: the registry's respondents that took over from it.
     pub successors: Vec<Named>,
+    /// When it appeared: its first day in the registry (`validFrom`), when that lies after the
+    /// earlier round's end (it did not exist then); `null` otherwise.
+    pub started: Option<String>,
+    /// When it disappeared: its last day in the registry (`validTo`), when that lies before the
+    /// later round's end (it no longer exists); `null` otherwise.
+    pub ended: Option<String>,
     /// Its form in the earlier round.
     pub before: Option<SourceSummary>,
     /// Its form in the later round.
@@ -283,9 +292,11 @@ pub fn compare_rounds(
     let areas = answers::areas(before, after, &mut respondents);
     let mut summary = Summary::default();
     for r in &respondents {
-        summary.add(&r.counts);
         match r.presence {
-            Presence::Both | Presence::Renamed => summary.in_both += 1,
+            Presence::Both | Presence::Renamed => {
+                summary.in_both += 1;
+                summary.add(&r.counts);
+            }
             Presence::Appeared => summary.appeared += 1,
             Presence::Disappeared => summary.disappeared += 1,
         }
@@ -425,7 +436,9 @@ mod tests {
         let ids: Vec<&str> = merged.predecessors.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["norrmalm-sdn", "ostermalm-sdn"]);
         assert_eq!(merged.predecessors[1].label, "Östermalms stadsdelsnämnd");
+        assert_eq!(merged.started.as_deref(), Some("2023-07-01"));
         let ended = respondent(&c, "ostermalm-sdn");
+        assert_eq!(ended.ended.as_deref(), Some("2023-06-30"));
         assert_eq!(ended.successors[0].id, "norra-innerstaden-sdn");
         assert_eq!(
             ended.successors[0].label,
@@ -434,6 +447,8 @@ mod tests {
         assert!(!ended.missing_in_other);
         // Bromma was expected before and sent nothing then.
         assert!(respondent(&c, "bromma-sdn").missing_in_other);
+        // Bromma existed in the earlier round: no start between the rounds.
+        assert_eq!(respondent(&c, "bromma-sdn").started, None);
         assert_eq!(
             change(&c, "bromma-sdn", "samverkan-lokalt-naringsliv").status,
             ChangeStatus::New
@@ -459,9 +474,21 @@ mod tests {
         let c = sample();
         let s = &c.summary;
         assert_eq!((s.in_both, s.appeared, s.disappeared), (3, 2, 2));
+        // The answers of the three in both rounds; the others' in their own counts.
         let answers: usize = ChangeStatus::ALL.iter().map(|st| s.of(*st)).sum();
         let questions: usize = c.areas.iter().map(|a| a.questions.len()).sum();
-        assert_eq!(answers, questions * c.respondents.len());
+        assert_eq!(answers, questions * 3);
+        let all: usize = c
+            .respondents
+            .iter()
+            .map(|r| {
+                ChangeStatus::ALL
+                    .iter()
+                    .map(|st| r.counts.of(*st))
+                    .sum::<usize>()
+            })
+            .sum();
+        assert_eq!(all, questions * c.respondents.len());
         assert!(
             c.areas
                 .iter()

@@ -35,6 +35,10 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
             change.predecessors = predecessors(reg, &r.id)
                 .map(|id| named(before, reg, id))
                 .collect();
+            change.started = reg
+                .get(&r.id)
+                .and_then(|x| x.valid_from.clone())
+                .filter(|from| before.round.is_some_and(|b| *from > b.end_date()));
         }
         change.after = r.source.clone();
         out.push(change);
@@ -46,8 +50,8 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
         let mut change = RespondentChange::only(r, Presence::Disappeared);
         change.before = r.source.clone();
         change.missing_in_other = is_missing(after, &r.id);
-        change.successors = reg
-            .get(&r.id)
+        let entry = reg.get(&r.id);
+        change.successors = entry
             .map(|x| {
                 x.successors
                     .iter()
@@ -55,6 +59,9 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
                     .collect()
             })
             .unwrap_or_default();
+        change.ended = entry
+            .and_then(|x| x.valid_to.clone())
+            .filter(|to| after.round.is_some_and(|a| *to < a.end_date()));
         out.push(change);
     }
     out
@@ -93,6 +100,8 @@ impl RespondentChange {
             missing_in_other: false,
             predecessors: Vec::new(),
             successors: Vec::new(),
+            started: None,
+            ended: None,
             before: None,
             after: None,
             counts: Summary::default(),

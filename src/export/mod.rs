@@ -24,6 +24,7 @@ pub mod csv;
 pub mod docx;
 mod grid;
 pub mod markdown;
+mod sheet;
 #[cfg(test)]
 pub(crate) mod testing;
 mod text;

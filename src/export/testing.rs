@@ -1,6 +1,7 @@
 //! A small round by hand, with what the exports must cope with: list items, a table, a
 //! note, a typed value, Markdown's special characters, a question missing from a form, an
-//! unknown respondent, a conflict and a respondent that has not answered.
+//! unknown respondent, a conflict and a respondent that has not answered; and a workbook's
+//! sheets and formulas read back with calamine.
 
 use crate::model::{Block, Link, NoteKind};
 use crate::round::*;
@@ -229,4 +230,40 @@ fn round_mismatch() -> Conflict {
             sha256: "d".repeat(64),
         },
     }
+}
+
+/// A sheet of a workbook read back with calamine: its rows, each cell as text (a number as
+/// written, an empty cell as ""), from A1.
+pub fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|v| match v {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// How many cells of every sheet of a workbook hold a formula.
+pub fn formulas(bytes: &[u8]) -> usize {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    wb.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let f = wb.worksheet_formula(&name).unwrap();
+            f.used_cells().filter(|(_, _, s)| !s.is_empty()).count()
+        })
+        .sum()
 }

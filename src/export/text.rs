@@ -89,13 +89,13 @@ pub(crate) fn answer_note(m: Mark) -> String {
 /// 2022-05-02 kl. 08.30 UTC med blankett 0.1.0.`, the time as Swedish text writes it), so that a
 /// printed report can be matched with the round file it came from.
 pub(crate) fn made_by(round: &Round) -> String {
-    made_by_at(round.generated_at.as_deref())
+    made_by_at(made_at(round))
 }
 
-/// The closing line of a document made at `generated_at` (a comparison's: its later round's).
-pub(crate) fn made_by_at(generated_at: Option<&str>) -> String {
+/// The line that closes a report made at `at` (see [`made_by`]).
+pub(crate) fn made_by_at(at: Option<jiff::Timestamp>) -> String {
     let generator = Generator::current();
-    match time_of(generated_at) {
+    match at {
         Some(at) => format!(
             "Skapad {} med {generator}.",
             at.strftime("%Y-%m-%d kl. %H.%M UTC")
@@ -108,12 +108,7 @@ pub(crate) fn made_by_at(generated_at: Option<&str>) -> String {
 /// RFC 3339 time (a round file edited by hand may say anything there, and a document property
 /// must hold a time).
 pub(crate) fn made_at(round: &Round) -> Option<jiff::Timestamp> {
-    time_of(round.generated_at.as_deref())
-}
-
-/// A `generatedAt` as a time, when it is an RFC 3339 one.
-pub(crate) fn time_of(generated_at: Option<&str>) -> Option<jiff::Timestamp> {
-    generated_at?.parse().ok()
+    round.generated_at.as_deref()?.parse().ok()
 }
 
 /// The report's title: the questionnaire's, and the round (`Uppföljningsrapport näringsliv –

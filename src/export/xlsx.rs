@@ -6,7 +6,9 @@
 //!   inkommen (red); the number answered last; a legend under the table.
 //! - **Svar**: a row per question and respondent (question by question, so the answers to one
 //!   question stand together): Område, Fråga-id, Fråga, Nämnd/bolag, Status, Svar, Värde;
-//!   wrapped text, frozen header row, autofilter.
+//!   wrapped text, frozen header row, autofilter. With what changed since an earlier round
+//!   (`consolidate --previous`), a last column "Förändring sedan 2022-T1": each answer's change
+//!   status, coloured as in the comparison's workbook (`changes::xlsx`).
 //! - **Ej inkomna**: the expected respondents without a form.
 //! - **Avvikelser**: forms whose respondent is unknown and conflicts; only when there are any.
 //! - **Kontakter**: each respondent's contact; only when the round carries contact details
@@ -23,13 +25,11 @@
 //! the title in the page header and page numbers in the footer; rows of wrapped text have
 //! explicit heights, since Excel does not grow rows when it opens a file.
 
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook,
-    Worksheet, XlsxError,
-};
+use std::collections::HashMap;
 
-use crate::compare::Comparison;
-use crate::output::Generator;
+use rust_xlsxwriter::{Format, Note, Workbook, Worksheet, XlsxError};
+
+use crate::compare::{ChangeStatus, Comparison};
 use crate::round::{Cell, Round};
 use crate::schema::Questionnaire;
 use crate::vocabulary::{Mark, NOT_SUBMITTED_HEADING};
@@ -37,6 +37,10 @@ use crate::warning_code::WarningCode;
 
 use super::ExportError;
 use super::grid::Grid;
+use super::sheet::{
+    CELL_LIMIT, Formats, col, fit, fit_row_height, for_print, header_row, lines, properties,
+    row_height, row_num,
+};
 use super::text::{
     area_heading, clean, contact_email, contact_name, contact_of, contact_phone, made_at, title,
     value_sv,
@@ -60,61 +64,6 @@ pub const ANSWER_COLUMNS: [&str; 7] = [
     "Värde",
 ];
 
-/// Excel's limit on the characters of a cell (UTF-16 code units).
-const CELL_LIMIT: usize = 32_767;
-const CUT_MARKER: &str = " […] (avkortat: Excel rymmer 32 767 tecken i en cell)";
-
-struct Formats {
-    header: Format,
-    text: Format,
-    wrap: Format,
-    bold: Format,
-    status: [Format; 4],
-}
-
-impl Formats {
-    fn new() -> Formats {
-        let border = |f: Format| {
-            f.set_border(FormatBorder::Thin)
-                .set_border_color(Color::RGB(0xBFBFBF))
-        };
-        let status = Mark::MATRIX.map(|m| {
-            let (fill, font) = m.colours();
-            border(Format::new())
-                .set_background_color(Color::RGB(fill))
-                .set_font_color(Color::RGB(font))
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-        });
-        Formats {
-            header: border(Format::new())
-                .set_bold()
-                .set_background_color(Color::RGB(0xD9E1F2))
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
-            text: border(Format::new()).set_align(FormatAlign::Top),
-            wrap: border(Format::new())
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
-            bold: Format::new().set_bold(),
-            status,
-        }
-    }
-
-    fn status(&self, c: Cell) -> &Format {
-        let at = Mark::MATRIX
-            .iter()
-            .position(|m| *m == Mark::from(c))
-            .unwrap_or(0);
-        &self.status[at]
-    }
-
-    /// A status cell of the sheet "Svar": coloured, aligned with the wrapped text beside it.
-    fn status_top(&self, c: Cell) -> Format {
-        self.status(c).clone().set_align(FormatAlign::Top)
-    }
-}
-
 /// The spreadsheet export of a round.
 pub fn to_xlsx(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, ExportError> {
     workbook(round, q, None)
@@ -126,21 +75,25 @@ pub(crate) fn workbook(
     q: &Questionnaire,
     changes: Option<&Comparison>,
 ) -> Result<Vec<u8>, ExportError> {
-    let _ = changes;
-    build(round, q).map_err(|e| ExportError::Xlsx(e.to_string()))
+    let changes = changes.map(ChangeColumn::of);
+    build(round, q, changes.as_ref()).map_err(|e| ExportError::Xlsx(e.to_string()))
 }
 
-fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    round: &Round,
+    q: &Questionnaire,
+    changes: Option<&ChangeColumn<'_>>,
+) -> Result<Vec<u8>, XlsxError> {
     let grid = Grid::new(round, q);
     let f = Formats::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(round, q)?);
+    wb.set_properties(&properties(&title(round, q), made_at(round))?);
     let heading = clean(&title(round, q)).into_owned();
     let ws = wb.add_worksheet();
     completeness(ws, &grid, &f)?;
     for_print(ws, &heading, 2, 1)?;
     let ws = wb.add_worksheet();
-    answers(ws, round, &grid, &f)?;
+    answers(ws, round, &grid, changes, &f)?;
     for_print(ws, &heading, 1, 0)?;
     missing(wb.add_worksheet(), round, &f)?;
     if !round.unresolved.is_empty() || !round.conflicts.is_empty() {
@@ -150,27 +103,6 @@ fn build(round: &Round, q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
         contacts(wb.add_worksheet(), &grid, &f)?;
     }
     wb.save_to_buffer()
-}
-
-/// The workbook's properties: its title, and the program that made it and when (custom
-/// properties `generator` and `generatedAt`, as the round's JSON names them). The creation time
-/// is the round's `generatedAt`, else a fixed one: rust_xlsxwriter would write the current
-/// time, and the same round must give the same file.
-fn properties(round: &Round, q: &Questionnaire) -> Result<DocProperties, XlsxError> {
-    let generated = made_at(round);
-    let created = match generated {
-        Some(t) => ExcelDateTime::from_timestamp(t.as_second())?,
-        None => ExcelDateTime::from_ymd(1980, 1, 1)?,
-    };
-    let mut p = DocProperties::new()
-        .set_title(clean(&title(round, q)).into_owned())
-        .set_author("blankett")
-        .set_creation_datetime(&created)
-        .set_custom_property("generator", Generator::current().to_string());
-    if let Some(at) = generated {
-        p = p.set_custom_property("generatedAt", at.to_string());
-    }
-    Ok(p)
 }
 
 fn completeness(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), XlsxError> {
@@ -229,14 +161,18 @@ fn answers(
     ws: &mut Worksheet,
     round: &Round,
     grid: &Grid<'_>,
+    changes: Option<&ChangeColumn<'_>>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name(ANSWERS_SHEET)?;
-    for (c, name) in ANSWER_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, col(c)?, *name, &f.header)?;
+    let mut columns: Vec<(&str, usize)> = ANSWER_COLUMNS.into_iter().zip(ANSWER_WIDTHS).collect();
+    if let Some(changes) = changes {
+        columns.push((&changes.heading, CHANGE_WIDTH));
     }
-    for (c, width) in ANSWER_WIDTHS.into_iter().enumerate() {
-        ws.set_column_width(col(c)?, width as f64)?;
+    header_row(ws, &columns, f)?;
+    if changes.is_some() {
+        // "Förändring sedan 2022-T1" takes two lines.
+        ws.set_row_height(0, row_height(2))?;
     }
     let area_titles: Vec<(Option<u8>, String)> = round
         .areas
@@ -270,12 +206,55 @@ fn answers(
             let value = answer.and_then(|a| value_sv(&a.value)).unwrap_or_default();
             ws.write_string_with_format(r, 6, fit(&value, CELL_LIMIT), &f.wrap)?;
             let cells = [&area, question.text, &row.respondent.label, text, &value];
-            answer_row_height(ws, r, WRAPPED_COLUMNS.into_iter().zip(cells))?;
+            let widths = WRAPPED_COLUMNS.map(|c| ANSWER_WIDTHS[c]);
+            fit_row_height(ws, r, widths.into_iter().zip(cells), 5)?;
+            if let Some(changes) = changes {
+                let id = row.respondent.id.as_deref();
+                match id.and_then(|id| changes.status(question.id, id)) {
+                    Some(s) => ws.write_string_with_format(r, 7, s.label(), f.change(s))?,
+                    None => ws.write_string_with_format(r, 7, "", &f.text)?,
+                };
+            }
         }
     }
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, r.max(1), col(ANSWER_COLUMNS.len() - 1)?)?;
+    ws.autofilter(0, 0, r.max(1), col(columns.len() - 1)?)?;
     Ok(())
+}
+
+/// The change column of the sheet "Svar" (`consolidate --previous`): what became of each
+/// respondent's answer to each question since the earlier round.
+struct ChangeColumn<'c> {
+    /// "Förändring sedan 2022-T1"; "Förändring" when the earlier round is not known.
+    heading: String,
+    /// By question id, then respondent id.
+    status: HashMap<&'c str, HashMap<&'c str, ChangeStatus>>,
+}
+
+impl<'c> ChangeColumn<'c> {
+    fn of(c: &'c Comparison) -> ChangeColumn<'c> {
+        let heading = match c.before.round {
+            Some(r) => format!("Förändring sedan {r}"),
+            None => "Förändring".to_owned(),
+        };
+        let status = c
+            .areas
+            .iter()
+            .flat_map(|a| &a.questions)
+            .map(|q| {
+                let answers = q.answers.iter();
+                let by_respondent = answers.map(|a| (a.respondent_id.as_str(), a.status));
+                (q.question_id.as_str(), by_respondent.collect())
+            })
+            .collect();
+        ChangeColumn { heading, status }
+    }
+
+    /// The change of `respondent`'s answer to `question`; `None` when the comparison does not
+    /// hold the respondent (a form whose respondent is unknown) or the question.
+    fn status(&self, question: &str, respondent: &str) -> Option<ChangeStatus> {
+        self.status.get(question)?.get(respondent).copied()
+    }
 }
 
 /// The width of a status column, in characters.
@@ -283,70 +262,9 @@ const STATUS_WIDTH: usize = 17;
 /// The widths of the sheet "Svar"'s columns, and which of them wrap (area, question,
 /// respondent, answer, value).
 const ANSWER_WIDTHS: [usize; 7] = [26, 24, 48, 30, 19, 90, 14];
+/// The width of the change column of "Svar" (its heading wraps to two lines).
+const CHANGE_WIDTH: usize = 17;
 const WRAPPED_COLUMNS: [usize; 5] = [0, 2, 3, 5, 6];
-/// Excel's tallest row, in points, and one line of 11-point text.
-const MAX_ROW_HEIGHT: f64 = 409.0;
-const LINE_HEIGHT: f64 = 15.0;
-
-/// How many lines `text` takes wrapped in a column `width` characters wide (a little narrower,
-/// since proportional letters and the cell's margins take room).
-fn lines(text: &str, width: usize) -> usize {
-    let room = (width.saturating_sub(2)).max(1);
-    text.split('\n')
-        .map(|line| line.chars().count().div_ceil(room).max(1))
-        .sum()
-}
-
-/// A row tall enough for `lines` lines, at most Excel's tallest.
-fn row_height(lines: usize) -> f64 {
-    (lines as f64 * LINE_HEIGHT + 3.0).min(MAX_ROW_HEIGHT)
-}
-
-/// Sets a row of "Svar" to the height its wrapped cells need: Excel does not grow rows when it
-/// opens a file. A row whose text is taller than Excel's tallest row gets a note saying that
-/// the whole answer is in the Word report and the JSON.
-fn answer_row_height<'t>(
-    ws: &mut Worksheet,
-    r: u32,
-    wrapped: impl Iterator<Item = (usize, &'t str)>,
-) -> Result<(), XlsxError> {
-    let needed = wrapped
-        .map(|(column, text)| lines(text, ANSWER_WIDTHS[column]))
-        .max()
-        .unwrap_or(1);
-    ws.set_row_height(r, row_height(needed))?;
-    if row_height(needed) >= MAX_ROW_HEIGHT {
-        let note = Note::new(
-            "Texten är längre än raden kan visa; hela svaret finns i Word-rapporten och i JSON-filen.",
-        )
-        .add_author_prefix(false);
-        ws.insert_note(r, 5, &note)?;
-    }
-    Ok(())
-}
-
-/// A sheet as it prints: landscape, one page wide, the first `header_rows` rows (and the first
-/// `columns` columns) on every page, the report's title in the page header and the page numbers in the
-/// footer.
-fn for_print(
-    ws: &mut Worksheet,
-    heading: &str,
-    header_rows: u32,
-    columns: u16,
-) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_paper_size(9); // A4
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, header_rows - 1)?;
-    if columns > 0 {
-        ws.set_repeat_columns(0, columns - 1)?;
-    }
-    // `&` starts a code in a page header: a title holding one is written doubled.
-    ws.set_header(format!("&L{}", heading.replace('&', "&&")));
-    ws.set_footer("&CSida &P av &N");
-    Ok(())
-}
-
 fn missing(ws: &mut Worksheet, round: &Round, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(MISSING_SHEET)?;
     for (c, (name, width)) in [("Nämnd/bolag", 40), ("Id", 28), ("Typ", 18)]
@@ -445,50 +363,9 @@ fn contacts(ws: &mut Worksheet, grid: &Grid<'_>, f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
-/// Text [cleaned](super::text::clean) and cut to `limit` UTF-16 code units, with a marker when it
-/// was cut: every text cell is written through it.
-fn fit(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
-    let text = clean(text);
-    if text.encode_utf16().count() <= limit {
-        return text;
-    }
-    let room = limit - CUT_MARKER.encode_utf16().count();
-    let mut used = 0;
-    let mut end = 0;
-    for (i, c) in text.char_indices() {
-        if used + c.len_utf16() > room {
-            break;
-        }
-        used += c.len_utf16();
-        end = i + c.len_utf8();
-    }
-    format!("{}{CUT_MARKER}", &text[..end]).into()
-}
-
-fn col(n: usize) -> Result<u16, XlsxError> {
-    u16::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
-}
-
-fn row_num(n: usize) -> Result<u32, XlsxError> {
-    u32::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_text_longer_than_a_cell_holds_is_cut_with_a_marker() {
-        let long = "å".repeat(40_000);
-        let cut = fit(&long, CELL_LIMIT);
-        assert_eq!(cut.encode_utf16().count(), CELL_LIMIT);
-        assert!(cut.ends_with(CUT_MARKER));
-        assert_eq!(fit("kort", CELL_LIMIT), "kort");
-        // A character outside the BMP is two code units and is never split.
-        let emoji = "😀".repeat(20_000);
-        let cut = fit(&emoji, CELL_LIMIT);
-        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
-    }
 
     #[test]
     fn the_sheets_have_their_notes_colours_frozen_headers_and_filter() {
@@ -522,5 +399,48 @@ mod tests {
         for (fill, _) in Mark::MATRIX.map(Mark::colours) {
             assert!(styles.contains(&format!("FF{fill:06X}")), "{fill:06X}");
         }
+    }
+
+    #[test]
+    fn with_changes_the_answers_get_a_change_column_and_without_none() {
+        use crate::compare::testing::{after, sample};
+        use crate::export::testing::{formulas, sheet};
+        let round = after();
+        let q = Questionnaire::builtin();
+        let with = workbook(&round, &q, Some(&sample())).unwrap();
+        let rows = sheet(&with, ANSWERS_SHEET);
+        assert_eq!(rows[0][..7], ANSWER_COLUMNS);
+        assert_eq!(rows[0][7], "Förändring sedan 2023-T1");
+        let change = |question: &str, respondent: &str| {
+            let r = rows.iter().find(|r| r[1] == question && r[3] == respondent);
+            r.unwrap_or_else(|| panic!("no row {question} {respondent}"))[7].clone()
+        };
+        let farsta = "Farsta stadsdelsnämnd";
+        assert_eq!(change("samverkan-lokalt-naringsliv", farsta), "Ändrat");
+        assert_eq!(change("verksamhetsomraden", farsta), "Nytt svar");
+        assert_eq!(change("svart-ekonomi-samverkan", farsta), "Borttaget");
+        assert_eq!(change("vaxla-upp-stockholm", farsta), "Oförändrat");
+        assert_eq!(
+            change("sbr-foretagsdialog", "Nya stadsdelsnämnden"),
+            "Ändrat"
+        );
+        // The form whose respondent is unknown is in no comparison.
+        let unknown = rows.iter().find(|r| r[5] == "Okänd.").unwrap();
+        assert_eq!(unknown[7], "");
+        assert_eq!(formulas(&with), 0);
+
+        let without = workbook(&round, &q, None).unwrap();
+        assert_eq!(without, to_xlsx(&round, &q).unwrap());
+        let rows = sheet(&without, ANSWERS_SHEET);
+        assert!(rows.iter().all(|r| r.len() == ANSWER_COLUMNS.len()));
+        assert_eq!(rows.len(), sheet(&with, ANSWERS_SHEET).len());
+    }
+
+    #[test]
+    fn the_change_column_says_since_when_only_when_the_earlier_round_is_known() {
+        let mut c = crate::compare::testing::sample();
+        assert_eq!(ChangeColumn::of(&c).heading, "Förändring sedan 2023-T1");
+        c.before.round = None;
+        assert_eq!(ChangeColumn::of(&c).heading, "Förändring");
     }
 }

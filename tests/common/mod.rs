@@ -233,7 +233,7 @@ fn content(level: Level, answer: &[String], tc_pr: &str) -> String {
     }
 }
 
-/// A copy of the package where each content control whose `w:tag` is a key of `answers` holds
+/// A copy of the package where each content control whose `w:tag` (else `w:alias`) is a key of `answers` holds
 /// the given paragraphs instead of its placeholder and no longer says `w:showingPlcHdr`: what
 /// Word leaves when a respondent types into the control. Controls in `word/document.xml` only,
 /// its elements named with the `w:` prefix as Word and docx-rs write them.
@@ -257,10 +257,17 @@ pub fn fill_controls(docx: &[u8], answers: &HashMap<String, Vec<String>>) -> Vec
     zip_parts(&parts)
 }
 
-/// An open `w:sdt`: where it stands and, once its properties are read, its tag.
+/// An open `w:sdt`: where it stands and, once its properties are read, its tag and title.
 struct Sdt {
     level: Level,
-    tag: Option<String>,
+    names: Vec<String>,
+}
+
+impl Sdt {
+    /// The paragraphs `answers` gives the control, by its tag, else by its title.
+    fn answer<'a>(&self, answers: &'a HashMap<String, Vec<String>>) -> Option<&'a Vec<String>> {
+        self.names.iter().find_map(|n| answers.get(n))
+    }
 }
 
 /// A control's content being replaced: how deep below its `w:sdtContent` the reader is, and
@@ -336,7 +343,7 @@ impl Filler<'_> {
             Event::Start(e) if is_w(e, b"sdt") => {
                 self.sdts.push(Sdt {
                     level: level_of(&self.ancestors),
-                    tag: None,
+                    names: Vec::new(),
                 });
             }
             Event::Start(e) if is_w(e, b"sdtPr") => {
@@ -363,19 +370,21 @@ impl Filler<'_> {
     /// True when the control whose `w:sdtContent` begins has an answer to put there.
     fn content_is_answered(&self) -> bool {
         let sdt = self.sdts.last().expect("w:sdtContent inside w:sdt");
-        sdt.tag
-            .as_ref()
-            .is_some_and(|t| self.answers.contains_key(t))
+        sdt.answer(self.answers).is_some()
     }
 
     /// Writes an event, or holds it back while a `w:sdtPr` is read, noting the control's tag.
     fn write_or_hold(&mut self, event: &Event<'_>) {
         if let Some(held) = self.props.as_mut() {
             if let Event::Start(e) | Event::Empty(e) = event
-                && is_w(e, b"tag")
                 && let Some(sdt) = self.sdts.last_mut()
             {
-                sdt.tag = val(e);
+                // The key is the control's tag, else its title (forms without tags).
+                if is_w(e, b"tag") {
+                    sdt.names.splice(0..0, val(e));
+                } else if is_w(e, b"alias") {
+                    sdt.names.extend(val(e));
+                }
             }
             // `w:showingPlcHdr` can only be dropped once the whole `w:sdtPr` is read.
             held.push(event.clone().into_owned());
@@ -389,10 +398,7 @@ impl Filler<'_> {
     fn write_props(&mut self) {
         let held = self.props.take().unwrap_or_default();
         let sdt = self.sdts.last_mut().expect("w:sdtPr inside w:sdt");
-        let filled = sdt
-            .tag
-            .as_ref()
-            .is_some_and(|t| self.answers.contains_key(t));
+        let filled = sdt.answer(self.answers).is_some();
         for ev in held {
             let drop = filled
                 && matches!(&ev, Event::Empty(x) | Event::Start(x) if is_w(x, b"showingPlcHdr"));
@@ -448,7 +454,7 @@ impl Filler<'_> {
             .take()
             .expect("replacing a control's content");
         let sdt = self.sdts.last().expect("inside a control");
-        let answer = &self.answers[sdt.tag.as_deref().unwrap()];
+        let answer = sdt.answer(self.answers).expect("an answer for the control");
         let new = content(sdt.level, answer, &replaced.tc_pr);
         self.writer.get_mut().extend_from_slice(new.as_bytes());
         self.writer.write_event(event.borrow()).unwrap();

@@ -19,7 +19,7 @@ use docx_rs::LineSpacing;
 use crate::compare::Comparison;
 use crate::export::ExportError;
 use crate::export::docx::{Builder, changes};
-use crate::export::text::{made_by_at, time_of};
+use crate::export::text::made_by_at;
 use crate::word_out::TITLE_STYLE;
 
 use super::words;
@@ -40,13 +40,13 @@ pub fn to_docx(c: &Comparison) -> Result<Vec<u8>, ExportError> {
         .page_break_before(true);
     docx = changes::overview(&mut b, docx.add_paragraph(p), c, 0);
     docx = changes::areas(&mut b, docx, c, 0);
-    let at = c.after.generated_at.as_deref();
+    let at = words::made_at(c);
     let p = b
         .italic(&made_by_at(at))
         .style(crate::export::docx::SMALL_STYLE)
         .line_spacing(LineSpacing::new().before(360));
     docx = docx.add_paragraph(p);
-    b.finish(docx, time_of(at), &title)
+    b.finish(docx, at, &title)
 }
 
 #[cfg(test)]
@@ -104,7 +104,7 @@ mod tests {
             "Förändringar 2023-T1 → 2023-T2",
             "Sammanfattning",
             "Tillkomna och försvunna",
-            "Norra innerstadens stadsdelsnämnd: Ny i 2023-T2, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd.",
+            "Norra innerstadens stadsdelsnämnd: Ny från 2023-07-01, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd.",
             "Farsta stadsdelsnämnd · Ändrat",
             "Vi har träffat 12 15 företag under våren. hösten.",
             "Nytt: samverkan i Hagsätra.",

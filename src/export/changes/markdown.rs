@@ -7,7 +7,7 @@
 //! ## Sammanfattning                                 answers per status, respondents in both,
 //! | Nytt svar | 3 | …                               appeared, disappeared; unknown forms
 //! ## Tillkomna och försvunna                        who appeared, disappeared, was renamed
-//! - **Norra innerstadens stadsdelsnämnd**: Ny i 2022-T2, tog över efter …
+//! - **Norra innerstadens stadsdelsnämnd**: Ny från 2022-07-01, tog över efter …
 //! ## 1. Stimulera tillväxt och företagsamhet        per focus area
 //! ### Beskriv samverkan med …                       per question
 //! **Farsta stadsdelsnämnd** · Ändrat                each new, changed or removed answer:
@@ -40,11 +40,7 @@ pub fn to_markdown(c: &Comparison) -> String {
     summary(&mut out, c);
     respondents(&mut out, c);
     areas(&mut out, c);
-    let _ = writeln!(
-        out,
-        "---\n\n*{}*",
-        inline(&made_by_at(c.after.generated_at.as_deref()))
-    );
+    let _ = writeln!(out, "---\n\n*{}*", inline(&made_by_at(words::made_at(c))));
     out
 }
 
@@ -54,7 +50,7 @@ fn summary(out: &mut String, c: &Comparison) {
     for (label, n) in words::summary_rows(c) {
         let _ = writeln!(out, "| {label} | {n} |");
     }
-    out.push('\n');
+    let _ = writeln!(out, "\n{}\n", words::COUNTS_NOTE);
     if let Some(unknown) = words::unknown_forms(c) {
         let _ = writeln!(out, "{}\n", inline(&unknown));
     }
@@ -162,7 +158,7 @@ mod tests {
         let md = to_markdown(&sample());
         assert!(md.starts_with("# Förändringar 2023-T1 → 2023-T2\n"), "{md}");
         assert!(md.contains("| Ändrat | 2 |"), "{md}");
-        assert!(md.contains("| Tillkomna | 2 |"), "{md}");
+        assert!(md.contains("| Bara i 2023-T2 (nya) | 2 |"), "{md}");
         assert!(md.contains("okänd avsändare jämförs inte: 1 i 2023-T2."));
         assert!(md.contains(
             "**Farsta stadsdelsnämnd** · Ändrat\n\nVi har träffat ~~12~~ **15** företag under ~~våren.~~ **hösten.**\n"
@@ -184,9 +180,9 @@ mod tests {
     fn mergers_renamings_and_forms_not_sent_are_named() {
         let md = to_markdown(&sample());
         assert!(md.contains(
-            "- **Norra innerstadens stadsdelsnämnd**: Ny i 2023-T2, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd.\n"
+            "- **Norra innerstadens stadsdelsnämnd**: Ny från 2023-07-01, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd.\n"
         ), "{md}");
-        assert!(md.contains("- **Östermalms stadsdelsnämnd**: Finns inte i 2023-T2, gick upp i Norra innerstadens stadsdelsnämnd.\n"));
+        assert!(md.contains("- **Östermalms stadsdelsnämnd**: Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd.\n"));
         assert!(md.contains(
             "- **Bromma stadsdelsnämnd**: Ny i 2023-T2; väntades i 2023-T1 men lämnade inget.\n"
         ));

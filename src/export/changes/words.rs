@@ -15,28 +15,42 @@ fn round_of(side: &Side, unknown: &str) -> String {
         .map_or_else(|| unknown.to_owned(), |r| r.to_string())
 }
 
-/// The earlier round: `2022-T1`, or `förra omgången`.
+/// The earlier round: `2022-T1`, or `den tidigare omgången` (as the spreadsheet names it).
 pub(crate) fn before_round(c: &Comparison) -> String {
-    round_of(&c.before, "förra omgången")
+    round_of(&c.before, "den tidigare omgången")
 }
 
-/// The later round: `2022-T2`, or `denna omgång`.
+/// The later round: `2022-T2`, or `den senare omgången`.
 pub(crate) fn after_round(c: &Comparison) -> String {
-    round_of(&c.after, "denna omgång")
+    round_of(&c.after, "den senare omgången")
 }
 
-/// The comparison's title: `Förändringar 2022-T1 → 2022-T2`.
+/// The comparison's title: `Förändringar 2022-T1 → 2022-T2`; in words when a round is not
+/// known.
 pub(crate) fn title(c: &Comparison) -> String {
+    match (c.before.round, c.after.round) {
+        (Some(b), Some(a)) => format!("Förändringar {b} → {a}"),
+        _ => format!(
+            "Förändringar från {} till {}",
+            before_round(c),
+            after_round(c)
+        ),
+    }
+}
+
+/// The heading of the round report's section: `Förändringar sedan 2022-T1`, or `sedan förra
+/// omgången`.
+pub(crate) fn since(c: &Comparison) -> String {
     format!(
-        "Förändringar {} → {}",
-        round_of(&c.before, "?"),
-        round_of(&c.after, "?")
+        "Förändringar sedan {}",
+        round_of(&c.before, "förra omgången")
     )
 }
 
-/// The heading of the round report's section: `Förändringar sedan 2022-T1`.
-pub(crate) fn since(c: &Comparison) -> String {
-    format!("Förändringar sedan {}", before_round(c))
+/// When the later round was made: the comparison's date, as the documents record it (its
+/// `generatedAt` when that is an RFC 3339 time).
+pub(crate) fn made_at(c: &Comparison) -> Option<jiff::Timestamp> {
+    c.after.generated_at.as_deref()?.parse().ok()
 }
 
 /// Which questionnaire, and how many forms of each round were compared.
@@ -62,21 +76,29 @@ pub(crate) fn intro(c: &Comparison) -> String {
     )
 }
 
-/// The summary's lines: how many answers of each status, then how many respondents are in
-/// both rounds, appeared and disappeared.
-pub(crate) fn summary_rows(c: &Comparison) -> Vec<(&'static str, usize)> {
+/// The summary's lines: how many answers of each status (of the respondents in both rounds),
+/// then how many respondents are in both rounds, appeared and disappeared (as the
+/// spreadsheet's summary names them).
+pub(crate) fn summary_rows(c: &Comparison) -> Vec<(String, usize)> {
     let s = &c.summary;
-    let mut rows: Vec<(&'static str, usize)> = ChangeStatus::ALL
+    let mut rows: Vec<(String, usize)> = ChangeStatus::ALL
         .iter()
-        .map(|st| (st.label(), s.of(*st)))
+        .map(|st| (st.label().to_owned(), s.of(*st)))
         .collect();
     rows.extend([
-        ("Nämnder/bolag i båda omgångarna", s.in_both),
-        ("Tillkomna", s.appeared),
-        ("Försvunna", s.disappeared),
+        ("Svarande i båda omgångarna".to_owned(), s.in_both),
+        (format!("Bara i {} (nya)", after_round(c)), s.appeared),
+        (
+            format!("Bara i {} (försvunna)", before_round(c)),
+            s.disappeared,
+        ),
     ]);
     rows
 }
+
+/// What the answer counts are of: the respondents in both rounds. One that came or went
+/// rewrote nothing, though its answers read as new or removed under the questions.
+pub(crate) const COUNTS_NOTE: &str = "Antalen svar gäller de svarande som finns i båda omgångarna. Den som är ny eller har försvunnit har sina svar som Nytt svar eller Borttaget under frågorna.";
 
 /// What the summary says of the forms whose respondent is unknown, when there are any.
 pub(crate) fn unknown_forms(c: &Comparison) -> Option<String> {
@@ -108,8 +130,8 @@ pub(crate) fn presence_changes(c: &Comparison) -> Vec<(&RespondentChange, String
         .collect()
 }
 
-/// What became of a respondent between the rounds; `None` when it has a form in both under
-/// one name.
+/// What became of a respondent between the rounds, with the registry's dates when they fall
+/// between the rounds; `None` when it has a form in both under one name.
 fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
     let (before, after) = (before_round(c), after_round(c));
     let mut says = match r.presence {
@@ -121,16 +143,22 @@ fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
             ));
         }
         Presence::Appeared => {
-            let mut s = format!("Ny i {after}");
+            let mut s = match &r.started {
+                Some(day) => format!("Ny från {day}"),
+                None => format!("Ny i {after}"),
+            };
             if !r.predecessors.is_empty() {
                 s += &format!(", tog över efter {}", names(&r.predecessors));
             }
             s
         }
         Presence::Disappeared => {
-            let mut s = format!("Finns inte i {after}");
+            let mut s = match &r.ended {
+                Some(day) => format!("Försvunnen efter {day}"),
+                None => format!("Finns inte i {after}"),
+            };
             if !r.successors.is_empty() {
-                s += &format!(", gick upp i {}", names(&r.successors));
+                s += &format!(", uppgick i {}", names(&r.successors));
             }
             s
         }
@@ -261,11 +289,11 @@ mod tests {
         let c = sample();
         assert_eq!(
             presence_of(&c, "norra-innerstaden-sdn").unwrap(),
-            "Ny i 2023-T2, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd."
+            "Ny från 2023-07-01, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd."
         );
         assert_eq!(
             presence_of(&c, "ostermalm-sdn").unwrap(),
-            "Finns inte i 2023-T2, gick upp i Norra innerstadens stadsdelsnämnd."
+            "Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
         );
         assert_eq!(
             presence_of(&c, "bromma-sdn").unwrap(),

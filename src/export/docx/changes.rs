@@ -62,9 +62,11 @@ pub(in crate::export) fn overview(
     level: usize,
 ) -> Docx {
     docx = docx.add_table(summary(b, c));
-    // A paragraph after the table keeps what follows off its last row.
-    let gap = b.paragraph();
-    docx = docx.add_paragraph(gap);
+    // The note after the table keeps what follows off its last row.
+    let p = b
+        .text(None, words::COUNTS_NOTE)
+        .line_spacing(LineSpacing::new().before(120));
+    docx = docx.add_paragraph(p);
     if let Some(unknown) = words::unknown_forms(c) {
         let p = b.text(None, &unknown);
         docx = docx.add_paragraph(p);
@@ -96,7 +98,7 @@ fn summary(b: &mut Builder, c: &Comparison) -> Table {
     let rows = words::summary_rows(c)
         .into_iter()
         .map(|(label, n)| {
-            let label_p = b.text(None, label);
+            let label_p = b.text(None, &label);
             let n_p = b.text(None, &n.to_string()).align(AlignmentType::Right);
             TableRow::new(vec![
                 cell(SUMMARY_COLUMNS[0], label_p),

@@ -14,11 +14,15 @@
 //! Östermalms stadsdelsnämnd                             bold: each form's answer under its name,
 //! Stadsdelens kontakt …                                 its paragraphs, list items, tables
 //! Övriga upplysningar                                   Heading 1: a question outside the areas
+//! Förändringar sedan 2021-VB                            Heading 1, on a new page, with
+//!                                                       `consolidate --previous` (`changes`)
 //! Ej inkomna                                            Heading 1: expected, without a form
 //! Formulär med okänd avsändare, Konflikter              Heading 1 each, when there are any
 //! ```
 //!
-//! A table of contents follows the title ([`super::toc`]). Headings use styles Word and
+//! The paragraphs, styles and package are the [`Builder`]'s (`builder`), shared with the
+//! comparison's document, as is the section on changes (`changes`). A table of contents
+//! follows the title ([`super::toc`]). Headings use styles Word and
 //! LibreOffice recognise as their built-in ones (named `heading 1` and `heading 2`, with outline
 //! levels), so the navigation pane and the table of contents find them, as in
 //! [`crate::template`]; each stands in a bookmark its contents entry links to. Links in answers keep their text, not their target (docx-rs
