@@ -50,7 +50,10 @@ fn summary(out: &mut String, c: &Comparison) {
     for (label, n) in words::summary_rows(c) {
         let _ = writeln!(out, "| {label} | {n} |");
     }
-    let _ = writeln!(out, "\n{}\n", words::COUNTS_NOTE);
+    out.push('\n');
+    if let Some(note) = words::counts_note(c) {
+        let _ = writeln!(out, "{note}\n");
+    }
     if let Some(unknown) = words::unknown_forms(c) {
         let _ = writeln!(out, "{}\n", inline(&unknown));
     }
@@ -61,7 +64,7 @@ fn respondents(out: &mut String, c: &Comparison) {
     let _ = writeln!(out, "## {}\n", words::RESPONDENTS_HEADING);
     let changes = words::presence_changes(c);
     if changes.is_empty() {
-        out.push_str("Samma nämnder och bolag i båda omgångarna.\n\n");
+        let _ = writeln!(out, "{}\n", words::SAME_RESPONDENTS);
         return;
     }
     for (r, says) in changes {
@@ -160,6 +163,7 @@ mod tests {
         assert!(md.contains("| Ändrat | 2 |"), "{md}");
         assert!(md.contains("| Bara i 2023-T2 (nya) | 2 |"), "{md}");
         assert!(md.contains("okänd avsändare jämförs inte: 1 i 2023-T2."));
+        assert!(md.contains("\n\nAntalen svar gäller de svarande som finns i båda omgångarna."));
         assert!(md.contains(
             "**Farsta stadsdelsnämnd** · Ändrat\n\nVi har träffat ~~12~~ **15** företag under ~~våren.~~ **hösten.**\n"
         ), "{md}");

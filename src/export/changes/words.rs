@@ -96,9 +96,18 @@ pub(crate) fn summary_rows(c: &Comparison) -> Vec<(String, usize)> {
     rows
 }
 
-/// What the answer counts are of: the respondents in both rounds. One that came or went
-/// rewrote nothing, though its answers read as new or removed under the questions.
-pub(crate) const COUNTS_NOTE: &str = "Antalen svar gäller de svarande som finns i båda omgångarna. Den som är ny eller har försvunnit har sina svar som Nytt svar eller Borttaget under frågorna.";
+/// What the answer counts are of, when a respondent came or went: the respondents in both
+/// rounds. One that came or went rewrote nothing, though its answers read as new or removed
+/// under the questions.
+pub(crate) fn counts_note(c: &Comparison) -> Option<&'static str> {
+    (c.summary.appeared + c.summary.disappeared > 0).then_some(
+        "Antalen svar gäller de svarande som finns i båda omgångarna. Den som är ny eller har \
+         försvunnit har sina svar som Nytt svar eller Borttaget under frågorna.",
+    )
+}
+
+/// What the overview says when every respondent has a form in both rounds.
+pub(crate) const SAME_RESPONDENTS: &str = "Samma svarande i båda omgångarna.";
 
 /// What the summary says of the forms whose respondent is unknown, when there are any.
 pub(crate) fn unknown_forms(c: &Comparison) -> Option<String> {

@@ -62,9 +62,9 @@ pub(in crate::export) fn overview(
     level: usize,
 ) -> Docx {
     docx = docx.add_table(summary(b, c));
-    // The note after the table keeps what follows off its last row.
+    // A paragraph after the table keeps what follows off its last row.
     let p = b
-        .text(None, words::COUNTS_NOTE)
+        .text(None, words::counts_note(c).unwrap_or_default())
         .line_spacing(LineSpacing::new().before(120));
     docx = docx.add_paragraph(p);
     if let Some(unknown) = words::unknown_forms(c) {
@@ -75,7 +75,7 @@ pub(in crate::export) fn overview(
     docx = docx.add_paragraph(p);
     let changes = words::presence_changes(c);
     if changes.is_empty() {
-        let p = b.text(None, "Samma nämnder och bolag i båda omgångarna.");
+        let p = b.text(None, words::SAME_RESPONDENTS);
         docx = docx.add_paragraph(p);
     }
     for (r, says) in changes {
