@@ -126,14 +126,4 @@ mod tests {
         let xml = document_xml(&a);
         assert!(xml.contains("Heading1") && xml.contains("Heading2"));
     }
-
-    /// Writes the sample's document to `$BLANKETT_WRITE_SAMPLE_DOCX` to look at (converted to
-    /// PDF by LibreOffice): `cargo test --lib write_the_sample -- --ignored`.
-    #[test]
-    #[ignore = "writes a file to look at"]
-    fn write_the_sample() {
-        let path = std::env::var("BLANKETT_WRITE_SAMPLE_DOCX")
-            .unwrap_or_else(|_| "/tmp/jamforelse.docx".into());
-        std::fs::write(path, to_docx(&sample()).unwrap()).unwrap();
-    }
 }

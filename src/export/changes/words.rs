@@ -141,7 +141,7 @@ pub(crate) fn presence_changes(c: &Comparison) -> Vec<(&RespondentChange, String
 
 /// What became of a respondent between the rounds, with the registry's dates when they fall
 /// between the rounds; `None` when it has a form in both under one name.
-fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
+pub(crate) fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
     let (before, after) = (before_round(c), after_round(c));
     let mut says = match r.presence {
         Presence::Both => return None,

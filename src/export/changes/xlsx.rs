@@ -18,10 +18,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::compare::{
-    AnswerChange, ChangeStatus, ChangedQuestion, Comparison, DiffOp, DiffPart, Named, Presence,
-    RespondentChange,
-};
+use crate::compare::{AnswerChange, ChangeStatus, ChangedQuestion, Comparison, DiffOp, DiffPart};
 use crate::export::ExportError;
 use crate::export::sheet::{
     CELL_LIMIT, CUT_MARKER, Formats, col, cut, fit, fit_row_height, for_print, header_row,
@@ -29,12 +26,16 @@ use crate::export::sheet::{
 };
 use crate::export::text::{area_heading, clean, made_by_at};
 use crate::round::SourceSummary;
-use crate::round_id::RoundId;
+
+use super::words;
 
 /// The sheets' names.
 pub const SUMMARY_SHEET: &str = "Sammanfattning";
 pub const CHANGES_SHEET: &str = "Förändringar";
 pub const RESPONDENTS_SHEET: &str = "Svarande";
+
+/// What "Svarande" says of a respondent with a form in both rounds under one name.
+const IN_BOTH: &str = "I båda omgångarna.";
 
 /// The widths of the sheet "Förändringar"'s columns, in characters: area, question id,
 /// question, respondent, status, earlier answer, later answer, difference, prefilled.
@@ -51,9 +52,9 @@ pub fn to_xlsx(c: &Comparison) -> Result<Vec<u8>, ExportError> {
 fn build(c: &Comparison) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let rounds = Rounds::of(c);
-    let heading = format!("Förändringar från {} till {}", rounds.before, rounds.after);
+    let heading = words::title(c);
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(&heading, made_at(c))?);
+    wb.set_properties(&properties(&heading, words::made_at(c))?);
     let heading = clean(&heading).into_owned();
     let ws = wb.add_worksheet();
     summary(ws, c, &rounds, &heading, &f)?;
@@ -75,11 +76,9 @@ struct Rounds {
 
 impl Rounds {
     fn of(c: &Comparison) -> Rounds {
-        let name =
-            |r: Option<RoundId>, words: &str| r.map_or_else(|| words.to_owned(), |r| r.to_string());
         Rounds {
-            before: name(c.before.round, "den tidigare omgången"),
-            after: name(c.after.round, "den senare omgången"),
+            before: words::before_round(c),
+            after: words::after_round(c),
         }
     }
 }
@@ -183,14 +182,8 @@ fn summary(
             ws.write_string(r, 2, note)?;
         }
     }
-    ws.write_string(r + 2, 0, made_by_at(made_at(c)))?;
+    ws.write_string(r + 2, 0, made_by_at(words::made_at(c)))?;
     Ok(())
-}
-
-/// When the later round was made: the comparison's date, as the round's workbook has its
-/// round's.
-fn made_at(c: &Comparison) -> Option<jiff::Timestamp> {
-    c.after.generated_at.as_deref()?.parse().ok()
 }
 
 fn table_head(ws: &mut Worksheet, r: u32, names: [&str; 3], f: &Formats) -> Result<(), XlsxError> {
@@ -338,7 +331,7 @@ fn respondents(
     ws.set_row_height(0, row_height(2))?;
     for (i, rc) in c.respondents.iter().enumerate() {
         let r = row_num(i + 1)?;
-        let presence = presence_sv(rc, rounds);
+        let presence = words::presence(c, rc).unwrap_or_else(|| IN_BOTH.to_owned());
         let file = |s: &Option<SourceSummary>| {
             s.as_ref()
                 .map(|s| s.file.clone().unwrap_or_else(|| s.sha256.clone()))
@@ -365,59 +358,6 @@ fn respondents(
     let last = row_num(c.respondents.len().max(1))?;
     ws.autofilter(0, 0, last, col(columns.len() - 1)?)?;
     Ok(())
-}
-
-/// Whether a respondent is in both rounds, in Swedish: `i båda`, `bytt namn från …`, `ny från
-/// 2023-07-01 (tog över efter …)`, `försvunnen efter 2023-06-30 (uppgick i …)` (the registry's
-/// dates, when they fall between the rounds); one that was expected in the round it has no
-/// form in `väntades i 2023-T1 men lämnade inget`.
-fn presence_sv(r: &RespondentChange, rounds: &Rounds) -> String {
-    let (base, others) = match r.presence {
-        Presence::Both => return "i båda".to_owned(),
-        Presence::Renamed => {
-            return match &r.previous {
-                Some(p) => format!("bytt namn från {}", p.label),
-                None => "bytt namn".to_owned(),
-            };
-        }
-        Presence::Appeared if r.missing_in_other => (
-            format!("väntades i {} men lämnade inget", rounds.before),
-            &r.predecessors,
-        ),
-        Presence::Appeared => match &r.started {
-            Some(day) => (format!("ny från {day}"), &r.predecessors),
-            None => ("ny".to_owned(), &r.predecessors),
-        },
-        Presence::Disappeared if r.missing_in_other => (
-            format!("väntades i {} men lämnade inget", rounds.after),
-            &r.successors,
-        ),
-        Presence::Disappeared => match &r.ended {
-            Some(day) => (format!("försvunnen efter {day}"), &r.successors),
-            None => ("försvunnen".to_owned(), &r.successors),
-        },
-    };
-    if others.is_empty() {
-        return base;
-    }
-    let how = if r.presence == Presence::Appeared {
-        "tog över efter"
-    } else {
-        "uppgick i"
-    };
-    format!("{base} ({how} {})", names_sv(others))
-}
-
-/// Names as a Swedish list: `A`, `A och B`, `A, B och C`.
-fn names_sv(names: &[Named]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.label.clone(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(|n| n.label.as_str()).collect();
-            format!("{} och {}", init.join(", "), last.label)
-        }
-    }
 }
 
 #[cfg(test)]

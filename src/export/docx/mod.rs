@@ -517,17 +517,4 @@ mod tests {
                 .contains("Vi har träffat 12 15 företag under våren. hösten.")
         );
     }
-
-    /// Writes the sample's round report with its changes to `$BLANKETT_WRITE_SAMPLE_DOCX` to
-    /// look at: `cargo test --lib write_the_sample_report -- --ignored`.
-    #[test]
-    #[ignore = "writes a file to look at"]
-    fn write_the_sample_report() {
-        let path = std::env::var("BLANKETT_WRITE_SAMPLE_DOCX")
-            .unwrap_or_else(|_| "/tmp/rapport-med-forandringar.docx".into());
-        let round = crate::compare::testing::after();
-        let changes = crate::compare::testing::sample();
-        let bytes = super::report(&round, &Questionnaire::builtin(), Some(&changes)).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
 }

@@ -204,17 +204,23 @@ fn the_respondents_sheet_says_who_is_in_both_rounds_and_counts_their_answers() {
     let labels: Vec<&str> = ChangeStatus::ALL.iter().map(|s| s.label()).collect();
     assert_eq!(rows[0][5..], labels);
     let of = |id: &str| rows.iter().find(|r| r[1] == id).unwrap();
-    assert_eq!(of("kungsholmen-sdn")[2], "i båda");
-    assert_eq!(of("nya-sdn")[2], "bytt namn från Gamla stadsdelsnämnden");
+    assert_eq!(of("kungsholmen-sdn")[2], "I båda omgångarna.");
+    assert_eq!(
+        of("nya-sdn")[2],
+        "Hette Gamla stadsdelsnämnden i 2023-T1; svaren jämförs över namnbytet."
+    );
     assert_eq!(
         of("norra-innerstaden-sdn")[2],
-        "ny från 2023-07-01 (tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd)"
+        "Ny från 2023-07-01, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd."
     );
     assert_eq!(
         of("ostermalm-sdn")[2],
-        "försvunnen efter 2023-06-30 (uppgick i Norra innerstadens stadsdelsnämnd)"
+        "Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
     );
-    assert_eq!(of("bromma-sdn")[2], "väntades i 2023-T1 men lämnade inget");
+    assert_eq!(
+        of("bromma-sdn")[2],
+        "Ny i 2023-T2; väntades i 2023-T1 men lämnade inget."
+    );
     assert_eq!(
         of("farsta-sdn")[3..],
         ["a.docx", "f.docx", "1", "1", "2", "1", "4"]
@@ -226,7 +232,7 @@ fn the_respondents_sheet_says_who_is_in_both_rounds_and_counts_their_answers() {
 fn the_summary_counts_answers_respondents_and_forms() {
     let c = sample();
     let rows = sheet(&to_xlsx(&c).unwrap(), SUMMARY_SHEET);
-    assert_eq!(rows[0][0], "Förändringar från 2023-T1 till 2023-T2");
+    assert_eq!(rows[0][0], "Förändringar 2023-T1 → 2023-T2");
     for s in ChangeStatus::ALL {
         let r = rows.iter().find(|r| r[0] == s.label()).unwrap();
         assert_eq!(r[1], c.summary.of(s).to_string(), "{}", s.label());
