@@ -87,19 +87,19 @@ fn areas(out: &mut String, c: &Comparison) {
         };
         for q in &area.questions {
             let _ = writeln!(out, "{level} {}\n", heading(&q.question));
-            question(out, q);
+            question(out, c, q);
         }
     }
 }
 
 /// A question's new, changed and removed answers under each respondent's name, and what it
 /// says of the rest.
-fn question(out: &mut String, q: &ChangedQuestion) {
-    for a in words::listed(q) {
+fn question(out: &mut String, c: &Comparison, q: &ChangedQuestion) {
+    for a in words::listed(c, q) {
         let _ = writeln!(out, "**{}** · {}\n", inline(&a.label), a.status.label());
         let _ = writeln!(out, "{}\n", answer(a));
     }
-    if let Some(rest) = words::rest_of(q) {
+    if let Some(rest) = words::rest_of(c, q) {
         let _ = writeln!(out, "*{}*\n", inline(&rest));
     }
 }
@@ -163,7 +163,7 @@ mod tests {
         assert!(md.contains("| Ändrat | 2 |"), "{md}");
         assert!(md.contains("| Bara i 2023-T2 (nya) | 2 |"), "{md}");
         assert!(md.contains("okänd avsändare jämförs inte: 1 i 2023-T2."));
-        assert!(md.contains("\n\nAntalen svar gäller de svarande som finns i båda omgångarna."));
+        assert!(md.contains("\n\nAntalen svar gäller de svarande som finns i båda omgångarna, och det är deras svar"));
         assert!(md.contains(
             "**Farsta stadsdelsnämnd** · Ändrat\n\nVi har träffat ~~12~~ **15** företag under ~~våren.~~ **hösten.**\n"
         ), "{md}");
@@ -186,9 +186,9 @@ mod tests {
         assert!(md.contains(
             "- **Norra innerstadens stadsdelsnämnd**: Ny från 2023-07-01, tog över efter Norrmalms stadsdelsnämnd och Östermalms stadsdelsnämnd.\n"
         ), "{md}");
-        assert!(md.contains("- **Östermalms stadsdelsnämnd**: Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd.\n"));
+        assert!(md.contains("- **Östermalms stadsdelsnämnd**: Upphörde efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd.\n"));
         assert!(md.contains(
-            "- **Bromma stadsdelsnämnd**: Ny i 2023-T2; väntades i 2023-T1 men lämnade inget.\n"
+            "- **Bromma stadsdelsnämnd**: Lämnade inget formulär i 2023-T1, fast det väntades.\n"
         ));
         assert!(md.contains("- **Nya stadsdelsnämnden**: Hette Gamla stadsdelsnämnden i 2023-T1;"));
     }

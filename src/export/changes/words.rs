@@ -96,13 +96,12 @@ pub(crate) fn summary_rows(c: &Comparison) -> Vec<(String, usize)> {
     rows
 }
 
-/// What the answer counts are of, when a respondent came or went: the respondents in both
-/// rounds. One that came or went rewrote nothing, though its answers read as new or removed
-/// under the questions.
+/// What the answer counts and the questions' lists are of, when a respondent came or went: the
+/// respondents in both rounds. One that came or went rewrote nothing.
 pub(crate) fn counts_note(c: &Comparison) -> Option<&'static str> {
     (c.summary.appeared + c.summary.disappeared > 0).then_some(
-        "Antalen svar gäller de svarande som finns i båda omgångarna. Den som är ny eller har \
-         försvunnit har sina svar som Nytt svar eller Borttaget under frågorna.",
+        "Antalen svar gäller de svarande som finns i båda omgångarna, och det är deras svar som \
+         står under frågorna: den som är ny eller har försvunnit har inte ändrat något.",
     )
 }
 
@@ -143,7 +142,7 @@ pub(crate) fn presence_changes(c: &Comparison) -> Vec<(&RespondentChange, String
 /// between the rounds; `None` when it has a form in both under one name.
 pub(crate) fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
     let (before, after) = (before_round(c), after_round(c));
-    let mut says = match r.presence {
+    let (mut says, others, how) = match r.presence {
         Presence::Both => return None,
         Presence::Renamed => {
             let old = r.previous.as_ref().map_or(r.id.as_str(), |p| &p.label);
@@ -151,36 +150,37 @@ pub(crate) fn presence(c: &Comparison, r: &RespondentChange) -> Option<String> {
                 "Hette {old} i {before}; svaren jämförs över namnbytet."
             ));
         }
-        Presence::Appeared => {
-            let mut s = match &r.started {
+        Presence::Appeared => (
+            match &r.started {
                 Some(day) => format!("Ny från {day}"),
-                None => format!("Ny i {after}"),
-            };
-            if !r.predecessors.is_empty() {
-                s += &format!(", tog över efter {}", names(&r.predecessors));
-            }
-            s
-        }
-        Presence::Disappeared => {
-            let mut s = match &r.ended {
-                Some(day) => format!("Försvunnen efter {day}"),
-                None => format!("Finns inte i {after}"),
-            };
-            if !r.successors.is_empty() {
-                s += &format!(", uppgick i {}", names(&r.successors));
-            }
-            s
-        }
+                None => silent_in(&before, r.missing_in_other),
+            },
+            &r.predecessors,
+            "tog över efter",
+        ),
+        Presence::Disappeared => (
+            match &r.ended {
+                Some(day) => format!("Upphörde efter {day}"),
+                None => silent_in(&after, r.missing_in_other),
+            },
+            &r.successors,
+            "uppgick i",
+        ),
     };
-    if r.missing_in_other {
-        let other = match r.presence {
-            Presence::Disappeared => &after,
-            _ => &before,
-        };
-        says += &format!("; väntades i {other} men lämnade inget");
+    if !others.is_empty() {
+        says += &format!(", {how} {}", names(others));
     }
     says.push('.');
     Some(says)
+}
+
+/// A respondent that existed in `round` and sent no form there: expected there or not.
+fn silent_in(round: &str, expected: bool) -> String {
+    if expected {
+        format!("Lämnade inget formulär i {round}, fast det väntades")
+    } else {
+        format!("Inget formulär i {round}")
+    }
 }
 
 /// Names as Swedish lists them: `A`, `A och B`, `A, B och C`.
@@ -193,28 +193,41 @@ fn names(named: &[Named]) -> String {
     }
 }
 
-/// The answers a question lists: the new, changed and removed ones, in the respondents' order.
-pub(crate) fn listed(q: &ChangedQuestion) -> impl Iterator<Item = &AnswerChange> {
+/// The answers a question lists: the new, changed and removed ones of the respondents with a
+/// form in both rounds, in their order. One that came or went rewrote nothing: its answers
+/// would all read as new or removed, and the overview says what became of it.
+pub(crate) fn listed<'q>(
+    c: &'q Comparison,
+    q: &'q ChangedQuestion,
+) -> impl Iterator<Item = &'q AnswerChange> {
     q.answers.iter().filter(|a| {
         matches!(
             a.status,
             ChangeStatus::New | ChangeStatus::Changed | ChangeStatus::Removed
-        )
+        ) && in_both(c, &a.respondent_id)
     })
+}
+
+/// Whether the respondent has a form in both rounds (under one name or two).
+fn in_both(c: &Comparison, id: &str) -> bool {
+    c.respondents
+        .iter()
+        .any(|r| r.id == id && matches!(r.presence, Presence::Both | Presence::Renamed))
 }
 
 /// What a question says of the answers it does not list: how many are unchanged (and of them
 /// returned as prefilled), or that nothing changed or nobody answered; `None` when there is
 /// nothing to say.
-pub(crate) fn rest_of(q: &ChangedQuestion) -> Option<String> {
+pub(crate) fn rest_of(c: &Comparison, q: &ChangedQuestion) -> Option<String> {
     let unchanged = q
         .answers
         .iter()
         .filter(|a| a.status == ChangeStatus::Unchanged);
     let carried = unchanged.clone().filter(|a| a.carried_over).count();
     let unchanged = unchanged.count();
-    let none_listed = listed(q).next().is_none();
+    let none_listed = listed(c, q).next().is_none();
     let mut says = match (unchanged, none_listed) {
+        (0, true) if c.summary.in_both == 0 => return None,
         (0, true) => return Some("Obesvarad i båda omgångarna.".into()),
         (0, false) => return None,
         (1, true) => "Inga förändringar: 1 oförändrat svar".to_owned(),
@@ -302,11 +315,11 @@ mod tests {
         );
         assert_eq!(
             presence_of(&c, "ostermalm-sdn").unwrap(),
-            "Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
+            "Upphörde efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
         );
         assert_eq!(
             presence_of(&c, "bromma-sdn").unwrap(),
-            "Ny i 2023-T2; väntades i 2023-T1 men lämnade inget."
+            "Lämnade inget formulär i 2023-T1, fast det väntades."
         );
         assert_eq!(
             presence_of(&c, "nya-sdn").unwrap(),
@@ -327,16 +340,24 @@ mod tests {
                 .unwrap()
         };
         let q = question("vaxla-upp-stockholm");
-        assert_eq!(listed(q).count(), 0);
+        assert_eq!(listed(&c, q).count(), 0);
         assert_eq!(
-            rest_of(q).unwrap(),
+            rest_of(&c, q).unwrap(),
             "Inga förändringar: 1 oförändrat svar (1 återlämnat som förifyllt)."
         );
         let q = question("samverkan-lokalt-naringsliv");
-        assert!(listed(q).all(|a| a.status != ChangeStatus::Unchanged));
-        assert_eq!(rest_of(q).unwrap(), "Oförändrade svar: 1.");
+        // Farsta's change; not the answers of those who came (Norra innerstaden, Bromma) or
+        // went (Östermalm, Norrmalm), nor Kungsholmen's unchanged one.
+        let ids: Vec<&str> = listed(&c, q).map(|a| a.respondent_id.as_str()).collect();
+        assert_eq!(ids, ["farsta-sdn"]);
+        // The renamed committee's change is listed.
+        let ids: Vec<&str> = listed(&c, question("sbr-foretagsdialog"))
+            .map(|a| a.respondent_id.as_str())
+            .collect();
+        assert_eq!(ids, ["nya-sdn"]);
+        assert_eq!(rest_of(&c, q).unwrap(), "Oförändrade svar: 1.");
         assert_eq!(
-            rest_of(question("sbr-hallbar-tillvaxt")).unwrap(),
+            rest_of(&c, question("sbr-hallbar-tillvaxt")).unwrap(),
             "Obesvarad i båda omgångarna."
         );
         assert_eq!(

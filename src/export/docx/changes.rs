@@ -141,7 +141,7 @@ pub(in crate::export) fn areas(
         };
         for q in &area.questions {
             let p = b.heading(question_level, &q.question);
-            docx = question(b, docx.add_paragraph(p), q);
+            docx = question(b, docx.add_paragraph(p), c, q);
         }
     }
     docx
@@ -149,15 +149,15 @@ pub(in crate::export) fn areas(
 
 /// A question's new, changed and removed answers under each respondent's name, and what it
 /// says of the rest.
-fn question(b: &mut Builder, mut docx: Docx, q: &ChangedQuestion) -> Docx {
-    for a in words::listed(q) {
+fn question(b: &mut Builder, mut docx: Docx, c: &Comparison, q: &ChangedQuestion) -> Docx {
+    for a in words::listed(c, q) {
         let name = b
             .bold(&a.label)
             .add_run(Run::new().add_text(format!(" · {}", a.status.label())));
         let p = answer(b, a);
         docx = docx.add_paragraph(name).add_paragraph(p);
     }
-    if let Some(rest) = words::rest_of(q) {
+    if let Some(rest) = words::rest_of(c, q) {
         let p = b.italic(&rest);
         docx = docx.add_paragraph(p);
     }

@@ -215,11 +215,11 @@ fn the_respondents_sheet_says_who_is_in_both_rounds_and_counts_their_answers() {
     );
     assert_eq!(
         of("ostermalm-sdn")[2],
-        "Försvunnen efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
+        "Upphörde efter 2023-06-30, uppgick i Norra innerstadens stadsdelsnämnd."
     );
     assert_eq!(
         of("bromma-sdn")[2],
-        "Ny i 2023-T2; väntades i 2023-T1 men lämnade inget."
+        "Lämnade inget formulär i 2023-T1, fast det väntades."
     );
     assert_eq!(
         of("farsta-sdn")[3..],
