@@ -163,7 +163,9 @@ mod tests {
         assert!(md.contains("| Ändrat | 2 |"), "{md}");
         assert!(md.contains("| Bara i 2023-T2 (nya) | 2 |"), "{md}");
         assert!(md.contains("okänd avsändare jämförs inte: 1 i 2023-T2."));
-        assert!(md.contains("\n\nAntalen svar gäller de svarande som finns i båda omgångarna, och det är deras svar"));
+        assert!(md.contains(
+            "\n\nAntalen svar gäller de svarande som finns i båda omgångarna, och det är deras svar"
+        ));
         assert!(md.contains(
             "**Farsta stadsdelsnämnd** · Ändrat\n\nVi har träffat ~~12~~ **15** företag under ~~våren.~~ **hösten.**\n"
         ), "{md}");
