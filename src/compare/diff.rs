@@ -42,10 +42,28 @@ pub fn same_text(a: &str, b: &str) -> bool {
 
 fn normalized(s: &str) -> String {
     s.nfc()
+        .filter(|c| !is_invisible(*c))
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Characters that show nothing: control characters other than white space, and the format
+/// characters a word processor or a copy from the web leaves (zero-width spaces and joiners,
+/// direction marks and overrides, the soft hyphen, the byte order mark). An answer that differs
+/// only in them reads the same.
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && !c.is_whitespace())
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 /// The word-level difference from `before` to `after`: pieces in order, neighbours never of the
@@ -91,14 +109,16 @@ fn push(parts: &mut Vec<DiffPart>, op: DiffOp, text: &str) {
     }
 }
 
-/// Reads better: a space alone that both keep between two changes joins them (`~~a b~~ **c
+/// Reads better: a space alone (no line break) that both keep between two changes joins them (`~~a b~~ **c
 /// d**`, not `~~a~~ **c** ~~b~~ **d**`), and removals come before additions where they touch.
 fn tidy(parts: Vec<DiffPart>) -> Vec<DiffPart> {
     let mut joined: Vec<DiffPart> = Vec::new();
     let n = parts.len();
     for (i, p) in parts.iter().enumerate() {
+        // A line break stays where it is: the words before it belong to the line above.
         let between_changes = p.op == DiffOp::Same
             && p.text.trim().is_empty()
+            && !p.text.contains('\n')
             && i > 0
             && i + 1 < n
             && parts[i - 1].op != DiffOp::Same
@@ -173,6 +193,18 @@ mod tests {
     }
 
     #[test]
+    fn words_added_at_the_end_of_a_line_stay_on_that_line() {
+        let d = word_diff(
+            "Första raden\nAndra raden",
+            "Första raden utökad\nNy andra rad",
+        );
+        assert_eq!(
+            shown(&d),
+            "Första raden{+ utökad}\n[-Andra raden]{+Ny andra rad}"
+        );
+    }
+
+    #[test]
     fn neighbouring_changes_read_as_one() {
         let d = word_diff("en två tre fyra", "en fem sex fyra");
         assert_eq!(shown(&d), "en [-två tre]{+fem sex} fyra");
@@ -213,5 +245,9 @@ mod tests {
         // "ä" composed and as "a" with a combining diaeresis.
         assert!(same_text("Näringsliv", "Na\u{308}ringsliv"));
         assert!(!same_text("Vi har träffat", "Vi har mött"));
+        // Characters that show nothing: a zero-width space, a direction mark, a bell.
+        assert!(same_text("Samma svar", "Samma\u{200b} svar\u{200e}"));
+        assert!(same_text("Samma svar", "Samma svar\u{7}"));
+        assert!(!same_text("Samma svar", "Samma\u{200b}svar"));
     }
 }

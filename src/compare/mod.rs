@@ -366,7 +366,7 @@ pub(crate) mod testing;
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{after, before, registry, sample};
+    use super::testing::{self, after, before, registry, sample};
     use super::*;
 
     fn change<'c>(c: &'c Comparison, respondent: &str, question: &str) -> &'c AnswerChange {
@@ -466,6 +466,28 @@ mod tests {
         assert_eq!(
             change(&c, "nya-sdn", "sbr-foretagsdialog").status,
             ChangeStatus::Changed
+        );
+    }
+
+    #[test]
+    fn a_committee_silent_before_its_merger_is_not_said_to_have_merged() {
+        // 2023-T1 twice, Östermalm silent in the later: its merger (2023-07-01) is to come.
+        let forms = testing::before_forms()
+            .into_iter()
+            .filter(|s| {
+                s.respondent
+                    .as_ref()
+                    .is_none_or(|r| r.id != "ostermalm-sdn")
+            })
+            .collect();
+        let later = testing::merge(forms, "2023-T1", &["ostermalm-sdn"]);
+        let c = compare_rounds(&before(), &later, &registry()).unwrap();
+        let silent = respondent(&c, "ostermalm-sdn");
+        assert_eq!(silent.presence, Presence::Disappeared);
+        assert!(silent.missing_in_other);
+        assert_eq!(
+            (silent.ended.as_deref(), silent.successors.len()),
+            (None, 0)
         );
     }
 

@@ -31,14 +31,7 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
             change.previous = Some(named(before, reg, &old));
             renamed_from.insert(old);
         } else {
-            change.missing_in_other = is_missing(before, &r.id);
-            change.predecessors = predecessors(reg, &r.id)
-                .map(|id| named(before, reg, id))
-                .collect();
-            change.started = reg
-                .get(&r.id)
-                .and_then(|x| x.valid_from.clone())
-                .filter(|from| before.round.is_some_and(|b| *from > b.end_date()));
+            appeared(&mut change, before, reg);
         }
         change.after = r.source.clone();
         out.push(change);
@@ -49,8 +42,39 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
     for r in gone {
         let mut change = RespondentChange::only(r, Presence::Disappeared);
         change.before = r.source.clone();
-        change.missing_in_other = is_missing(after, &r.id);
-        let entry = reg.get(&r.id);
+        disappeared(&mut change, after, reg);
+        out.push(change);
+    }
+    out
+}
+
+/// What the earlier round and the registry say of a respondent that appeared: whether the
+/// earlier round expected it; when it started and whom it took over from, when the registry has
+/// it start after the earlier round's end (a merger then; not one years away).
+fn appeared(change: &mut RespondentChange, before: &Round, reg: &Registry) {
+    change.missing_in_other = is_missing(before, &change.id);
+    let started = reg
+        .get(&change.id)
+        .and_then(|x| x.valid_from.clone())
+        .filter(|from| before.round.is_none_or(|b| *from > b.end_date()));
+    if started.is_some() {
+        change.predecessors = predecessors(reg, &change.id)
+            .map(|id| named(before, reg, id))
+            .collect();
+    }
+    change.started = started.filter(|_| before.round.is_some());
+}
+
+/// What the later round and the registry say of a respondent that disappeared: whether the
+/// later round expected it; when it ended and who took over from it, when the registry has it
+/// end before the later round's end.
+fn disappeared(change: &mut RespondentChange, after: &Round, reg: &Registry) {
+    change.missing_in_other = is_missing(after, &change.id);
+    let entry = reg.get(&change.id);
+    let ended = entry
+        .and_then(|x| x.valid_to.clone())
+        .filter(|to| after.round.is_none_or(|a| *to < a.end_date()));
+    if ended.is_some() {
         change.successors = entry
             .map(|x| {
                 x.successors
@@ -59,12 +83,8 @@ pub(super) fn respondents(before: &Round, after: &Round, reg: &Registry) -> Vec<
                     .collect()
             })
             .unwrap_or_default();
-        change.ended = entry
-            .and_then(|x| x.valid_to.clone())
-            .filter(|to| after.round.is_some_and(|a| *to < a.end_date()));
-        out.push(change);
     }
-    out
+    change.ended = ended.filter(|_| after.round.is_some());
 }
 
 /// A respondent of a round with a form, as the comparison names it.

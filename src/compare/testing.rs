@@ -77,7 +77,12 @@ const KUNGSHOLMEN: (&str, &str) = ("kungsholmen-sdn", "Kungsholmens stadsdelsnä
 
 /// 2023-T1: Farsta, Kungsholmen, Östermalm, Norrmalm, Gamla; Bromma expected, no form.
 pub fn before() -> Round {
-    let forms = vec![
+    merge(before_forms(), "2023-T1", &["bromma-sdn"])
+}
+
+/// The forms of [`before`].
+pub fn before_forms() -> Vec<Submission> {
+    vec![
         form(
             Some(FARSTA),
             "2023-T1",
@@ -128,8 +133,7 @@ pub fn before() -> Round {
             &[],
             'e',
         ),
-    ];
-    merge(forms, "2023-T1", &["bromma-sdn"])
+    ]
 }
 
 /// 2023-T2: Farsta (one answer changed, one new, one removed, one carried over), Kungsholmen
@@ -198,7 +202,8 @@ pub fn after() -> Round {
     merge(forms, "2023-T2", &["farsta-sdn"])
 }
 
-fn merge(forms: Vec<Submission>, round: &str, also_expected: &[&str]) -> Round {
+/// The round `forms` make, everyone who sent one expected and `also_expected` besides.
+pub fn merge(forms: Vec<Submission>, round: &str, also_expected: &[&str]) -> Round {
     let mut expected: Vec<String> = forms
         .iter()
         .filter_map(|s| Some(s.respondent.as_ref()?.id.clone()))
