@@ -254,6 +254,7 @@ fn change_row(
     ws.write_string_with_format(r, 5, fit(before, CELL_LIMIT), &f.wrap)?;
     ws.write_string_with_format(r, 6, fit(after, CELL_LIMIT), &f.wrap)?;
     let diff = diff_runs(&a.diff);
+    let shown: String = diff.iter().map(|(_, t)| t.as_str()).collect();
     if diff.is_empty() {
         ws.write_string_with_format(r, 7, "", &f.wrap)?;
     } else {
@@ -262,10 +263,20 @@ fn change_row(
             .iter()
             .map(|(op, text)| (run_format(*op, &plain, f), text.as_str()))
             .collect();
-        ws.write_rich_string_with_format(r, 7, &runs, &f.wrap)?;
+        match ws.write_rich_string_with_format(r, 7, &runs, &f.wrap) {
+            // Excel's limit holds for the runs' markup too: a difference of many small
+            // changes in a long answer goes over it before its text does. Then the words
+            // unmarked, after a line saying why; the marks are in the other formats.
+            Err(XlsxError::MaxStringLengthExceeded) => {
+                let unmarked = format!("{TOO_MANY_MARKS}\n{shown}");
+                ws.write_string_with_format(r, 7, fit(&unmarked, CELL_LIMIT), &f.wrap)?;
+            }
+            written => {
+                written?;
+            }
+        }
     }
     ws.write_string_with_format(r, 8, if a.carried_over { "ja" } else { "" }, &f.text)?;
-    let shown: String = diff.iter().map(|(_, t)| t.as_str()).collect();
     let cells = [area, q.question.as_str(), &a.label, before, after, &shown];
     let widths = WRAPPED.map(|c| CHANGE_WIDTHS[c]);
     fit_row_height(ws, r, widths.into_iter().zip(cells), 7)
@@ -279,14 +290,22 @@ fn run_format<'f>(op: DiffOp, plain: &'f Format, f: &'f Formats) -> &'f Format {
     }
 }
 
-/// A changed answer's pieces as the runs of a rich string: [cleaned](clean), the empty ones
-/// left out (Excel takes no empty run), and cut, as [`fit`] cuts a text, to what a cell holds.
+/// What the difference column says first when its marks do not fit in a cell.
+const TOO_MANY_MARKS: &str = "(Ändringarna är för många för att markeras i en cell: vad som \
+    ströks och lades till syns i Word-filen och i Markdown-filen.)";
+
+/// A changed answer's pieces as the runs of a rich string: line by line as the documents mark
+/// them ([`marked_lines`](words::marked_lines): cleaned, removed words kept apart from added
+/// ones), the empty ones left out (Excel takes no empty run), and cut, as [`fit`] cuts a text,
+/// to what a cell holds.
 fn diff_runs(diff: &[DiffPart]) -> Vec<(DiffOp, String)> {
-    let pieces: Vec<(DiffOp, String)> = diff
-        .iter()
-        .map(|p| (p.op, clean(&p.text).into_owned()))
-        .filter(|(_, t)| !t.is_empty())
-        .collect();
+    let mut pieces: Vec<(DiffOp, String)> = Vec::new();
+    for (i, line) in words::marked_lines(diff).into_iter().enumerate() {
+        if i > 0 {
+            pieces.push((DiffOp::Same, "\n".to_owned()));
+        }
+        pieces.extend(line.into_iter().filter(|(_, t)| !t.is_empty()));
+    }
     let total: usize = pieces.iter().map(|(_, t)| t.encode_utf16().count()).sum();
     if total <= CELL_LIMIT {
         return pieces;

@@ -1,6 +1,7 @@
 //! The comparison's workbook read back: rows, statuses, texts, rich-text runs, no formulas.
 
 use super::*;
+use crate::compare::same_text;
 use crate::compare::testing::sample;
 use crate::export::testing::{formulas, sheet};
 
@@ -99,17 +100,15 @@ fn the_difference_is_rich_text_removed_struck_through_added_underlined() {
         .and_then(|q| q.answers.iter().find(|a| a.respondent_id == "farsta-sdn"))
         .unwrap();
     let got = runs(&bytes, "träffat");
-    let expected: Vec<(String, bool, bool)> = changed
-        .diff
-        .iter()
-        .map(|p| {
-            (
-                p.text.clone(),
-                p.op == DiffOp::Removed,
-                p.op == DiffOp::Added,
-            )
-        })
+    // The pieces as the documents mark them: a space between a removed and an added word.
+    let expected: Vec<(String, bool, bool)> = words::marked_lines(&changed.diff)
+        .concat()
+        .into_iter()
+        .map(|(op, text)| (text, op == DiffOp::Removed, op == DiffOp::Added))
         .collect();
+    assert_eq!(got[1], ("12".to_owned(), true, false));
+    assert_eq!(got[2], (" ".to_owned(), false, false));
+    assert_eq!(got[3], ("15".to_owned(), false, true));
     assert_eq!(got, expected);
     assert!(got.iter().any(|r| r.1) && got.iter().any(|r| r.2));
     // Read as plain text, the cell is the pieces in order: the kept and removed ones spell
@@ -120,16 +119,21 @@ fn the_difference_is_rich_text_removed_struck_through_added_underlined() {
         "samverkan-lokalt-naringsliv",
         "Farsta stadsdelsnämnd",
     )[7];
-    let spelled = |op: DiffOp| -> String {
+    let spelled = |struck: bool| -> String {
         got.iter()
-            .zip(&changed.diff)
-            .filter(|(_, p)| p.op == DiffOp::Same || p.op == op)
-            .map(|(r, _)| r.0.as_str())
+            .filter(|r| if struck { !r.2 } else { !r.1 })
+            .map(|r| r.0.as_str())
             .collect()
     };
     assert_eq!(*cell, got.iter().map(|r| r.0.as_str()).collect::<String>());
-    assert_eq!(Some(spelled(DiffOp::Removed)), changed.before);
-    assert_eq!(Some(spelled(DiffOp::Added)), changed.after);
+    assert!(same_text(
+        &spelled(true),
+        changed.before.as_deref().unwrap()
+    ));
+    assert!(same_text(
+        &spelled(false),
+        changed.after.as_deref().unwrap()
+    ));
     // Only a changed answer has a difference.
     assert_eq!(
         row(&rows, "svart-ekonomi-samverkan", "Farsta stadsdelsnämnd")[7],
@@ -157,7 +161,7 @@ fn answers_that_look_like_formulas_stay_text() {
     let bytes = to_xlsx(&c).unwrap();
     assert_eq!(formulas(&bytes), 0);
     let rows = sheet(&bytes, CHANGES_SHEET);
-    assert_eq!(rows[1][5..8], ["=1+1", "@SUM(A1:A2)", "=1+1@SUM(A1:A2)"]);
+    assert_eq!(rows[1][5..8], ["=1+1", "@SUM(A1:A2)", "=1+1 @SUM(A1:A2)"]);
 }
 
 #[test]
@@ -173,7 +177,8 @@ fn a_difference_longer_than_a_cell_is_cut_with_the_marker_and_no_empty_run() {
     let len: usize = runs.iter().map(|(_, t)| t.encode_utf16().count()).sum();
     assert!(len <= CELL_LIMIT, "{len}");
     assert_eq!(runs[0], (DiffOp::Removed, "å".repeat(20_000)));
-    assert_eq!(runs[1].0, DiffOp::Added);
+    assert_eq!(runs[1], (DiffOp::Same, " ".to_owned()));
+    assert_eq!(runs[2].0, DiffOp::Added);
     assert_eq!(runs.last().unwrap(), &(DiffOp::Same, CUT_MARKER.to_owned()));
     assert!(runs.iter().all(|(_, t)| !t.is_empty()));
     // A short one is kept whole, cleaned.
@@ -272,4 +277,35 @@ fn rounds_not_known_are_named_in_words() {
     let rows = sheet(&to_xlsx(&c).unwrap(), CHANGES_SHEET);
     assert_eq!(rows[0][5], "Svar den tidigare omgången");
     assert_eq!(rows[0][6], "Svar 2023-T2");
+}
+
+#[test]
+fn a_difference_too_marked_for_a_cell_is_written_unmarked_saying_why() {
+    // 4,000 runs of a few letters: the text fits in a cell, the runs' markup does not.
+    let mut c = sample();
+    let a = &mut c.areas[0].questions[0].answers[0];
+    let part = |op, text: &str| DiffPart {
+        op,
+        text: text.into(),
+    };
+    a.status = ChangeStatus::Changed;
+    a.diff = (0..1000)
+        .flat_map(|_| {
+            [
+                part(DiffOp::Removed, "a1"),
+                part(DiffOp::Same, " "),
+                part(DiffOp::Added, "b1"),
+                part(DiffOp::Same, " "),
+            ]
+        })
+        .collect();
+    let bytes = to_xlsx(&c).unwrap();
+    let rows = sheet(&bytes, CHANGES_SHEET);
+    let cell = &rows[1][7];
+    assert!(cell.starts_with(TOO_MANY_MARKS), "{}", &cell[..80]);
+    assert!(
+        cell.trim_end().ends_with("a1 b1 a1 b1"),
+        "{}",
+        &cell[cell.len() - 40..]
+    );
 }
