@@ -286,6 +286,70 @@ fn compare_refuses_what_it_cannot_compare_saying_why() {
         &[t1, other_file.as_os_str()],
         "the rounds answer different questionnaires: naringsliv-uppfoljning and annan-enkat",
     );
+    // A round file that does not read as one says why, not "not a submission".
+    let mut broken = read_json(&round.with_extension("json"));
+    broken.as_object_mut().unwrap().remove("completeness");
+    let broken_file = dir.path().join("trasig.json");
+    std::fs::write(&broken_file, broken.to_string()).unwrap();
+    refused(
+        &[t1, broken_file.as_os_str()],
+        "trasig.json is not a round file blankett can read: missing field `completeness`",
+    );
+    // A comparison given as a round.
+    let comparison = dir.path().join("jmf.json");
+    let out = blankett().arg("compare").arg(t1).arg(t1).output().unwrap();
+    std::fs::write(&comparison, out.stdout).unwrap();
+    refused(
+        &[t1, comparison.as_os_str()],
+        "jmf.json is a comparison (blankett compare), not a round",
+    );
+    // Exports that would write over an input, or named like hidden files in a folder.
+    let kept = dir.path().join("t1");
+    blankett()
+        .arg("consolidate")
+        .arg(t1)
+        .arg("-o")
+        .arg(&kept)
+        .assert()
+        .success();
+    let round_file = kept.with_extension("json");
+    refused(
+        &[round_file.as_os_str(), t1, "-o".as_ref(), kept.as_os_str()],
+        "t1.json: -o would write over this input",
+    );
+    let folder = format!("{}/", dir.path().display());
+    refused(
+        &[t1, t1, "-o".as_ref(), folder.as_ref()],
+        "give a base name for the exports, not a folder",
+    );
+    assert_eq!(
+        read_json(&round_file)["questionnaire"]["id"],
+        "naringsliv-uppfoljning"
+    );
+}
+
+#[test]
+fn consolidate_previous_says_when_the_earlier_round_is_not_earlier_or_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let (t1, t2) = forms_a_round_apart(dir.path());
+    let out = blankett()
+        .arg("consolidate")
+        .arg(&t1)
+        .arg("-o")
+        .arg(dir.path().join("r"))
+        .args(["--format", "json", "--previous"])
+        .arg(&t2)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--previous is round 2022-T2, not earlier than 2022-T1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--previous shows in the docx and xlsx exports only"),
+        "{stderr}"
+    );
 }
 
 /// The example forms' round (2022-T1) and an earlier one (2021-VB) in which the first answer

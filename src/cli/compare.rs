@@ -1,13 +1,13 @@
 //! `blankett compare`: what changed between two rounds.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use blankett::{Comparison, Format, Round, compare_rounds, for_terminal, plural};
 
-use super::consolidate::{export_base, parse_formats, read_round};
+use super::consolidate::{export_base, parse_formats, read_round, refuse_overwriting};
 use super::{EXIT_OK, EXIT_SOME_FAILED, Failure, SchemaArgs, io_failure};
 
 /// Say what changed between two rounds: answer by answer, word by word
@@ -63,13 +63,30 @@ pub fn run(args: CompareArgs) -> Result<u8, Failure> {
                 .into(),
         ));
     }
+    let binary = matches!(formats[0], Format::Xlsx | Format::Docx);
+    if args.output.is_none() && binary && io::stdout().is_terminal() {
+        return Err(Failure::Usage(format!(
+            "a {} file is no text for the terminal: give -o BASE, or send it to a file (> fil.{})",
+            formats[0],
+            formats[0].extension()
+        )));
+    }
+    let base = match &args.output {
+        Some(output) => {
+            let base = export_base(output)?;
+            refuse_overwriting(&base, &formats, &[&args.before, &args.after])?;
+            Some(base)
+        }
+        None => None,
+    };
     let (before, problems_before) = read_round(&args.before, "BEFORE", &q, &reg)?;
     let (after, problems_after) = read_round(&args.after, "AFTER", &q, &reg)?;
     warn_of_order(&before, &after);
     let changes =
         compare_rounds(&before, &after, &reg).map_err(|e| Failure::Usage(e.to_string()))?;
-    let written = match &args.output {
-        Some(output) => write_files(&changes, &formats, output)?,
+    let written = match &base {
+        Some(base) => blankett::write_comparison(&changes, &formats, base)
+            .map_err(|e| io_failure(base, "write the exports", io::Error::other(e.to_string())))?,
         None => {
             let bytes = blankett::comparison_bytes(&changes, formats[0])
                 .map_err(|e| Failure::Io(io::Error::other(e.to_string())))?;
@@ -98,12 +115,6 @@ fn compare_formats(list: &[String]) -> Result<Vec<Format>, Failure> {
         ));
     }
     Ok(formats)
-}
-
-fn write_files(c: &Comparison, formats: &[Format], output: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let base = export_base(output)?;
-    blankett::write_comparison(c, formats, &base)
-        .map_err(|e| io_failure(&base, "write the exports", io::Error::other(e.to_string())))
 }
 
 /// Rounds given the wrong way round, or the same round twice, are compared as given, with a

@@ -132,10 +132,8 @@ pub(super) fn read_round(
     reg: &Registry,
 ) -> Result<(Round, usize), Failure> {
     let shown = for_terminal(&path.display().to_string()).into_owned();
-    if path.is_file()
-        && let Some(round) = std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Round>(&b).ok())
+    if !path.is_dir()
+        && let Some(round) = round_file(path, flag, &shown)?
     {
         return Ok((round, 0));
     }
@@ -151,6 +149,35 @@ pub(super) fn read_round(
         )));
     }
     Ok((round, problems))
+}
+
+/// The round in a file `consolidate` wrote; `None` when the file is no round (a submission
+/// file, then). A file that looks like a round and does not read as one, and a comparison, are
+/// refused saying what is wrong, not read as a submission that is not one either.
+fn round_file(path: &Path, flag: &str, shown: &str) -> Result<Option<Round>, Failure> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(None);
+    };
+    let error = match serde_json::from_slice::<Round>(&bytes) {
+        Ok(round) => return Ok(Some(round)),
+        Err(e) => e,
+    };
+    let Ok(serde_json::Value::Object(json)) = serde_json::from_slice(&bytes) else {
+        return Ok(None);
+    };
+    let has = |keys: &[&str]| keys.iter().all(|k| json.contains_key(*k));
+    if has(&["before", "after", "summary"]) {
+        return Err(Failure::Usage(format!(
+            "{flag}: {shown} is a comparison (blankett compare), not a round: give a round \
+             file of `blankett consolidate` or an output folder"
+        )));
+    }
+    if has(&["completeness", "respondents"]) || has(&["areas", "submissions"]) {
+        return Err(Failure::Usage(format!(
+            "{flag}: {shown} is not a round file blankett can read: {error}"
+        )));
+    }
+    Ok(None)
 }
 
 /// How to merge: `--round`, `--expected` and whether to leave the contact details out, checked.
@@ -209,6 +236,15 @@ pub(super) fn export_base(output: &Path) -> Result<PathBuf, Failure> {
     } else {
         output.to_path_buf()
     };
+    // `-o out/` would name the exports `out/.json` …: hidden files nobody looks for.
+    let ends_in_separator = output.as_os_str().to_string_lossy().ends_with(['/', '\\']);
+    if ends_in_separator || base.file_name().is_none() {
+        return Err(Failure::Usage(format!(
+            "-o {}: give a base name for the exports, not a folder (e.g. -o {}/2022-T1)",
+            for_terminal(&output.display().to_string()),
+            for_terminal(output.display().to_string().trim_end_matches(['/', '\\']))
+        )));
+    }
     if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {
@@ -223,6 +259,29 @@ pub(super) fn export_base(output: &Path) -> Result<PathBuf, Failure> {
         )));
     }
     Ok(base)
+}
+
+/// Refuses exports that would be written over an input (`-o` naming the round file given as
+/// the earlier round, say): the input would be lost.
+pub(super) fn refuse_overwriting(
+    base: &Path,
+    formats: &[blankett::Format],
+    inputs: &[&Path],
+) -> Result<(), Failure> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    for f in formats {
+        let path = blankett::export_path(base, *f);
+        if let Some(input) = inputs.iter().find(|i| same(&path, i)) {
+            return Err(Failure::Usage(format!(
+                "{}: -o would write over this input; give another -o",
+                for_terminal(&input.display().to_string())
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A folder of Word forms given where an output folder belongs (the inbox, say) would read as a
@@ -265,9 +324,13 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
         &reg,
     )?;
     let base = export_base(&args.output)?;
+    let mut inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.previous.as_deref());
+    refuse_overwriting(&base, &formats, &inputs)?;
     let (changes, problems_before) = match &args.previous {
         Some(p) => {
             let (previous, problems) = read_round(p, "--previous", &q, &reg)?;
+            warn_of_previous(&previous, &round, &formats);
             let changes = blankett::compare_rounds(&previous, &round, &reg)
                 .map_err(|e| Failure::Usage(format!("--previous: {e}")))?;
             (Some(changes), problems)
@@ -291,6 +354,25 @@ pub fn run(args: ConsolidateArgs) -> Result<u8, Failure> {
     } else {
         EXIT_OK
     })
+}
+
+/// An earlier round that is not earlier, or exports that show no changes, are said on stderr:
+/// the run goes on as asked.
+fn warn_of_previous(previous: &Round, round: &Round, formats: &[blankett::Format]) {
+    match (previous.round, round.round) {
+        (Some(p), Some(r)) if p >= r => eprintln!(
+            "consolidate: --previous is round {p}, not earlier than {r}: the reports say what \
+             changed from {p} to {r}"
+        ),
+        _ => {}
+    }
+    let shown = [blankett::Format::Docx, blankett::Format::Xlsx];
+    if !formats.iter().any(|f| shown.contains(f)) {
+        eprintln!(
+            "consolidate: --previous shows in the docx and xlsx exports only; for the changes \
+             alone, run blankett compare"
+        );
+    }
 }
 
 /// What was merged and written, in one line.
