@@ -31,9 +31,12 @@ pub fn since_previous(app: &App, round: &Round) -> Result<Option<Comparison>, Pr
     let Some(previous) = &app.previous else {
         return Ok(None);
     };
+    compare(app, previous, round).map(Some)
+}
+
+fn compare(app: &App, previous: &Round, round: &Round) -> Result<Comparison, Problem> {
     // The questionnaires were checked to be the same at start.
     blankett::compare_rounds(previous, round, app.forms.config().registry())
-        .map(Some)
         .map_err(|e| Problem::internal(e.to_string()))
 }
 
@@ -69,24 +72,23 @@ pub async fn changes_docx(
 /// The comparison exported as `format`, with a file name naming both rounds
 /// (`forandringar-2022-T1-2022-T2.docx`).
 async fn export(app: &Arc<App>, headers: &HeaderMap, format: Format) -> Result<Response, Problem> {
-    if app.previous.is_none() {
+    let Some(previous) = &app.previous else {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "no-previous-round",
             "the server was started without --previous: there is no earlier round to compare with",
         ));
-    }
+    };
     let (round, _) = merged(app, false).await?;
     let bytes = tokio::task::block_in_place(|| {
-        let c = since_previous(app, &round)?.ok_or_else(|| Problem::internal("no round"))?;
-        let bytes = blankett::comparison_bytes(&c, format);
-        bytes.map_err(|e| Problem::internal(e.to_string()))
+        let c = compare(app, previous, &round)?;
+        blankett::comparison_bytes(&c, format).map_err(|e| Problem::internal(e.to_string()))
     })?;
     let name =
         |r: Option<blankett::RoundId>| r.map_or_else(|| "runda".to_owned(), |r| r.to_string());
     let file = format!(
         "forandringar-{}-{}",
-        name(app.previous.as_ref().and_then(|p| p.round)),
+        name(previous.round),
         name(round.round)
     );
     Ok(attachment(
