@@ -850,6 +850,7 @@ fn json_log_lines_are_json() {
 }
 
 mod browser;
+mod changes;
 mod compression;
 mod inbox;
 mod memory;

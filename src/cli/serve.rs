@@ -8,6 +8,9 @@ use clap::{Args, ValueEnum};
 
 use crate::serve::{self, Inbox, LogFormat, Settings, Tls};
 
+use blankett::Round;
+
+use super::consolidate::read_round;
 use super::watch::InboxArgs;
 use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, not_a_folder};
 
@@ -39,6 +42,11 @@ use super::{EXIT_OK, Failure, LimitArgs, MappingArgs, io_failure, lock_failure, 
     Uploads in memory take at most --upload-memory together: a file that would go over it is \
     refused with 503 and Retry-After (code server-busy), to be sent again. One file takes at \
     most --max-file-size (25 MiB here, a form is about 100 KB).\n\n\
+    With --previous (an output folder of `batch`, merged as `consolidate` merges it, or a \
+    round file) the round's Word report gets a section \"Förändringar sedan …\" and its \
+    spreadsheet's answers a change column, as with `consolidate --previous`, and GET \
+    /api/v1/changes (.xlsx, .md, .docx) is what `blankett compare` says of the two rounds; \
+    the page links to them. The earlier round is read once, at start.\n\n\
     One writer at a time: the server locks OUT (and the inbox) as batch and watch do. Ctrl-C \
     or SIGTERM stops it once the requests in flight are answered and the inbox's form in hand \
     is stored."
@@ -87,6 +95,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     inbox: Option<PathBuf>,
 
+    /// An earlier round (its output folder or round file), read once at start: the round's
+    /// Word report and spreadsheet show what changed since it, and /api/v1/changes says it
+    #[arg(long, value_name = "OUT_OR_ROUND")]
+    previous: Option<PathBuf>,
+
     #[command(flatten)]
     timing: InboxArgs,
 
@@ -117,6 +130,11 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         )));
     }
     super::out_is_a_folder(&args.out)?;
+    let previous = args
+        .previous
+        .as_deref()
+        .map(|p| previous_round(p, &cfg))
+        .transpose()?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(Tls::load(cert, key).map_err(Failure::Usage)?),
         (None, None) => None,
@@ -181,9 +199,26 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
         inbox,
         tls,
         behind_proxy: args.behind_proxy,
+        previous,
     };
     serve::run(cfg, settings).map_err(|e| io_failure(&args.out, "serve", e))?;
     Ok(EXIT_OK)
+}
+
+/// `--previous`: the earlier round, read as `consolidate --previous` reads it, of the
+/// questionnaire served (every comparison is made with it, so one that cannot be made is
+/// refused now rather than at each request).
+fn previous_round(path: &std::path::Path, cfg: &blankett::Config) -> Result<Round, Failure> {
+    let (round, _) = read_round(path, "--previous", cfg.questionnaire(), cfg.registry())?;
+    let (before, after) = (&round.questionnaire.id, &cfg.questionnaire().id);
+    if before != after {
+        return Err(Failure::Usage(format!(
+            "--previous: the rounds answer different questionnaires: {} and {}",
+            blankett::for_terminal(before),
+            blankett::for_terminal(after)
+        )));
+    }
+    Ok(round)
 }
 
 /// The inbox must be a folder apart from OUT: neither OUT (the server would convert its own

@@ -20,7 +20,7 @@ use super::budget::Budget;
 use super::forms::{FormResult, Forms, refused_name};
 use super::problem::{self, Problem};
 use super::upload::{self, Files};
-use super::{archive, codes, compress, events, log, openapi, read, session};
+use super::{archive, changes, codes, compress, events, log, openapi, read, session};
 
 /// What every handler shares.
 pub struct App {
@@ -34,6 +34,8 @@ pub struct App {
     pub workers: usize,
     /// The clock: the status's time.
     pub clock: fn() -> std::time::SystemTime,
+    /// The earlier round (`--previous`), the changes are read from.
+    pub previous: Option<blankett::Round>,
 }
 
 /// The API's routes, under this prefix.
@@ -45,6 +47,7 @@ const CSP: &str = "default-src 'self'; frame-ancestors 'none'";
 /// The server's routes and layers.
 pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
     let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
+    let since = app.previous.as_ref().map(changes::since);
     let api = Router::new()
         .route("/forms", post(post_forms))
         .route(
@@ -59,6 +62,10 @@ pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
         .route("/round.xlsx", get(read::round_xlsx))
         .route("/round.md", get(read::round_md))
         .route("/round.docx", get(read::round_docx))
+        .route("/changes", get(changes::changes))
+        .route("/changes.xlsx", get(changes::changes_xlsx))
+        .route("/changes.md", get(changes::changes_md))
+        .route("/changes.docx", get(changes::changes_docx))
         .route("/status", get(read::status))
         .route("/codes", get(codes::codes))
         .route("/events", get(events::events))
@@ -66,7 +73,7 @@ pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
         .route("/schemas/{name}", get(openapi::schema));
     Router::new()
         .nest(API, api)
-        .merge(super::page::routes(guard.token().is_some()))
+        .merge(super::page::routes(guard.token().is_some(), since))
         .route("/healthz", get(healthz))
         .merge(session::routes(guard.clone()))
         .fallback(not_found)

@@ -1,7 +1,7 @@
 //! `GET /api/v1/codes`: the vocabulary the page shows, in Swedish. The statuses of the
 //! completeness matrix with their symbols, labels and fill colours ([`blankett::Mark`]), every
-//! error code the library has ([`blankett::explain_error`]) and the few the server adds to an
-//! upload's problems ([`problem::explain`]), and every warning code
+//! error code the library has ([`blankett::explain_error`]) and the few of the server's own
+//! that the page can meet ([`problem::explain`]), and every warning code
 //! ([`blankett::WarningCode::explain`]). The texts live beside their codes; this only gathers
 //! them.
 
@@ -34,7 +34,7 @@ fn vocabulary() -> Value {
     let library = ErrorKind::CODES
         .iter()
         .filter_map(|code| Some((*code, blankett::explain_error(code)?)));
-    let server = problem::UPLOAD_CODES
+    let server = problem::PAGE_CODES
         .iter()
         .filter_map(|code| Some((*code, problem::explain(code)?)));
     let errors: Map<String, Value> = library
@@ -67,7 +67,7 @@ mod tests {
         let errors = v["errors"].as_object().unwrap();
         assert_eq!(
             errors.len(),
-            ErrorKind::CODES.len() + problem::UPLOAD_CODES.len()
+            ErrorKind::CODES.len() + problem::PAGE_CODES.len()
         );
         for (code, e) in errors {
             for field in ["title", "meaning", "action"] {

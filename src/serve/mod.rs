@@ -9,6 +9,7 @@
 //! mod.rs      startup, refusals, lock, shutdown
 //! api.rs      the router, the layers, the handlers that store (POST /forms, /convert)
 //! read.rs     the handlers that read: submissions, round and exports, status (ETags)
+//! changes.rs  GET /changes: what changed since the earlier round (`--previous`)
 //! forms.rs    conversion on a fixed set of worker threads, storing, the round-changed events
 //! inbox.rs    the inbox watched as `watch` watches it, storing beside the uploads
 //! upload.rs   multipart and raw bodies, within the size limits
@@ -30,6 +31,7 @@ mod api;
 mod archive;
 mod auth;
 mod budget;
+mod changes;
 mod codes;
 mod compress;
 mod events;
@@ -49,7 +51,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use blankett::Config;
+use blankett::{Config, Round};
 
 use forms::RoundChanged;
 
@@ -80,6 +82,8 @@ pub struct Settings {
     pub tls: Option<Tls>,
     /// A TLS-terminating reverse proxy is in front (`--behind-proxy`).
     pub behind_proxy: bool,
+    /// The earlier round (`--previous`): what changed since it is served and in the exports.
+    pub previous: Option<Round>,
 }
 
 /// Why the server refuses to listen on `addr`: anywhere but loopback, every request must be
@@ -148,6 +152,7 @@ async fn serve(
         budget: budget::Budget::new(s.upload_memory),
         workers: s.workers,
         clock: s.clock,
+        previous: s.previous.clone(),
     });
     // Clients reach the server over HTTPS (TLS here, or at a proxy in front): the session
     // cookie is marked `Secure`.

@@ -12,7 +12,7 @@ use super::problem::Problem;
 const DOCUMENT: &str = include_str!("openapi.json");
 
 /// The JSON Schemas the document refers to, by name; only these names are served.
-const SCHEMAS: [(&str, &str); 7] = [
+const SCHEMAS: [(&str, &str); 8] = [
     (
         "submission.schema.json",
         include_str!("../../schemas/submission.schema.json"),
@@ -40,6 +40,10 @@ const SCHEMAS: [(&str, &str); 7] = [
     (
         "registry.schema.json",
         include_str!("../../schemas/registry.schema.json"),
+    ),
+    (
+        "compare.schema.json",
+        include_str!("../../schemas/compare.schema.json"),
     ),
 ];
 

@@ -44,7 +44,9 @@ const JS: &str = "text/javascript; charset=utf-8";
 const SVG: &str = "image/svg+xml";
 
 /// The page as sent: `<body data-login="off">`, which the server turns on when it has a token,
-/// so the page shows its "Logga ut" button.
+/// so the page shows its "Logga ut" button; and the links to the changes since the earlier
+/// round (`<li data-changes>`, "Förändringar sedan förra omgången"), which the server names
+/// for that round when it has one (`--previous`) and leaves out when it has none.
 const INDEX: &str = include_str!("page/index.html");
 const LOGIN: &str = include_str!("page/login.html");
 
@@ -96,12 +98,13 @@ struct Pages {
 }
 
 impl Pages {
-    fn new(login: bool) -> Pages {
+    fn new(login: bool, since: Option<&str>) -> Pages {
         let index = if login {
             INDEX.replacen(r#"data-login="off""#, r#"data-login="on""#, 1)
         } else {
             INDEX.to_owned()
         };
+        let index = with_changes(&index, since);
         // The message of a wrong token is in the page, hidden; `?fel=1` shows it, so the login
         // page says it without a script.
         let failed = LOGIN.replacen(r#"id="fel" hidden"#, r#"id="fel""#, 1);
@@ -118,14 +121,30 @@ impl Pages {
     }
 }
 
+/// The page's links to the changes since the earlier round, named `since` ("Förändringar
+/// sedan 2022-T1"); left out without one.
+fn with_changes(index: &str, since: Option<&str>) -> String {
+    match since {
+        Some(since) => index.replace(UNNAMED_CHANGES, since),
+        None => index
+            .split_inclusive('\n')
+            .filter(|line| !line.contains("<li data-changes>"))
+            .collect(),
+    }
+}
+
+/// The links' name in `index.html`, for a server without an earlier round's id.
+const UNNAMED_CHANGES: &str = "Förändringar sedan förra omgången";
+
 /// The page's routes. `login` says whether the server has a token: without one there is
-/// nothing to log in to, and `/login` leads to the page.
-pub fn routes<S: Clone + Send + Sync + 'static>(login: bool) -> Router<S> {
+/// nothing to log in to, and `/login` leads to the page. `since` names the changes since the
+/// earlier round the server has (`--previous`): the page links to them.
+pub fn routes<S: Clone + Send + Sync + 'static>(login: bool, since: Option<String>) -> Router<S> {
     Router::new()
         .route("/", get(index))
         .route("/login", get(login_page))
         .route("/assets/{name}", get(asset))
-        .with_state(Arc::new(Pages::new(login)))
+        .with_state(Arc::new(Pages::new(login, since.as_deref())))
 }
 
 /// `GET /`: the page.
@@ -218,13 +237,29 @@ mod tests {
 
     #[test]
     fn the_logout_button_is_shown_only_with_a_token() {
-        let with = Pages::new(true);
-        let without = Pages::new(false);
+        let with = Pages::new(true, None);
+        let without = Pages::new(false, None);
         let text = |f: &File| String::from_utf8(f.bytes.clone()).unwrap();
         assert!(text(&with.index).contains(r#"data-login="on""#));
         assert!(text(&without.index).contains(r#"data-login="off""#));
         assert_ne!(with.index.etag, without.index.etag);
         assert!(text(&with.login_failed).contains(r#"id="fel" role="alert""#));
         assert!(text(&with.login_page).contains(r#"id="fel" hidden"#));
+    }
+
+    #[test]
+    fn the_links_to_the_changes_are_there_only_with_an_earlier_round() {
+        let text = |f: &File| String::from_utf8(f.bytes.clone()).unwrap();
+        let with = text(&Pages::new(false, Some("Förändringar sedan 2022-T1")).index);
+        let without = text(&Pages::new(false, None).index);
+        for format in ["docx", "xlsx", "md"] {
+            let href = format!(r#"href="/api/v1/changes.{format}""#);
+            assert!(with.contains(&href), "{format}");
+            assert!(!without.contains(&href), "{format}");
+        }
+        assert_eq!(with.matches("Förändringar sedan 2022-T1, ").count(), 3);
+        assert!(!with.contains(UNNAMED_CHANGES));
+        assert!(!without.contains("Förändringar"));
+        assert!(without.contains(r#"id="dl-md""#) && without.contains(r#"id="dl-json""#));
     }
 }

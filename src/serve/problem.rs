@@ -100,17 +100,19 @@ fn title(code: &str) -> &'static str {
         "legacy-doc" => "Word 97-2003 document",
         "internal-error" => "Internal error",
         "excluded" => "Excluded by the analyst",
+        "no-previous-round" => "No earlier round",
         _ => "The form could not be converted",
     }
 }
 
-/// The codes of the server's own problems that an upload from the page can meet, beside the
-/// library's ([`blankett::ErrorKind::CODES`]); each has a Swedish [`explain`]ation.
-pub const UPLOAD_CODES: [&str; 4] = [
+/// The codes of the server's own problems that the page can meet (an upload, a download),
+/// beside the library's ([`blankett::ErrorKind::CODES`]); each has a Swedish [`explain`]ation.
+pub const PAGE_CODES: [&str; 5] = [
     "not-a-word-file",
     "too-many-files",
     "excluded",
     "unauthorized",
+    "no-previous-round",
 ];
 
 /// What one of the server's own problem codes means, in Swedish, for the page; the library
@@ -136,6 +138,11 @@ pub fn explain(code: &str) -> Option<blankett::Explanation> {
             "Inte inloggad",
             "Du är inte inloggad, eller så har inloggningen gått ut.",
             "Logga in igen och skicka filen på nytt.",
+        ),
+        "no-previous-round" => (
+            "Ingen tidigare omgång",
+            "Servern har ingen tidigare omgång att jämföra med, så det finns inga förändringar att visa.",
+            "Be den som driver blankett att starta servern med --previous och den förra omgångens mapp eller omgångsfil.",
         ),
         _ => return None,
     };

@@ -17,6 +17,7 @@ use blankett::{
 };
 
 use super::api::App;
+use super::changes::since_previous;
 use super::forms::StatusCounts;
 use super::problem::Problem;
 
@@ -38,7 +39,7 @@ pub fn etag_of(bytes: &[u8]) -> String {
 }
 
 /// `bytes` with its `ETag`, or `304` when the client has them already.
-fn tagged(headers: &HeaderMap, bytes: Vec<u8>, content_type: &'static str) -> Response {
+pub fn tagged(headers: &HeaderMap, bytes: Vec<u8>, content_type: &'static str) -> Response {
     let etag = etag_of(&bytes);
     let mut res = if known_etag(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
@@ -168,7 +169,7 @@ pub async fn submission(
 /// The round of the output folder, merged as `consolidate` merges it. Its `generatedAt` is
 /// when the index last changed, so the same submissions give the same round (and `ETag`).
 /// With `keep`, the submissions read come back too (the status looks for addresses in them).
-async fn merged(app: &Arc<App>, keep: bool) -> Result<(Round, Vec<Submission>), Problem> {
+pub async fn merged(app: &Arc<App>, keep: bool) -> Result<(Round, Vec<Submission>), Problem> {
     let out = app.forms.out().to_path_buf();
     let cfg = app.forms.config();
     tokio::task::spawn_blocking(move || {
@@ -250,6 +251,7 @@ pub async fn round_docx(
 }
 
 /// The round exported as `format`, with its media type and a file name to save it under.
+/// With `--previous` its Word report and spreadsheet say what changed since that round.
 async fn export(
     app: &Arc<App>,
     headers: &HeaderMap,
@@ -259,29 +261,32 @@ async fn export(
     let (round, _) = merged(app, false).await?;
     let q = app.forms.config().questionnaire();
     let bytes = tokio::task::block_in_place(|| {
-        blankett::to_bytes(
-            &round,
-            q,
-            format,
-            &ExportOptions {
-                delimiter,
-                ..Default::default()
-            },
-        )
-    })
-    .map_err(|e| Problem::internal(e.to_string()))?;
-    let mut res = tagged(headers, bytes, media_type(format));
-    let name = format!(
-        "attachment; filename=\"{}.{}\"",
-        round
-            .round
-            .map_or_else(|| "round".to_owned(), |r| r.to_string()),
-        format.name()
-    );
-    if let Ok(v) = HeaderValue::from_str(&name) {
+        // Made from the round just merged, so that the export and its ETag follow it.
+        let changes = match format {
+            Format::Docx | Format::Xlsx => since_previous(app, &round)?,
+            _ => None,
+        };
+        let options = ExportOptions { delimiter, changes };
+        blankett::to_bytes(&round, q, format, &options)
+            .map_err(|e| Problem::internal(e.to_string()))
+    })?;
+    let name = round
+        .round
+        .map_or_else(|| "round".to_owned(), |r| r.to_string());
+    Ok(attachment(
+        tagged(headers, bytes, media_type(format)),
+        &name,
+        format,
+    ))
+}
+
+/// `res` to be saved as `name` with the extension of `format`.
+pub fn attachment(mut res: Response, name: &str, format: Format) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.name());
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }
 
 /// The media type of an export.

@@ -318,3 +318,50 @@ fn with_a_token_the_page_asks_for_it_once() {
         "return location.pathname === '/login'",
     );
 }
+
+#[test]
+fn with_an_earlier_round_the_page_links_to_what_changed_since() {
+    let Some(b) = Browser::start(1280) else {
+        return;
+    };
+    let (dir, out) = examples_but(&[]);
+    let previous = super::changes::earlier_round(dir.path(), &out);
+    let server = Server::start_in(dir, out, &["--previous", previous.to_str().unwrap()]);
+    b.open(&server.url("/#hamta"));
+    b.wait_for(
+        "the round",
+        30,
+        "return document.getElementById('title').textContent.includes('2022-T1')",
+    );
+    let links = b.run(
+        "return [...document.querySelectorAll('#hamta a[id^=\"dl-changes-\"]')]
+           .filter((a) => a.offsetParent !== null)
+           .map((a) => [a.textContent, a.getAttribute('href'), getComputedStyle(a).color])",
+    );
+    let links = links.as_array().unwrap();
+    let shown: Vec<(&str, &str)> = links
+        .iter()
+        .map(|l| (l[0].as_str().unwrap(), l[1].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Förändringar sedan 2021-VB, Word", "/api/v1/changes.docx"),
+            ("Förändringar sedan 2021-VB, Excel", "/api/v1/changes.xlsx"),
+            ("Förändringar sedan 2021-VB, Markdown", "/api/v1/changes.md"),
+        ]
+    );
+    // Looking like the round's own links.
+    let word = b.run("return getComputedStyle(document.getElementById('dl-docx')).color");
+    assert!(links.iter().all(|l| l[2] == word), "{links:?}");
+    b.run("document.getElementById('hamta').scrollIntoView()");
+    b.screenshot(&artifacts().join("changes-1280.png"));
+    b.width(390);
+    assert_eq!(
+        page_width(&b),
+        390,
+        "the links make the page scroll sideways"
+    );
+    b.run("document.getElementById('hamta').scrollIntoView()");
+    b.screenshot(&artifacts().join("changes-390.png"));
+}

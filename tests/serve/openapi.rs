@@ -189,5 +189,5 @@ fn every_path_in_the_openapi_document_answers_as_it_says() {
             called += 1;
         }
     }
-    assert_eq!(called, 18, "every operation called");
+    assert_eq!(called, 22, "every operation called");
 }
