@@ -324,11 +324,11 @@ pub(crate) fn heading(text: &str) -> String {
     escape_line(&one_line, false).replace('#', "\\#")
 }
 
-/// Text for a table cell: on one line (breaks as `<br>`), `|` escaped.
+/// Text for a table cell: on one line (breaks as `<br>`), `|` escaped (as everywhere).
 pub(crate) fn cell(text: &str) -> String {
     clean(text)
         .split('\n')
-        .map(|l| escape_line(l.trim(), false).replace('|', "\\|"))
+        .map(|l| escape_line(l.trim(), false))
         .collect::<Vec<_>>()
         .join("<br>")
 }
@@ -341,7 +341,7 @@ pub(crate) fn escape_line(text: &str, line_start: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -453,7 +453,9 @@ mod tests {
         let round = testing::round(false);
         let md = to_markdown(&round, &testing::questionnaire());
         assert!(
-            md.contains("\n\\# Inte en rubrik | med \\*stjärnor\\* och \\_understreck\\_ \\<b>\n")
+            md.contains(
+                "\n\\# Inte en rubrik \\| med \\*stjärnor\\* och \\_understreck\\_ \\<b>\n"
+            )
         );
         // Farsta's "1. Farsta svarar …" is no numbered list.
         assert!(md.contains("\n1\\. Farsta svarar på fråga 0.\n"));
@@ -461,6 +463,12 @@ mod tests {
         assert_eq!(escape_line("---", true), "\\---");
         assert_eq!(escape_line("=====", true), "\\=====");
         assert_eq!(escape_line("> citat", true), "\\> citat");
+        // A table made of an answer's lines: no pipe is left to make one.
+        assert_eq!(
+            escape_line("| Insats | Antal |", true),
+            "\\| Insats \\| Antal \\|"
+        );
+        assert_eq!(escape_line(":--- | ---:", true), ":--- \\| ---:");
         assert_eq!(escape_line("2022 var ett år", true), "2022 var ett år");
         assert_eq!(escape_line("A &amp; B & C", false), "A \\&amp; B & C");
         assert_eq!(heading("Fråga # 2 ##"), "Fråga \\# 2 \\#\\#");

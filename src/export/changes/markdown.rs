@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 
 use crate::compare::{AnswerChange, ChangeStatus, ChangedQuestion, Comparison, DiffOp};
 use crate::export::markdown::{escape_line, heading, inline};
-use crate::export::text::{area_heading, clean, made_by_at};
+use crate::export::text::{area_heading, made_by_at};
 
 use super::words::{self, MarkedLine};
 
@@ -118,7 +118,7 @@ fn answer(a: &AnswerChange) -> String {
         _ => a.after.as_deref(),
     };
     // Each line a line of the quote, escaped as a line's start: `> # x` would be a heading.
-    clean(quoted.unwrap_or_default())
+    words::quoted(quoted.unwrap_or_default())
         .split('\n')
         .map(|line| format!("> {}", escape_line(line, true)))
         .collect::<Vec<_>>()
@@ -209,7 +209,7 @@ mod tests {
         );
         assert_eq!(
             changed("# Rubrik | a_b", "# Rubrik | a_c"),
-            "\\# Rubrik | ~~a\\_b~~ **a\\_c**"
+            "\\# Rubrik \\| ~~a\\_b~~ **a\\_c**"
         );
         // A quoted line that would be a heading or a list is escaped.
         let new = AnswerChange {

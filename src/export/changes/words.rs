@@ -228,6 +228,14 @@ pub(crate) fn rest_of(c: &Comparison, q: &ChangedQuestion) -> Option<String> {
     let none_listed = listed(c, q).next().is_none();
     let mut says = match (unchanged, none_listed) {
         (0, true) if c.summary.in_both == 0 => return None,
+        // Someone who came or went may have answered; those in both did not.
+        (0, true)
+            if q.answers
+                .iter()
+                .any(|a| a.status != ChangeStatus::Unanswered) =>
+        {
+            return Some("Obesvarad av dem som finns i båda omgångarna.".into());
+        }
         (0, true) => return Some("Obesvarad i båda omgångarna.".into()),
         (0, false) => return None,
         (1, true) => "Inga förändringar: 1 oförändrat svar".to_owned(),
@@ -241,6 +249,25 @@ pub(crate) fn rest_of(c: &Comparison, q: &ChangedQuestion) -> Option<String> {
     }
     says.push('.');
     Some(says)
+}
+
+/// A new or removed answer as the documents quote it: [cleaned](clean), without the empty lines
+/// before and after it, and at most one empty line in a row (a thousand line breaks would be
+/// pages of nothing).
+pub(crate) fn quoted(text: &str) -> String {
+    let text = clean(text);
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text
+        .trim_matches(|c: char| c == '\n' || c == '\r')
+        .split('\n')
+    {
+        let blank = line.trim().is_empty();
+        if blank && lines.last().is_some_and(|l| l.trim().is_empty()) {
+            continue;
+        }
+        lines.push(if blank { "" } else { line });
+    }
+    lines.join("\n")
 }
 
 /// A line of a changed answer as the reports mark it: pieces in both answers (`Same`, white
@@ -360,10 +387,44 @@ mod tests {
             rest_of(&c, question("sbr-hallbar-tillvaxt")).unwrap(),
             "Obesvarad i båda omgångarna."
         );
+        // Only Bromma, new in the later round, answers it.
+        let mut bromma_only = c.clone();
+        for a in bromma_only.areas.iter_mut().flat_map(|a| &mut a.questions) {
+            if a.question_id == "verksamhetsomraden" {
+                for x in &mut a.answers {
+                    x.status = if x.respondent_id == "bromma-sdn" {
+                        ChangeStatus::New
+                    } else {
+                        ChangeStatus::Unanswered
+                    };
+                }
+            }
+        }
+        let q = bromma_only
+            .areas
+            .iter()
+            .flat_map(|a| &a.questions)
+            .find(|q| q.question_id == "verksamhetsomraden")
+            .unwrap();
+        assert_eq!(
+            rest_of(&bromma_only, q).unwrap(),
+            "Obesvarad av dem som finns i båda omgångarna."
+        );
         assert_eq!(
             unknown_forms(&c).unwrap(),
             "Formulär med okänd avsändare jämförs inte: 1 i 2023-T2."
         );
+    }
+
+    #[test]
+    fn a_quoted_answer_has_no_runs_of_empty_lines() {
+        let text = format!(
+            "{}Mening ett.\n\n\n\nMening två.{}",
+            "\n".repeat(3000),
+            "\n".repeat(9)
+        );
+        assert_eq!(quoted(&text), "Mening ett.\n\nMening två.");
+        assert_eq!(quoted("En rad.\nNästa rad."), "En rad.\nNästa rad.");
     }
 
     #[test]

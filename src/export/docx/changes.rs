@@ -173,12 +173,9 @@ fn answer(b: &mut Builder, a: &AnswerChange) -> Paragraph {
         _ => Some(a.after.as_deref()),
     };
     if let Some(text) = quoted {
-        return b.text(None, text.unwrap_or_default()).indent(
-            Some(ANSWER_INDENT),
-            None,
-            None,
-            None,
-        );
+        return b
+            .text(None, &words::quoted(text.unwrap_or_default()))
+            .indent(Some(ANSWER_INDENT), None, None, None);
     }
     let mut p = b.paragraph().indent(Some(ANSWER_INDENT), None, None, None);
     for (i, line) in words::marked_lines(&a.diff).iter().enumerate() {
