@@ -450,3 +450,49 @@ fn consolidate_previous_adds_the_changes_to_the_word_report_and_only_there() {
         "the Markdown report has no section on changes"
     );
 }
+
+#[test]
+fn compare_says_which_forms_of_a_folder_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let t1 = dir.path().join("ut");
+    batch(&root().join("examples/forms"), &t1, "2022-T1");
+    let subs = t1.join("submissions");
+    let files: Vec<PathBuf> = std::fs::read_dir(&subs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // One form of the folder says another round: the round most forms name is compared.
+    let mut later = read_json(&files[0]);
+    later["round"] = "2022-T2".into();
+    std::fs::write(subs.join("senare.json"), later.to_string()).unwrap();
+    let out = blankett()
+        .arg("compare")
+        .arg(&t1)
+        .arg(&t1)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("round 2022-T1; left out: 1 form of another round"),
+        "{stderr}"
+    );
+    // A folder of another questionnaire's forms only.
+    let other = dir.path().join("annan");
+    std::fs::create_dir_all(other.join("submissions")).unwrap();
+    for (i, f) in files.iter().enumerate() {
+        let mut s = read_json(f);
+        s["questionnaire"]["id"] = "annan-enkat".into();
+        std::fs::write(other.join(format!("submissions/{i}.json")), s.to_string()).unwrap();
+    }
+    let out = blankett()
+        .arg("compare")
+        .arg(&t1)
+        .arg(&other)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("holds 6 forms of another questionnaire and nothing else"),
+        "{stderr}"
+    );
+}

@@ -142,13 +142,41 @@ pub(super) fn read_round(
             Failure::Usage(m) => Failure::Usage(format!("{flag}: {m}")),
             e => e,
         })?;
+    let left_out = left_out(&round);
     if round.submissions.is_empty() && round.unresolved.is_empty() {
+        let why = match left_out {
+            Some(what) => format!("holds {what} and nothing else"),
+            None => "holds no round and no submissions".to_owned(),
+        };
         return Err(Failure::Usage(format!(
-            "{flag}: {shown} holds no round and no submissions: give an output folder of \
-             `blankett batch` or a round file of `blankett consolidate`"
+            "{flag}: {shown} {why}: give an output folder of `blankett batch` or a round file \
+             of `blankett consolidate`"
         )));
     }
+    if let Some(what) = left_out {
+        let round_id = round.round.map_or("?".to_owned(), |r| r.to_string());
+        eprintln!("{flag}: {shown}: round {round_id}; left out: {what}");
+    }
     Ok((round, problems))
+}
+
+/// The forms a merged round left out for answering another round or questionnaire, in words;
+/// `None` when there are none.
+fn left_out(round: &Round) -> Option<String> {
+    use blankett::ConflictCode;
+    let count = |code: ConflictCode| round.conflicts.iter().filter(|c| c.code == code).count();
+    let parts: Vec<String> = [
+        (count(ConflictCode::RoundMismatch), "of another round"),
+        (
+            count(ConflictCode::QuestionnaireMismatch),
+            "of another questionnaire",
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} form{} {what}", plural(n)))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
 /// The round in a file `consolidate` wrote; `None` when the file is no round (a submission
