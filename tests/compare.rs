@@ -357,13 +357,7 @@ fn consolidate_previous_says_when_the_earlier_round_is_not_earlier_or_not_shown(
 /// Returns the batch output folder, the later round file and the earlier one.
 fn two_rounds(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let out = dir.join("out");
-    blankett()
-        .arg("batch")
-        .arg(example().parent().unwrap())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    batch(example().parent().unwrap(), &out, "2022-T1");
     blankett()
         .arg("consolidate")
         .arg(&out)
