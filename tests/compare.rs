@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{blankett, example, fill_controls, part};
+use crate::common::{assert_matches_schema, blankett, example, fill_controls, part};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -146,13 +146,7 @@ fn compare_gives_exactly_the_edits_between_two_rounds_in_every_format() {
     }
 
     let c = read_json(&base.with_extension("json"));
-    let schema = read_json(&root().join("schemas/compare.schema.json"));
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&c)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_matches_schema("compare.schema.json", "the comparison", &c);
 
     assert_eq!(
         changes_of(&c, "kungsholmen-sdn"),

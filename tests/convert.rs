@@ -8,6 +8,8 @@ use blankett::MapOptions as Options;
 use blankett::{AnswerStatus, MatchedBy, ResolvedBy, Submission, UnmappedReason, VariantBy};
 use blankett::{Questionnaire, Registry};
 
+use crate::common::assert_matches_schema;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -29,22 +31,8 @@ fn convert(path: &Path) -> Submission {
 
 /// Every submission any test makes validates against the published JSON Schema.
 fn assert_valid(s: &Submission) {
-    let schema_path = root().join("schemas/submission.schema.json");
-    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
-        panic!("{} is missing", schema_path.display());
-    };
-    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
     let instance = serde_json::to_value(s).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "invalid submission:\n{}",
-        errors.join("\n")
-    );
+    assert_matches_schema("submission.schema.json", "a submission", &instance);
 }
 
 /// The seed's answers: for each question of the district variant, the paragraphs under it in

@@ -14,6 +14,8 @@ use blankett::{Questionnaire, Registry};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::common::schema_errors;
+
 fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
 }
@@ -25,18 +27,9 @@ fn read_json(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
 }
 
-fn validator(schema_name: &str) -> jsonschema::Validator {
-    let schema = read_json(schema_name);
-    jsonschema::validator_for(&schema)
-        .unwrap_or_else(|e| panic!("{schema_name}: not a usable JSON Schema: {e}"))
-}
-
 /// Every error of `instance` against `schema_name`, one line each, with its instance path.
 fn errors(schema_name: &str, instance: &Value) -> Vec<String> {
-    let v = validator(schema_name);
-    v.iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+    schema_errors(schema_name, instance)
 }
 
 fn assert_valid(schema_name: &str, what: &str, instance: &Value) {

@@ -10,7 +10,7 @@ use blankett::{
     AnswerStatus, ChangeStatus, DiffOp, IdentityStore, Questionnaire, ResolvedBy, Submission,
 };
 
-use crate::common::{blankett, fill_controls, soffice};
+use crate::common::{assert_matches_schema, blankett, fill_controls, soffice};
 
 /// The questionnaire's title and a round as the forms are named.
 fn form_name(round: &str, respondent: &str) -> String {
@@ -64,16 +64,8 @@ fn forms(dir: &Path) -> Vec<PathBuf> {
 
 /// Every submission validates against the published schema.
 fn assert_valid(s: &Submission) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/submission.schema.json");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
     let instance = serde_json::to_value(s).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid submission: {errors:?}");
+    assert_matches_schema("submission.schema.json", "a submission", &instance);
 }
 
 #[test]

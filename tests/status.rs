@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use crate::common::{blankett, compound_file};
+use crate::common::{blankett, compound_file, schema_errors};
 
 const NOW: &str = "2022-05-02T08:00:00Z";
 
@@ -226,12 +226,7 @@ fn emails_name_on_stderr_that_the_round_is_unknown() {
 
 /// The status schema, with every error of an instance against it.
 fn errors(instance: &Value) -> Vec<String> {
-    let schema = read_json(&root().join("schemas/status.schema.json"));
-    let validator = jsonschema::validator_for(&schema).expect("status.schema.json compiles");
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+    schema_errors("status.schema.json", instance)
 }
 
 #[test]

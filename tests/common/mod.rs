@@ -577,3 +577,31 @@ pub fn soffice(file: &Path, to: &str, out: &Path) -> bool {
         }
     }
 }
+
+/// Every error of `instance` against `schemas/<schema>` (one that refers to no other schema),
+/// one line each, after the instance path where it is.
+pub fn schema_errors(schema: &str, instance: &serde_json::Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(schema);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: cannot read it: {e}", path.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let validator = jsonschema::validator_for(&json)
+        .unwrap_or_else(|e| panic!("{schema}: not a usable JSON Schema: {e}"));
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// Asserts that `instance` (`what` it is, for the message) matches `schemas/<schema>`.
+pub fn assert_matches_schema(schema: &str, what: &str, instance: &serde_json::Value) {
+    let errors = schema_errors(schema, instance);
+    assert!(
+        errors.is_empty(),
+        "{what} does not match {schema}:\n{}",
+        errors.join("\n")
+    );
+}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{Server, token_file};
-use crate::common::{blankett, fill_controls, part};
+use crate::common::{assert_matches_schema, blankett, fill_controls, part};
 
 const FORMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/forms");
 
@@ -95,14 +95,7 @@ fn changed(c: &Value) -> Vec<(String, String, String)> {
 }
 
 fn assert_valid_comparison(c: &Value) {
-    let schema: Value =
-        serde_json::from_str(include_str!("../../schemas/compare.schema.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(c)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_matches_schema("compare.schema.json", "GET /api/v1/changes", c);
 }
 
 fn one(respondent: &str, question: &str, status: &str) -> (String, String, String) {
