@@ -11,10 +11,8 @@
 //! Every property value is short (an id, a round, a 64-digit key): Word keeps custom property
 //! values of at most 255 characters.
 
-use sha2::{Digest, Sha256};
-
 use super::TemplateError;
-use super::package::{escape, insert_before_last};
+use super::package::{escape, guid_from, insert_before_last};
 use crate::identity::{FormIdentity, IDENTITY_NAMESPACE, PROPERTY_PREFIX};
 use crate::word_out;
 
@@ -119,16 +117,7 @@ fn custom_xml(pairs: &[(String, String)]) -> String {
 /// The item properties: the store's id (drawn from the form id, so that the same form gives
 /// the same bytes) and the namespace it holds.
 fn item_props(form_id: &str) -> String {
-    let h = crate::hash::hex(&Sha256::digest(format!("blankett identity store\n{form_id}"))[..16])
-        .to_uppercase();
-    let guid = format!(
-        "{{{}-{}-{}-{}-{}}}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    );
+    let guid = guid_from(&format!("blankett identity store\n{form_id}"));
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <ds:datastoreItem ds:itemID="{guid}" xmlns:ds="{DS_NS}"><ds:schemaRefs><ds:schemaRef ds:uri="{IDENTITY_NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>"#

@@ -55,7 +55,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The `w:guid` of a glossary entry, drawn from its name.
 fn doc_part_guid(name: &str) -> String {
-    let h = hex(&Sha256::digest(format!("blankett docPart\n{name}"))[..16]);
+    guid_from(&format!("blankett docPart\n{name}"))
+}
+
+/// A GUID in braces (`{8-4-4-4-12}` upper-case hex) drawn from `seed`: the same seed gives the
+/// same GUID, so that the same template or form gives the same bytes.
+pub(super) fn guid_from(seed: &str) -> String {
+    let h = hex(&Sha256::digest(seed)[..16]);
     format!(
         "{{{}-{}-{}-{}-{}}}",
         &h[..8],

@@ -512,12 +512,7 @@ impl Watcher<'_> {
         };
         let report = FileReport::done(FileStatus::Converted, &out_name, &entry);
         self.record(name, Some((out_name.clone(), entry)), report, on_event);
-        // Gone already (someone took it away): the submission stands all the same.
-        if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            self.trouble(name, "move it to processed/", &e, on_event);
-        }
+        self.to_processed(path, name, on_event);
         self.summary.converted += 1;
         on_event(&Event::Converted {
             form: name.to_owned(),
@@ -546,11 +541,7 @@ impl Watcher<'_> {
             self.trouble(name, "write report.json", &e, on_event);
             return Outcome::Retry;
         }
-        if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            self.trouble(name, "move it to processed/", &e, on_event);
-        }
+        self.to_processed(path, name, on_event);
         self.summary.skipped += 1;
         on_event(&Event::Skipped {
             form: name.to_owned(),
@@ -636,6 +627,16 @@ impl Watcher<'_> {
     /// taken all the same.
     fn hold_records(&self) -> MutexGuard<'_, ()> {
         self.records.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves a form that has been dealt with into `processed/`. One gone already (someone took
+    /// it away) is no trouble: what was recorded of it stands all the same.
+    fn to_processed(&self, path: &Path, name: &str, on_event: &mut dyn FnMut(&Event)) {
+        if let Err(e) = move_into(path, &self.s.inbox.join(PROCESSED), name)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            self.trouble(name, "move it to processed/", &e, on_event);
+        }
     }
 
     fn trouble(
