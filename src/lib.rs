@@ -148,7 +148,7 @@ pub use compare::{
     RespondentChange, Side, Summary as ChangeSummary, compare_rounds, same_text, word_diff,
 };
 pub use export::changes::{
-    FORMATS as COMPARE_FORMATS, to_bytes as comparison_bytes, write_comparison,
+    FORMATS as COMPARE_FORMATS, changes_since, to_bytes as comparison_bytes, write_comparison,
 };
 
 // What `status` knows: who has answered, whom to remind and at which address.

@@ -1,7 +1,7 @@
 //! Each respondent's answer to each question in the two rounds, paired and told apart: new,
 //! changed (with its word diff), unchanged, removed or unanswered in both.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::round::{Round, RoundAnswer};
 use crate::submission::AnswerStatus;
@@ -18,6 +18,7 @@ pub(super) fn areas(
 ) -> Vec<ChangedArea> {
     let earlier = Answers::of(before);
     let later = Answers::of(after);
+    let carried = carried_over(after);
     let mut areas = layout(before, after);
     for area in &mut areas {
         for q in &mut area.questions {
@@ -25,7 +26,8 @@ pub(super) fn areas(
                 let (old_id, new_id) = ids(r);
                 let old = old_id.and_then(|id| earlier.get(&q.question_id, id));
                 let new = new_id.and_then(|id| later.get(&q.question_id, id));
-                let carried_over = new_id.is_some_and(|id| carried_over(after, id, &q.question_id));
+                let carried_over =
+                    new_id.is_some_and(|id| carried.contains(&(id, q.question_id.as_str())));
                 let change = change(r, old, new, carried_over);
                 r.counts.count(change.status);
                 q.answers.push(change);
@@ -94,14 +96,17 @@ impl<'r> Answers<'r> {
     }
 }
 
-/// Whether the respondent's current form returned the question's prefilled answer unchanged.
-fn carried_over(round: &Round, respondent: &str, question: &str) -> bool {
-    round
-        .submissions
-        .iter()
-        .filter(|s| s.respondent.as_ref().is_some_and(|r| r.id == respondent))
-        .filter_map(|s| s.answer(question))
-        .any(|a| a.carried_over)
+/// The (respondent, question) pairs whose current form returned the prefilled answer
+/// unchanged.
+fn carried_over(round: &Round) -> HashSet<(&str, &str)> {
+    let mut carried = HashSet::new();
+    for s in &round.submissions {
+        let Some(r) = &s.respondent else { continue };
+        for a in s.answers.iter().filter(|a| a.carried_over) {
+            carried.insert((r.id.as_str(), a.question_id.as_str()));
+        }
+    }
+    carried
 }
 
 /// The areas and questions of both rounds, without answers: the later round's, in its order,

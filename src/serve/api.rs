@@ -47,7 +47,10 @@ const CSP: &str = "default-src 'self'; frame-ancestors 'none'";
 /// The server's routes and layers.
 pub fn router(app: Arc<App>, guard: Arc<Guard>, log: log::Format) -> Router {
     let limit = usize::try_from(upload::max_request(app.max_file)).unwrap_or(usize::MAX);
-    let since = app.previous.as_ref().map(changes::since);
+    let since = app
+        .previous
+        .as_ref()
+        .map(|p| blankett::changes_since(p.round));
     let api = Router::new()
         .route("/forms", post(post_forms))
         .route(

@@ -17,15 +17,6 @@ use super::api::App;
 use super::problem::Problem;
 use super::read::{attachment, media_type, merged, tagged};
 
-/// `Förändringar sedan 2022-T1`: the name of the changes since `previous`, as the round's Word
-/// report heads its section on them (`sedan förra omgången` for a round without an id).
-pub fn since(previous: &Round) -> String {
-    match previous.round {
-        Some(r) => format!("Förändringar sedan {r}"),
-        None => "Förändringar sedan förra omgången".to_owned(),
-    }
-}
-
 /// What changed from the earlier round to `round`; `None` without `--previous`.
 pub fn since_previous(app: &App, round: &Round) -> Result<Option<Comparison>, Problem> {
     let Some(previous) = &app.previous else {

@@ -19,6 +19,7 @@ use super::{ExportError, Format, export_path, write_all};
 
 pub use self::docx::to_docx;
 pub use self::markdown::to_markdown;
+pub use self::words::changes_since;
 pub use self::xlsx::to_xlsx;
 
 /// The formats a comparison is written in: all but CSV (the spreadsheet has its rows).

@@ -8,6 +8,7 @@ use crate::compare::{
     RespondentChange, Side,
 };
 use crate::export::text::clean;
+use crate::round_id::RoundId;
 
 /// The round a side is, or how to speak of it when it is not known.
 fn round_of(side: &Side, unknown: &str) -> String {
@@ -41,10 +42,17 @@ pub(crate) fn title(c: &Comparison) -> String {
 /// The heading of the round report's section: `Förändringar sedan 2022-T1`, or `sedan förra
 /// omgången`.
 pub(crate) fn since(c: &Comparison) -> String {
-    format!(
-        "Förändringar sedan {}",
-        round_of(&c.before, "förra omgången")
-    )
+    changes_since(c.before.round)
+}
+
+/// What the changes since an earlier round are called wherever they are shown (the round
+/// report's section, the web page's links): `Förändringar sedan 2022-T1`, or `Förändringar
+/// sedan förra omgången` when the earlier round has no id.
+pub fn changes_since(earlier: Option<RoundId>) -> String {
+    match earlier {
+        Some(r) => format!("Förändringar sedan {r}"),
+        None => "Förändringar sedan förra omgången".to_owned(),
+    }
 }
 
 /// When the later round was made: the comparison's date, as the documents record it (its
